@@ -1,0 +1,30 @@
+//! Catalog server functions: read context, call the service, return typed errors. No SQL here.
+use crate::catalog::model::{HomePage, Listing, ProductDetail};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+#[cfg(feature = "ssr")]
+use crate::{catalog::query::ListingQuery, catalog::ssr::service, state::app_state};
+
+#[server(prefix = "/api/catalog", endpoint = "home")]
+pub async fn get_home() -> Result<HomePage, AppError> {
+    service::home(&app_state()?.pool).await
+}
+
+/// `params` are the raw query-string pairs; they are parsed and validated here, on the server.
+#[server(prefix = "/api/catalog", endpoint = "category", input = Json)]
+pub async fn get_category_listing(slug: String, params: Vec<(String, String)>) -> Result<Listing, AppError> {
+    let q = ListingQuery::parse(&params)?;
+    service::category_listing(&app_state()?.pool, &slug, q).await
+}
+
+#[server(prefix = "/api/catalog", endpoint = "search", input = Json)]
+pub async fn search_products(params: Vec<(String, String)>) -> Result<Listing, AppError> {
+    let q = ListingQuery::parse(&params)?;
+    service::search(&app_state()?.pool, q).await
+}
+
+#[server(prefix = "/api/catalog", endpoint = "product")]
+pub async fn get_product(slug: String) -> Result<ProductDetail, AppError> {
+    service::product(&app_state()?.pool, &slug).await
+}

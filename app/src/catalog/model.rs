@@ -1,0 +1,166 @@
+//! Types shared by the server and the browser. No SQL, no secrets.
+use crate::types::Money;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Department {
+    Games,
+    Jewelry,
+}
+
+impl Department {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "games" => Some(Department::Games),
+            "jewelry" => Some(Department::Jewelry),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Department::Games => "games",
+            Department::Jewelry => "jewelry",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Department::Games => "Games",
+            Department::Jewelry => "Jewelry",
+        }
+    }
+}
+
+/// A product image stored in several widths: `/media/<path_prefix>-<w>.jpg`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImageRef {
+    pub path_prefix: String,
+    pub widths: Vec<i32>,
+    pub width: i32,
+    pub height: i32,
+    pub alt: String,
+}
+
+impl ImageRef {
+    pub fn src(&self, w: i32) -> String {
+        format!("/media/{}-{}.jpg", self.path_prefix, w)
+    }
+    /// The smallest stored width at least `w` wide (or the largest one).
+    pub fn src_at_least(&self, w: i32) -> String {
+        let pick = self.widths.iter().copied().filter(|x| *x >= w).min();
+        self.src(pick.unwrap_or_else(|| self.widths.iter().copied().max().unwrap_or(w)))
+    }
+    pub fn srcset(&self) -> String {
+        self.widths
+            .iter()
+            .map(|w| format!("{} {w}w", self.src(*w)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductCard {
+    pub slug: String,
+    pub name: String,
+    pub department: Department,
+    pub summary: String,
+    pub price_from: Money,
+    /// More than one distinct price among variants: show "from".
+    pub price_varies: bool,
+    pub in_stock: bool,
+    pub image: Option<ImageRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CategoryLink {
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HomePage {
+    pub games: Vec<ProductCard>,
+    pub jewelry: Vec<ProductCard>,
+    pub game_categories: Vec<CategoryLink>,
+    pub jewelry_categories: Vec<CategoryLink>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FacetValue {
+    pub value: String,
+    pub label: String,
+    pub count: i64,
+    pub selected: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Facet {
+    /// The query-string key, e.g. `platform`.
+    pub key: String,
+    pub label: String,
+    pub values: Vec<FacetValue>,
+}
+
+/// One page of a category listing or of search results.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Listing {
+    pub title: String,
+    pub description: String,
+    /// Path without query, e.g. `/c/rings` or `/search`.
+    pub path: String,
+    pub query: crate::catalog::query::ListingQuery,
+    pub products: Vec<ProductCard>,
+    pub total: i64,
+    pub per_page: u32,
+    pub facets: Vec<Facet>,
+    pub subcategories: Vec<CategoryLink>,
+    pub breadcrumb: Vec<CategoryLink>,
+}
+
+impl Listing {
+    pub fn page_count(&self) -> u32 {
+        let pages = (self.total.max(0) as u64).div_ceil(self.per_page.max(1) as u64);
+        pages.max(1) as u32
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Variant {
+    pub id: i64,
+    pub sku: String,
+    pub price: Money,
+    pub stock: i32,
+    /// The option values in the product's option order, e.g. ["PC", "Deluxe"] or ["Platinum", "7"].
+    pub options: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Attribute {
+    pub label: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Certificate {
+    pub lab: String,
+    pub number: String,
+    pub grade: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductDetail {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub department: Department,
+    pub category: CategoryLink,
+    pub summary: String,
+    pub description: String,
+    /// Option names in order, e.g. ["Platform", "Edition"] or ["Metal", "Ring size"].
+    pub option_names: Vec<String>,
+    pub variants: Vec<Variant>,
+    pub images: Vec<ImageRef>,
+    pub attributes: Vec<Attribute>,
+    pub certificate: Option<Certificate>,
+    pub brand: Option<String>,
+}

@@ -1,0 +1,5 @@
+//! Server-only catalog code: `repo` holds the SQL, `service` the rules around it.
+pub mod repo;
+pub mod service;
+#[cfg(test)]
+mod tests;

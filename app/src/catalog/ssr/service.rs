@@ -1,0 +1,146 @@
+//! Catalog rules: which facets a listing offers, how counts become facet values, what a page is titled.
+use super::repo::{self, Scope};
+use crate::catalog::model::*;
+use crate::catalog::query::{price_bucket_label, FacetKey, ListingQuery, PER_PAGE, PRICE_BUCKETS};
+use crate::error::AppError;
+use crate::types::Slug;
+use sqlx::PgPool;
+
+pub async fn home(pool: &PgPool) -> Result<HomePage, AppError> {
+    let (games, jewelry, roots) = tokio::try_join!(
+        repo::featured(pool, Department::Games, 8),
+        repo::featured(pool, Department::Jewelry, 8),
+        repo::department_roots(pool),
+    )?;
+    let mut game_categories = Vec::new();
+    let mut jewelry_categories = Vec::new();
+    for root in roots {
+        let children = repo::child_categories(pool, root.id).await?;
+        let links = children.into_iter().map(|c| CategoryLink { slug: c.slug, name: c.name }).collect();
+        match root.department.as_str() {
+            "games" => game_categories = links,
+            _ => jewelry_categories = links,
+        }
+    }
+    Ok(HomePage { games, jewelry, game_categories, jewelry_categories })
+}
+
+fn facet_keys(departments: &[Department]) -> Vec<FacetKey> {
+    let mut keys = Vec::new();
+    if departments.contains(&Department::Games) {
+        keys.extend([FacetKey::Platform, FacetKey::Genre]);
+    }
+    if departments.contains(&Department::Jewelry) {
+        keys.extend([FacetKey::Metal, FacetKey::Stone]);
+    }
+    keys.extend([FacetKey::Price, FacetKey::InStock]);
+    keys
+}
+
+/// Turns raw counts into facets: every value with results, plus selected values even at zero
+/// (so a shopper can always switch a filter off).
+fn build_facets(keys: &[FacetKey], counts: Vec<(FacetKey, String, i64)>, q: &ListingQuery) -> Vec<Facet> {
+    keys.iter()
+        .map(|key| {
+            let selected = q.values(*key);
+            let mut values: Vec<FacetValue> = counts
+                .iter()
+                .filter(|(k, _, n)| k == key && *n > 0)
+                .map(|(_, v, n)| FacetValue {
+                    value: v.clone(),
+                    label: label_for(*key, v),
+                    count: *n,
+                    selected: if *key == FacetKey::InStock { q.in_stock } else { selected.contains(v) },
+                })
+                .collect();
+            for s in selected {
+                if !values.iter().any(|v| &v.value == s) {
+                    values.push(FacetValue { value: s.clone(), label: label_for(*key, s), count: 0, selected: true });
+                }
+            }
+            if *key == FacetKey::InStock && values.is_empty() && q.in_stock {
+                values.push(FacetValue { value: "1".into(), label: label_for(*key, "1"), count: 0, selected: true });
+            }
+            match key {
+                FacetKey::Price => values.sort_by_key(|v| {
+                    PRICE_BUCKETS.iter().position(|b| b.0 == v.value).unwrap_or(usize::MAX)
+                }),
+                _ => values.sort_by(|a, b| a.label.cmp(&b.label)),
+            }
+            Facet { key: key.key().into(), label: key.label().into(), values }
+        })
+        .filter(|f| !f.values.is_empty())
+        .collect()
+}
+
+fn label_for(key: FacetKey, value: &str) -> String {
+    match key {
+        FacetKey::Price => {
+            let l = price_bucket_label(value);
+            if l.is_empty() { value.to_owned() } else { l.to_owned() }
+        }
+        FacetKey::InStock => "In stock only".into(),
+        _ => value.to_owned(),
+    }
+}
+
+pub async fn category_listing(pool: &PgPool, slug: &str, q: ListingQuery) -> Result<Listing, AppError> {
+    let slug = Slug::parse(slug).ok_or(AppError::NotFound)?;
+    let cat = repo::category_by_slug(pool, slug.as_str()).await?.ok_or(AppError::NotFound)?;
+    let children = repo::child_categories(pool, cat.id).await?;
+    let mut ids = vec![cat.id];
+    ids.extend(children.iter().map(|c| c.id));
+    let mut breadcrumb = Vec::new();
+    if let Some(parent_id) = cat.parent_id {
+        if let Some(parent) = repo::category_by_id(pool, parent_id).await? {
+            breadcrumb.push(CategoryLink { slug: parent.slug, name: parent.name });
+        }
+    }
+    let department = Department::parse(&cat.department).unwrap_or(Department::Games);
+    let scope = Scope::Categories(ids);
+    let keys = facet_keys(&[department]);
+    let ((products, total), counts) =
+        tokio::try_join!(repo::list_products(pool, &scope, &q), repo::facet_counts(pool, &scope, &q, &keys))?;
+    let facets = build_facets(&keys, counts, &q);
+    Ok(Listing {
+        title: cat.name.clone(),
+        description: cat.description.clone(),
+        path: format!("/c/{}", cat.slug),
+        query: q,
+        products,
+        total,
+        per_page: PER_PAGE,
+        facets,
+        subcategories: children.into_iter().map(|c| CategoryLink { slug: c.slug, name: c.name }).collect(),
+        breadcrumb,
+    })
+}
+
+pub async fn search(pool: &PgPool, q: ListingQuery) -> Result<Listing, AppError> {
+    let scope = Scope::All;
+    let keys = facet_keys(&[Department::Games, Department::Jewelry]);
+    let ((products, total), counts) =
+        tokio::try_join!(repo::list_products(pool, &scope, &q), repo::facet_counts(pool, &scope, &q, &keys))?;
+    let facets = build_facets(&keys, counts, &q);
+    let title = match &q.q {
+        Some(text) => format!("Search results for “{text}”"),
+        None => "Search".to_owned(),
+    };
+    Ok(Listing {
+        title,
+        description: "Search games and jewelry.".into(),
+        path: "/search".into(),
+        query: q,
+        products,
+        total,
+        per_page: PER_PAGE,
+        facets,
+        subcategories: Vec::new(),
+        breadcrumb: Vec::new(),
+    })
+}
+
+pub async fn product(pool: &PgPool, slug: &str) -> Result<ProductDetail, AppError> {
+    let slug = Slug::parse(slug).ok_or(AppError::NotFound)?;
+    repo::product_by_slug(pool, slug.as_str()).await?.ok_or(AppError::NotFound)
+}

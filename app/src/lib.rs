@@ -1,0 +1,16 @@
+//! The shop's Leptos application: routes, pages, islands, server functions and domain logic.
+//! Pages render on the server; only `#[island]` components hydrate in the browser.
+#![recursion_limit = "256"]
+
+pub mod catalog;
+pub mod error;
+pub mod routes;
+#[cfg(feature = "ssr")]
+pub mod state;
+pub mod types;
+pub mod ui;
+
+pub use routes::{shell, App};
+
+/// Called by the browser crate so the islands defined here are linked into the WASM bundle.
+pub fn islands_linked() {}

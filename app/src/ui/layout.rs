@@ -1,0 +1,46 @@
+//! The frame around every page: skip link, header with departments and search, footer.
+use crate::error::AppError;
+use crate::routes::SITE_NAME;
+use crate::ui::page::ErrorPage;
+use leptos::prelude::*;
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="site-header">
+            <div class="container header-row">
+                <a class="logo" href="/" aria-label=format!("{SITE_NAME} home")>
+                    <span class="logo-mark" aria-hidden="true">"◆"</span>
+                    {SITE_NAME}
+                </a>
+                <nav class="main-nav" aria-label="Departments">
+                    <a href="/c/games">"Games"</a>
+                    <a href="/c/jewelry">"Jewelry"</a>
+                </nav>
+                <form class="search-form" action="/search" method="get" role="search">
+                    <label class="visually-hidden" for="site-search">"Search the shop"</label>
+                    <input id="site-search" type="search" name="q" placeholder="Search games and jewelry"
+                        maxlength="200" autocomplete="off"/>
+                    <button type="submit">"Search"</button>
+                </form>
+            </div>
+        </header>
+        <main id="main" class="container" tabindex="-1">{children()}</main>
+        <footer class="site-footer">
+            <div class="container">
+                <p>{SITE_NAME} " — digital game keys and fine jewelry. Prices include VAT."</p>
+                <nav aria-label="Footer">
+                    <a href="/c/games">"Games"</a>
+                    <a href="/c/jewelry">"Jewelry"</a>
+                    <a href="/search">"Search"</a>
+                </nav>
+            </div>
+        </footer>
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    view! { <ErrorPage error=AppError::NotFound/> }
+}

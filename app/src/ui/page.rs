@@ -1,0 +1,75 @@
+//! Per-page helpers: title/description/canonical, the HTTP status, and the raw query string.
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, Title};
+
+/// Title, meta description and canonical URL for a page.
+#[component]
+pub fn PageMeta(title: String, description: String, canonical_path: String) -> impl IntoView {
+    let full_title = if title.is_empty() {
+        crate::routes::SITE_NAME.to_owned()
+    } else {
+        format!("{title} | {}", crate::routes::SITE_NAME)
+    };
+    let href = absolute_url(&canonical_path);
+    view! {
+        <Title text=full_title/>
+        <Meta name="description" content=description/>
+        <Link rel="canonical" href=href/>
+    }
+}
+
+/// `path` prefixed with the configured public base URL (on the server).
+pub fn absolute_url(path: &str) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(state) = use_context::<crate::state::AppState>() {
+            return format!("{}{}", state.base_url.trim_end_matches('/'), path);
+        }
+    }
+    path.to_owned()
+}
+
+/// Sets the response status of the page being rendered (server only; a no-op in the browser).
+pub fn set_status(code: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(res), Ok(status)) =
+        (use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(code))
+    {
+        res.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = code;
+}
+
+/// The request's query string as decoded key/value pairs (`+` is a space, as browsers send forms).
+pub fn query_pairs() -> Vec<(String, String)> {
+    let query = use_context::<http::request::Parts>()
+        .and_then(|p| p.uri.query().map(str::to_owned))
+        .unwrap_or_default();
+    form_urlencoded::parse(query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+}
+
+/// The page shown for an error: a clear message and a way on, with the right status.
+#[component]
+pub fn ErrorPage(error: AppError) -> impl IntoView {
+    set_status(error.status());
+    let (title, heading) = match &error {
+        AppError::NotFound => ("Page not found", "We couldn't find that page"),
+        AppError::BadRequest(_) => ("Bad request", "That request didn't look right"),
+        AppError::Internal => ("Something went wrong", "Something went wrong"),
+    };
+    view! {
+        <PageMeta title=title.to_owned() description=error.to_string() canonical_path="/".into()/>
+        <section class="error-page" data-testid="error-page">
+            <h1>{heading}</h1>
+            <p>{error.to_string()}</p>
+            <p>
+                <a href="/">"Go to the home page"</a>
+                " or "
+                <a href="/search">"search the shop"</a>
+                "."
+            </p>
+        </section>
+    }
+}

@@ -1,0 +1,200 @@
+//! Configuration: built-in defaults, then an optional TOML file (`APP_CONFIG`, default `shop.toml` if
+//! present), then `APP_*` environment variables. Validated once at start-up with a clear message.
+use figment::{
+    providers::{Env, Format, Serialized, Toml},
+    Figment,
+};
+use serde::{Deserialize, Serialize};
+use std::{net::SocketAddr, path::PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RunMode {
+    Development,
+    Test,
+    Production,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub env: RunMode,
+    pub listen: SocketAddr,
+    /// `postgres://…`; `DATABASE_URL` is accepted too.
+    pub database_url: Option<String>,
+    /// Public origin used in canonical URLs and the CSRF origin check; defaults to `http://<listen>`.
+    pub base_url: Option<String>,
+    /// Where cargo-leptos wrote the site (`pkg/` with JS, WASM, CSS, plus public assets).
+    pub site_root: PathBuf,
+    /// Where product images are stored (local object store).
+    pub media_dir: PathBuf,
+    /// Seed the demo catalog when the database has no products.
+    pub seed_demo: bool,
+    pub db_max_connections: u32,
+    pub request_timeout_secs: u64,
+    pub body_limit_bytes: usize,
+    pub log_format: LogFormat,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            env: RunMode::Development,
+            listen: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            database_url: None,
+            base_url: None,
+            site_root: PathBuf::from("target/site"),
+            media_dir: PathBuf::from(".data/media"),
+            seed_demo: false,
+            db_max_connections: 10,
+            request_timeout_secs: 15,
+            body_limit_bytes: 1024 * 1024,
+            log_format: LogFormat::Text,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum ConfigError {
+    #[error("configuration could not be read: {0}")]
+    Read(String),
+    #[error("invalid configuration value for `{key}`: {message}")]
+    Invalid { key: &'static str, message: String },
+}
+
+impl Config {
+    /// Reads the real sources: defaults, optional file, environment.
+    pub fn load() -> Result<Config, ConfigError> {
+        let file = std::env::var("APP_CONFIG").unwrap_or_else(|_| "shop.toml".into());
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if std::path::Path::new(&file).exists() {
+            figment = figment.merge(Toml::file(&file));
+        } else if std::env::var("APP_CONFIG").is_ok() {
+            return Err(ConfigError::Read(format!("APP_CONFIG names {file}, which does not exist")));
+        }
+        if let Ok(url) = std::env::var("DATABASE_URL") {
+            figment = figment.merge(Serialized::default("database_url", url));
+        }
+        figment = figment.merge(Env::prefixed("APP_").ignore(&["config"]));
+        Config::from_figment(figment)
+    }
+
+    pub fn from_figment(figment: Figment) -> Result<Config, ConfigError> {
+        let config: Config = figment.extract().map_err(|e| ConfigError::Read(e.to_string()))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |key, message: &str| Err(ConfigError::Invalid { key, message: message.to_owned() });
+        match &self.database_url {
+            None => return invalid("database_url", "not set (use APP_DATABASE_URL or DATABASE_URL)"),
+            Some(u) if !(u.starts_with("postgres://") || u.starts_with("postgresql://")) => {
+                return invalid("database_url", "must start with postgres:// or postgresql://");
+            }
+            _ => {}
+        }
+        if let Some(b) = &self.base_url {
+            let host = b.strip_prefix("https://").or_else(|| b.strip_prefix("http://")).map(|h| h.strip_suffix('/').unwrap_or(h));
+            if !matches!(host, Some(h) if !h.is_empty() && !h.contains('/')) {
+                return invalid("base_url", "must be an origin like https://shop.example (no path)");
+            }
+            if self.env == RunMode::Production && b.starts_with("http://") {
+                return invalid("base_url", "must use https in production");
+            }
+        }
+        if !(1..=500).contains(&self.db_max_connections) {
+            return invalid("db_max_connections", "must be between 1 and 500");
+        }
+        if !(1..=300).contains(&self.request_timeout_secs) {
+            return invalid("request_timeout_secs", "must be between 1 and 300 seconds");
+        }
+        if !(1024..=64 * 1024 * 1024).contains(&self.body_limit_bytes) {
+            return invalid("body_limit_bytes", "must be between 1 KiB and 64 MiB");
+        }
+        Ok(())
+    }
+
+    pub fn database_url(&self) -> &str {
+        self.database_url.as_deref().unwrap_or_default()
+    }
+
+    pub fn base_url(&self) -> String {
+        self.base_url.clone().unwrap_or_else(|| format!("http://{}", self.listen)).trim_end_matches('/').to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn figment(toml: &str) -> Figment {
+        Figment::from(Serialized::defaults(Config::default())).merge(Toml::string(toml))
+    }
+
+    const DB: &str = "database_url = 'postgres://u@127.0.0.1:5432/shop'\n";
+
+    #[test]
+    fn defaults_need_only_a_database() {
+        let c = Config::from_figment(figment(DB)).unwrap();
+        assert_eq!(c.listen.port(), 3000);
+        assert_eq!(c.base_url(), "http://127.0.0.1:3000");
+        assert!(!c.seed_demo);
+        let err = Config::from_figment(figment("")).unwrap_err();
+        assert!(matches!(err, ConfigError::Invalid { key: "database_url", .. }), "{err}");
+    }
+
+    #[test]
+    fn file_values_override_defaults() {
+        let c = Config::from_figment(figment(&format!(
+            "{DB}listen = '0.0.0.0:8080'\nseed_demo = true\nbase_url = 'https://shop.example/'\nenv = 'production'"
+        )))
+        .unwrap();
+        assert_eq!(c.listen.port(), 8080);
+        assert!(c.seed_demo);
+        assert_eq!(c.base_url(), "https://shop.example");
+    }
+
+    #[test]
+    fn bad_values_get_clear_messages() {
+        let cases = [
+            ("listen = 'not an address'", "listen"),
+            ("db_max_connections = 0", "db_max_connections"),
+            ("request_timeout_secs = 100000", "request_timeout_secs"),
+            ("body_limit_bytes = 10", "body_limit_bytes"),
+            ("base_url = 'shop.example'", "base_url"),
+            ("base_url = 'https://shop.example/some/path'", "base_url"),
+            ("env = 'staging'", "env"),
+            ("databse_url = 'typo'", "databse_url"),
+        ];
+        for (toml, key) in cases {
+            let err = Config::from_figment(figment(&format!("{DB}{toml}"))).unwrap_err();
+            assert!(err.to_string().contains(key), "{toml}: {err}");
+        }
+        let err = Config::from_figment(figment("database_url = 'mysql://x'")).unwrap_err();
+        assert!(err.to_string().contains("postgres://"), "{err}");
+        let err = Config::from_figment(figment(&format!("{DB}env = 'production'\nbase_url = 'http://shop.example'")))
+            .unwrap_err();
+        assert!(err.to_string().contains("https"), "{err}");
+    }
+
+    #[test]
+    fn environment_variables_override_the_file() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("APP_LISTEN", "127.0.0.1:4555");
+            jail.set_env("APP_SEED_DEMO", "true");
+            let fig = figment(DB).merge(Env::prefixed("APP_"));
+            let c = Config::from_figment(fig).map_err(|e| e.to_string())?;
+            assert_eq!(c.listen.port(), 4555);
+            assert!(c.seed_demo);
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,43 @@
+//! config -> telemetry -> database (migrate, seed) -> serve, with graceful shutdown.
+use server::config::{Config, LogFormat};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() {
+    let config = match Config::load() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(2);
+        }
+    };
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    match config.log_format {
+        LogFormat::Json => tracing_subscriber::fmt().json().with_env_filter(filter).init(),
+        LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
+    }
+    if let Err(e) = run(config).await {
+        tracing::error!(error = %format!("{e:#}"), "server stopped with an error");
+        std::process::exit(1);
+    }
+}
+
+async fn run(config: Config) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let pool = server::connect(&config).await.context("connecting to the database")?;
+    server::migrate(&pool).await.context("running migrations")?;
+    if config.seed_demo {
+        let started = std::time::Instant::now();
+        if server::seed::seed_demo(&pool, &config.media_dir).await.context("seeding demo data")? {
+            tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "seeded the demo catalog");
+        }
+    }
+    let app = server::router(&config, pool);
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("binding {}", config.listen))?;
+    tracing::info!("listening on http://{}", config.listen);
+    axum::serve(listener, app).with_graceful_shutdown(server::shutdown_signal()).await?;
+    Ok(())
+}
