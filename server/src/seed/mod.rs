@@ -6,13 +6,12 @@
 //! every row is inserted in a single transaction. Seeding is skipped when any product exists.
 
 mod games;
-mod images;
+pub(crate) mod images;
 mod jewelry;
 #[cfg(test)]
 mod tests;
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result};

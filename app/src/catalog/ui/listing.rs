@@ -230,5 +230,6 @@ pub fn AutoSubmit(children: Children) -> impl IntoView {
             let _ = form.request_submit();
         }
     };
-    view! { <div class="auto-submit" on:change=on_change>{children()}</div> }
+    let root = crate::ui::hydrated_marker();
+    view! { <div class="auto-submit" on:change=on_change data-hydrated=root>{children()}</div> }
 }

@@ -38,8 +38,9 @@ pub fn VariantPicker(
             }
         }
     };
+    let root = crate::ui::hydrated_marker();
     view! {
-        <div class="picker" data-testid="variant-picker">
+        <div class="picker" data-testid="variant-picker" data-hydrated=root>
             {move || {
                 let Some(cur) = current() else { return ().into_any() };
                 let groups = variants.with_value(|vs| choices(vs, dims, &cur));

@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs';
+import { defineConfig, devices } from '@playwright/test';
+
+// The server is started by scripts/test, which passes its address in BASE_URL.
+const baseURL = process.env.BASE_URL || 'http://127.0.0.1:3000';
+
+// Debian's Chromium: the real binary is quieter than the /usr/bin/chromium wrapper script.
+// Never `npx playwright install`: it downloads browsers from a vendor site.
+const executablePath =
+  process.env.CHROMIUM_PATH ||
+  (existsSync('/usr/lib/chromium/chromium') ? '/usr/lib/chromium/chromium' : '/usr/bin/chromium');
+
+const launchOptions = {
+  executablePath,
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-dev-shm-usage',
+  ],
+};
+
+const desktop = { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 }, launchOptions };
+const phone = { ...devices['Pixel 7'], launchOptions };
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  retries: process.env.CI ? 1 : 0,
+  workers: 2,
+  reporter: [['list'], ['html', { open: 'never' }]],
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+  projects: [
+    { name: 'desktop-js', use: { ...desktop } },
+    { name: 'desktop-nojs', use: { ...desktop, javaScriptEnabled: false } },
+    { name: 'phone-js', use: { ...phone } },
+    { name: 'phone-nojs', use: { ...phone, javaScriptEnabled: false } },
+  ],
+});
