@@ -44,6 +44,13 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(msg) | ServerFnErrorErr::Deserialization(msg) => {
                 AppError::BadRequest(format!("Invalid request: {msg}"))
             }
+            // The body could not be read (too large, cut off): the client's problem, not ours.
+            ServerFnErrorErr::Request(msg) => {
+                #[cfg(feature = "ssr")]
+                tracing::warn!(error = %msg, "unreadable server function request");
+                let _ = msg;
+                AppError::BadRequest("The request could not be read.".into())
+            }
             other => {
                 #[cfg(feature = "ssr")]
                 tracing::error!(error = %other, "server function failure");

@@ -9,6 +9,15 @@ async function applyFilters(page: Page, js: boolean) {
   await page.waitForLoadState('load');
 }
 
+/** On phones the filter panel starts collapsed: open it like a shopper would. */
+async function openFilters(page: Page) {
+  const summary = page.locator('.filter-panel > summary');
+  if (await summary.isVisible()) {
+    const open = await page.locator('.filter-panel').evaluate((d) => (d as HTMLDetailsElement).open);
+    if (!open) await summary.click();
+  }
+}
+
 async function waitForIslands(page: Page, js: boolean, selector: string) {
   if (js) await expect(page.locator(`${selector}[data-hydrated="true"]`)).toBeVisible();
 }
@@ -53,6 +62,7 @@ test('category listing paginates and sorts', async ({ page }, testInfo) => {
 
   await page.goto('/c/games');
   await waitForIslands(page, js, '.auto-submit');
+  await openFilters(page);
   await page.getByLabel('Sort by').selectOption('price-asc');
   await applyFilters(page, js);
   await expect(page).toHaveURL(/sort=price-asc/);
@@ -66,6 +76,7 @@ test('facet filters narrow results and their counts are right', async ({ page },
   const js = jsEnabled(testInfo);
   await page.goto('/c/games');
   await waitForIslands(page, js, '.auto-submit');
+  await openFilters(page);
   const pc = page.locator('fieldset[data-facet="platform"] .facet-value').filter({ hasText: /^PC/ });
   const expected = Number(await pc.locator('.count').textContent());
   expect(expected).toBeGreaterThan(0);
@@ -78,6 +89,7 @@ test('facet filters narrow results and their counts are right', async ({ page },
 
   // Jewelry has its own facets: metal and stone.
   await page.goto('/c/jewelry');
+  await openFilters(page);
   await expect(page.locator('fieldset[data-facet="metal"]')).toBeVisible();
   await expect(page.locator('fieldset[data-facet="stone"]')).toBeVisible();
   await expect(page.locator('fieldset[data-facet="platform"]')).toHaveCount(0);
@@ -102,6 +114,7 @@ test('search tolerates typos', async ({ page }, testInfo) => {
 
   await page.goto('/search?q=saphire');
   await expect(page.getByTestId('product-card').first()).toContainText('Sapphire');
+  await openFilters(page);
   await expect(page.locator('fieldset[data-facet="stone"]')).toBeVisible();
 
   await page.goto('/search?q=qwxzvbnm');

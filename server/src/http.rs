@@ -82,6 +82,24 @@ pub async fn cache_static(req: Request, next: Next) -> Response {
     res
 }
 
+/// Server functions answer every error with 500; give typed errors their real status (400, 404…)
+/// so clients, caches and logs see the truth. The body (the typed error) is unchanged.
+pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    if !is_api || res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong.").into_response();
+    };
+    if let Ok(err) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
 /// Short response for a request that took too long (the timeout layer's 408 carries no body).
 pub fn timeout_body() -> Body {
     Body::from("The request took too long.")

@@ -88,6 +88,7 @@ pub fn router(config: &Config, pool: PgPool) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, app::shell))
         .merge(static_files)
+        .layer(middleware::from_fn(http::server_fn_error_status))
         .layer(middleware::from_fn_with_state(config.base_url(), http::reject_cross_site))
         .layer(RequestBodyLimitLayer::new(config.body_limit_bytes))
         .layer(TimeoutLayer::with_status_code(

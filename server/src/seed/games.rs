@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
-use super::images::{Art, GameShot};
+use super::images::{Art, GameShot, spread_hue};
 use super::{Details, GAMES, ImagePlan, ProductPlan, VariantPlan, hash, search_text};
 
 pub(crate) struct Game {
@@ -58,10 +58,10 @@ fn platform_aliases(platform: &str) -> &'static str {
 }
 
 pub(crate) fn plan(now: DateTime<Utc>) -> Vec<ProductPlan> {
-    CATALOG.iter().map(|g| plan_game(g, now)).collect()
+    CATALOG.iter().enumerate().map(|(i, g)| plan_game(g, i, now)).collect()
 }
 
-fn plan_game(g: &Game, now: DateTime<Utc>) -> ProductPlan {
+fn plan_game(g: &Game, index: usize, now: DateTime<Utc>) -> ProductPlan {
     let release_date = NaiveDate::parse_from_str(g.release, "%Y-%m-%d")
         .unwrap_or_else(|e| panic!("bad release date for {}: {e}", g.slug));
     let h = hash(g.slug);
@@ -134,7 +134,7 @@ fn plan_game(g: &Game, now: DateTime<Utc>) -> ProductPlan {
         _ => "Collector's Edition",
     }));
 
-    let image_count = if g.featured || h % 2 == 0 { 3 } else { 2 };
+    let image_count = if g.featured || h % 3 == 0 { 3 } else { 2 };
     let scene = scene_words(g.genre);
     let images = [
         (GameShot::Cover, format!("{} cover art", g.name)),
@@ -149,6 +149,7 @@ fn plan_game(g: &Game, now: DateTime<Utc>) -> ProductPlan {
         alt,
         art: Art::Game {
             slug: g.slug,
+            hue: spread_hue(index, h),
             title: g.name,
             genre: g.genre,
             age_rating: g.age_rating,

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::images::{Art, JewelShot};
+use super::images::{Art, JewelShot, spread_hue};
 use super::{Details, ImagePlan, JEWELRY, ProductPlan, VariantPlan, hash, search_text, shop_price};
 
 /// How a piece is built; decides its category and how its pictures are drawn.
@@ -109,10 +109,10 @@ fn metal_price(token: &str, gold: i64) -> i64 {
 }
 
 pub(crate) fn plan(now: DateTime<Utc>) -> Vec<ProductPlan> {
-    CATALOG.iter().map(|j| plan_piece(j, now)).collect()
+    CATALOG.iter().enumerate().map(|(i, j)| plan_piece(j, i, now)).collect()
 }
 
-fn plan_piece(j: &Jewel, now: DateTime<Utc>) -> ProductPlan {
+fn plan_piece(j: &Jewel, index: usize, now: DateTime<Utc>) -> ProductPlan {
     let h = hash(j.slug);
     let sold_out = SOLD_OUT.contains(&j.slug);
     let mut variants = Vec::new();
@@ -190,7 +190,7 @@ fn plan_piece(j: &Jewel, now: DateTime<Utc>) -> ProductPlan {
     }
     let metal_lower = first_metal.to_lowercase();
 
-    let image_count = if j.featured || h % 2 == 1 { 3 } else { 2 };
+    let image_count = if j.featured || h % 3 == 1 { 3 } else { 2 };
     let close_up = match j.stone {
         Some(stone) => format!(
             "Close-up of the {} on the {} in {metal_lower}",
@@ -219,6 +219,7 @@ fn plan_piece(j: &Jewel, now: DateTime<Utc>) -> ProductPlan {
         alt,
         art: Art::Jewel {
             slug: j.slug,
+            hue: spread_hue(index, h),
             style: j.style,
             metal: first_metal,
             stone: j.stone,

@@ -25,14 +25,30 @@ const SEED_LOCK_KEY: i64 = 0x5EED_CA7A_1064;
 /// Inserts the demo catalog (both departments) unless products already exist; writes generated
 /// product images under `media_dir`. Returns Ok(true) if it seeded, Ok(false) if the catalog already had products.
 pub async fn seed_demo(pool: &sqlx::PgPool, media_dir: &std::path::Path) -> anyhow::Result<bool> {
+    // Cheap check first, so a seeded database costs one query.
     if product_count(pool).await? > 0 {
+        return Ok(false);
+    }
+
+    // Serialise seeders (e.g. two server processes starting at once) on an advisory lock held by
+    // the transaction, and re-check under it: the loser waits, then finds the catalog and leaves.
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(SEED_LOCK_KEY)
+        .execute(&mut *tx)
+        .await?;
+    let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM products")
+        .fetch_one(&mut *tx)
+        .await?;
+    if existing > 0 {
+        tx.rollback().await?;
         return Ok(false);
     }
 
     let plan = plan_catalog(Utc::now());
 
-    // Pictures first: they are idempotent (same slug, same bytes), so if the transaction below
-    // fails or loses a race, the files left behind are harmless and get rewritten next time.
+    // Pictures before any row: they are idempotent (same slug, same bytes), so if anything below
+    // fails, the transaction rolls back and the files left behind are simply rewritten next time.
     let started = Instant::now();
     let jobs: Vec<images::Job> = plan
         .iter()
@@ -56,20 +72,6 @@ pub async fn seed_demo(pool: &sqlx::PgPool, media_dir: &std::path::Path) -> anyh
     );
 
     let started = Instant::now();
-    let mut tx = pool.begin().await?;
-    sqlx::query("SELECT pg_advisory_xact_lock($1)")
-        .bind(SEED_LOCK_KEY)
-        .execute(&mut *tx)
-        .await?;
-    // Someone may have seeded while the pictures were being drawn.
-    let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM products")
-        .fetch_one(&mut *tx)
-        .await?;
-    if existing > 0 {
-        tx.rollback().await?;
-        return Ok(false);
-    }
-
     let categories = insert_categories(&mut tx).await?;
     let mut variant_count = 0;
     for product in &plan {

@@ -298,6 +298,7 @@ fn renders_full_size_pictures_for_every_shot() {
     let arts = [
         Art::Game {
             slug: "a",
+            hue: 200.0,
             title: "Test: Subtitle",
             genre: "Racing",
             age_rating: "PEGI 18",
@@ -305,6 +306,7 @@ fn renders_full_size_pictures_for_every_shot() {
         },
         Art::Game {
             slug: "b",
+            hue: 200.0,
             title: "Test",
             genre: "Strategy",
             age_rating: "PEGI 3",
@@ -312,6 +314,7 @@ fn renders_full_size_pictures_for_every_shot() {
         },
         Art::Jewel {
             slug: "c",
+            hue: 200.0,
             style: Style::RingHalo,
             metal: "Rose gold",
             stone: Some("Emerald"),
@@ -321,6 +324,7 @@ fn renders_full_size_pictures_for_every_shot() {
         },
         Art::Jewel {
             slug: "d",
+            hue: 200.0,
             style: Style::BraceCuff,
             metal: "Sterling silver",
             stone: None,
@@ -367,28 +371,42 @@ async fn department_counts(pool: &PgPool) -> anyhow::Result<BTreeMap<String, (i6
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn seeds_exactly_once_even_when_racing(pool: PgPool) -> anyhow::Result<()> {
+async fn leaves_an_existing_catalog_alone(pool: PgPool) -> anyhow::Result<()> {
+    let category: i64 = sqlx::query_scalar(
+        "INSERT INTO categories (slug, name, department) VALUES ('misc', 'Misc', 'games') RETURNING id",
+    )
+    .fetch_one(&pool)
+    .await?;
+    sqlx::query("INSERT INTO products (slug, name, department, category_id) VALUES ('x', 'X', 'games', $1)")
+        .bind(category)
+        .execute(&pool)
+        .await?;
     let media = tempfile::tempdir()?;
-    // Two seeders at once (e.g. two server processes starting): exactly one inserts.
-    let (a, b) = tokio::join!(seed_demo(&pool, media.path()), seed_demo(&pool, media.path()));
-    let (a, b) = (a?, b?);
-    assert!(a ^ b, "exactly one concurrent seed inserts (got {a} and {b})");
-    let before = department_counts(&pool).await?;
-    assert_eq!(before.len(), 2, "both departments seeded");
-
-    assert!(!seed_demo(&pool, media.path()).await?, "a seeded catalog is left alone");
-    assert_eq!(department_counts(&pool).await?, before, "no duplicates");
-    let categories: i64 = sqlx::query_scalar("SELECT count(*) FROM categories").fetch_one(&pool).await?;
-    assert_eq!(categories as usize, CATEGORIES.len());
+    assert!(!seed_demo(&pool, media.path()).await?);
+    let products: i64 = sqlx::query_scalar("SELECT count(*) FROM products").fetch_one(&pool).await?;
+    assert_eq!(products, 1);
+    assert_eq!(std::fs::read_dir(media.path())?.count(), 0, "no pictures drawn");
     Ok(())
 }
 
+/// One seeded database for all the expensive checks (drawing ~230 pictures is the slow part).
 #[sqlx::test(migrations = "../migrations")]
-async fn seeded_catalog_is_complete_and_consistent(pool: PgPool) -> anyhow::Result<()> {
+async fn seeds_a_complete_catalog_exactly_once(pool: PgPool) -> anyhow::Result<()> {
     let media = tempfile::tempdir()?;
-    assert!(seed_demo(&pool, media.path()).await?);
-
+    // Two seeders at once (e.g. two server processes starting): exactly one inserts, and the
+    // other waits for it instead of drawing the pictures again.
+    let (a, b) = tokio::join!(seed_demo(&pool, media.path()), seed_demo(&pool, media.path()));
+    let (a, b) = (a?, b?);
+    assert!(a ^ b, "exactly one concurrent seed inserts (got {a} and {b})");
     let counts = department_counts(&pool).await?;
+    assert_eq!(counts.len(), 2, "both departments seeded");
+
+    // Idempotent: a second call changes nothing.
+    assert!(!seed_demo(&pool, media.path()).await?, "a seeded catalog is left alone");
+    assert_eq!(department_counts(&pool).await?, counts, "no duplicates");
+    let categories: i64 = sqlx::query_scalar("SELECT count(*) FROM categories").fetch_one(&pool).await?;
+    assert_eq!(categories as usize, CATEGORIES.len());
+
     for dept in [GAMES, JEWELRY] {
         let (products, variants, images) = counts.get(dept).copied().unwrap_or_default();
         assert!(products >= 40, "{dept}: {products} products");

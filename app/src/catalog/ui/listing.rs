@@ -119,9 +119,19 @@ fn ListingView(listing: Listing, searching: bool) -> impl IntoView {
 fn FilterForm(listing: Listing, searching: bool) -> impl IntoView {
     let q = listing.query.clone();
     let clear_href = format!("{}{}", listing.path, q.cleared().to_query_string());
+    let active = [q.platforms.len(), q.genres.len(), q.metals.len(), q.stones.len(), q.prices.len(), q.in_stock as usize]
+        .iter()
+        .sum::<usize>();
     view! {
         <AutoSubmit>
             <form class="filters" method="get" action=listing.path.clone() aria-label="Filter and sort" data-testid="filters">
+                // Collapsed on phones so results come first; always open from tablet width (CSS).
+                <details class="filter-panel" open=active > 0>
+                <summary>
+                    "Filter and sort"
+                    {(active > 0).then(|| view! { <span class="active-count">{format!(" ({active} active)")}</span> })}
+                </summary>
+                <div class="filter-body">
                 {if searching {
                     view! {
                         <div class="field">
@@ -147,6 +157,8 @@ fn FilterForm(listing: Listing, searching: bool) -> impl IntoView {
                     <button type="submit" class="button">"Apply"</button>
                     {q.has_filters().then(|| view! { <a href=clear_href.clone()>"Clear filters"</a> })}
                 </div>
+                </div>
+                </details>
             </form>
         </AutoSubmit>
     }

@@ -56,8 +56,7 @@ struct Palette {
 }
 
 impl Palette {
-    fn new(seed: u64) -> Palette {
-        let hue = (seed % 360) as f32;
+    fn new(seed: u64, hue: f32) -> Palette {
         let shift = 150.0 + ((seed >> 12) % 60) as f32;
         Palette {
             hue,
@@ -72,13 +71,14 @@ impl Palette {
 
 pub(super) fn render(
     slug: &str,
+    hue: f32,
     title: &str,
     genre: &str,
     age_rating: &str,
     shot: GameShot,
 ) -> RgbImage {
     let seed = hash(slug);
-    let pal = Palette::new(seed);
+    let pal = Palette::new(seed, hue);
     let theme = Theme::of(genre);
     let mut cv = Canvas::new();
     match shot {
@@ -582,10 +582,10 @@ fn stadium(cv: &mut Canvas, pal: &Palette, rng: &mut Rng, cover: bool) {
 fn mosaic(cv: &mut Canvas, pal: &Palette, rng: &mut Rng, cover: bool) {
     let (inner, outer) = (mix(pal.dark, pal.mid, 0.5), scale(pal.dark, 0.7));
     cv.fill_scaled(4, |x, y| mix(inner, outer, (len(x - 600.0, y - 500.0) / 800.0).min(1.0)));
-    let (cols, rows, tile, gap) = (7, 5, 112.0, 14.0);
+    let (cols, rows, tile, gap) = if cover { (7, 5, 90.0, 12.0) } else { (7, 5, 112.0, 14.0) };
     let bw = cols as f32 * tile + (cols - 1) as f32 * gap;
     let bh = rows as f32 * tile + (rows - 1) as f32 * gap;
-    let (ox, oy) = (600.0 - bw / 2.0, if cover { 860.0 - bh } else { 450.0 - bh / 2.0 });
+    let (ox, oy) = (600.0 - bw / 2.0, if cover { 868.0 - bh } else { 450.0 - bh / 2.0 });
     cv.rrect(600.0, oy + bh / 2.0, bw / 2.0 + 22.0, bh / 2.0 + 22.0, 26.0, scale(pal.dark, 0.6), 0.8);
     let colors = [pal.accent, pal.accent2, pal.light, mix(pal.mid, WHITE, 0.2)];
     for r in 0..rows {
@@ -619,7 +619,7 @@ fn mosaic(cv: &mut Canvas, pal: &Palette, rng: &mut Rng, cover: bool) {
         }
     }
     // One piece lifted off the board, mid-move.
-    let (x, y) = (rng.range(250.0, 950.0), oy - 40.0);
+    let (x, y) = (rng.range(ox + tile, ox + bw - tile), if cover { oy + tile * 0.3 } else { oy - 40.0 });
     let col = colors[rng.below(4) as usize];
     cv.rrect(x + 18.0, y + 30.0, tile / 2.0, tile / 2.0, 18.0, BLACK, 0.3);
     cv.poly(&rot_rect(x, y, tile / 2.0, tile / 2.0, 0.2), col, 1.0);
@@ -630,15 +630,18 @@ fn hills(cv: &mut Canvas, pal: &Palette, rng: &mut Rng, cover: bool) {
     let h = cv.h as f32;
     let top = hsl(pal.hue, 0.45, 0.3);
     let bottom = hsl(pal.hue + 30.0, 0.55, 0.8);
-    let (mx, my) = (rng.range(750.0, 1000.0), if cover { 330.0 } else { 170.0 });
+    let (mx, my) = (rng.range(750.0, 1000.0), if cover { 420.0 } else { 170.0 });
     cv.fill_scaled(4, |x, y| {
         let t = (y / h + (x / 1200.0 - 0.5) * 0.08).clamp(0.0, 1.0);
         glow_over(mix(top, bottom, t), WHITE, len(x - mx, y - my), 260.0, 0.35)
     });
-    stars(cv, rng, 50, h * 0.35);
+    if !cover {
+        stars(cv, rng, 50, h * 0.35);
+    }
     cv.disc(mx, my, 70.0, mix(pal.light, WHITE, 0.7), 1.0);
+    let cloud_band = if cover { (380.0, 470.0) } else { (120.0, 380.0) };
     for _ in 0..3 {
-        let (x, y) = (rng.range(80.0, 1100.0), rng.range(120.0, 380.0));
+        let (x, y) = (rng.range(80.0, 1100.0), rng.range(cloud_band.0, cloud_band.1));
         for k in 0..5 {
             let kf = k as f32;
             cv.disc(x + kf * 34.0, y - (kf - 2.0).abs() * -8.0 - 16.0 * (kf % 2.0), 30.0, WHITE, 0.55);

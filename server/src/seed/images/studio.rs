@@ -125,8 +125,10 @@ struct Ctx {
     gem_r: f32,
 }
 
+#[allow(clippy::too_many_arguments)]
 pub(super) fn render(
     slug: &str,
+    hue: f32,
     style: Style,
     metal: &str,
     stone: Option<&str>,
@@ -157,7 +159,7 @@ pub(super) fn render(
         ctx.v = View::zoom(fx, fy, zoom);
     }
     let c = &ctx;
-    backdrop(&mut cv, seed, shot, c.v, big_shadow(style, shot));
+    backdrop(&mut cv, hue, shot, c.v, big_shadow(style, shot));
     match style.category() {
         "rings" if alternate => ring_side(&mut cv, c, style),
         "rings" => ring_front(&mut cv, c, style),
@@ -182,32 +184,34 @@ fn focus(style: Style, c: &Ctx) -> (f32, f32, f32) {
         Style::NeckPendant | Style::NeckDrop | Style::NeckDisc | Style::NeckHeart => {
             (600.0, 640.0, 2.1)
         }
-        Style::EarStud => (400.0, 430.0, 2.3),
-        Style::EarDrop => (410.0, 420.0, 1.9),
-        Style::EarHoop | Style::EarHuggie => (400.0, 330.0, 2.0),
+        Style::EarStud => (380.0, 440.0, 1.9),
+        Style::EarDrop => (390.0, 430.0, 1.6),
+        Style::EarHoop | Style::EarHuggie => (380.0, 330.0, 1.7),
         Style::BraceCuff => (600.0, 600.0, 2.2),
         _ => (600.0, 565.0, 2.4),
     }
 }
 
-/// A soft shadow too large to paint cheaply at full resolution: (cx, cy, rx, ry, strength) on
-/// the stage. It is folded into the low-resolution backdrop instead.
-type SoftShadow = (f32, f32, f32, f32, f32);
+/// A soft shadow too large to paint cheaply at full resolution, folded into the low-resolution
+/// backdrop instead: (cx, cy, rx, ry, strength, band) on the stage. `band` = 0 is a filled
+/// ellipse; otherwise the shadow follows the ellipse's outline, `band` wide (relative).
+type SoftShadow = (f32, f32, f32, f32, f32, f32);
 
 fn big_shadow(style: Style, shot: JewelShot) -> Option<SoftShadow> {
     if shot != JewelShot::Alternate {
         return None;
     }
     match style.category() {
-        "necklaces" => Some((612.0, 426.0, 360.0, 280.0, 0.12)),
-        "earrings" => Some((615.0, 470.0, 330.0, 390.0, 0.3)),
-        "bracelets" => Some((614.0, 468.0, 305.0, 305.0, 0.16)),
+        "necklaces" => Some((614.0, 428.0, 330.0, 250.0, 0.22, 0.09)),
+        "earrings" => Some((618.0, 470.0, 310.0, 340.0, 0.3, 0.0)),
+        "bracelets" if style == Style::BraceCuff => Some((616.0, 470.0, 255.0, 255.0, 0.3, 0.17)),
+        "bracelets" => Some((614.0, 468.0, 255.0, 255.0, 0.28, 0.12)),
         _ => None,
     }
 }
 
-fn backdrop(cv: &mut Canvas, seed: u64, shot: JewelShot, view: View, shadow: Option<SoftShadow>) {
-    let hue = (seed % 360) as f32 + if shot == JewelShot::Alternate { 30.0 } else { 0.0 };
+fn backdrop(cv: &mut Canvas, hue: f32, shot: JewelShot, view: View, shadow: Option<SoftShadow>) {
+    let hue = hue + if shot == JewelShot::Alternate { 30.0 } else { 0.0 };
     let light = hsl(hue, 0.25, 0.95);
     let dark = hsl(hue + 10.0, 0.2, 0.76);
     let floor = hsl(hue, 0.18, 0.88);
@@ -217,9 +221,10 @@ fn backdrop(cv: &mut Canvas, seed: u64, shot: JewelShot, view: View, shadow: Opt
         // Where the paper sweep bends into the floor it catches a little more light.
         let sweep = (1.0 - ((y - 700.0) / 140.0).abs()).max(0.0);
         c = mix(c, floor, sweep * 0.35);
-        if let Some((sx, sy, rx, ry, strength)) = shadow {
+        if let Some((sx, sy, rx, ry, strength, band)) = shadow {
             let (u, v) = view.inv(x, y);
-            let t = (1.0 - len((u - sx) / rx, (v - sy) / ry)).max(0.0);
+            let e = len((u - sx) / rx, (v - sy) / ry);
+            let t = if band > 0.0 { 1.0 - (e - 1.0).abs() / band } else { 1.0 - e }.max(0.0);
             c = mix(c, BLACK, t * t * strength);
         }
         c
@@ -279,13 +284,24 @@ impl Ctx {
                 (14.0, 0.45, 0.9 + 0.2 * streak, n)
             }
             Finish::Hammered => {
-                let cell = 15.0;
-                let row = (v / cell).floor();
-                let shifted = u / cell + row * 0.5;
-                let col = shifted.floor();
-                let (lx, ly) = (shifted - col - 0.5, v / cell - row - 0.5);
-                let j = 0.7 + 0.6 * ihashf(col as i32, row as i32);
-                (34.0, 0.8, 1.0, norm3([n[0] + lx * j, n[1] + ly * j, n[2]]))
+                // Dents around jittered points: the normal leans towards the nearest one.
+                let cell = 19.0;
+                let (gu, gv) = (u / cell, v / cell);
+                let (iu, iv) = (gu.floor() as i32, gv.floor() as i32);
+                let mut best = (f32::MAX, 0.0, 0.0);
+                for dy in -1..=1 {
+                    for dx in -1..=1 {
+                        let h = ihash(iu + dx, iv + dy);
+                        let px = (iu + dx) as f32 + 0.15 + 0.7 * (h & 0xFF) as f32 / 255.0;
+                        let py = (iv + dy) as f32 + 0.15 + 0.7 * ((h >> 8) & 0xFF) as f32 / 255.0;
+                        let (ox, oy) = (gu - px, gv - py);
+                        let d2 = ox * ox + oy * oy;
+                        if d2 < best.0 {
+                            best = (d2, ox, oy);
+                        }
+                    }
+                }
+                (30.0, 0.8, 1.0, norm3([n[0] - best.1 * 0.8, n[1] - best.2 * 0.8, n[2]]))
             }
             Finish::Matte => (6.0, 0.14, 0.95 + 0.1 * ihashf(u as i32, v as i32), n),
         };
@@ -892,14 +908,18 @@ fn cx_off(x: f32) -> f32 {
 // ---------------------------------------------------------------------------------------------
 
 fn earrings(cv: &mut Canvas, c: &Ctx, style: Style, card: bool) {
-    let k = if card { 0.8 } else { 1.0 };
     let stud = style == Style::EarStud;
+    let k = match (card, stud) {
+        (true, _) => 0.8,
+        (false, true) => 1.4,
+        (false, false) => 1.25,
+    };
     let anchors = if card {
-        let y = if stud { 360.0 } else { 250.0 };
+        let y = if stud { 330.0 } else { 220.0 };
         let paper = [0.97, 0.96, 0.93];
-        c.paint(cv, 330.0, 90.0, 870.0, 830.0, |u, v| {
-            let d = sd_box(u - 600.0, v - 460.0, 265.0, 365.0, 18.0);
-            let shade = 1.0 - 0.05 * ((v - 95.0) / 730.0);
+        c.paint(cv, 330.0, 140.0, 870.0, 760.0, |u, v| {
+            let d = sd_box(u - 600.0, v - 450.0, 265.0, 305.0, 18.0);
+            let shade = 1.0 - 0.05 * ((v - 145.0) / 610.0);
             Some((d, scale(paper, shade)))
         });
         for x in [470.0, 730.0] {
@@ -909,9 +929,9 @@ fn earrings(cv: &mut Canvas, c: &Ctx, style: Style, card: bool) {
         }
         [(470.0, y), (730.0, y)]
     } else if stud {
-        [(400.0, 430.0), (800.0, 430.0)]
+        [(380.0, 440.0), (820.0, 440.0)]
     } else {
-        [(400.0, 230.0), (800.0, 230.0)]
+        [(380.0, 200.0), (820.0, 200.0)]
     };
     for (i, (ax, ay)) in anchors.into_iter().enumerate() {
         earring(cv, c, style, ax, ay, k, i as i32);
@@ -1023,10 +1043,11 @@ fn bracelet(cv: &mut Canvas, c: &Ctx, style: Style, top_view: bool, carat_hundre
     if !top_view {
         c.shadow(cv, cx + 10.0, cy + ry + 40.0, rx * 1.05, 45.0, 0.3);
     }
+    // Enough items around the ellipse that neighbours touch.
     let n = match style {
-        Style::BraceTennis => 40,
-        Style::BraceBeads => 28,
-        _ => 46,
+        Style::BraceTennis => 52,
+        Style::BraceBeads => 44,
+        _ => 50,
     };
     let mut items: Vec<(usize, f32, f32, f32, f32)> = (0..n)
         .map(|i| {
@@ -1057,13 +1078,13 @@ fn bracelet(cv: &mut Canvas, c: &Ctx, style: Style, top_view: bool, carat_hundre
                 }
             }
             _ => {
-                if c.stone.is_some() && stations && i % 9 == 4 {
+                if c.stone.is_some() && stations && i % 10 == 4 {
                     c.set_stone(cv, x, y, 15.0 * f, i as i32);
                     continue;
                 }
                 let twist = if c.stone.is_none() { if i % 2 == 0 { 0.45 } else { -0.45 } } else { 0.0 };
                 c.band(cv, x, y, 1.0, 0.3, 15.0 * f, 8.5 * f, tangent + twist, 1.0, Part::All);
-                if c.stone.is_some() && !stations && i % 6 == 3 && (top_view || depth > -0.3) {
+                if c.stone.is_some() && !stations && i % 7 == 3 {
                     let r = 11.0 * f;
                     c.wire(cv, x, y + 6.0 * f, x, y + 14.0 * f, 3.0 * f);
                     c.gem_drop(cv, x, y + 14.0 * f + r * 2.0, r, r * 2.0);
