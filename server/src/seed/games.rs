@@ -58,7 +58,11 @@ fn platform_aliases(platform: &str) -> &'static str {
 }
 
 pub(crate) fn plan(now: DateTime<Utc>) -> Vec<ProductPlan> {
-    CATALOG.iter().enumerate().map(|(i, g)| plan_game(g, i, now)).collect()
+    CATALOG
+        .iter()
+        .enumerate()
+        .map(|(i, g)| plan_game(g, i, now))
+        .collect()
 }
 
 fn plan_game(g: &Game, index: usize, now: DateTime<Utc>) -> ProductPlan {
@@ -91,7 +95,11 @@ fn plan_game(g: &Game, index: usize, now: DateTime<Utc>) -> ProductPlan {
             };
             // About one variant in ten has no keys left.
             let k = hash(&sku);
-            let stock = if sold_out || k % 10 == 3 { 0 } else { 20 + (k / 10 % 481) as i32 };
+            let stock = if sold_out || k % 10 == 3 {
+                0
+            } else {
+                20 + (k / 10 % 481) as i32
+            };
             variants.push(VariantPlan {
                 sku,
                 price_minor,
@@ -107,7 +115,11 @@ fn plan_game(g: &Game, index: usize, now: DateTime<Utc>) -> ProductPlan {
     // Listed in the shop some weeks before release (pre-orders); titles older than the shop
     // itself (two years) are spread over its first months.
     let lead = Duration::days(14 + (h % 77) as i64) + Duration::minutes((h >> 20) as i64 % 1440);
-    let listed = release_date.and_hms_opt(9, 0, 0).expect("valid time").and_utc() - lead;
+    let listed = release_date
+        .and_hms_opt(9, 0, 0)
+        .expect("valid time")
+        .and_utc()
+        - lead;
     let oldest = now - Duration::days(725);
     let created_at = if listed < oldest {
         oldest + Duration::days((h >> 8) as i64 % 200) + Duration::minutes((h >> 30) as i64 % 1440)
@@ -115,11 +127,16 @@ fn plan_game(g: &Game, index: usize, now: DateTime<Utc>) -> ProductPlan {
         listed.min(now - Duration::hours(6 + (h % 40) as i64))
     };
 
-    let mut phrases: Vec<&str> = vec![g.keywords, g.genre, g.publisher, "game"];
+    // Loose words one by one (so repeats collapse), multi-word terms as phrases.
+    let mut phrases: Vec<&str> = g.keywords.split_whitespace().collect();
+    phrases.extend([g.genre, g.publisher, "game"]);
     let mut platforms: Vec<&str> = Vec::new();
     let mut editions: Vec<&str> = Vec::new();
     for v in &variants {
-        let (p, e) = (v.platform.unwrap_or_default(), v.edition.unwrap_or_default());
+        let (p, e) = (
+            v.platform.unwrap_or_default(),
+            v.edition.unwrap_or_default(),
+        );
         if !platforms.contains(&p) {
             platforms.push(p);
         }
@@ -138,7 +155,10 @@ fn plan_game(g: &Game, index: usize, now: DateTime<Utc>) -> ProductPlan {
     let scene = scene_words(g.genre);
     let images = [
         (GameShot::Cover, format!("{} cover art", g.name)),
-        (GameShot::Screenshot, format!("{} gameplay screenshot: {scene}", g.name)),
+        (
+            GameShot::Screenshot,
+            format!("{} gameplay screenshot: {scene}", g.name),
+        ),
         (GameShot::KeyArt, format!("{} key art emblem", g.name)),
     ]
     .into_iter()

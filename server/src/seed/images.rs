@@ -87,7 +87,9 @@ pub(crate) fn write_all(dir: &Path, jobs: &[Job]) -> Result<()> {
             })
             .collect();
         for worker in workers {
-            worker.join().map_err(|_| anyhow!("image worker panicked"))??;
+            worker
+                .join()
+                .map_err(|_| anyhow!("image worker panicked"))??;
         }
         Ok(())
     })
@@ -122,7 +124,12 @@ fn save_jpeg(img: &RgbImage, path: &Path) -> Result<()> {
         let file = File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
         let mut out = BufWriter::new(file);
         JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY)
-            .encode(img.as_raw(), img.width(), img.height(), ExtendedColorType::Rgb8)
+            .encode(
+                img.as_raw(),
+                img.width(),
+                img.height(),
+                ExtendedColorType::Rgb8,
+            )
             .with_context(|| format!("encoding {}", path.display()))?;
         out.flush()?;
     }
@@ -150,7 +157,16 @@ pub(crate) fn render(art: &Art) -> RgbImage {
             finish,
             carat_hundredths,
             shot,
-        } => studio::render(slug, hue, style, metal, stone, finish, carat_hundredths, shot),
+        } => studio::render(
+            slug,
+            hue,
+            style,
+            metal,
+            stone,
+            finish,
+            carat_hundredths,
+            shot,
+        ),
     }
 }
 
@@ -400,7 +416,12 @@ pub(crate) fn sd_hexagon(dx: f32, dy: f32, r: f32) -> f32 {
 pub(crate) fn rot_rect(cx: f32, cy: f32, hw: f32, hh: f32, angle: f32) -> [(f32, f32); 4] {
     let (s, c) = angle.sin_cos();
     let corner = |x: f32, y: f32| (cx + x * c - y * s, cy + x * s + y * c);
-    [corner(-hw, -hh), corner(hw, -hh), corner(hw, hh), corner(-hw, hh)]
+    [
+        corner(-hw, -hh),
+        corner(hw, -hh),
+        corner(hw, hh),
+        corner(-hw, hh),
+    ]
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -515,9 +536,13 @@ impl Canvas {
     // --- flat-coloured shapes (pixel coordinates) --------------------------------------------
 
     pub fn disc(&mut self, cx: f32, cy: f32, r: f32, c: Rgb, alpha: f32) {
-        self.paint(cx - r - 1.0, cy - r - 1.0, cx + r + 1.0, cy + r + 1.0, |x, y| {
-            (aa(len(x - cx, y - cy) - r) * alpha, c)
-        });
+        self.paint(
+            cx - r - 1.0,
+            cy - r - 1.0,
+            cx + r + 1.0,
+            cy + r + 1.0,
+            |x, y| (aa(len(x - cx, y - cy) - r) * alpha, c),
+        );
     }
 
     /// Circle outline of radius `r` and stroke width `w`. Only the pixels near the stroke are
@@ -544,15 +569,21 @@ impl Canvas {
     }
 
     pub fn rrect(&mut self, cx: f32, cy: f32, hw: f32, hh: f32, r: f32, c: Rgb, alpha: f32) {
-        self.paint(cx - hw - 1.0, cy - hh - 1.0, cx + hw + 1.0, cy + hh + 1.0, |x, y| {
-            (aa(sd_box(x - cx, y - cy, hw, hh, r)) * alpha, c)
-        });
+        self.paint(
+            cx - hw - 1.0,
+            cy - hh - 1.0,
+            cx + hw + 1.0,
+            cy + hh + 1.0,
+            |x, y| (aa(sd_box(x - cx, y - cy, hw, hh, r)) * alpha, c),
+        );
     }
 
     pub fn poly(&mut self, pts: &[(f32, f32)], c: Rgb, alpha: f32) {
         let (x0, y0, x1, y1) = bounds(pts);
         let shape = Convex::new(pts);
-        self.paint(x0 - 1.0, y0 - 1.0, x1 + 1.0, y1 + 1.0, |x, y| (aa(shape.sd(x, y)) * alpha, c));
+        self.paint(x0 - 1.0, y0 - 1.0, x1 + 1.0, y1 + 1.0, |x, y| {
+            (aa(shape.sd(x, y)) * alpha, c)
+        });
     }
 
     /// Round-capped line of width `w`. Long diagonal lines only visit a band around the line
@@ -602,9 +633,13 @@ impl Canvas {
     }
 
     pub fn star(&mut self, cx: f32, cy: f32, r: f32, n: u32, m: f32, c: Rgb, alpha: f32) {
-        self.paint(cx - r - 1.0, cy - r - 1.0, cx + r + 1.0, cy + r + 1.0, |x, y| {
-            (aa(sd_star(x - cx, y - cy, r, n, m)) * alpha, c)
-        });
+        self.paint(
+            cx - r - 1.0,
+            cy - r - 1.0,
+            cx + r + 1.0,
+            cy + r + 1.0,
+            |x, y| (aa(sd_star(x - cx, y - cy, r, n, m)) * alpha, c),
+        );
     }
 
     /// Soft radial light: `strength` at the centre fading to nothing at `r`.
@@ -628,7 +663,9 @@ impl Canvas {
     pub fn sparkle(&mut self, cx: f32, cy: f32, size: f32, alpha: f32) {
         self.paint(cx - size, cy - size, cx + size, cy + size, |x, y| {
             let (dx, dy) = ((x - cx).abs() / size, (y - cy).abs() / size);
-            let arm = (1.0 - dx - dy * 9.0).max(0.0).max((1.0 - dy - dx * 9.0).max(0.0));
+            let arm = (1.0 - dx - dy * 9.0)
+                .max(0.0)
+                .max((1.0 - dy - dx * 9.0).max(0.0));
             let core = (1.0 - len(dx, dy) * 3.0).max(0.0);
             ((arm + core).min(1.0) * alpha, WHITE)
         });

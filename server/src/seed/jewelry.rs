@@ -109,7 +109,11 @@ fn metal_price(token: &str, gold: i64) -> i64 {
 }
 
 pub(crate) fn plan(now: DateTime<Utc>) -> Vec<ProductPlan> {
-    CATALOG.iter().enumerate().map(|(i, j)| plan_piece(j, i, now)).collect()
+    CATALOG
+        .iter()
+        .enumerate()
+        .map(|(i, j)| plan_piece(j, i, now))
+        .collect()
 }
 
 fn plan_piece(j: &Jewel, index: usize, now: DateTime<Utc>) -> ProductPlan {
@@ -159,9 +163,8 @@ fn plan_piece(j: &Jewel, index: usize, now: DateTime<Utc>) -> ProductPlan {
         }
     }
 
-    let created_at = now
-        - Duration::days(2 + (h % 720) as i64)
-        - Duration::minutes((h >> 24) as i64 % 1440);
+    let created_at =
+        now - Duration::days(2 + (h % 720) as i64) - Duration::minutes((h >> 24) as i64 % 1440);
 
     let mut metals: Vec<&str> = Vec::new();
     for v in &variants {
@@ -171,13 +174,12 @@ fn plan_piece(j: &Jewel, index: usize, now: DateTime<Utc>) -> ProductPlan {
         }
     }
     let first_metal = metals[0];
-    let mut phrases: Vec<&str> = vec![j.style.category_words(), j.keywords];
+    // Loose words one by one (so repeats collapse), multi-word terms as phrases.
+    let mut phrases: Vec<&str> = j.style.category_words().split_whitespace().collect();
+    phrases.extend(j.keywords.split_whitespace());
     phrases.extend(metals.iter().copied());
-    if metals.iter().any(|m| m.ends_with("gold")) {
-        phrases.push("gold");
-    }
     if metals.contains(&"Sterling silver") {
-        phrases.push("silver 925");
+        phrases.push("925");
     }
     if let Some(stone) = j.stone {
         phrases.push(stone);
@@ -204,7 +206,10 @@ fn plan_piece(j: &Jewel, index: usize, now: DateTime<Utc>) -> ProductPlan {
         ),
     };
     let images = [
-        (JewelShot::Front, format!("{} in {metal_lower}, front view", j.name)),
+        (
+            JewelShot::Front,
+            format!("{} in {metal_lower}, front view", j.name),
+        ),
         (JewelShot::CloseUp, close_up),
         (
             JewelShot::Alternate,

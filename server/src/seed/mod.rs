@@ -274,15 +274,16 @@ pub(crate) fn plan_catalog(now: DateTime<Utc>) -> Vec<ProductPlan> {
 // Inserts
 // ---------------------------------------------------------------------------------------------
 
-async fn insert_categories(tx: &mut Transaction<'_, Postgres>) -> Result<HashMap<&'static str, i64>> {
+async fn insert_categories(
+    tx: &mut Transaction<'_, Postgres>,
+) -> Result<HashMap<&'static str, i64>> {
     let mut ids = HashMap::new();
     // Roots come first in CATEGORIES, so a parent id is always known before its children.
     for c in CATEGORIES {
         let parent_id = match c.parent {
-            Some(parent) => Some(
-                *ids.get(parent)
-                    .with_context(|| format!("category {} listed before its parent {parent}", c.slug))?,
-            ),
+            Some(parent) => Some(*ids.get(parent).with_context(|| {
+                format!("category {} listed before its parent {parent}", c.slug)
+            })?),
             None => None,
         };
         let id: i64 = sqlx::query_scalar(
@@ -433,23 +434,30 @@ pub(crate) fn hash(s: &str) -> u64 {
     h
 }
 
-/// Joins keyword phrases into `search_text`, dropping words that are already in the name
-/// (the name is indexed with a higher weight anyway) and duplicates.
+/// Joins keyword phrases into `search_text`, dropping words that are already in the name (the
+/// name is indexed with a higher weight anyway) and repeated phrases. Phrases stay intact
+/// ("Rose gold", not "Rose"), so substring (trigram) search finds them too.
 pub(crate) fn search_text(name: &str, phrases: &[&str]) -> String {
     fn norm(w: &str) -> String {
-        w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()
+        w.trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase()
     }
     let in_name: Vec<String> = name.split_whitespace().map(norm).collect();
     let mut seen: Vec<String> = Vec::new();
-    let mut out: Vec<&str> = Vec::new();
+    let mut out: Vec<String> = Vec::new();
     for phrase in phrases {
-        for word in phrase.split_whitespace() {
-            let key = norm(word);
-            if key.is_empty() || in_name.contains(&key) || seen.contains(&key) {
-                continue;
-            }
+        let kept: Vec<&str> = phrase
+            .split_whitespace()
+            .filter(|w| {
+                let key = norm(w);
+                !key.is_empty() && !in_name.contains(&key)
+            })
+            .collect();
+        let kept = kept.join(" ");
+        let key = kept.to_lowercase();
+        if !kept.is_empty() && !seen.contains(&key) {
             seen.push(key);
-            out.push(word);
+            out.push(kept);
         }
     }
     out.join(" ")

@@ -16,8 +16,11 @@ use super::*;
 
 fn is_slug(s: &str) -> bool {
     !s.is_empty()
-        && s.split('-')
-            .all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+        && s.split('-').all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
 }
 
 /// Mirrors the CHECK `^[A-Z0-9][A-Z0-9-]{2,63}$`.
@@ -25,7 +28,8 @@ fn is_sku(s: &str) -> bool {
     let b = s.as_bytes();
     (3..=64).contains(&b.len())
         && (b[0].is_ascii_uppercase() || b[0].is_ascii_digit())
-        && b.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'-')
+        && b.iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'-')
 }
 
 fn games(plan: &[ProductPlan]) -> Vec<&ProductPlan> {
@@ -57,16 +61,36 @@ fn plan_satisfies_schema_constraints() {
     for c in CATEGORIES {
         assert!(is_slug(c.slug), "category slug {}", c.slug);
         if let Some(parent) = c.parent {
-            let root = CATEGORIES.iter().find(|r| r.slug == parent).expect("parent exists");
-            assert!(root.parent.is_none() && root.department == c.department, "{}", c.slug);
+            let root = CATEGORIES
+                .iter()
+                .find(|r| r.slug == parent)
+                .expect("parent exists");
+            assert!(
+                root.parent.is_none() && root.department == c.department,
+                "{}",
+                c.slug
+            );
         }
     }
     for p in &plan {
         assert!(is_slug(p.slug), "slug {}", p.slug);
         assert!(slugs.insert(p.slug), "duplicate slug {}", p.slug);
-        assert!((1..=200).contains(&p.name.chars().count()), "name {}", p.name);
-        assert_eq!(leaves.get(p.category), Some(&p.department), "{} is in a leaf of its department", p.slug);
-        assert!(!p.summary.is_empty() && !p.description.is_empty(), "{} has copy", p.slug);
+        assert!(
+            (1..=200).contains(&p.name.chars().count()),
+            "name {}",
+            p.name
+        );
+        assert_eq!(
+            leaves.get(p.category),
+            Some(&p.department),
+            "{} is in a leaf of its department",
+            p.slug
+        );
+        assert!(
+            !p.summary.is_empty() && !p.description.is_empty(),
+            "{} has copy",
+            p.slug
+        );
         assert!(!p.search_text.is_empty(), "{} has search words", p.slug);
         assert!(!p.variants.is_empty(), "{} has variants", p.slug);
         let mut combos = HashSet::new();
@@ -74,14 +98,22 @@ fn plan_satisfies_schema_constraints() {
             assert!(is_sku(&v.sku), "sku {}", v.sku);
             assert!(skus.insert(v.sku.clone()), "duplicate sku {}", v.sku);
             assert!(v.price_minor > 0 && v.stock >= 0, "{}", v.sku);
-            assert!(v.ring_size.is_none_or(|s| (3..=15).contains(&s)), "{}", v.sku);
+            assert!(
+                v.ring_size.is_none_or(|s| (3..=15).contains(&s)),
+                "{}",
+                v.sku
+            );
             assert!(
                 combos.insert((v.platform, v.edition, v.metal, v.ring_size)),
                 "duplicate option combination in {}",
                 p.slug
             );
         }
-        assert!((2..=3).contains(&p.images.len()), "{} has 2-3 images", p.slug);
+        assert!(
+            (2..=3).contains(&p.images.len()),
+            "{} has 2-3 images",
+            p.slug
+        );
         for (i, img) in p.images.iter().enumerate() {
             assert_eq!(img.n, i as i32 + 1);
             assert!(img.alt.len() > 10, "{} alt text", p.slug);
@@ -122,7 +154,12 @@ fn games_have_partial_option_grids_and_stock() {
     let (mut zero, mut total, mut future) = (0, 0, 0);
     let today = Utc::now().date_naive();
     for g in &games {
-        assert!((2..=6).contains(&g.variants.len()), "{} has {} variants", g.slug, g.variants.len());
+        assert!(
+            (2..=6).contains(&g.variants.len()),
+            "{} has {} variants",
+            g.slug,
+            g.variants.len()
+        );
         let Details::Game {
             genre,
             publisher,
@@ -133,10 +170,23 @@ fn games_have_partial_option_grids_and_stock() {
         else {
             panic!("{} has game details", g.slug)
         };
-        let allowed = genres_by_category.iter().find(|(c, _)| *c == g.category).expect("game category").1;
-        assert!(allowed.contains(genre), "{}: {genre} in {}", g.slug, g.category);
+        let allowed = genres_by_category
+            .iter()
+            .find(|(c, _)| *c == g.category)
+            .expect("game category")
+            .1;
+        assert!(
+            allowed.contains(genre),
+            "{}: {genre} in {}",
+            g.slug,
+            g.category
+        );
         assert!(!publisher.is_empty() && !system_requirements.is_empty());
-        assert!((2023..=2027).contains(&release_date.year()), "{} release", g.slug);
+        assert!(
+            (2023..=2027).contains(&release_date.year()),
+            "{} release",
+            g.slug
+        );
         if *release_date > today {
             future += 1;
         }
@@ -144,9 +194,18 @@ fn games_have_partial_option_grids_and_stock() {
             assert!(v.metal.is_none() && v.ring_size.is_none(), "{}", v.sku);
             let platform = v.platform.expect("platform");
             let edition = v.edition.expect("edition");
-            assert!(games::PLATFORMS.iter().any(|p| p.1 == platform), "{}", v.sku);
+            assert!(
+                games::PLATFORMS.iter().any(|p| p.1 == platform),
+                "{}",
+                v.sku
+            );
             assert!(games::EDITIONS.iter().any(|e| e.1 == edition), "{}", v.sku);
-            assert!(v.stock == 0 || (20..=500).contains(&v.stock), "{} stock {}", v.sku, v.stock);
+            assert!(
+                v.stock == 0 || (20..=500).contains(&v.stock),
+                "{} stock {}",
+                v.sku,
+                v.stock
+            );
             total += 1;
             if v.stock == 0 {
                 zero += 1;
@@ -158,7 +217,11 @@ fn games_have_partial_option_grids_and_stock() {
             match (edition, standard) {
                 ("Standard", _) => assert!((999..=6999).contains(&v.price_minor), "{}", v.sku),
                 ("Deluxe", Some(s)) => {
-                    assert!((1000..=3000).contains(&(v.price_minor - s.price_minor)), "{}", v.sku)
+                    assert!(
+                        (1000..=3000).contains(&(v.price_minor - s.price_minor)),
+                        "{}",
+                        v.sku
+                    )
                 }
                 (_, Some(s)) => assert!(v.price_minor > s.price_minor, "{}", v.sku),
                 _ => {}
@@ -174,9 +237,15 @@ fn games_have_partial_option_grids_and_stock() {
             platforms.len() * editions.len() > g.variants.len()
         })
         .count();
-    assert!(incomplete >= games.len() / 3, "only {incomplete} games have a partial option grid");
+    assert!(
+        incomplete >= games.len() / 3,
+        "only {incomplete} games have a partial option grid"
+    );
     let share = zero as f64 / total as f64;
-    assert!((0.05..=0.25).contains(&share), "{zero} of {total} game variants sold out");
+    assert!(
+        (0.05..=0.25).contains(&share),
+        "{zero} of {total} game variants sold out"
+    );
     assert!(games.iter().filter(|g| fully_sold_out(g)).count() >= 2);
     assert!((1..=4).contains(&future), "{future} unreleased games");
 }
@@ -207,7 +276,10 @@ fn jewelry_has_real_metal_and_size_options() {
             Some(s) => {
                 stones += 1;
                 assert!(
-                    ["Diamond", "Sapphire", "Ruby", "Emerald", "Pearl", "Topaz", "Amethyst"].contains(s),
+                    [
+                        "Diamond", "Sapphire", "Ruby", "Emerald", "Pearl", "Topaz", "Amethyst"
+                    ]
+                    .contains(s),
                     "{s}"
                 );
                 assert!(carat_hundredths.is_some(), "{} carat", p.slug);
@@ -246,32 +318,60 @@ fn jewelry_has_real_metal_and_size_options() {
     let plain_share = plain as f64 / pieces.len() as f64;
     assert!((0.15..=0.35).contains(&plain_share), "{plain} plain pieces");
     let cert_share = certified as f64 / stones as f64;
-    assert!((0.35..=0.65).contains(&cert_share), "{certified} of {stones} certified");
-    assert!(zero * 10 >= total, "a fair number of sold-out variants ({zero} of {total})");
+    assert!(
+        (0.35..=0.65).contains(&cert_share),
+        "{certified} of {stones} certified"
+    );
+    assert!(
+        zero * 10 >= total,
+        "a fair number of sold-out variants ({zero} of {total})"
+    );
     assert!(pieces.iter().any(|p| fully_sold_out(p)));
-    assert!(last_one_ring, "some ring variant has exactly one piece left");
+    assert!(
+        last_one_ring,
+        "some ring variant has exactly one piece left"
+    );
 }
 
 #[test]
 fn names_match_what_the_search_tests_expect() {
     let plan = plan_catalog(Utc::now());
-    let zelda: Vec<_> = plan.iter().filter(|p| p.name.to_lowercase().contains("zeld")).collect();
+    let zelda: Vec<_> = plan
+        .iter()
+        .filter(|p| p.name.to_lowercase().contains("zeld"))
+        .collect();
     assert_eq!(zelda.len(), 1);
     assert_eq!(zelda[0].department, GAMES);
     assert!(zelda[0].name.contains("Zelda"));
-    let sapphire: Vec<_> = plan.iter().filter(|p| p.name.to_lowercase().contains("sapph")).collect();
+    let sapphire: Vec<_> = plan
+        .iter()
+        .filter(|p| p.name.to_lowercase().contains("sapph"))
+        .collect();
     assert!(sapphire.len() >= 2);
-    assert!(sapphire.iter().all(|p| p.department == JEWELRY && p.name.contains("Sapphire")));
+    assert!(
+        sapphire
+            .iter()
+            .all(|p| p.department == JEWELRY && p.name.contains("Sapphire"))
+    );
     // search_text complements the name instead of repeating it.
     for p in &plan {
         let name_words: HashSet<String> = p
             .name
             .split_whitespace()
-            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+            .map(|w| {
+                w.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+            })
             .collect();
         for w in p.search_text.split_whitespace() {
-            let w = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
-            assert!(!name_words.contains(&w), "{}: {w:?} repeats the name", p.slug);
+            let w = w
+                .trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase();
+            assert!(
+                !name_words.contains(&w),
+                "{}: {w:?} repeats the name",
+                p.slug
+            );
         }
     }
 }
@@ -284,12 +384,22 @@ fn featured_and_creation_dates_are_spread() {
         let featured = dept.iter().filter(|p| p.featured).count();
         assert!((4..=8).contains(&featured), "{featured} featured");
         let days: BTreeSet<_> = dept.iter().map(|p| p.created_at.date_naive()).collect();
-        assert!(days.len() * 10 >= dept.len() * 8, "created_at values are varied");
+        assert!(
+            days.len() * 10 >= dept.len() * 8,
+            "created_at values are varied"
+        );
         for p in &dept {
-            assert!(p.created_at <= now && p.created_at >= now - Duration::days(731), "{}", p.slug);
+            assert!(
+                p.created_at <= now && p.created_at >= now - Duration::days(731),
+                "{}",
+                p.slug
+            );
         }
         let oldest = dept.iter().map(|p| p.created_at).min().expect("products");
-        assert!(oldest < now - Duration::days(365), "the catalog spans more than a year");
+        assert!(
+            oldest < now - Duration::days(365),
+            "the catalog spans more than a year"
+        );
     }
 }
 
@@ -338,7 +448,10 @@ fn renders_full_size_pictures_for_every_shot() {
         assert_eq!((img.width(), img.height()), (images::WIDTH, images::HEIGHT));
         // Something was drawn: the picture is not one flat colour.
         let first = *img.get_pixel(0, 0);
-        assert!(img.pixels().any(|p| p.0.iter().zip(first.0).any(|(a, b)| a.abs_diff(b) > 40)));
+        assert!(
+            img.pixels()
+                .any(|p| p.0.iter().zip(first.0).any(|(a, b)| a.abs_diff(b) > 40))
+        );
     }
 }
 
@@ -377,15 +490,23 @@ async fn leaves_an_existing_catalog_alone(pool: PgPool) -> anyhow::Result<()> {
     )
     .fetch_one(&pool)
     .await?;
-    sqlx::query("INSERT INTO products (slug, name, department, category_id) VALUES ('x', 'X', 'games', $1)")
-        .bind(category)
-        .execute(&pool)
-        .await?;
+    sqlx::query(
+        "INSERT INTO products (slug, name, department, category_id) VALUES ('x', 'X', 'games', $1)",
+    )
+    .bind(category)
+    .execute(&pool)
+    .await?;
     let media = tempfile::tempdir()?;
     assert!(!seed_demo(&pool, media.path()).await?);
-    let products: i64 = sqlx::query_scalar("SELECT count(*) FROM products").fetch_one(&pool).await?;
+    let products: i64 = sqlx::query_scalar("SELECT count(*) FROM products")
+        .fetch_one(&pool)
+        .await?;
     assert_eq!(products, 1);
-    assert_eq!(std::fs::read_dir(media.path())?.count(), 0, "no pictures drawn");
+    assert_eq!(
+        std::fs::read_dir(media.path())?.count(),
+        0,
+        "no pictures drawn"
+    );
     Ok(())
 }
 
@@ -395,16 +516,27 @@ async fn seeds_a_complete_catalog_exactly_once(pool: PgPool) -> anyhow::Result<(
     let media = tempfile::tempdir()?;
     // Two seeders at once (e.g. two server processes starting): exactly one inserts, and the
     // other waits for it instead of drawing the pictures again.
-    let (a, b) = tokio::join!(seed_demo(&pool, media.path()), seed_demo(&pool, media.path()));
+    let (a, b) = tokio::join!(
+        seed_demo(&pool, media.path()),
+        seed_demo(&pool, media.path())
+    );
     let (a, b) = (a?, b?);
-    assert!(a ^ b, "exactly one concurrent seed inserts (got {a} and {b})");
+    assert!(
+        a ^ b,
+        "exactly one concurrent seed inserts (got {a} and {b})"
+    );
     let counts = department_counts(&pool).await?;
     assert_eq!(counts.len(), 2, "both departments seeded");
 
     // Idempotent: a second call changes nothing.
-    assert!(!seed_demo(&pool, media.path()).await?, "a seeded catalog is left alone");
+    assert!(
+        !seed_demo(&pool, media.path()).await?,
+        "a seeded catalog is left alone"
+    );
     assert_eq!(department_counts(&pool).await?, counts, "no duplicates");
-    let categories: i64 = sqlx::query_scalar("SELECT count(*) FROM categories").fetch_one(&pool).await?;
+    let categories: i64 = sqlx::query_scalar("SELECT count(*) FROM categories")
+        .fetch_one(&pool)
+        .await?;
     assert_eq!(categories as usize, CATEGORIES.len());
 
     for dept in [GAMES, JEWELRY] {
@@ -452,7 +584,11 @@ async fn seeds_a_complete_catalog_exactly_once(pool: PgPool) -> anyhow::Result<(
         let prefix: String = row.get("path_prefix");
         let widths: Vec<i32> = row.get("widths");
         let (width, height): (i32, i32) = (row.get("width"), row.get("height"));
-        assert_eq!(widths.iter().max(), Some(&width), "{prefix}: width is the largest file");
+        assert_eq!(
+            widths.iter().max(),
+            Some(&width),
+            "{prefix}: width is the largest file"
+        );
         assert_eq!(width * 3, height * 4, "{prefix}: 4:3");
         assert!(prefix.starts_with(&format!("products/{slug}-")), "{prefix}");
         for &w in &widths {
@@ -466,10 +602,17 @@ async fn seeds_a_complete_catalog_exactly_once(pool: PgPool) -> anyhow::Result<(
         if decoded.insert(slug.clone()) {
             let w = widths[k % widths.len()] as u32;
             let img = image::open(media.path().join(format!("{prefix}-{w}.jpg")))?;
-            assert_eq!((img.width(), img.height()), (w, w * height as u32 / width as u32), "{prefix}-{w}");
+            assert_eq!(
+                (img.width(), img.height()),
+                (w, w * height as u32 / width as u32),
+                "{prefix}-{w}"
+            );
         }
     }
-    assert_eq!(decoded.len() as i64, counts.values().map(|c| c.0).sum::<i64>());
+    assert_eq!(
+        decoded.len() as i64,
+        counts.values().map(|c| c.0).sum::<i64>()
+    );
 
     // Each department has something fully sold out.
     let sold_out: Vec<String> = sqlx::query_scalar(
@@ -478,7 +621,10 @@ async fn seeds_a_complete_catalog_exactly_once(pool: PgPool) -> anyhow::Result<(
     )
     .fetch_all(&pool)
     .await?;
-    assert!(sold_out.contains(&GAMES.to_string()) && sold_out.contains(&JEWELRY.to_string()), "{sold_out:?}");
+    assert!(
+        sold_out.contains(&GAMES.to_string()) && sold_out.contains(&JEWELRY.to_string()),
+        "{sold_out:?}"
+    );
 
     // Rings: sizes depend on the metal, so not every metal x size combination exists.
     let rows = sqlx::query(

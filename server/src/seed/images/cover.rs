@@ -6,8 +6,8 @@ use std::f32::consts::{PI, TAU};
 use image::RgbImage;
 
 use super::{
-    BLACK, Canvas, GameShot, Rgb, Rng, WHITE, add, hsl, ihashf, len, mix, rot_rect, scale,
-    Convex, sd_box, sd_hexagon, text_width,
+    BLACK, Canvas, Convex, GameShot, Rgb, Rng, WHITE, add, hsl, ihashf, len, mix, rot_rect, scale,
+    sd_box, sd_hexagon, text_width,
 };
 use crate::seed::hash;
 
@@ -89,7 +89,13 @@ pub(super) fn render(
             rating_badge(&mut cv, age_rating);
         }
         GameShot::Screenshot => {
-            scene(&mut cv, theme, &pal, &mut Rng::new(seed ^ 0x5C5C_5C5C), false);
+            scene(
+                &mut cv,
+                theme,
+                &pal,
+                &mut Rng::new(seed ^ 0x5C5C_5C5C),
+                false,
+            );
             hud(&mut cv, theme, &pal, &mut Rng::new(seed ^ 0x4D0D));
         }
         GameShot::KeyArt => key_art(&mut cv, theme, &pal, &mut Rng::new(seed ^ 0x7E7), title),
@@ -133,7 +139,11 @@ impl Ridge {
                 rng.range(0.009, 0.016),
                 rng.range(0.022, 0.036),
             ],
-            p: [rng.range(0.0, TAU), rng.range(0.0, TAU), rng.range(0.0, TAU)],
+            p: [
+                rng.range(0.0, TAU),
+                rng.range(0.0, TAU),
+                rng.range(0.0, TAU),
+            ],
             sharp,
         }
     }
@@ -148,7 +158,6 @@ impl Ridge {
         };
         self.base - self.amp * (0.55 * n0 + 0.3 * n1 + 0.15 * n2)
     }
-
 }
 
 /// Fills below each ridge line (listed back to front), fading from its top to its bottom
@@ -210,7 +219,13 @@ fn landscape(cv: &mut Canvas, pal: &Palette, rng: &mut Rng, cover: bool) {
     cv.fill_scaled(4, |x, y| {
         let t = (y / horizon).min(1.0);
         let t = (t * t + (x / 1200.0 - 0.5) * 0.12).clamp(0.0, 1.0);
-        glow_over(mix(pal.dark, sky_low, t), pal.accent, len(x - sx, y - sy), sr * 4.0, 0.5)
+        glow_over(
+            mix(pal.dark, sky_low, t),
+            pal.accent,
+            len(x - sx, y - sy),
+            sr * 4.0,
+            0.5,
+        )
     });
     stars(cv, rng, 70, horizon * 0.45);
     cv.disc(sx, sy, sr, mix(pal.accent, WHITE, 0.45), 1.0);
@@ -218,12 +233,25 @@ fn landscape(cv: &mut Canvas, pal: &Palette, rng: &mut Rng, cover: bool) {
     for _ in 0..3 {
         let (x0, y0) = (rng.range(-100.0, 700.0), rng.range(80.0, horizon * 0.7));
         let l = rng.range(300.0, 600.0);
-        cv.line(x0, y0, x0 + l, y0 - l * 0.35, rng.range(2.0, 5.0), pal.light, 0.35);
+        cv.line(
+            x0,
+            y0,
+            x0 + l,
+            y0 - l * 0.35,
+            rng.range(2.0, 5.0),
+            pal.light,
+            0.35,
+        );
     }
     let mut ridges = Vec::new();
     for k in 0..3 {
         let kf = k as f32;
-        let r = Ridge::new(rng, horizon - 0.04 * h + kf * 0.1 * h, (0.17 - 0.04 * kf) * h, true);
+        let r = Ridge::new(
+            rng,
+            horizon - 0.04 * h + kf * 0.1 * h,
+            (0.17 - 0.04 * kf) * h,
+            true,
+        );
         let top = mix(mix(pal.mid, sky_low, 0.45 - 0.2 * kf), pal.dark, 0.25 * kf);
         ridges.push((r, top, mix(top, pal.dark, 0.7)));
     }
@@ -253,7 +281,15 @@ fn landscape(cv: &mut Canvas, pal: &Palette, rng: &mut Rng, cover: bool) {
         1.0,
     );
     cv.glow(tx, ground - th + 30.0, 60.0, pal.accent, 0.6);
-    cv.rrect(tx, ground - th + 30.0, 7.0, 12.0, 3.0, mix(pal.accent, WHITE, 0.5), 1.0);
+    cv.rrect(
+        tx,
+        ground - th + 30.0,
+        7.0,
+        12.0,
+        3.0,
+        mix(pal.accent, WHITE, 0.5),
+        1.0,
+    );
 }
 
 fn mystic(cv: &mut Canvas, pal: &Palette, rng: &mut Rng, cover: bool) {
@@ -289,16 +325,30 @@ fn mystic(cv: &mut Canvas, pal: &Palette, rng: &mut Rng, cover: bool) {
         }
     }
     let points = 5 + rng.below(4);
-    cv.star(cx, cy, r * 0.66, points, points as f32 * 0.55 + 0.5, mix(pal.light, WHITE, 0.3), 1.0);
+    cv.star(
+        cx,
+        cy,
+        r * 0.66,
+        points,
+        points as f32 * 0.55 + 0.5,
+        mix(pal.light, WHITE, 0.3),
+        1.0,
+    );
     cv.star(cx, cy, r * 0.36, points, 2.0, pal.accent, 0.9);
     cv.glow(cx, cy, r * 0.5, WHITE, 0.35);
     // Crescent moon.
     let (mx, my, mr) = (rng.range(150.0, 350.0), 130.0, 55.0);
     let moon = mix(pal.light, WHITE, 0.5);
-    cv.paint(mx - mr - 1.0, my - mr - 1.0, mx + mr + 1.0, my + mr + 1.0, |x, y| {
-        let d = (len(x - mx, y - my) - mr).max(mr * 0.85 - len(x - mx - 24.0, y - my + 10.0));
-        (super::aa(d), moon)
-    });
+    cv.paint(
+        mx - mr - 1.0,
+        my - mr - 1.0,
+        mx + mr + 1.0,
+        my + mr + 1.0,
+        |x, y| {
+            let d = (len(x - mx, y - my) - mr).max(mr * 0.85 - len(x - mx - 24.0, y - my + 10.0));
+            (super::aa(d), moon)
+        },
+    );
     let ground = Ridge::new(rng, cv.h as f32 * 0.93, 40.0, false);
     draw_ridges(cv, &[(ground, scale(pal.dark, 0.6), BLACK)]);
 }
@@ -345,17 +395,30 @@ fn hex_map(cv: &mut Canvas, pal: &Palette, rng: &mut Rng) {
         cv.shadow(fx + 6.0, fy + 4.0, 30.0, 10.0, 0.4);
         cv.line(fx, fy, fx, fy - 130.0, 6.0, scale(pal.dark, 0.5), 1.0);
         cv.poly(
-            &[(fx, fy - 130.0), (fx + 90.0, fy - 130.0), (fx + 90.0, fy - 75.0), (fx, fy - 75.0)],
+            &[
+                (fx, fy - 130.0),
+                (fx + 90.0, fy - 130.0),
+                (fx + 90.0, fy - 75.0),
+                (fx, fy - 75.0),
+            ],
             c,
             1.0,
         );
         cv.poly(
-            &[(fx + 90.0, fy - 130.0), (fx + 110.0, fy - 130.0), (fx + 92.0, fy - 102.0)],
+            &[
+                (fx + 90.0, fy - 130.0),
+                (fx + 110.0, fy - 130.0),
+                (fx + 92.0, fy - 102.0),
+            ],
             c,
             1.0,
         );
         cv.poly(
-            &[(fx + 92.0, fy - 102.0), (fx + 110.0, fy - 75.0), (fx + 90.0, fy - 75.0)],
+            &[
+                (fx + 92.0, fy - 102.0),
+                (fx + 110.0, fy - 75.0),
+                (fx + 90.0, fy - 75.0),
+            ],
             c,
             1.0,
         );
@@ -371,11 +434,29 @@ fn blocks(cv: &mut Canvas, pal: &Palette, rng: &mut Rng, cover: bool) {
     let iso = |i: f32, j: f32, z: f32| (cx + (i - j) * tw / 2.0, cy + (i + j) * th / 2.0 - z * hz);
     // Platform.
     let nf = n as f32;
-    let (a, b, c, d) = (iso(0.0, 0.0, 0.0), iso(nf, 0.0, 0.0), iso(nf, nf, 0.0), iso(0.0, nf, 0.0));
-    cv.poly(&[b, c, (c.0, c.1 + 40.0), (b.0, b.1 + 40.0)], scale(pal.mid, 0.55), 1.0);
-    cv.poly(&[c, d, (d.0, d.1 + 40.0), (c.0, c.1 + 40.0)], scale(pal.mid, 0.75), 1.0);
+    let (a, b, c, d) = (
+        iso(0.0, 0.0, 0.0),
+        iso(nf, 0.0, 0.0),
+        iso(nf, nf, 0.0),
+        iso(0.0, nf, 0.0),
+    );
+    cv.poly(
+        &[b, c, (c.0, c.1 + 40.0), (b.0, b.1 + 40.0)],
+        scale(pal.mid, 0.55),
+        1.0,
+    );
+    cv.poly(
+        &[c, d, (d.0, d.1 + 40.0), (c.0, c.1 + 40.0)],
+        scale(pal.mid, 0.75),
+        1.0,
+    );
     cv.poly(&[a, b, c, d], mix(pal.mid, pal.light, 0.35), 1.0);
-    let hues = [pal.accent, pal.accent2, pal.light, hsl(pal.hue + 200.0, 0.5, 0.7)];
+    let hues = [
+        pal.accent,
+        pal.accent2,
+        pal.light,
+        hsl(pal.hue + 200.0, 0.5, 0.7),
+    ];
     for s in 0..(2 * n - 1) {
         for i in 0..n {
             let j = s - i;
@@ -400,7 +481,11 @@ fn blocks(cv: &mut Canvas, pal: &Palette, rng: &mut Rng, cover: bool) {
                 iso(fi + s, fj + s, height),
                 iso(fi, fj + s, height),
             );
-            let (g1, g2, g3) = (iso(fi + s, fj, 0.0), iso(fi + s, fj + s, 0.0), iso(fi, fj + s, 0.0));
+            let (g1, g2, g3) = (
+                iso(fi + s, fj, 0.0),
+                iso(fi + s, fj + s, 0.0),
+                iso(fi, fj + s, 0.0),
+            );
             cv.poly(&[p1, p2, g2, g1], scale(base, 0.62), 1.0);
             cv.poly(&[p2, p3, g3, g2], scale(base, 0.8), 1.0);
             cv.poly(&[p0, p1, p2, p3], mix(base, WHITE, 0.25), 1.0);
@@ -409,7 +494,15 @@ fn blocks(cv: &mut Canvas, pal: &Palette, rng: &mut Rng, cover: bool) {
             for f in 0..floors {
                 let t = (f as f32 + 0.5) / floors as f32;
                 let (wx, wy) = iso(fi + s, fj + s * 0.5, height * (1.0 - t));
-                cv.rrect(wx - 2.0, wy, 5.0, 7.0, 2.0, mix(pal.accent, WHITE, 0.6), 0.85);
+                cv.rrect(
+                    wx - 2.0,
+                    wy,
+                    5.0,
+                    7.0,
+                    2.0,
+                    mix(pal.accent, WHITE, 0.6),
+                    0.85,
+                );
             }
         }
     }
@@ -456,14 +549,31 @@ fn road(cv: &mut Canvas, pal: &Palette, rng: &mut Rng, cover: bool) {
     }
     // Road.
     let asphalt = scale(pal.dark, 0.45);
-    cv.poly(&[(vx - 10.0, hz), (vx + 10.0, hz), (w * 0.86, h), (w * 0.14, h)], asphalt, 1.0);
+    cv.poly(
+        &[
+            (vx - 10.0, hz),
+            (vx + 10.0, hz),
+            (w * 0.86, h),
+            (w * 0.14, h),
+        ],
+        asphalt,
+        1.0,
+    );
     cv.line(vx - 10.0, hz, w * 0.14, h, 6.0, WHITE, 0.8);
     cv.line(vx + 10.0, hz, w * 0.86, h, 6.0, WHITE, 0.8);
     let mut t: f32 = 0.05;
     while t < 1.0 {
         let t1 = (t * 1.25).min(1.0);
         let (y0, y1) = (hz + (h - hz) * t, hz + (h - hz) * (t + (t1 - t) * 0.55));
-        cv.line(vx, y0, vx, y1, 2.0 + 12.0 * t, mix(pal.accent, WHITE, 0.5), 0.9);
+        cv.line(
+            vx,
+            y0,
+            vx,
+            y1,
+            2.0 + 12.0 * t,
+            mix(pal.accent, WHITE, 0.5),
+            0.9,
+        );
         t = t1 + 0.02;
     }
     // Speed lines.
@@ -485,19 +595,45 @@ fn road(cv: &mut Canvas, pal: &Palette, rng: &mut Rng, cover: bool) {
     let (cx, cy) = (vx + rng.range(-60.0, 60.0), h - 120.0);
     cv.shadow(cx, cy + 70.0, 190.0, 26.0, 0.6);
     cv.poly(
-        &[(cx - 105.0, cy - 40.0), (cx + 105.0, cy - 40.0), (cx + 70.0, cy - 95.0), (cx - 70.0, cy - 95.0)],
+        &[
+            (cx - 105.0, cy - 40.0),
+            (cx + 105.0, cy - 40.0),
+            (cx + 70.0, cy - 95.0),
+            (cx - 70.0, cy - 95.0),
+        ],
         scale(pal.mid, 0.6),
         1.0,
     );
     cv.poly(
-        &[(cx - 88.0, cy - 45.0), (cx + 88.0, cy - 45.0), (cx + 62.0, cy - 86.0), (cx - 62.0, cy - 86.0)],
+        &[
+            (cx - 88.0, cy - 45.0),
+            (cx + 88.0, cy - 45.0),
+            (cx + 62.0, cy - 86.0),
+            (cx - 62.0, cy - 86.0),
+        ],
         mix(pal.light, pal.accent, 0.3),
         0.5,
     );
     cv.rrect(cx, cy, 165.0, 45.0, 22.0, pal.mid, 1.0);
-    cv.rrect(cx, cy - 30.0, 150.0, 10.0, 5.0, mix(pal.mid, WHITE, 0.3), 0.6);
+    cv.rrect(
+        cx,
+        cy - 30.0,
+        150.0,
+        10.0,
+        5.0,
+        mix(pal.mid, WHITE, 0.3),
+        0.6,
+    );
     for side in [-1.0, 1.0] {
-        cv.rrect(cx + side * 110.0, cy - 5.0, 40.0, 10.0, 5.0, [1.0, 0.15, 0.2], 1.0);
+        cv.rrect(
+            cx + side * 110.0,
+            cy - 5.0,
+            40.0,
+            10.0,
+            5.0,
+            [1.0, 0.15, 0.2],
+            1.0,
+        );
         cv.glow(cx + side * 110.0, cy - 5.0, 70.0, [1.0, 0.2, 0.25], 0.4);
         cv.rrect(cx + side * 125.0, cy + 50.0, 30.0, 16.0, 6.0, BLACK, 0.9);
     }
@@ -516,12 +652,16 @@ fn stadium(cv: &mut Canvas, pal: &Palette, rng: &mut Rng, cover: bool) {
             let t = (y - pitch_top) / (h - pitch_top);
             // Mowing stripes, wider towards the viewer.
             let stripe = ((t.sqrt() * 9.0) as i32 + ((x - 600.0) / (120.0 + 400.0 * t)) as i32) % 2;
-            let c = if stripe == 0 { grass } else { scale(grass, 0.85) };
+            let c = if stripe == 0 {
+                grass
+            } else {
+                scale(grass, 0.85)
+            };
             scale(c, 0.75 + 0.35 * t)
         };
-        lights
-            .iter()
-            .fold(c, |c, &(lx, ly)| glow_over(c, WHITE, len(x - lx, y - ly), 170.0, 0.5))
+        lights.iter().fold(c, |c, &(lx, ly)| {
+            glow_over(c, WHITE, len(x - lx, y - ly), 170.0, 0.5)
+        })
     });
     // Crowd in the stands.
     let stand_top = pitch_top - 0.22 * h;
@@ -535,12 +675,25 @@ fn stadium(cv: &mut Canvas, pal: &Palette, rng: &mut Rng, cover: bool) {
         };
         cv.disc(x, y, rng.range(2.0, 4.0), c, rng.range(0.35, 0.8));
     }
-    cv.rrect(600.0, pitch_top - 6.0, 620.0, 6.0, 0.0, scale(pal.dark, 0.6), 1.0);
+    cv.rrect(
+        600.0,
+        pitch_top - 6.0,
+        620.0,
+        6.0,
+        0.0,
+        scale(pal.dark, 0.6),
+        1.0,
+    );
     // Floodlights.
     for (lx, dir) in [(110.0, 1.0), (1090.0, -1.0)] {
         let ly = 70.0;
         cv.poly(
-            &[(lx, ly), (lx + dir * 40.0, ly), (600.0 + dir * 120.0, h), (600.0 - dir * 260.0, h)],
+            &[
+                (lx, ly),
+                (lx + dir * 40.0, ly),
+                (600.0 + dir * 120.0, h),
+                (600.0 - dir * 260.0, h),
+            ],
             WHITE,
             0.07,
         );
@@ -558,35 +711,79 @@ fn stadium(cv: &mut Canvas, pal: &Palette, rng: &mut Rng, cover: bool) {
         (super::aa(d) * 0.8, line_c)
     });
     // The ball, with a motion trail.
-    let (bx, by, br) = (rng.range(380.0, 820.0), mid_y - rng.range(60.0, 160.0), 62.0);
+    let (bx, by, br) = (
+        rng.range(380.0, 820.0),
+        mid_y - rng.range(60.0, 160.0),
+        62.0,
+    );
     for k in 1..6 {
         let kf = k as f32;
-        cv.disc(bx - kf * 38.0, by + kf * 14.0, br * (1.0 - kf * 0.12), WHITE, 0.12);
+        cv.disc(
+            bx - kf * 38.0,
+            by + kf * 14.0,
+            br * (1.0 - kf * 0.12),
+            WHITE,
+            0.12,
+        );
     }
     cv.shadow(bx + 30.0, mid_y + 40.0, 80.0, 16.0, 0.45);
-    cv.paint(bx - br - 1.0, by - br - 1.0, bx + br + 1.0, by + br + 1.0, |x, y| {
-        let (dx, dy) = ((x - bx) / br, (y - by) / br);
-        let rr = len(dx, dy);
-        let n = super::norm3([dx, dy, (1.0 - rr * rr).max(0.0).sqrt()]);
-        let diff = super::dot3(n, super::LIGHT).max(0.0);
-        let spec = super::dot3(n, super::HALF).max(0.0).powi(24) * 0.5;
-        (super::aa((rr - 1.0) * br), add(scale(WHITE, 0.35 + 0.6 * diff), spec))
-    });
+    cv.paint(
+        bx - br - 1.0,
+        by - br - 1.0,
+        bx + br + 1.0,
+        by + br + 1.0,
+        |x, y| {
+            let (dx, dy) = ((x - bx) / br, (y - by) / br);
+            let rr = len(dx, dy);
+            let n = super::norm3([dx, dy, (1.0 - rr * rr).max(0.0).sqrt()]);
+            let diff = super::dot3(n, super::LIGHT).max(0.0);
+            let spec = super::dot3(n, super::HALF).max(0.0).powi(24) * 0.5;
+            (
+                super::aa((rr - 1.0) * br),
+                add(scale(WHITE, 0.35 + 0.6 * diff), spec),
+            )
+        },
+    );
     cv.star(bx, by, br * 0.38, 5, 2.0, scale(pal.dark, 0.8), 0.95);
     for i in 0..5 {
         let a = -PI / 2.0 + i as f32 * TAU / 5.0;
-        cv.star(bx + a.cos() * br * 0.8, by + a.sin() * br * 0.8, br * 0.22, 5, 2.0, scale(pal.dark, 0.8), 0.8);
+        cv.star(
+            bx + a.cos() * br * 0.8,
+            by + a.sin() * br * 0.8,
+            br * 0.22,
+            5,
+            2.0,
+            scale(pal.dark, 0.8),
+            0.8,
+        );
     }
 }
 
 fn mosaic(cv: &mut Canvas, pal: &Palette, rng: &mut Rng, cover: bool) {
     let (inner, outer) = (mix(pal.dark, pal.mid, 0.5), scale(pal.dark, 0.7));
-    cv.fill_scaled(4, |x, y| mix(inner, outer, (len(x - 600.0, y - 500.0) / 800.0).min(1.0)));
-    let (cols, rows, tile, gap) = if cover { (7, 5, 90.0, 12.0) } else { (7, 5, 112.0, 14.0) };
+    cv.fill_scaled(4, |x, y| {
+        mix(inner, outer, (len(x - 600.0, y - 500.0) / 800.0).min(1.0))
+    });
+    let (cols, rows, tile, gap) = if cover {
+        (7, 5, 90.0, 12.0)
+    } else {
+        (7, 5, 112.0, 14.0)
+    };
     let bw = cols as f32 * tile + (cols - 1) as f32 * gap;
     let bh = rows as f32 * tile + (rows - 1) as f32 * gap;
-    let (ox, oy) = (600.0 - bw / 2.0, if cover { 868.0 - bh } else { 450.0 - bh / 2.0 });
-    cv.rrect(600.0, oy + bh / 2.0, bw / 2.0 + 22.0, bh / 2.0 + 22.0, 26.0, scale(pal.dark, 0.6), 0.8);
+    let (ox, oy) = (
+        600.0 - bw / 2.0,
+        if cover { 868.0 - bh } else { 450.0 - bh / 2.0 },
+    );
+    cv.rrect(
+        600.0,
+        oy + bh / 2.0,
+        bw / 2.0 + 22.0,
+        bh / 2.0 + 22.0,
+        26.0,
+        scale(pal.dark, 0.6),
+        0.8,
+    );
     let colors = [pal.accent, pal.accent2, pal.light, mix(pal.mid, WHITE, 0.2)];
     for r in 0..rows {
         for c in 0..cols {
@@ -595,22 +792,44 @@ fn mosaic(cv: &mut Canvas, pal: &Palette, rng: &mut Rng, cover: bool) {
             let roll = rng.below(100);
             if roll < 10 {
                 // An empty slot waiting for a piece.
-                cv.paint(x - tile / 2.0, y - tile / 2.0, x + tile / 2.0, y + tile / 2.0, |px, py| {
-                    let d = sd_box(px - x, py - y, tile / 2.0 - 4.0, tile / 2.0 - 4.0, 14.0);
-                    (super::aa(d.abs() - 2.0) * 0.5, pal.light)
-                });
+                cv.paint(
+                    x - tile / 2.0,
+                    y - tile / 2.0,
+                    x + tile / 2.0,
+                    y + tile / 2.0,
+                    |px, py| {
+                        let d = sd_box(px - x, py - y, tile / 2.0 - 4.0, tile / 2.0 - 4.0, 14.0);
+                        (super::aa(d.abs() - 2.0) * 0.5, pal.light)
+                    },
+                );
                 continue;
             }
             let col = colors[rng.below(4) as usize];
             cv.rrect(x + 6.0, y + 9.0, tile / 2.0, tile / 2.0, 18.0, BLACK, 0.35);
             cv.rrect(x, y, tile / 2.0, tile / 2.0, 18.0, col, 1.0);
-            cv.rrect(x, y - tile * 0.22, tile / 2.0 - 10.0, tile * 0.2, 10.0, WHITE, 0.18);
+            cv.rrect(
+                x,
+                y - tile * 0.22,
+                tile / 2.0 - 10.0,
+                tile * 0.2,
+                10.0,
+                WHITE,
+                0.18,
+            );
             let mark = mix(col, WHITE, 0.55);
             match rng.below(4) {
                 0 => cv.disc(x, y, tile * 0.2, mark, 0.9),
-                1 => cv.poly(&rot_rect(x, y, tile * 0.17, tile * 0.17, PI / 4.0), mark, 0.9),
+                1 => cv.poly(
+                    &rot_rect(x, y, tile * 0.17, tile * 0.17, PI / 4.0),
+                    mark,
+                    0.9,
+                ),
                 2 => cv.poly(
-                    &[(x, y - tile * 0.22), (x + tile * 0.22, y + tile * 0.16), (x - tile * 0.22, y + tile * 0.16)],
+                    &[
+                        (x, y - tile * 0.22),
+                        (x + tile * 0.22, y + tile * 0.16),
+                        (x - tile * 0.22, y + tile * 0.16),
+                    ],
                     mark,
                     0.9,
                 ),
@@ -619,7 +838,10 @@ fn mosaic(cv: &mut Canvas, pal: &Palette, rng: &mut Rng, cover: bool) {
         }
     }
     // One piece lifted off the board, mid-move.
-    let (x, y) = (rng.range(ox + tile, ox + bw - tile), if cover { oy + tile * 0.3 } else { oy - 40.0 });
+    let (x, y) = (
+        rng.range(ox + tile, ox + bw - tile),
+        if cover { oy + tile * 0.3 } else { oy - 40.0 },
+    );
     let col = colors[rng.below(4) as usize];
     cv.rrect(x + 18.0, y + 30.0, tile / 2.0, tile / 2.0, 18.0, BLACK, 0.3);
     cv.poly(&rot_rect(x, y, tile / 2.0, tile / 2.0, 0.2), col, 1.0);
@@ -639,12 +861,25 @@ fn hills(cv: &mut Canvas, pal: &Palette, rng: &mut Rng, cover: bool) {
         stars(cv, rng, 50, h * 0.35);
     }
     cv.disc(mx, my, 70.0, mix(pal.light, WHITE, 0.7), 1.0);
-    let cloud_band = if cover { (380.0, 470.0) } else { (120.0, 380.0) };
+    let cloud_band = if cover {
+        (380.0, 470.0)
+    } else {
+        (120.0, 380.0)
+    };
     for _ in 0..3 {
-        let (x, y) = (rng.range(80.0, 1100.0), rng.range(cloud_band.0, cloud_band.1));
+        let (x, y) = (
+            rng.range(80.0, 1100.0),
+            rng.range(cloud_band.0, cloud_band.1),
+        );
         for k in 0..5 {
             let kf = k as f32;
-            cv.disc(x + kf * 34.0, y - (kf - 2.0).abs() * -8.0 - 16.0 * (kf % 2.0), 30.0, WHITE, 0.55);
+            cv.disc(
+                x + kf * 34.0,
+                y - (kf - 2.0).abs() * -8.0 - 16.0 * (kf % 2.0),
+                30.0,
+                WHITE,
+                0.55,
+            );
         }
     }
     let base = if cover { 0.68 } else { 0.58 } * h;
@@ -657,7 +892,12 @@ fn hills(cv: &mut Canvas, pal: &Palette, rng: &mut Rng, cover: bool) {
         .iter()
         .enumerate()
         .map(|(k, g)| {
-            let r = Ridge::new(rng, base + k as f32 * 0.1 * h, 70.0 - k as f32 * 12.0, false);
+            let r = Ridge::new(
+                rng,
+                base + k as f32 * 0.1 * h,
+                70.0 - k as f32 * 12.0,
+                false,
+            );
             (r, *g, scale(*g, 0.75))
         })
         .collect();
@@ -667,16 +907,49 @@ fn hills(cv: &mut Canvas, pal: &Palette, rng: &mut Rng, cover: bool) {
         let x = rng.range(40.0, 1160.0);
         let y = ridges[1].0.y_at(x);
         let s = rng.range(0.7, 1.2);
-        cv.line(x, y + 5.0, x, y - 30.0 * s, 7.0 * s, scale(pal.dark, 0.8), 1.0);
-        cv.poly(&[(x - 26.0 * s, y - 20.0 * s), (x + 26.0 * s, y - 20.0 * s), (x, y - 95.0 * s)], scale(greens[2], 0.8), 1.0);
+        cv.line(
+            x,
+            y + 5.0,
+            x,
+            y - 30.0 * s,
+            7.0 * s,
+            scale(pal.dark, 0.8),
+            1.0,
+        );
+        cv.poly(
+            &[
+                (x - 26.0 * s, y - 20.0 * s),
+                (x + 26.0 * s, y - 20.0 * s),
+                (x, y - 95.0 * s),
+            ],
+            scale(greens[2], 0.8),
+            1.0,
+        );
     }
     // A cottage on the front hill with a warm window.
     let hx = rng.range(250.0, 950.0);
     let hy = ridges[2].0.y_at(hx) + 12.0;
     let wall = hsl(pal.hue + 20.0, 0.35, 0.78);
     let roof = hsl(pal.hue - 20.0, 0.55, 0.38);
-    cv.poly(&[(hx - 70.0, hy), (hx + 70.0, hy), (hx + 70.0, hy - 90.0), (hx - 70.0, hy - 90.0)], wall, 1.0);
-    cv.poly(&[(hx - 90.0, hy - 85.0), (hx + 90.0, hy - 85.0), (hx, hy - 165.0)], roof, 1.0);
+    cv.poly(
+        &[
+            (hx - 70.0, hy),
+            (hx + 70.0, hy),
+            (hx + 70.0, hy - 90.0),
+            (hx - 70.0, hy - 90.0),
+        ],
+        wall,
+        1.0,
+    );
+    cv.poly(
+        &[
+            (hx - 90.0, hy - 85.0),
+            (hx + 90.0, hy - 85.0),
+            (hx, hy - 165.0),
+        ],
+        roof,
+        1.0,
+    );
     cv.glow(hx - 28.0, hy - 48.0, 70.0, [1.0, 0.8, 0.4], 0.5);
     cv.rrect(hx - 28.0, hy - 48.0, 16.0, 16.0, 3.0, [1.0, 0.85, 0.5], 1.0);
     cv.rrect(hx + 30.0, hy - 30.0, 16.0, 30.0, 4.0, scale(roof, 0.7), 1.0);
@@ -735,14 +1008,29 @@ fn title_block(cv: &mut Canvas, title: &str, pal: &Palette) {
     let face = mix(pal.light, WHITE, 0.55);
     let mut top = 48.0;
     for line in &lines {
-        cv.text(line, 600.0 + cell * 0.4, top + cell * 0.45, cell, BLACK, 0.55);
+        cv.text(
+            line,
+            600.0 + cell * 0.4,
+            top + cell * 0.45,
+            cell,
+            BLACK,
+            0.55,
+        );
         cv.text(line, 600.0, top, cell, face, 1.0);
         top += cell * 9.0;
     }
     if let Some(sub) = sub {
         let sub_cell = (1040.0 / (sub.chars().count() as f32 * 6.0 - 1.0)).min(cell * 0.5);
         let w = text_width(&sub, sub_cell);
-        cv.rrect(600.0, top + sub_cell * 3.5, w / 2.0 + 20.0, sub_cell * 6.0, 8.0, pal.accent, 0.85);
+        cv.rrect(
+            600.0,
+            top + sub_cell * 3.5,
+            w / 2.0 + 20.0,
+            sub_cell * 6.0,
+            8.0,
+            pal.accent,
+            0.85,
+        );
         cv.text(&sub, 600.0, top, sub_cell, scale(pal.dark, 0.5), 1.0);
     } else {
         cv.rrect(600.0, top + 4.0, 160.0, 5.0, 2.5, pal.accent, 0.9);
@@ -774,7 +1062,14 @@ fn hud(cv: &mut Canvas, theme: Theme, pal: &Palette, rng: &mut Rng) {
     match theme {
         Theme::Road => {
             cv.rrect(150.0, 70.0, 100.0, 40.0, 10.0, panel, 0.5);
-            cv.text(&format!("P{}", 1 + rng.below(6)), 150.0, 44.0, 7.5, WHITE, 1.0);
+            cv.text(
+                &format!("P{}", 1 + rng.below(6)),
+                150.0,
+                44.0,
+                7.5,
+                WHITE,
+                1.0,
+            );
             cv.paint(950.0, 700.0, 1170.0, 880.0, |x, y| {
                 let (dx, dy) = (x - 1060.0, y - 820.0);
                 let d = (len(dx, dy) - 90.0).abs() - 6.0;
@@ -790,32 +1085,86 @@ fn hud(cv: &mut Canvas, theme: Theme, pal: &Palette, rng: &mut Rng) {
             cv.rrect(600.0, 60.0, 170.0, 34.0, 10.0, panel, 0.55);
             let score = format!("{} - {}", rng.below(4), rng.below(4));
             cv.text(&score, 600.0, 39.0, 6.0, WHITE, 1.0);
-            cv.text(&format!("{}:{:02}", 10 + rng.below(80), rng.below(60)), 600.0, 110.0, 3.5, WHITE, 0.85);
+            cv.text(
+                &format!("{}:{:02}", 10 + rng.below(80), rng.below(60)),
+                600.0,
+                110.0,
+                3.5,
+                WHITE,
+                0.85,
+            );
         }
         Theme::Mosaic => {
             cv.rrect(190.0, 60.0, 160.0, 32.0, 10.0, panel, 0.5);
-            cv.text(&format!("SCORE {}", 1000 + rng.below(9000)), 190.0, 45.0, 4.5, WHITE, 1.0);
+            cv.text(
+                &format!("SCORE {}", 1000 + rng.below(9000)),
+                190.0,
+                45.0,
+                4.5,
+                WHITE,
+                1.0,
+            );
             cv.rrect(1040.0, 60.0, 110.0, 32.0, 10.0, panel, 0.5);
-            cv.text(&format!("LEVEL {}", 1 + rng.below(150)), 1040.0, 45.0, 4.0, pal.light, 1.0);
+            cv.text(
+                &format!("LEVEL {}", 1 + rng.below(150)),
+                1040.0,
+                45.0,
+                4.0,
+                pal.light,
+                1.0,
+            );
         }
         Theme::Map | Theme::Blocks => {
             cv.rrect(600.0, 28.0, 600.0, 28.0, 0.0, panel, 0.55);
-            for (i, c) in [pal.accent, pal.accent2, pal.light, WHITE].iter().enumerate() {
+            for (i, c) in [pal.accent, pal.accent2, pal.light, WHITE]
+                .iter()
+                .enumerate()
+            {
                 let x = 120.0 + i as f32 * 260.0;
                 cv.disc(x, 28.0, 12.0, *c, 1.0);
-                cv.text(&format!("{}", 100 + rng.below(9900)), x + 80.0, 17.0, 3.2, WHITE, 0.95);
+                cv.text(
+                    &format!("{}", 100 + rng.below(9900)),
+                    x + 80.0,
+                    17.0,
+                    3.2,
+                    WHITE,
+                    0.95,
+                );
             }
             cv.rrect(1080.0, 820.0, 90.0, 50.0, 10.0, panel, 0.5);
-            cv.text(&format!("TURN {}", 1 + rng.below(120)), 1080.0, 810.0, 3.2, WHITE, 1.0);
+            cv.text(
+                &format!("TURN {}", 1 + rng.below(120)),
+                1080.0,
+                810.0,
+                3.2,
+                WHITE,
+                1.0,
+            );
         }
         _ => {
             // Health and energy bars.
             cv.rrect(200.0, 50.0, 150.0, 14.0, 7.0, panel, 0.5);
             let hp = rng.range(0.45, 0.95);
-            cv.rrect(56.0 + 142.0 * hp, 50.0, 142.0 * hp, 9.0, 5.0, [0.85, 0.15, 0.2], 1.0);
+            cv.rrect(
+                56.0 + 142.0 * hp,
+                50.0,
+                142.0 * hp,
+                9.0,
+                5.0,
+                [0.85, 0.15, 0.2],
+                1.0,
+            );
             cv.rrect(170.0, 80.0, 120.0, 9.0, 5.0, panel, 0.5);
             let en = rng.range(0.3, 0.9);
-            cv.rrect(54.0 + 114.0 * en, 80.0, 114.0 * en, 5.0, 3.0, pal.accent, 1.0);
+            cv.rrect(
+                54.0 + 114.0 * en,
+                80.0,
+                114.0 * en,
+                5.0,
+                3.0,
+                pal.accent,
+                1.0,
+            );
             // Minimap.
             let (mx, my) = (1080.0, 120.0);
             cv.disc(mx, my, 84.0, panel, 0.5);
@@ -825,7 +1174,15 @@ fn hud(cv: &mut Canvas, theme: Theme, pal: &Palette, rng: &mut Rng) {
                 let r = rng.range(15.0, 70.0);
                 cv.disc(mx + a.cos() * r, my + a.sin() * r, 5.0, pal.accent2, 0.9);
             }
-            cv.poly(&[(mx, my - 14.0), (mx + 10.0, my + 10.0), (mx - 10.0, my + 10.0)], WHITE, 1.0);
+            cv.poly(
+                &[
+                    (mx, my - 14.0),
+                    (mx + 10.0, my + 10.0),
+                    (mx - 10.0, my + 10.0),
+                ],
+                WHITE,
+                1.0,
+            );
             // Hotbar.
             for i in 0..5 {
                 let x = 600.0 + (i as f32 - 2.0) * 84.0;
@@ -857,22 +1214,39 @@ fn key_art(cv: &mut Canvas, theme: Theme, pal: &Palette, rng: &mut Rng, title: &
         let a = (y - cy).atan2(x - cx) / TAU + 0.5 + spin;
         let r = len(x - cx, y - cy);
         let d = (r / 750.0).min(1.0);
-        let base = mix(mix(pal.mid, pal.accent, 0.15), scale(pal.dark, 0.8), d.sqrt());
-        let c = if (a * rays).fract() < 0.5 { mix(base, pal.light, 0.08 * (1.0 - d)) } else { base };
+        let base = mix(
+            mix(pal.mid, pal.accent, 0.15),
+            scale(pal.dark, 0.8),
+            d.sqrt(),
+        );
+        let c = if (a * rays).fract() < 0.5 {
+            mix(base, pal.light, 0.08 * (1.0 - d))
+        } else {
+            base
+        };
         glow_over(c, pal.accent, r, 420.0, 0.55)
     });
 
     // Shield.
     let s = 230.0;
     let shield = |k: f32| -> Vec<(f32, f32)> {
-        let mut pts = vec![(cx - s * 0.8 * k, cy - s * k), (cx + s * 0.8 * k, cy - s * k)];
+        let mut pts = vec![
+            (cx - s * 0.8 * k, cy - s * k),
+            (cx + s * 0.8 * k, cy - s * k),
+        ];
         for i in 0..=8 {
             let u = i as f32 / 8.0;
-            pts.push((cx + s * 0.8 * k * (1.0 - u).powf(0.6), cy - s * 0.05 * k + u * s * 1.15 * k));
+            pts.push((
+                cx + s * 0.8 * k * (1.0 - u).powf(0.6),
+                cy - s * 0.05 * k + u * s * 1.15 * k,
+            ));
         }
         for i in (0..8).rev() {
             let u = i as f32 / 8.0;
-            pts.push((cx - s * 0.8 * k * (1.0 - u).powf(0.6), cy - s * 0.05 * k + u * s * 1.15 * k));
+            pts.push((
+                cx - s * 0.8 * k * (1.0 - u).powf(0.6),
+                cy - s * 0.05 * k + u * s * 1.15 * k,
+            ));
         }
         pts
     };
@@ -881,7 +1255,10 @@ fn key_art(cv: &mut Canvas, theme: Theme, pal: &Palette, rng: &mut Rng, title: &
     let (x0, y0, x1, y1) = super::bounds(&outer);
     let outer_shape = Convex::new(&outer);
     cv.paint(x0 + 14.0, y0 + 22.0, x1 + 26.0, y1 + 30.0, |x, y| {
-        (super::aa(outer_shape.sd(x - 16.0, y - 22.0) - 6.0) * 0.45, BLACK)
+        (
+            super::aa(outer_shape.sd(x - 16.0, y - 22.0) - 6.0) * 0.45,
+            BLACK,
+        )
     });
     cv.poly(&outer, mix(pal.accent, WHITE, 0.2), 1.0);
     let (top_c, bottom_c) = (mix(pal.mid, pal.dark, 0.2), scale(pal.dark, 0.9));
@@ -917,7 +1294,15 @@ fn key_art(cv: &mut Canvas, theme: Theme, pal: &Palette, rng: &mut Rng, title: &
                 cv.rrect(tx + k as f32 * 50.0, ty - 80.0, 17.0, 20.0, 3.0, icon, 1.0);
             }
             cv.rrect(tx, ty + 95.0, 24.0, 36.0, 20.0, scale(pal.dark, 0.8), 1.0);
-            cv.poly(&[(tx - 4.0, ty - 200.0), (tx + 70.0, ty - 180.0), (tx - 4.0, ty - 160.0)], pal.accent, 1.0);
+            cv.poly(
+                &[
+                    (tx - 4.0, ty - 200.0),
+                    (tx + 70.0, ty - 180.0),
+                    (tx - 4.0, ty - 160.0),
+                ],
+                pal.accent,
+                1.0,
+            );
             cv.line(tx - 4.0, ty - 205.0, tx - 4.0, ty - 95.0, 5.0, icon, 1.0);
         }
         Theme::Blocks => {
@@ -929,8 +1314,26 @@ fn key_art(cv: &mut Canvas, theme: Theme, pal: &Palette, rng: &mut Rng, title: &
             for k in 0..3 {
                 let y = ic.1 - 80.0 + k as f32 * 70.0;
                 let c = if k == 1 { pal.accent } else { icon };
-                cv.poly(&[(ic.0 - 110.0, y), (ic.0 - 70.0, y), (ic.0, y - 60.0), (ic.0 - 40.0, y - 60.0)], c, 1.0);
-                cv.poly(&[(ic.0 + 110.0, y), (ic.0 + 70.0, y), (ic.0, y - 60.0), (ic.0 + 40.0, y - 60.0)], c, 1.0);
+                cv.poly(
+                    &[
+                        (ic.0 - 110.0, y),
+                        (ic.0 - 70.0, y),
+                        (ic.0, y - 60.0),
+                        (ic.0 - 40.0, y - 60.0),
+                    ],
+                    c,
+                    1.0,
+                );
+                cv.poly(
+                    &[
+                        (ic.0 + 110.0, y),
+                        (ic.0 + 70.0, y),
+                        (ic.0, y - 60.0),
+                        (ic.0 + 40.0, y - 60.0),
+                    ],
+                    c,
+                    1.0,
+                );
             }
         }
         Theme::Stadium => {
@@ -938,28 +1341,52 @@ fn key_art(cv: &mut Canvas, theme: Theme, pal: &Palette, rng: &mut Rng, title: &
             cv.star(ic.0, ic.1, 45.0, 5, 2.0, scale(pal.dark, 0.8), 1.0);
             for i in 0..5 {
                 let a = -PI / 2.0 + i as f32 * TAU / 5.0;
-                cv.star(ic.0 + a.cos() * 92.0, ic.1 + a.sin() * 92.0, 26.0, 5, 2.0, scale(pal.dark, 0.8), 1.0);
+                cv.star(
+                    ic.0 + a.cos() * 92.0,
+                    ic.1 + a.sin() * 92.0,
+                    26.0,
+                    5,
+                    2.0,
+                    scale(pal.dark, 0.8),
+                    1.0,
+                );
             }
         }
         Theme::Mosaic => {
             let colors = [pal.accent, icon, pal.accent2, icon];
             for (i, c) in colors.iter().enumerate() {
                 let (dx, dy) = ([-1.0, 1.0, -1.0, 1.0][i], [-1.0, -1.0, 1.0, 1.0][i]);
-                cv.poly(&rot_rect(ic.0 + dx * 58.0, ic.1 + dy * 58.0, 50.0, 50.0, 0.0), *c, 1.0);
+                cv.poly(
+                    &rot_rect(ic.0 + dx * 58.0, ic.1 + dy * 58.0, 50.0, 50.0, 0.0),
+                    *c,
+                    1.0,
+                );
             }
         }
         Theme::Hills => {
-            cv.paint(ic.0 - 130.0, ic.1 - 130.0, ic.0 + 130.0, ic.1 + 130.0, |x, y| {
-                let d = (len(x - ic.0, y - ic.1) - 120.0).max(95.0 - len(x - ic.0 - 55.0, y - ic.1 + 30.0));
-                (super::aa(d), icon)
-            });
+            cv.paint(
+                ic.0 - 130.0,
+                ic.1 - 130.0,
+                ic.0 + 130.0,
+                ic.1 + 130.0,
+                |x, y| {
+                    let d = (len(x - ic.0, y - ic.1) - 120.0)
+                        .max(95.0 - len(x - ic.0 - 55.0, y - ic.1 + 30.0));
+                    (super::aa(d), icon)
+                },
+            );
             cv.star(ic.0 + 60.0, ic.1 - 40.0, 34.0, 4, 3.0, pal.accent, 1.0);
         }
     }
     cv.sparkle(cx - 150.0, cy - 210.0, 40.0, 0.9);
 
     let upper = title.to_uppercase();
-    let main = upper.split(':').next().unwrap_or_default().trim().to_string();
+    let main = upper
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
     let cell = (1000.0 / (main.chars().count() as f32 * 6.0 - 1.0)).min(10.0);
     cv.text(&main, cx + 4.0, 772.0, cell, BLACK, 0.5);
     cv.text(&main, cx, 768.0, cell, mix(pal.light, WHITE, 0.6), 1.0);

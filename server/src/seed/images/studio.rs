@@ -10,8 +10,8 @@ use std::f32::consts::{PI, TAU};
 use image::RgbImage;
 
 use super::{
-    BLACK, Canvas, Convex, HALF, JewelShot, LIGHT, Rgb, V3, WHITE, aa, add, bounds, dot3, hsl, ihash,
-    ihashf, len, mix, norm3, scale, sd_box, sd_drop, sd_ellipse, sd_heart, sd_segment,
+    BLACK, Canvas, Convex, HALF, JewelShot, LIGHT, Rgb, V3, WHITE, aa, add, bounds, dot3, hsl,
+    ihash, ihashf, len, mix, norm3, scale, sd_box, sd_drop, sd_ellipse, sd_heart, sd_segment,
     smoothstep,
 };
 use crate::seed::hash;
@@ -211,7 +211,12 @@ fn big_shadow(style: Style, shot: JewelShot) -> Option<SoftShadow> {
 }
 
 fn backdrop(cv: &mut Canvas, hue: f32, shot: JewelShot, view: View, shadow: Option<SoftShadow>) {
-    let hue = hue + if shot == JewelShot::Alternate { 30.0 } else { 0.0 };
+    let hue = hue
+        + if shot == JewelShot::Alternate {
+            30.0
+        } else {
+            0.0
+        };
     let light = hsl(hue, 0.25, 0.95);
     let dark = hsl(hue + 10.0, 0.2, 0.76);
     let floor = hsl(hue, 0.18, 0.88);
@@ -224,7 +229,12 @@ fn backdrop(cv: &mut Canvas, hue: f32, shot: JewelShot, view: View, shadow: Opti
         if let Some((sx, sy, rx, ry, strength, band)) = shadow {
             let (u, v) = view.inv(x, y);
             let e = len((u - sx) / rx, (v - sy) / ry);
-            let t = if band > 0.0 { 1.0 - (e - 1.0).abs() / band } else { 1.0 - e }.max(0.0);
+            let t = if band > 0.0 {
+                1.0 - (e - 1.0).abs() / band
+            } else {
+                1.0 - e
+            }
+            .max(0.0);
             c = mix(c, BLACK, t * t * strength);
         }
         c
@@ -301,7 +311,12 @@ impl Ctx {
                         }
                     }
                 }
-                (30.0, 0.8, 1.0, norm3([n[0] - best.1 * 0.8, n[1] - best.2 * 0.8, n[2]]))
+                (
+                    30.0,
+                    0.8,
+                    1.0,
+                    norm3([n[0] - best.1 * 0.8, n[1] - best.2 * 0.8, n[2]]),
+                )
             }
             Finish::Matte => (6.0, 0.14, 0.95 + 0.1 * ihashf(u as i32, v as i32), n),
         };
@@ -389,7 +404,11 @@ impl Ctx {
             let diff = dot3(n, LIGHT).max(0.0);
             let spec = dot3(n, HALF).max(0.0).powf(30.0) * 0.7;
             let sheen = (seed % 7) as f32 * 0.02;
-            let body = mix(Stone::Pearl.color(), [0.96, 0.82, 0.86], rr * rr * (0.45 + sheen));
+            let body = mix(
+                Stone::Pearl.color(),
+                [0.96, 0.82, 0.86],
+                rr * rr * (0.45 + sheen),
+            );
             Some((d, add(scale(body, 0.5 + 0.55 * diff), spec)))
         });
     }
@@ -543,7 +562,11 @@ impl Ctx {
                 norm3([gx / g * t, gy / g * t, 1.0])
             } else {
                 // A slight dome so large plates are not one flat colour.
-                norm3([(u - (x0 + x1) / 2.0) / (x1 - x0) * 0.5, (v - (y0 + y1) / 2.0) / (y1 - y0) * 0.5, 1.0])
+                norm3([
+                    (u - (x0 + x1) / 2.0) / (x1 - x0) * 0.5,
+                    (v - (y0 + y1) / 2.0) / (y1 - y0) * 0.5,
+                    1.0,
+                ])
             };
             Some((d, self.metal_at(n, u, v)))
         });
@@ -556,7 +579,12 @@ impl Ctx {
         if self.stone.is_some_and(|s| s != Stone::Pearl) && r * self.v.s > 10.0 {
             for k in 0..4 {
                 let a = PI / 4.0 + k as f32 * PI / 2.0;
-                self.bead(cv, cx + a.cos() * r * 0.98, cy + a.sin() * r * 0.98, (r * 0.14).max(2.0));
+                self.bead(
+                    cv,
+                    cx + a.cos() * r * 0.98,
+                    cy + a.sin() * r * 0.98,
+                    (r * 0.14).max(2.0),
+                );
             }
         }
     }
@@ -600,7 +628,11 @@ fn facet(stone: Stone, lx: f32, ly: f32, seed: i32) -> Rgb {
         scale(mix(base, tint, 0.4), 0.22 + 0.9 * b)
     } else {
         let c = scale(base, 0.28 + 0.95 * b);
-        if b > 0.95 { mix(c, WHITE, (b - 0.95) * 0.9) } else { c }
+        if b > 0.95 {
+            mix(c, WHITE, (b - 0.95) * 0.9)
+        } else {
+            c
+        }
     };
     let glint = (1.0 - len(lx + 0.3, ly + 0.35) / 0.22).max(0.0);
     c = add(c, glint * glint * 0.9);
@@ -659,7 +691,9 @@ fn ring_head(cv: &mut Canvas, c: &Ctx, x: f32, base_y: f32, style: Style) {
     }
     if style == Style::RingHalo {
         let (hx, hy) = (g * 1.5, g * 1.5 * 0.62);
-        c.plate(cv, x - hx, gy - hy, x + hx, gy + hy, 6.0, |u, v| sd_ellipse(u - x, v - gy, hx, hy));
+        c.plate(cv, x - hx, gy - hy, x + hx, gy + hy, 6.0, |u, v| {
+            sd_ellipse(u - x, v - gy, hx, hy)
+        });
         for i in 0..16 {
             let a = i as f32 * TAU / 16.0;
             let (px, py) = (x + a.cos() * g * 1.25, gy + a.sin() * g * 1.25 * 0.62);
@@ -681,7 +715,14 @@ fn ring_head(cv: &mut Canvas, c: &Ctx, x: f32, base_y: f32, style: Style) {
         return;
     }
     for side in [-1.0, 1.0] {
-        c.wire(cv, x + side * g * 0.2, base_y, x + side * g * 0.5, gy - g * 0.5, 7.0);
+        c.wire(
+            cv,
+            x + side * g * 0.2,
+            base_y,
+            x + side * g * 0.5,
+            gy - g * 0.5,
+            7.0,
+        );
     }
     c.gem(cv, x, gy, g, g * 0.62, 0);
     for side in [-1.0, 1.0] {
@@ -697,13 +738,31 @@ fn ring_side(cv: &mut Canvas, c: &Ctx, style: Style) {
     let r_mid = RING_R - half;
     let sx = 0.42;
     let depth = half * 2.6;
-    c.shadow(cv, cx + depth / 2.0, cy + RING_R + 18.0, RING_R * 0.7, 24.0, 0.35);
+    c.shadow(
+        cv,
+        cx + depth / 2.0,
+        cy + RING_R + 18.0,
+        RING_R * 0.7,
+        24.0,
+        0.35,
+    );
     // Stack of rims from the back edge to the front edge makes a solid band.
     let steps = 8;
     for k in 0..=steps {
         let t = k as f32 / steps as f32;
         let dim = 0.68 + 0.32 * t;
-        c.band(cv, cx + depth * (1.0 - t), cy, r_mid, half, sx, 1.0, 0.0, dim, Part::All);
+        c.band(
+            cv,
+            cx + depth * (1.0 - t),
+            cy,
+            r_mid,
+            half,
+            sx,
+            1.0,
+            0.0,
+            dim,
+            Part::All,
+        );
     }
     let hx = cx + depth * 0.5;
     match style {
@@ -721,9 +780,15 @@ fn ring_side(cv: &mut Canvas, c: &Ctx, style: Style) {
             let top = cy - RING_R + 6.0;
             let gy = top - g * 0.75;
             if style == Style::RingHalo {
-                c.plate(cv, hx - g * 1.45, gy - 12.0, hx + g * 1.45, gy + 18.0, 5.0, |u, v| {
-                    sd_box(u - hx, v - gy - 3.0, g * 1.45, 14.0, 10.0)
-                });
+                c.plate(
+                    cv,
+                    hx - g * 1.45,
+                    gy - 12.0,
+                    hx + g * 1.45,
+                    gy + 18.0,
+                    5.0,
+                    |u, v| sd_box(u - hx, v - gy - 3.0, g * 1.45, 14.0, 10.0),
+                );
             }
             if style == Style::RingTrilogy {
                 for side in [-1.0, 1.0] {
@@ -739,11 +804,26 @@ fn ring_side(cv: &mut Canvas, c: &Ctx, style: Style) {
                     (hx + g * 0.2, top + 6.0),
                     (hx - g * 0.2, top + 6.0),
                 ]);
-                c.plate(cv, hx - g * 0.5, gy + g * 0.3, hx + g * 0.5, top + 6.0, 5.0, |u, v| cup.sd(u, v));
+                c.plate(
+                    cv,
+                    hx - g * 0.5,
+                    gy + g * 0.3,
+                    hx + g * 0.5,
+                    top + 6.0,
+                    5.0,
+                    |u, v| cup.sd(u, v),
+                );
                 c.pearl(cv, hx, gy - g * 0.2, g * 0.95);
             } else {
                 for side in [-1.0, 1.0] {
-                    c.wire(cv, hx + side * g * 0.25, top + 4.0, hx + side * g * 0.95, gy - g * 0.12, 7.0);
+                    c.wire(
+                        cv,
+                        hx + side * g * 0.25,
+                        top + 4.0,
+                        hx + side * g * 0.95,
+                        gy - g * 0.12,
+                        7.0,
+                    );
                 }
                 c.gem_profile(cv, hx, gy, g);
                 for side in [-1.0, 1.0] {
@@ -759,7 +839,12 @@ fn ring_side(cv: &mut Canvas, c: &Ctx, style: Style) {
 // ---------------------------------------------------------------------------------------------
 
 /// Evenly spaced points along a curve `path(t)`, t in [t0, t1]: (x, y, tangent angle, t).
-fn along(path: &dyn Fn(f32) -> (f32, f32), t0: f32, t1: f32, spacing: &dyn Fn(f32) -> f32) -> Vec<(f32, f32, f32, f32)> {
+fn along(
+    path: &dyn Fn(f32) -> (f32, f32),
+    t0: f32,
+    t1: f32,
+    spacing: &dyn Fn(f32) -> f32,
+) -> Vec<(f32, f32, f32, f32)> {
     let steps = 1200;
     let mut out = Vec::new();
     let mut prev = path(t0);
@@ -849,7 +934,14 @@ fn necklace(cv: &mut Canvas, c: &Ctx, style: Style, flat: bool, carat_hundredths
                 for i in 0..16 {
                     let a = i as f32 * TAU / 16.0;
                     let (r0, r1) = (g + 10.0, g + if i % 2 == 0 { 44.0 } else { 30.0 });
-                    c.wire(cv, ax + a.cos() * r0, cy + a.sin() * r0, ax + a.cos() * r1, cy + a.sin() * r1, 6.0);
+                    c.wire(
+                        cv,
+                        ax + a.cos() * r0,
+                        cy + a.sin() * r0,
+                        ax + a.cos() * r1,
+                        cy + a.sin() * r1,
+                        6.0,
+                    );
                 }
             }
             c.bead(cv, ax, cy, g + 9.0);
@@ -862,18 +954,30 @@ fn necklace(cv: &mut Canvas, c: &Ctx, style: Style, flat: bool, carat_hundredths
                 let h = g * 1.9;
                 let cy = top + h;
                 c.shadow(cv, cx_off(ax), cy + 26.0, g * 1.3, g * 1.1, 0.2);
-                c.plate(cv, ax - g - 6.0, top - 6.0, ax + g + 6.0, cy + g + 6.0, 4.0, |u, v| {
-                    sd_drop(u - ax, cy - v, g + 6.0, 6.0, h)
-                });
+                c.plate(
+                    cv,
+                    ax - g - 6.0,
+                    top - 6.0,
+                    ax + g + 6.0,
+                    cy + g + 6.0,
+                    4.0,
+                    |u, v| sd_drop(u - ax, cy - v, g + 6.0, 6.0, h),
+                );
                 c.gem_drop(cv, ax, cy, g, h - 4.0);
             }
         }
         Style::NeckBar => {
             let (bx, by) = (ax, ay + 6.0);
             c.shadow(cv, bx + 14.0, by + 26.0, 130.0, 18.0, 0.2);
-            c.plate(cv, bx - 118.0, by - 16.0, bx + 118.0, by + 16.0, 5.0, |u, v| {
-                sd_box(u - bx, v - by, 115.0, 14.0, 10.0)
-            });
+            c.plate(
+                cv,
+                bx - 118.0,
+                by - 16.0,
+                bx + 118.0,
+                by + 16.0,
+                5.0,
+                |u, v| sd_box(u - bx, v - by, 115.0, 14.0, 10.0),
+            );
             if c.stone.is_some() {
                 c.bead(cv, bx, by, 15.0);
                 c.gem(cv, bx, by, 11.0, 11.0, 0);
@@ -882,15 +986,23 @@ fn necklace(cv: &mut Canvas, c: &Ctx, style: Style, flat: bool, carat_hundredths
         Style::NeckDisc => {
             let (r, cy) = (78.0, top + 80.0);
             c.shadow(cv, cx_off(ax), cy + 24.0, r * 1.2, r * 0.9, 0.2);
-            c.plate(cv, ax - r, cy - r, ax + r, cy + r, 6.0, |u, v| len(u - ax, v - cy) - r);
+            c.plate(cv, ax - r, cy - r, ax + r, cy + r, 6.0, |u, v| {
+                len(u - ax, v - cy) - r
+            });
         }
         Style::NeckHeart => {
             let s = 150.0;
             let tip = top + s * 1.08;
             c.shadow(cv, cx_off(ax), tip - 40.0, s * 0.8, s * 0.6, 0.2);
-            c.plate(cv, ax - s * 0.65, top - 2.0, ax + s * 0.65, tip + 2.0, 8.0, |u, v| {
-                sd_heart((u - ax) / s, (tip - v) / s) * s
-            });
+            c.plate(
+                cv,
+                ax - s * 0.65,
+                top - 2.0,
+                ax + s * 0.65,
+                tip + 2.0,
+                8.0,
+                |u, v| sd_heart((u - ax) / s, (tip - v) / s) * s,
+            );
             c.bead(cv, ax, tip - s * 0.6, 17.0);
             c.gem(cv, ax, tip - s * 0.6, 13.0, 13.0, 0);
         }
@@ -950,7 +1062,9 @@ fn earring(cv: &mut Canvas, c: &Ctx, style: Style, ax: f32, ay: f32, k: f32, sal
             let halo = c.stone.is_some_and(|s| s != Stone::Diamond);
             if halo {
                 let hr = g * 1.6;
-                c.plate(cv, ax - hr, ay - hr, ax + hr, ay + hr, 5.0, |u, v| len(u - ax, v - ay) - hr);
+                c.plate(cv, ax - hr, ay - hr, ax + hr, ay + hr, 5.0, |u, v| {
+                    len(u - ax, v - ay) - hr
+                });
                 let small = Ctx {
                     v: c.v,
                     metal: c.metal,
@@ -961,7 +1075,14 @@ fn earring(cv: &mut Canvas, c: &Ctx, style: Style, ax: f32, ay: f32, k: f32, sal
                 };
                 for i in 0..14 {
                     let a = i as f32 * TAU / 14.0;
-                    small.gem(cv, ax + a.cos() * g * 1.33, ay + a.sin() * g * 1.33, g * 0.19, g * 0.19, 30 + i);
+                    small.gem(
+                        cv,
+                        ax + a.cos() * g * 1.33,
+                        ay + a.sin() * g * 1.33,
+                        g * 0.19,
+                        g * 0.19,
+                        30 + i,
+                    );
                 }
             }
             c.set_stone(cv, ax, ay, g, salt);
@@ -988,15 +1109,32 @@ fn earring(cv: &mut Canvas, c: &Ctx, style: Style, ax: f32, ay: f32, k: f32, sal
                 let h = g * 2.0;
                 let cy = top + h;
                 c.shadow(cv, wx + 18.0 * k, cy + 20.0 * k, g * 1.3, g * 1.1, 0.22);
-                c.plate(cv, wx - g - 5.0 * k, top - 5.0 * k, wx + g + 5.0 * k, cy + g + 5.0 * k, 4.0 * k, |u, v| {
-                    sd_drop(u - wx, cy - v, g + 5.0 * k, 5.0 * k, h)
-                });
+                c.plate(
+                    cv,
+                    wx - g - 5.0 * k,
+                    top - 5.0 * k,
+                    wx + g + 5.0 * k,
+                    cy + g + 5.0 * k,
+                    4.0 * k,
+                    |u, v| sd_drop(u - wx, cy - v, g + 5.0 * k, 5.0 * k, h),
+                );
                 c.gem_drop(cv, wx, cy, g, h - 4.0 * k);
             }
         }
         Style::EarHoop => {
-            let (r, half) = if c.finish == Finish::Brushed { (92.0 * k, 15.0 * k) } else { (108.0 * k, 9.0 * k) };
-            c.shadow(cv, ax + 20.0 * k, ay + r * 2.0 + 10.0 * k, r * 0.9, 18.0 * k, 0.25);
+            let (r, half) = if c.finish == Finish::Brushed {
+                (92.0 * k, 15.0 * k)
+            } else {
+                (108.0 * k, 9.0 * k)
+            };
+            c.shadow(
+                cv,
+                ax + 20.0 * k,
+                ay + r * 2.0 + 10.0 * k,
+                r * 0.9,
+                18.0 * k,
+                0.25,
+            );
             c.band(cv, ax, ay + r, r, half, 0.8, 1.0, 0.0, 1.0, Part::All);
             c.bead(cv, ax, ay, 5.0 * k);
         }
@@ -1008,7 +1146,14 @@ fn earring(cv: &mut Canvas, c: &Ctx, style: Style, ax: f32, ay: f32, k: f32, sal
             c.band(cv, ax, cy, r, half, 0.92, 1.0, 0.0, 1.0, Part::All);
             for i in 0..5 {
                 let a = PI * (0.22 + 0.14 * i as f32);
-                c.gem(cv, ax + a.cos() * r * 0.92, cy + a.sin() * r, half * 0.55, half * 0.55, i);
+                c.gem(
+                    cv,
+                    ax + a.cos() * r * 0.92,
+                    cy + a.sin() * r,
+                    half * 0.55,
+                    half * 0.55,
+                    i,
+                );
             }
         }
     }
@@ -1061,7 +1206,11 @@ fn bracelet(cv: &mut Canvas, c: &Ctx, style: Style, top_view: bool, carat_hundre
     items.sort_by(|a, b| a.3.total_cmp(&b.3));
     let stations = carat_hundredths >= 300;
     for (i, x, y, depth, tangent) in items {
-        let f = if top_view { 1.0 } else { 0.8 + 0.3 * (depth + 1.0) / 2.0 };
+        let f = if top_view {
+            1.0
+        } else {
+            0.8 + 0.3 * (depth + 1.0) / 2.0
+        };
         match style {
             Style::BraceTennis => {
                 c.bead(cv, x, y, 15.0 * f);
@@ -1082,8 +1231,23 @@ fn bracelet(cv: &mut Canvas, c: &Ctx, style: Style, top_view: bool, carat_hundre
                     c.set_stone(cv, x, y, 15.0 * f, i as i32);
                     continue;
                 }
-                let twist = if c.stone.is_none() { if i % 2 == 0 { 0.45 } else { -0.45 } } else { 0.0 };
-                c.band(cv, x, y, 1.0, 0.3, 15.0 * f, 8.5 * f, tangent + twist, 1.0, Part::All);
+                let twist = if c.stone.is_none() {
+                    if i % 2 == 0 { 0.45 } else { -0.45 }
+                } else {
+                    0.0
+                };
+                c.band(
+                    cv,
+                    x,
+                    y,
+                    1.0,
+                    0.3,
+                    15.0 * f,
+                    8.5 * f,
+                    tangent + twist,
+                    1.0,
+                    Part::All,
+                );
                 if c.stone.is_some() && !stations && i % 7 == 3 {
                     let r = 11.0 * f;
                     c.wire(cv, x, y + 6.0 * f, x, y + 14.0 * f, 3.0 * f);
@@ -1099,38 +1263,45 @@ fn cuff_front(cv: &mut Canvas, c: &Ctx, cx: f32, cy: f32, rx: f32, ry: f32, h: f
     let bangle = c.stone.is_some();
     c.shadow(cv, cx + 10.0, cy + ry + h + 20.0, rx * 1.05, 40.0, 0.32);
     let px = c.px();
-    c.paint(cv, cx - rx - 2.0, cy - ry - 2.0, cx + rx + 2.0, cy + ry + h + 2.0, |u, v| {
-        let dx = (u - cx) / rx;
-        let side = dx.abs() * rx - rx;
-        if side > px {
-            return None;
-        }
-        let ax = dx.clamp(-1.0, 1.0);
-        let e = (1.0 - ax * ax).max(0.0).sqrt();
-        // Outer front surface.
-        let yf = cy + ry * e;
-        let df = side.max(yf - v).max(v - yf - h);
-        if df < px {
-            let t = (v - yf) / h;
-            let n = norm3([ax, -0.35 + 0.5 * t, e.max(0.05)]);
-            let mut col = c.metal_at(n, u, v);
-            if v - yf < 3.0 {
-                col = mix(col, WHITE, 0.25);
+    c.paint(
+        cv,
+        cx - rx - 2.0,
+        cy - ry - 2.0,
+        cx + rx + 2.0,
+        cy + ry + h + 2.0,
+        |u, v| {
+            let dx = (u - cx) / rx;
+            let side = dx.abs() * rx - rx;
+            if side > px {
+                return None;
             }
-            return Some((df, col));
-        }
-        // Inner back surface (with the cuff's opening in the middle).
-        if !bangle && ax.abs() < 0.16 {
-            return None;
-        }
-        let yb = cy - ry * e;
-        let db = side.max(yb - v).max(v - yb - h);
-        if db < px {
-            let n = norm3([-ax * 0.6, 0.25, 0.75]);
-            return Some((db, scale(c.metal_at(n, u, v), 0.6)));
-        }
-        None
-    });
+            let ax = dx.clamp(-1.0, 1.0);
+            let e = (1.0 - ax * ax).max(0.0).sqrt();
+            // Outer front surface.
+            let yf = cy + ry * e;
+            let df = side.max(yf - v).max(v - yf - h);
+            if df < px {
+                let t = (v - yf) / h;
+                let n = norm3([ax, -0.35 + 0.5 * t, e.max(0.05)]);
+                let mut col = c.metal_at(n, u, v);
+                if v - yf < 3.0 {
+                    col = mix(col, WHITE, 0.25);
+                }
+                return Some((df, col));
+            }
+            // Inner back surface (with the cuff's opening in the middle).
+            if !bangle && ax.abs() < 0.16 {
+                return None;
+            }
+            let yb = cy - ry * e;
+            let db = side.max(yb - v).max(v - yb - h);
+            if db < px {
+                let n = norm3([-ax * 0.6, 0.25, 0.75]);
+                return Some((db, scale(c.metal_at(n, u, v), 0.6)));
+            }
+            None
+        },
+    );
     if bangle {
         c.set_stone(cv, cx, cy + ry + h * 0.5, 20.0, 0);
     }
