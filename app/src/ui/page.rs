@@ -73,3 +73,27 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
         </section>
     }
 }
+
+/// Waits for a page's data, then renders it, or the error page with the right status.
+pub fn await_page<T, V>(
+    data: Resource<Result<T, AppError>>,
+    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(value) => render(value).into_any(),
+                        Err(error) => view! { <ErrorPage error/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}

@@ -1,40 +1,35 @@
 use super::card::ProductGrid;
 use crate::catalog::api::get_home;
-use crate::catalog::model::CategoryLink;
-use crate::ui::page::{ErrorPage, PageMeta};
+use crate::catalog::model::{CategoryLink, HomePage as HomeData};
+use crate::ui::page::{await_page, PageMeta};
 use leptos::prelude::*;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     let data = Resource::new(|| (), |_| get_home());
+    await_page(data, |home| view! { <HomeView home/> })
+}
+
+#[component]
+fn HomeView(home: HomeData) -> impl IntoView {
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(home) => view! {
-                        <PageMeta
-                            title=String::new()
-                            description="Digital game keys delivered instantly and certified fine jewelry, shipped insured.".into()
-                            canonical_path="/".into()
-                        />
-                        <section class="hero">
-                            <h1>"Games and jewelry, done right"</h1>
-                            <p>"Licence keys delivered the moment you pay. Certified rings, necklaces and earrings, shipped insured."</p>
-                            <div class="hero-actions">
-                                <a class="button" href="/c/games">"Shop games"</a>
-                                <a class="button secondary" href="/c/jewelry">"Shop jewelry"</a>
-                            </div>
-                        </section>
-                        <Department title="Featured games" href="/c/games" links=home.game_categories/>
-                        <ProductGrid cards=home.games eager_first=2/>
-                        <Department title="Featured jewelry" href="/c/jewelry" links=home.jewelry_categories/>
-                        <ProductGrid cards=home.jewelry/>
-                    }
-                    .into_any(),
-                    Err(error) => view! { <ErrorPage error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <PageMeta
+            title=String::new()
+            description="Digital game keys delivered instantly and certified fine jewelry, shipped insured.".into()
+            canonical_path="/".into()
+        />
+        <section class="hero">
+            <h1>"Games and jewelry, done right"</h1>
+            <p>"Licence keys delivered the moment you pay. Certified rings, necklaces and earrings, shipped insured."</p>
+            <div class="hero-actions">
+                <a class="button" href="/c/games">"Shop games"</a>
+                <a class="button secondary" href="/c/jewelry">"Shop jewelry"</a>
+            </div>
+        </section>
+        <Department title="Featured games" href="/c/games" links=home.game_categories/>
+        <ProductGrid cards=home.games eager_first=2/>
+        <Department title="Featured jewelry" href="/c/jewelry" links=home.jewelry_categories/>
+        <ProductGrid cards=home.jewelry/>
     }
 }
 

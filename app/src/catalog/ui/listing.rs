@@ -3,7 +3,7 @@ use super::card::ProductGrid;
 use crate::catalog::api::{get_category_listing, search_products};
 use crate::catalog::model::{Facet, Listing};
 use crate::catalog::query::Sort;
-use crate::ui::page::{query_pairs, ErrorPage, PageMeta};
+use crate::ui::page::{await_page, query_pairs, PageMeta};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -12,28 +12,14 @@ pub fn CategoryPage() -> impl IntoView {
     let slug = use_params_map().read_untracked().get("slug").unwrap_or_default();
     let pairs = query_pairs();
     let data = Resource::new(|| (), move |_| get_category_listing(slug.clone(), pairs.clone()));
-    view! { <ListingLoader data searching=false/> }
+    await_page(data, |listing| view! { <ListingView listing searching=false/> })
 }
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
     let pairs = query_pairs();
     let data = Resource::new(|| (), move |_| search_products(pairs.clone()));
-    view! { <ListingLoader data searching=true/> }
-}
-
-#[component]
-fn ListingLoader(data: Resource<Result<Listing, crate::error::AppError>>, searching: bool) -> impl IntoView {
-    view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(listing) => view! { <ListingView listing searching/> }.into_any(),
-                    Err(error) => view! { <ErrorPage error/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    await_page(data, |listing| view! { <ListingView listing searching=true/> })
 }
 
 #[component]

@@ -4,7 +4,7 @@ use super::picker::VariantPicker;
 use crate::catalog::api::get_product;
 use crate::catalog::model::{Department, ProductDetail};
 use crate::catalog::picker::default_variant;
-use crate::ui::page::{absolute_url, query_pairs, ErrorPage, PageMeta};
+use crate::ui::page::{absolute_url, await_page, query_pairs, PageMeta};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -13,16 +13,7 @@ pub fn ProductPage() -> impl IntoView {
     let slug = use_params_map().read_untracked().get("slug").unwrap_or_default();
     let requested = query_pairs().into_iter().find(|(k, _)| k == "variant").and_then(|(_, v)| v.parse::<i64>().ok());
     let data = Resource::new(|| (), move |_| get_product(slug.clone()));
-    view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(product) => view! { <ProductView product requested/> }.into_any(),
-                    Err(error) => view! { <ErrorPage error/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    await_page(data, move |product| view! { <ProductView product requested/> })
 }
 
 #[component]
