@@ -112,7 +112,7 @@ fn FilterForm(listing: Listing, searching: bool) -> impl IntoView {
         <AutoSubmit>
             <form class="filters" method="get" action=listing.path.clone() aria-label="Filter and sort" data-testid="filters">
                 // Collapsed on phones so results come first; always open from tablet width (CSS).
-                <details class="filter-panel" open=active > 0>
+                <details class="filter-panel" open={active > 0}>
                 <summary>
                     "Filter and sort"
                     {(active > 0).then(|| view! { <span class="active-count">{format!(" ({active} active)")}</span> })}
