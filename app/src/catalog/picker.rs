@@ -37,11 +37,10 @@ pub fn default_variant(variants: &[Variant], requested: Option<i64>) -> Option<&
 fn values_of(variants: &[Variant], dim: usize) -> Vec<String> {
     let mut seen: Vec<String> = Vec::new();
     for v in variants {
-        if let Some(val) = v.options.get(dim) {
-            if !seen.contains(val) {
+        if let Some(val) = v.options.get(dim)
+            && !seen.contains(val) {
                 seen.push(val.clone());
             }
-        }
     }
     if seen.iter().all(|s| s.parse::<f64>().is_ok()) {
         seen.sort_by(|a, b| a.parse::<f64>().unwrap_or(0.0).total_cmp(&b.parse::<f64>().unwrap_or(0.0)));

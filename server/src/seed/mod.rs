@@ -6,7 +6,7 @@
 //! every row is inserted in a single transaction. Seeding is skipped when any product exists.
 
 mod games;
-pub(crate) mod images;
+mod images;
 mod jewelry;
 #[cfg(test)]
 mod tests;

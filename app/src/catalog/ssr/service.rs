@@ -91,11 +91,10 @@ pub async fn category_listing(pool: &PgPool, slug: &str, q: ListingQuery) -> Res
     let mut ids = vec![cat.id];
     ids.extend(children.iter().map(|c| c.id));
     let mut breadcrumb = Vec::new();
-    if let Some(parent_id) = cat.parent_id {
-        if let Some(parent) = repo::category_by_id(pool, parent_id).await? {
+    if let Some(parent_id) = cat.parent_id
+        && let Some(parent) = repo::category_by_id(pool, parent_id).await? {
             breadcrumb.push(CategoryLink { slug: parent.slug, name: parent.name });
         }
-    }
     let department = Department::parse(&cat.department).unwrap_or(Department::Games);
     let scope = Scope::Categories(ids);
     let keys = facet_keys(&[department]);

@@ -31,12 +31,11 @@ pub fn VariantPicker(
     let select = move |id: i64| {
         selected.set(id);
         // Keep the address shareable without a reload.
-        if let Some(window) = web_sys::window() {
-            if let Ok(history) = window.history() {
+        if let Some(window) = web_sys::window()
+            && let Ok(history) = window.history() {
                 let url = format!("{}?variant={id}", path.get_value());
                 let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
             }
-        }
     };
     let root = crate::ui::hydrated_marker();
     view! {
