@@ -76,9 +76,9 @@ fn ListingView(listing: Listing, searching: bool) -> impl IntoView {
         <div class="listing">
             <FilterForm listing=listing.clone() searching/>
             <section class="results" aria-labelledby="result-count">
-                <p id="result-count" class="result-count" role="status" data-testid="result-count">
+                <h2 id="result-count" class="result-count" data-testid="result-count">
                     {count_text}{range_text}
-                </p>
+                </h2>
                 {out_of_range.then(|| view! {
                     <p class="notice">
                         "There is no page " {q.page} " here. "
