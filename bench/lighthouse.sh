@@ -69,8 +69,8 @@ if [[ -n "${BASE_URL:-}" ]]; then
     die "no shop answering at $BASE_URL/readyz (start one with scripts/run, or leave BASE_URL unset)"
   info "measuring the shop at $BASE_URL"
 else
-  info "building the release server and site"
-  leptos_build_release >/dev/null
+  info "building the release server and site (log: $SHOP_TOOLS_DIR/logs/lighthouse-build.log)"
+  quietly "$SHOP_TOOLS_DIR/logs/lighthouse-build.log" leptos_build_release
 
   pg_start "$TMP/pg" "$(free_port)"
   pg_create_db "$PG_PORT" lighthouse
@@ -113,18 +113,26 @@ mkdir -p "$OUT"
 for path in "${PAGES[@]}"; do curl -s -o /dev/null --max-time 10 "$BASE_URL$path" || true; done
 
 info "Lighthouse $("$LH_BIN" --version) (mobile preset), $RUNS runs per page, ${#PAGES[@]} pages, Chromium $("$CHROME_PATH" --version 2>/dev/null | awk '{ print $2 }')"
+# Lighthouse now and then fails a load with a trace error (NO_NAVSTART, NO_FCP): such a run is tried again,
+# up to 3 attempts; a run that still fails is left out of the median (the "runs" column shows it).
+lighthouse_run() { # URL OUTPUT_FILE
+  "$LH_BIN" "$1" --quiet \
+    --only-categories=performance,accessibility,best-practices,seo \
+    --output=json --output-path="$2" \
+    --chrome-flags="$CHROME_FLAGS" >"$TMP/lighthouse.log" 2>&1 &&
+    node -e 'process.exit(require(process.argv[1]).runtimeError ? 1 : 0)' "$2" 2>/dev/null
+}
 for path in "${PAGES[@]}"; do
   slug="$(slug_of "$path")"
   for ((i = 1; i <= RUNS; i++)); do
     info "  $path (run $i of $RUNS)"
-    if ! "$LH_BIN" "$BASE_URL$path" --quiet \
-      --only-categories=performance,accessibility,best-practices,seo \
-      --output=json --output-path="$OUT/$slug-$i.json" \
-      --chrome-flags="$CHROME_FLAGS" >"$TMP/lighthouse.log" 2>&1; then
-      warn "Lighthouse failed on $path (run $i); last lines of its output:"
-      tail -n 20 "$TMP/lighthouse.log" >&2 || true
+    for attempt in 1 2 3; do
+      if lighthouse_run "$BASE_URL$path" "$OUT/$slug-$i.json"; then
+        break
+      fi
+      warn "Lighthouse failed on $path (run $i, attempt $attempt): $(grep -m1 -i 'error' "$TMP/lighthouse.log" || tail -n 1 "$TMP/lighthouse.log")"
       rm -f "$OUT/$slug-$i.json"
-    fi
+    done
   done
 done
 

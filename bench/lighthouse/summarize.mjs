@@ -74,28 +74,34 @@ for (const page of pages) {
   row.lighthouseVersion = lhr.lighthouseVersion;
   row.formFactor = lhr.configSettings.formFactor;
 
-  for (const cat of ["accessibility", "best-practices", "seo"]) {
-    for (const ref of lhr.categories[cat].auditRefs) {
-      const a = lhr.audits[ref.id];
-      if (!a || a.score === null || a.score >= 1) continue;
-      if (["notApplicable", "informative", "manual"].includes(a.scoreDisplayMode)) continue;
-      const items = a.details?.items ?? [];
-      const selectors = items
-        .map((it) => it.node?.selector ?? it.source?.url ?? it.url ?? it.description ?? null)
-        .filter(Boolean);
-      failing.push({ page, category: cat, id: a.id, title: a.title, score: a.score, weight: ref.weight, displayValue: a.displayValue ?? "", explanation: a.explanation ?? "", selectors });
+  // Failing audits: from every run (they rarely differ between runs), once per page and audit.
+  for (const run of runs) {
+    for (const cat of ["accessibility", "best-practices", "seo"]) {
+      for (const ref of run.categories[cat].auditRefs) {
+        const a = run.audits[ref.id];
+        if (!a || a.score === null || a.score >= 1) continue;
+        if (["notApplicable", "informative", "manual"].includes(a.scoreDisplayMode)) continue;
+        if (failing.some((f) => f.page === page && f.id === a.id)) continue;
+        const selectors = (a.details?.items ?? [])
+          .map((it) => it.node?.selector ?? it.source?.url ?? it.url ?? it.description ?? null)
+          .filter(Boolean);
+        failing.push({ page, category: cat, id: a.id, title: a.title, score: a.score, weight: ref.weight, displayValue: a.displayValue ?? "", explanation: a.explanation ?? "", selectors });
+      }
     }
   }
 
-  for (const a of Object.values(lhr.audits)) {
-    const d = a.details;
-    if (!d || a.score === null || a.score >= 1) continue;
+  // Opportunities: the performance audits the report shows (not the hidden "insight" duplicates) that
+  // estimate a saving, from the median run.
+  for (const ref of lhr.categories.performance.auditRefs) {
+    if (ref.group === "hidden" || ref.group === "metrics") continue;
+    const a = lhr.audits[ref.id];
+    const d = a?.details;
+    if (!d || d.type !== "opportunity" || a.score === null || a.score >= 1) continue;
     const ms = d.overallSavingsMs ?? Math.max(0, ...Object.values(a.metricSavings ?? {}).filter(Number.isFinite));
     const bytes = d.overallSavingsBytes ?? 0;
-    if (d.type !== "opportunity" && !(a.metricSavings && Object.values(a.metricSavings).some((v) => v > 0))) continue;
     if (!(ms > 0 || bytes > 0)) continue;
-    const urls = (d.items ?? []).map((it) => it.url ?? it.node?.selector).filter(Boolean).slice(0, 5);
-    opportunities.push({ page, id: a.id, title: a.title, savingsMs: ms, savingsBytes: bytes, metricSavings: a.metricSavings ?? {}, displayValue: a.displayValue ?? "", items: urls });
+    const items = (d.items ?? []).map((it) => it.url ?? it.node?.selector).filter((x) => typeof x === "string");
+    opportunities.push({ page, id: a.id, title: a.title, savingsMs: ms, savingsBytes: bytes, metricSavings: a.metricSavings ?? {}, items });
   }
 }
 
@@ -126,7 +132,7 @@ console.log(table);
 for (const r of rows) for (const e of r.errors) console.log(`\nrun failed on ${r.page}: ${e}`);
 
 // 2. failing audits
-console.log("\nNot passing in accessibility / best-practices / SEO (median run of each page):");
+console.log("\nNot passing in accessibility / best-practices / SEO (any run):");
 if (failing.length === 0) console.log("  none");
 for (const f of failing) {
   console.log(`  ${f.page}  [${f.category}] ${f.id}: ${f.title}${f.displayValue ? ` (${f.displayValue})` : ""}${f.explanation ? ` — ${f.explanation}` : ""}`);
@@ -134,15 +140,28 @@ for (const f of failing) {
   if (f.selectors.length > 10) console.log(`      … ${f.selectors.length - 10} more`);
 }
 
-// 3. performance opportunities, all pages together, biggest first
-opportunities.sort((a, b) => b.savingsMs - a.savingsMs || b.savingsBytes - a.savingsBytes);
-console.log("\nPerformance opportunities (median run of each page, biggest estimated saving first):");
-if (opportunities.length === 0) console.log("  none");
-for (const o of opportunities.slice(0, 10)) {
-  const saving = [o.savingsMs > 0 ? `~${Math.round(o.savingsMs)} ms` : "", o.savingsBytes > 0 ? `~${(o.savingsBytes / 1024).toFixed(1)} KiB` : ""].filter(Boolean).join(", ");
-  console.log(`  ${o.page}  ${o.id}: ${o.title} (${saving || o.displayValue})`);
-  for (const u of o.items) console.log(`      ${u}`);
+// 3. performance opportunities, grouped by audit over all pages, biggest estimated saving first
+const byAudit = new Map();
+for (const o of opportunities) {
+  const g = byAudit.get(o.id) ?? { id: o.id, title: o.title, maxMs: 0, maxBytes: 0, pages: [], items: new Set() };
+  g.maxMs = Math.max(g.maxMs, o.savingsMs);
+  g.maxBytes = Math.max(g.maxBytes, o.savingsBytes);
+  g.pages.push(`${o.page} ~${Math.round(o.savingsMs)} ms${o.savingsBytes > 0 ? ` / ${(o.savingsBytes / 1024).toFixed(1)} KiB` : ""}`);
+  for (const u of o.items) g.items.add(u.replace(/^https?:\/\/[^/]+/, ""));
+  byAudit.set(o.id, g);
+}
+const grouped = [...byAudit.values()].sort((a, b) => b.maxMs - a.maxMs || b.maxBytes - a.maxBytes);
+console.log("\nPerformance opportunities (median run of each page; largest estimated saving first):");
+if (grouped.length === 0) console.log("  none");
+for (const g of grouped.slice(0, 8)) {
+  console.log(`  ${g.id}: ${g.title}`);
+  console.log(`      pages: ${g.pages.join(", ")}`);
+  const items = [...g.items];
+  console.log(`      e.g. ${items.slice(0, 4).join("  ")}${items.length > 4 ? `  (+${items.length - 4} more)` : ""}`);
 }
 
-writeFileSync(join(dir, "summary.json"), JSON.stringify({ rows, failing, opportunities }, null, 2) + "\n");
+writeFileSync(join(dir, "summary.json"), JSON.stringify({ rows, failing, opportunities: grouped.map((g) => ({ ...g, items: [...g.items] })) }, null, 2) + "\n");
 writeFileSync(join(dir, "summary.md"), table + "\n");
+
+// A page with no usable run makes the whole script fail (after printing what there is).
+if (rows.some((r) => r.runs === 0)) process.exitCode = 1;
