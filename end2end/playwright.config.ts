@@ -5,7 +5,7 @@ import { defineConfig, devices } from '@playwright/test';
 const baseURL = process.env.BASE_URL || 'http://127.0.0.1:3000';
 
 // Debian's Chromium: the real binary is quieter than the /usr/bin/chromium wrapper script.
-// Never `npx playwright install`: it downloads browsers from a vendor site.
+// Uses Debian's Chromium: Playwright's own browser download fails offline.
 const executablePath =
   process.env.CHROMIUM_PATH ||
   (existsSync('/usr/lib/chromium/chromium') ? '/usr/lib/chromium/chromium' : '/usr/bin/chromium');

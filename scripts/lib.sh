@@ -233,7 +233,7 @@ _ensure_e2e_tools_locked() {
 }
 
 # What the Playwright suite needs on top of ensure_tools: Chromium and end2end/node_modules.
-# (Never `npx playwright install`: it downloads browsers from a vendor site.)
+# (Debian's Chromium only: Playwright's own browser download fails offline.)
 ensure_e2e_tools() {
   _with_install_lock _ensure_e2e_tools_locked
 }

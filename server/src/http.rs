@@ -100,11 +100,6 @@ pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
-/// Short response for a request that took too long (the timeout layer's 408 carries no body).
-pub fn timeout_body() -> Body {
-    Body::from("The request took too long.")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

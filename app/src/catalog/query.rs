@@ -177,11 +177,17 @@ impl ListingQuery {
         }
     }
 
+    /// How many filter values are selected (each facet value counts, "in stock" counts once).
+    pub fn active_filter_count(&self) -> usize {
+        [FacetKey::Platform, FacetKey::Genre, FacetKey::Metal, FacetKey::Stone, FacetKey::Price]
+            .iter()
+            .map(|k| self.values(*k).len())
+            .sum::<usize>()
+            + usize::from(self.in_stock)
+    }
+
     pub fn has_filters(&self) -> bool {
-        self.in_stock
-            || [FacetKey::Platform, FacetKey::Genre, FacetKey::Metal, FacetKey::Stone, FacetKey::Price]
-                .iter()
-                .any(|k| !self.values(*k).is_empty())
+        self.active_filter_count() > 0
     }
 
     /// The query string (with leading `?`, or empty) for this query. Page 1 and default sort are omitted

@@ -284,41 +284,13 @@ pub async fn facet_counts(
     Ok(out)
 }
 
-enum CategoryFilter<'a> {
-    Slug(&'a str),
-    Id(i64),
-    ChildrenOf(i64),
-    Roots,
-}
-
-async fn categories(pool: &PgPool, filter: CategoryFilter<'_>) -> Result<Vec<CategoryRow>, sqlx::Error> {
-    let mut qb = QueryBuilder::<Postgres>::new(
-        "SELECT id, slug, name, department, parent_id, description FROM categories WHERE ",
-    );
-    match filter {
-        CategoryFilter::Slug(slug) => qb.push("slug = ").push_bind(slug.to_owned()),
-        CategoryFilter::Id(id) => qb.push("id = ").push_bind(id),
-        CategoryFilter::ChildrenOf(id) => qb.push("parent_id = ").push_bind(id),
-        CategoryFilter::Roots => qb.push("parent_id IS NULL"),
-    };
-    qb.push(" ORDER BY position, name");
-    qb.build_query_as::<CategoryRow>().fetch_all(pool).await
-}
-
-pub async fn category_by_slug(pool: &PgPool, slug: &str) -> Result<Option<CategoryRow>, sqlx::Error> {
-    Ok(categories(pool, CategoryFilter::Slug(slug)).await?.pop())
-}
-
-pub async fn category_by_id(pool: &PgPool, id: i64) -> Result<Option<CategoryRow>, sqlx::Error> {
-    Ok(categories(pool, CategoryFilter::Id(id)).await?.pop())
-}
-
-pub async fn child_categories(pool: &PgPool, parent_id: i64) -> Result<Vec<CategoryRow>, sqlx::Error> {
-    categories(pool, CategoryFilter::ChildrenOf(parent_id)).await
-}
-
-pub async fn department_roots(pool: &PgPool) -> Result<Vec<CategoryRow>, sqlx::Error> {
-    categories(pool, CategoryFilter::Roots).await
+/// Every category, in display order. The tree is small; pages take what they need from one query.
+pub async fn categories(pool: &PgPool) -> Result<Vec<CategoryRow>, sqlx::Error> {
+    sqlx::query_as::<_, CategoryRow>(
+        "SELECT id, slug, name, department, parent_id, description FROM categories ORDER BY position, name",
+    )
+    .fetch_all(pool)
+    .await
 }
 
 pub async fn featured(pool: &PgPool, department: Department, limit: i64) -> Result<Vec<ProductCard>, sqlx::Error> {

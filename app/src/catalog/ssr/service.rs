@@ -1,25 +1,31 @@
 //! Catalog rules: which facets a listing offers, how counts become facet values, what a page is titled.
-use super::repo::{self, Scope};
+use super::repo::{self, CategoryRow, Scope};
 use crate::catalog::model::*;
 use crate::catalog::query::{price_bucket_label, FacetKey, ListingQuery, PER_PAGE, PRICE_BUCKETS};
 use crate::error::AppError;
 use crate::types::Slug;
 use sqlx::PgPool;
 
+fn links(categories: &[CategoryRow], parent_id: i64) -> Vec<CategoryLink> {
+    categories
+        .iter()
+        .filter(|c| c.parent_id == Some(parent_id))
+        .map(|c| CategoryLink { slug: c.slug.clone(), name: c.name.clone() })
+        .collect()
+}
+
 pub async fn home(pool: &PgPool) -> Result<HomePage, AppError> {
-    let (games, jewelry, roots) = tokio::try_join!(
+    let (games, jewelry, categories) = tokio::try_join!(
         repo::featured(pool, Department::Games, 8),
         repo::featured(pool, Department::Jewelry, 8),
-        repo::department_roots(pool),
+        repo::categories(pool),
     )?;
     let mut game_categories = Vec::new();
     let mut jewelry_categories = Vec::new();
-    for root in roots {
-        let children = repo::child_categories(pool, root.id).await?;
-        let links = children.into_iter().map(|c| CategoryLink { slug: c.slug, name: c.name }).collect();
+    for root in categories.iter().filter(|c| c.parent_id.is_none()) {
         match root.department.as_str() {
-            "games" => game_categories = links,
-            _ => jewelry_categories = links,
+            "games" => game_categories = links(&categories, root.id),
+            _ => jewelry_categories = links(&categories, root.id),
         }
     }
     Ok(HomePage { games, jewelry, game_categories, jewelry_categories })
@@ -86,15 +92,17 @@ fn label_for(key: FacetKey, value: &str) -> String {
 
 pub async fn category_listing(pool: &PgPool, slug: &str, q: ListingQuery) -> Result<Listing, AppError> {
     let slug = Slug::parse(slug).ok_or(AppError::NotFound)?;
-    let cat = repo::category_by_slug(pool, slug.as_str()).await?.ok_or(AppError::NotFound)?;
-    let children = repo::child_categories(pool, cat.id).await?;
+    let categories = repo::categories(pool).await?;
+    let cat = categories.iter().find(|c| c.slug == slug.as_str()).ok_or(AppError::NotFound)?;
+    let subcategories = links(&categories, cat.id);
     let mut ids = vec![cat.id];
-    ids.extend(children.iter().map(|c| c.id));
-    let mut breadcrumb = Vec::new();
-    if let Some(parent_id) = cat.parent_id
-        && let Some(parent) = repo::category_by_id(pool, parent_id).await? {
-            breadcrumb.push(CategoryLink { slug: parent.slug, name: parent.name });
-        }
+    ids.extend(categories.iter().filter(|c| c.parent_id == Some(cat.id)).map(|c| c.id));
+    let breadcrumb: Vec<CategoryLink> = cat
+        .parent_id
+        .and_then(|pid| categories.iter().find(|c| c.id == pid))
+        .map(|p| CategoryLink { slug: p.slug.clone(), name: p.name.clone() })
+        .into_iter()
+        .collect();
     let department = Department::parse(&cat.department).unwrap_or(Department::Games);
     let scope = Scope::Categories(ids);
     let keys = facet_keys(&[department]);
@@ -110,7 +118,7 @@ pub async fn category_listing(pool: &PgPool, slug: &str, q: ListingQuery) -> Res
         total,
         per_page: PER_PAGE,
         facets,
-        subcategories: children.into_iter().map(|c| CategoryLink { slug: c.slug, name: c.name }).collect(),
+        subcategories,
         breadcrumb,
     })
 }

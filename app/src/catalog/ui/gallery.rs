@@ -11,9 +11,9 @@ pub fn Gallery(images: Vec<ImageRef>) -> impl IntoView {
     let count = images.len();
     let images = StoredValue::new(images);
     let active = RwSignal::new(0usize);
-    let root = crate::ui::hydrated_marker();
+    let hydrated = crate::ui::hydrated_marker();
     view! {
-        <div class="gallery" id="gallery" data-testid="gallery" data-hydrated=root>
+        <div class="gallery" id="gallery" data-testid="gallery" data-hydrated=hydrated>
             <div class="gallery-main">
                 {move || images.with_value(|imgs| imgs.get(active.get()).cloned()).map(|image| view! {
                     <ResponsiveImage image sizes=MAIN_SIZES eager=true/>

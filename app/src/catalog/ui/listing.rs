@@ -105,9 +105,7 @@ fn ListingView(listing: Listing, searching: bool) -> impl IntoView {
 fn FilterForm(listing: Listing, searching: bool) -> impl IntoView {
     let q = listing.query.clone();
     let clear_href = format!("{}{}", listing.path, q.cleared().to_query_string());
-    let active = [q.platforms.len(), q.genres.len(), q.metals.len(), q.stones.len(), q.prices.len(), q.in_stock as usize]
-        .iter()
-        .sum::<usize>();
+    let active = q.active_filter_count();
     view! {
         <AutoSubmit>
             <form class="filters" method="get" action=listing.path.clone() aria-label="Filter and sort" data-testid="filters">
@@ -228,6 +226,6 @@ pub fn AutoSubmit(children: Children) -> impl IntoView {
             let _ = form.request_submit();
         }
     };
-    let root = crate::ui::hydrated_marker();
-    view! { <div class="auto-submit" on:change=on_change data-hydrated=root>{children()}</div> }
+    let hydrated = crate::ui::hydrated_marker();
+    view! { <div class="auto-submit" on:change=on_change data-hydrated=hydrated>{children()}</div> }
 }

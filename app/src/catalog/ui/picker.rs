@@ -32,14 +32,15 @@ pub fn VariantPicker(
         selected.set(id);
         // Keep the address shareable without a reload.
         if let Some(window) = web_sys::window()
-            && let Ok(history) = window.history() {
-                let url = format!("{}?variant={id}", path.get_value());
-                let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
-            }
+            && let Ok(history) = window.history()
+        {
+            let url = format!("{}?variant={id}", path.get_value());
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        }
     };
-    let root = crate::ui::hydrated_marker();
+    let hydrated = crate::ui::hydrated_marker();
     view! {
-        <div class="picker" data-testid="variant-picker" data-hydrated=root>
+        <div class="picker" data-testid="variant-picker" data-hydrated=hydrated>
             {move || {
                 let Some(cur) = current() else { return ().into_any() };
                 let groups = variants.with_value(|vs| choices(vs, dims, &cur));
