@@ -14,6 +14,18 @@ pub enum AppError {
     /// The thing asked for does not exist.
     #[error("We couldn't find that page.")]
     NotFound,
+    /// Sign-in is needed, or what was given does not prove who you are.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Signed in, but not allowed here.
+    #[error("You don't have access to this page.")]
+    Forbidden,
+    /// The thing cannot be created because it exists already.
+    #[error("{0}")]
+    Conflict(String),
+    /// Too many attempts; the client may try again after the given number of seconds.
+    #[error("Too many attempts. Please wait {} and try again.", wait_text(*retry_after_secs))]
+    TooManyRequests { retry_after_secs: u64 },
     /// Something failed on our side; details are in the server log.
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal,
@@ -23,7 +35,11 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::BadRequest(_) => 400,
+            AppError::Unauthorized(_) => 401,
+            AppError::Forbidden => 403,
             AppError::NotFound => 404,
+            AppError::Conflict(_) => 409,
+            AppError::TooManyRequests { .. } => 429,
             AppError::Internal => 500,
         }
     }
@@ -33,6 +49,13 @@ impl AppError {
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");
         AppError::Internal
+    }
+}
+
+fn wait_text(secs: u64) -> String {
+    match secs {
+        0..=60 => "a minute".to_owned(),
+        s => format!("{} minutes", s.div_ceil(60)),
     }
 }
 

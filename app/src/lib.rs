@@ -2,8 +2,10 @@
 //! Pages render on the server; only `#[island]` components hydrate in the browser.
 #![recursion_limit = "256"]
 
+pub mod accounts;
 pub mod catalog;
 pub mod error;
+pub mod mail;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod state;

@@ -1,11 +1,12 @@
 //! The document shell and the router tree.
+use crate::accounts::ui::*;
 use crate::catalog::ui::{CategoryPage, HomePage, ProductPage, SearchPage};
 use crate::ui::layout::{Layout, NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet};
 use leptos_router::{
     components::{Route, Router, Routes},
-    ParamSegment, SsrMode, StaticSegment,
+    path, ParamSegment, SsrMode, StaticSegment,
 };
 
 pub const SITE_NAME: &str = "Pixel & Facet";
@@ -45,6 +46,18 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("c"), ParamSegment("slug")) view=CategoryPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("search") view=SearchPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("p"), ParamSegment("slug")) view=ProductPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/sign-in") view=SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/sign-in/code") view=SignInCodePage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/new-password") view=NewPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/sign-up") view=SignUpPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/confirm") view=ConfirmPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/forgot") view=ForgotPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/reset") view=ResetPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/password") view=ChangePasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/two-factor") view=TwoFactorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/dev/mailbox") view=MailboxPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

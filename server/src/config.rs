@@ -5,6 +5,7 @@ use figment::{
     Figment,
 };
 use serde::{Deserialize, Serialize};
+use app::accounts::{model::PasswordPolicy, ssr::{cognito::CognitoSettings, rate_limit::AuthLimits}};
 use std::{net::SocketAddr, path::PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,6 +42,40 @@ pub struct Config {
     pub request_timeout_secs: u64,
     pub body_limit_bytes: usize,
     pub log_format: LogFormat,
+    pub auth: AuthConfig,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderKind {
+    /// Accounts in the shop's own database (the default; no cloud account needed).
+    Builtin,
+    /// An Amazon Cognito user pool (`[auth.cognito]`).
+    Cognito,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthConfig {
+    pub provider: ProviderKind,
+    pub cognito: Option<CognitoSettings>,
+    /// The built-in provider's password rules (Cognito reads its pool's own when it may).
+    pub password_policy: PasswordPolicy,
+    pub limits: AuthLimits,
+    /// A signed-in session ends after this many days without a visit.
+    pub session_days: u32,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        AuthConfig {
+            provider: ProviderKind::Builtin,
+            cognito: None,
+            password_policy: PasswordPolicy::default(),
+            limits: AuthLimits::default(),
+            session_days: 14,
+        }
+    }
 }
 
 impl Default for Config {
@@ -57,6 +92,7 @@ impl Default for Config {
             request_timeout_secs: 15,
             body_limit_bytes: 1024 * 1024,
             log_format: LogFormat::Text,
+            auth: AuthConfig::default(),
         }
     }
 }
@@ -82,7 +118,8 @@ impl Config {
         if let Ok(url) = std::env::var("DATABASE_URL") {
             figment = figment.merge(Serialized::default("database_url", url));
         }
-        figment = figment.merge(Env::prefixed("APP_").ignore(&["config"]));
+        // Nested keys use a double underscore: APP_AUTH__PROVIDER=cognito.
+        figment = figment.merge(Env::prefixed("APP_").ignore(&["config"]).split("__"));
         Config::from_figment(figment)
     }
 
@@ -118,6 +155,20 @@ impl Config {
         }
         if !(1024..=64 * 1024 * 1024).contains(&self.body_limit_bytes) {
             return invalid("body_limit_bytes", "must be between 1 KiB and 64 MiB");
+        }
+        if self.auth.provider == ProviderKind::Cognito {
+            let Some(c) = &self.auth.cognito else {
+                return invalid("auth.cognito", "must be set when auth.provider is cognito");
+            };
+            if c.region.is_empty() || c.user_pool_id.is_empty() || c.client_id.is_empty() {
+                return invalid("auth.cognito", "region, user_pool_id and client_id are required");
+            }
+        }
+        if !(4..=128).contains(&self.auth.password_policy.min_length) {
+            return invalid("auth.password_policy.min_length", "must be between 4 and 128");
+        }
+        if !(1..=365).contains(&self.auth.session_days) {
+            return invalid("auth.session_days", "must be between 1 and 365");
         }
         Ok(())
     }
@@ -173,6 +224,9 @@ mod tests {
             ("base_url = 'https://shop.example/some/path'", "base_url"),
             ("env = 'staging'", "env"),
             ("databse_url = 'typo'", "databse_url"),
+            ("auth.provider = 'cognito'", "auth.cognito"),
+            ("auth.provider = 'okta'", "provider"),
+            ("auth.session_days = 0", "auth.session_days"),
         ];
         for (toml, key) in cases {
             let err = Config::from_figment(figment(&format!("{DB}{toml}"))).unwrap_err();
@@ -190,10 +244,13 @@ mod tests {
         figment::Jail::expect_with(|jail| {
             jail.set_env("APP_LISTEN", "127.0.0.1:4555");
             jail.set_env("APP_SEED_DEMO", "true");
-            let fig = figment(DB).merge(Env::prefixed("APP_"));
+            jail.set_env("APP_AUTH__LIMITS__SIGN_IN_PER_IP__MAX", "7");
+            let fig = figment(DB).merge(Env::prefixed("APP_").split("__"));
             let c = Config::from_figment(fig).map_err(|e| e.to_string())?;
             assert_eq!(c.listen.port(), 4555);
             assert!(c.seed_demo);
+            assert_eq!(c.auth.limits.sign_in_per_ip.max, 7);
+            assert_eq!(c.auth.limits.sign_in_per_ip.window_secs, 600, "the rest keeps its default");
             Ok(())
         });
     }

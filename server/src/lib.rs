@@ -3,14 +3,21 @@ pub mod config;
 pub mod http;
 pub mod seed;
 
+use app::accounts::ssr::{
+    builtin::BuiltinProvider, cognito::CognitoProvider, provider::IdentityProvider,
+};
+use app::mail::ssr::DevMailbox;
 use app::state::AppState;
+use std::sync::Arc;
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::PostgresStore;
 use axum::{
     extract::FromRef,
     middleware,
     routing::get,
     Router,
 };
-use config::{Config, RunMode};
+use config::{Config, ProviderKind, RunMode};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::{postgres::PgPoolOptions, PgPool};
@@ -42,7 +49,34 @@ pub async fn connect(config: &Config) -> anyhow::Result<PgPool> {
 
 pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
     sqlx::migrate!("../migrations").run(pool).await?;
+    PostgresStore::new(pool.clone()).migrate().await?;
     Ok(())
+}
+
+/// The built-in identity provider, with codes going to the dev mailbox.
+pub fn builtin_provider(config: &Config, pool: &PgPool) -> BuiltinProvider {
+    BuiltinProvider::new(
+        pool.clone(),
+        Arc::new(DevMailbox::new(pool.clone())),
+        config.auth.password_policy.clone(),
+        app::routes::SITE_NAME.to_owned(),
+    )
+}
+
+/// The identity provider the configuration names.
+pub async fn identity_provider(config: &Config, pool: &PgPool) -> anyhow::Result<Arc<dyn IdentityProvider>> {
+    Ok(match config.auth.provider {
+        ProviderKind::Builtin => {
+            if config.env == RunMode::Production {
+                tracing::warn!("the built-in identity provider keeps its mail in the dev mailbox until SMTP is configured");
+            }
+            Arc::new(builtin_provider(config, pool))
+        }
+        ProviderKind::Cognito => {
+            let settings = config.auth.cognito.clone().ok_or_else(|| anyhow::anyhow!("auth.cognito is not set"))?;
+            Arc::new(CognitoProvider::connect(settings, config.auth.password_policy.clone()).await)
+        }
+    })
 }
 
 pub fn leptos_options(config: &Config) -> LeptosOptions {
@@ -56,9 +90,24 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 }
 
 /// The whole HTTP application.
-pub fn router(config: &Config, pool: PgPool) -> Router {
+pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>) -> Router {
     let leptos_options = leptos_options(config);
-    let app_state = AppState { pool: pool.clone(), base_url: config.base_url() };
+    let app_state = AppState {
+        pool: pool.clone(),
+        base_url: config.base_url(),
+        identity,
+        auth_limits: Arc::new(config.auth.limits.clone()),
+        dev_tools: config.env != RunMode::Production,
+    };
+    // Server-side sessions: only an id in the cookie, HttpOnly, SameSite=Lax, Secure in production.
+    let sessions = SessionManagerLayer::new(PostgresStore::new(pool.clone()))
+        .with_name("shop_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.env == RunMode::Production)
+        .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::days(
+            config.auth.session_days.into(),
+        )));
     let state = ServerState { leptos_options: leptos_options.clone(), pool: pool.clone(), app: app_state.clone() };
     let routes = generate_route_list(app::App);
 
@@ -87,6 +136,7 @@ pub fn router(config: &Config, pool: PgPool) -> Router {
             move || app::shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, app::shell))
+        .layer(sessions)
         .merge(static_files)
         .layer(middleware::from_fn(http::server_fn_error_status))
         .layer(middleware::from_fn_with_state(config.base_url(), http::reject_cross_site))
@@ -116,4 +166,22 @@ pub async fn shutdown_signal() {
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
     tracing::info!("shutting down");
+}
+
+/// Hourly clean-up: expired sessions and old rate-limit windows.
+pub fn spawn_housekeeping(pool: PgPool) {
+    tokio::spawn(async move {
+        let store = PostgresStore::new(pool.clone());
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            use tower_sessions::ExpiredDeletion;
+            if let Err(e) = store.delete_expired().await {
+                tracing::warn!(error = %e, "deleting expired sessions failed");
+            }
+            if let Err(e) = app::accounts::ssr::rate_limit::sweep(&pool).await {
+                tracing::warn!(error = %e, "sweeping rate limits failed");
+            }
+        }
+    });
 }

@@ -33,11 +33,17 @@ async fn run(config: Config) -> anyhow::Result<()> {
             tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "seeded the demo catalog");
         }
     }
-    let app = server::router(&config, pool);
+    let identity = server::identity_provider(&config, &pool).await.context("setting up the identity provider")?;
+    if config.seed_demo && config.auth.provider == server::config::ProviderKind::Builtin {
+        server::seed::seed_demo_users(&server::builtin_provider(&config, &pool)).await.context("seeding demo users")?;
+    }
+    server::spawn_housekeeping(pool.clone());
+    let app = server::router(&config, pool, identity);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("binding {}", config.listen))?;
     tracing::info!("listening on http://{}", config.listen);
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(server::shutdown_signal()).await?;
     Ok(())
 }

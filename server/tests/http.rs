@@ -22,7 +22,8 @@ async fn category(pool: &PgPool) {
 }
 
 async fn send(pool: &PgPool, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
-    let res = server::router(&config(), pool.clone()).oneshot(req).await.unwrap();
+    let identity = std::sync::Arc::new(server::builtin_provider(&config(), pool));
+    let res = server::router(&config(), pool.clone(), identity).oneshot(req).await.unwrap();
     let status = res.status();
     let headers = res.headers().clone();
     let body = to_bytes(res.into_body(), 4 * 1024 * 1024).await.unwrap();

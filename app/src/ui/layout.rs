@@ -24,6 +24,9 @@ pub fn Layout(children: Children) -> impl IntoView {
                         maxlength="200" autocomplete="off"/>
                     <button type="submit">"Search"</button>
                 </form>
+                <a class="account-link" href="/account" data-testid="account-link">
+                    <span aria-hidden="true">"👤"</span> " Account"
+                </a>
             </div>
         </header>
         <main id="main" class="container" tabindex="-1">{children()}</main>

@@ -57,6 +57,10 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
     let (title, heading) = match &error {
         AppError::NotFound => ("Page not found", "We couldn't find that page"),
         AppError::BadRequest(_) => ("Bad request", "That request didn't look right"),
+        AppError::Unauthorized(_) => ("Sign in needed", "Please sign in"),
+        AppError::Forbidden => ("Access denied", "You don't have access to this page"),
+        AppError::Conflict(_) => ("Conflict", "That can't be done"),
+        AppError::TooManyRequests { .. } => ("Too many attempts", "Too many attempts"),
         AppError::Internal => ("Something went wrong", "Something went wrong"),
     };
     view! {

@@ -22,6 +22,20 @@ use sqlx::{PgPool, Postgres, Transaction};
 /// both insert the catalog.
 const SEED_LOCK_KEY: i64 = 0x5EED_CA7A_1064;
 
+/// The demo accounts of the built-in provider (documented in the README).
+pub const DEMO_ADMIN: (&str, &str) = ("admin@example.com", "Admin-demo-2026!");
+pub const DEMO_SHOPPER: (&str, &str) = ("shopper@example.com", "Shopper-demo-2026!");
+
+/// Creates the demo admin and shopper, confirmed, unless they exist.
+pub async fn seed_demo_users(provider: &app::accounts::ssr::builtin::BuiltinProvider) -> anyhow::Result<()> {
+    use app::accounts::model::Email;
+    for ((email, password), admin) in [(DEMO_ADMIN, true), (DEMO_SHOPPER, false)] {
+        let email = Email::parse(email).map_err(anyhow::Error::msg)?;
+        provider.create_confirmed(&email, password, admin).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    Ok(())
+}
+
 /// Inserts the demo catalog (both departments) unless products already exist; writes generated
 /// product images under `media_dir`. Returns Ok(true) if it seeded, Ok(false) if the catalog already had products.
 pub async fn seed_demo(pool: &sqlx::PgPool, media_dir: &std::path::Path) -> anyhow::Result<bool> {

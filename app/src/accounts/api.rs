@@ -1,0 +1,206 @@
+//! Account server functions. Forms post to them directly (JavaScript off or on); each answers with
+//! a redirect, or a typed error (kept as a flash for a plain form post). No SQL here.
+use crate::accounts::model::{AccountSummary, FormPage, TotpSetup};
+use crate::error::AppError;
+use crate::mail::StoredMail;
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use crate::accounts::ssr::{request::{respond, RequestCtx}, service::PendingStep};
+
+/// Form ids: which page a flash belongs to.
+pub mod forms {
+    pub const SIGN_IN: &str = "sign-in";
+    pub const SIGN_UP: &str = "sign-up";
+    pub const CONFIRM: &str = "confirm";
+    pub const CODE: &str = "sign-in-code";
+    pub const NEW_PASSWORD: &str = "new-password";
+    pub const FORGOT: &str = "forgot";
+    pub const RESET: &str = "reset";
+    pub const CHANGE_PASSWORD: &str = "change-password";
+    pub const TWO_FACTOR: &str = "two-factor";
+    pub const ACCOUNT: &str = "account";
+}
+
+#[server(prefix = "/api/account", endpoint = "sign-up")]
+pub async fn sign_up(email: String, password: String) -> Result<(), AppError> {
+    let ctx = RequestCtx::load().await?;
+    let r = ctx.accounts().sign_up(&email, &password).await;
+    respond(&ctx, forms::SIGN_UP, "/account/sign-up", Some(&email), r).await
+}
+
+#[server(prefix = "/api/account", endpoint = "confirm")]
+pub async fn confirm_email(email: String, code: String) -> Result<(), AppError> {
+    let ctx = RequestCtx::load().await?;
+    let r = ctx.accounts().confirm(&email, &code).await;
+    respond(&ctx, forms::CONFIRM, "/account/confirm", Some(&email), r).await
+}
+
+#[server(prefix = "/api/account", endpoint = "resend-code")]
+pub async fn resend_code(email: String) -> Result<(), AppError> {
+    let ctx = RequestCtx::load().await?;
+    let r = ctx.accounts().resend_code(&email).await;
+    respond(&ctx, forms::CONFIRM, "/account/confirm", Some(&email), r).await
+}
+
+#[server(prefix = "/api/account", endpoint = "sign-in")]
+pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    let ctx = RequestCtx::load().await?;
+    let r = ctx.accounts().sign_in(&email, &password, next.as_deref()).await;
+    respond(&ctx, forms::SIGN_IN, "/account/sign-in", Some(&email), r).await
+}
+
+#[server(prefix = "/api/account", endpoint = "sign-in-code")]
+pub async fn sign_in_code(code: String) -> Result<(), AppError> {
+    let ctx = RequestCtx::load().await?;
+    let r = ctx.accounts().sign_in_code(&code).await;
+    // A step that ended goes back to the start; a wrong code stays on the code page.
+    let page = if matches!(r, Err(AppError::Unauthorized(_))) { "/account/sign-in" } else { "/account/sign-in/code" };
+    let form = if page == "/account/sign-in" { forms::SIGN_IN } else { forms::CODE };
+    respond_to(&ctx, form, page, r).await
+}
+
+#[server(prefix = "/api/account", endpoint = "new-password")]
+pub async fn choose_new_password(password: String) -> Result<(), AppError> {
+    let ctx = RequestCtx::load().await?;
+    let r = ctx.accounts().new_password(&password).await;
+    let (form, page) = if matches!(r, Err(AppError::Unauthorized(_))) {
+        (forms::SIGN_IN, "/account/sign-in")
+    } else {
+        (forms::NEW_PASSWORD, "/account/new-password")
+    };
+    respond_to(&ctx, form, page, r).await
+}
+
+#[server(prefix = "/api/account", endpoint = "sign-out")]
+pub async fn sign_out(everywhere: Option<String>) -> Result<(), AppError> {
+    let ctx = RequestCtx::load().await?;
+    let r = ctx.accounts().sign_out(everywhere.is_some()).await;
+    respond(&ctx, forms::ACCOUNT, "/account", None, r).await
+}
+
+#[server(prefix = "/api/account", endpoint = "forgot-password")]
+pub async fn forgot_password(email: String) -> Result<(), AppError> {
+    let ctx = RequestCtx::load().await?;
+    let r = ctx.accounts().forgot_password(&email).await;
+    respond(&ctx, forms::FORGOT, "/account/forgot", Some(&email), r).await
+}
+
+#[server(prefix = "/api/account", endpoint = "reset-password")]
+pub async fn reset_password(email: String, code: String, password: String) -> Result<(), AppError> {
+    let ctx = RequestCtx::load().await?;
+    let r = ctx.accounts().reset_password(&email, &code, &password).await;
+    respond(&ctx, forms::RESET, "/account/reset", Some(&email), r).await
+}
+
+#[server(prefix = "/api/account", endpoint = "change-password")]
+pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
+    let ctx = RequestCtx::load().await?;
+    let r = ctx.accounts().change_password(&current_password, &new_password).await;
+    respond_to(&ctx, forms::CHANGE_PASSWORD, "/account/password", r).await
+}
+
+#[server(prefix = "/api/account", endpoint = "two-factor/begin")]
+pub async fn begin_two_factor() -> Result<(), AppError> {
+    let ctx = RequestCtx::load().await?;
+    let r = ctx.accounts().begin_two_factor().await;
+    respond_to(&ctx, forms::ACCOUNT, "/account", r).await
+}
+
+#[server(prefix = "/api/account", endpoint = "two-factor/enable")]
+pub async fn enable_two_factor(code: String) -> Result<(), AppError> {
+    let ctx = RequestCtx::load().await?;
+    let r = ctx.accounts().enable_two_factor(&code).await;
+    respond_to(&ctx, forms::TWO_FACTOR, "/account/two-factor", r).await
+}
+
+/// A form without an e-mail field.
+#[cfg(feature = "ssr")]
+async fn respond_to(ctx: &RequestCtx, form: &str, page: &str, r: Result<String, AppError>) -> Result<(), AppError> {
+    respond(ctx, form, page, None, r).await
+}
+
+/// What a form page shows: its flash (answering with the failed post's status), any notice, the
+/// password rules and the address of the flow in progress.
+#[server(prefix = "/api/account", endpoint = "form-page")]
+pub async fn get_form_page(form: String) -> Result<FormPage, AppError> {
+    let ctx = RequestCtx::load().await?;
+    let acc = ctx.accounts();
+    let flash = acc.take_flash(&form).await?;
+    let notice = acc.take_notice().await?;
+    let signed_in = acc.current_user().await?.is_some();
+    // The second sign-in steps make sense only while one is pending.
+    let step = match form.as_str() {
+        forms::CODE => Some(PendingStep::Totp),
+        forms::NEW_PASSWORD => Some(PendingStep::NewPassword),
+        _ => None,
+    };
+    if let Some(step) = step
+        && !acc.has_pending(step).await?
+        && flash.is_none()
+    {
+        leptos_axum::redirect("/account/sign-in");
+    }
+    Ok(FormPage {
+        flash,
+        notice,
+        policy: ctx.state().identity.password_policy().clone(),
+        email: acc.flow_email().await?,
+        signed_in,
+    })
+}
+
+/// "My account"; 401 when nobody is signed in (the page sends them to sign in).
+#[server(prefix = "/api/account", endpoint = "summary")]
+pub async fn get_account() -> Result<(AccountSummary, Option<String>), AppError> {
+    let ctx = RequestCtx::load().await?;
+    let acc = ctx.accounts();
+    let user = acc.require_user().await?;
+    let notice = acc.take_notice().await?;
+    let flash = acc.take_flash(forms::ACCOUNT).await?;
+    let summary = AccountSummary {
+        email: user.identity.email,
+        two_factor: user.identity.two_factor,
+        is_admin: user.identity.is_admin,
+    };
+    Ok((summary, flash.map(|f| f.message).or(notice)))
+}
+
+/// The TOTP set-up in progress: the secret as text and as a QR code.
+#[server(prefix = "/api/account", endpoint = "two-factor/setup")]
+pub async fn get_two_factor_setup() -> Result<Option<TotpSetup>, AppError> {
+    use crate::accounts::ssr::secrets::totp_uri;
+    let ctx = RequestCtx::load().await?;
+    let Some((secret, email)) = ctx.accounts().two_factor_setup().await? else { return Ok(None) };
+    let uri = totp_uri(&secret, crate::routes::SITE_NAME, &email)
+        .ok_or_else(|| AppError::internal("provider returned an unusable TOTP secret"))?;
+    let qr = qrcode::QrCode::new(uri.as_bytes()).map_err(AppError::internal)?;
+    let qr_svg = qr
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(200, 200)
+        .dark_color(qrcode::render::svg::Color("#1d1b3a"))
+        .light_color(qrcode::render::svg::Color("#ffffff"))
+        .build();
+    // Four-letter groups are easier to type into an app.
+    let grouped = secret.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ");
+    Ok(Some(TotpSetup { secret: grouped, otpauth_uri: uri, qr_svg }))
+}
+
+/// The admin dashboard's figures: (users, products). Admins only; 403 for everyone else.
+#[server(prefix = "/api/admin", endpoint = "overview")]
+pub async fn get_admin_overview() -> Result<(String, i64, i64), AppError> {
+    let ctx = RequestCtx::load().await?;
+    let admin = ctx.accounts().require_admin().await?;
+    let (users, products) = crate::accounts::ssr::users::counts(&ctx.state().pool).await?;
+    Ok((admin.identity.email, users, products))
+}
+
+/// The dev mailbox (development and tests only; 404 in production).
+#[server(prefix = "/api/dev", endpoint = "mailbox")]
+pub async fn get_dev_mailbox(to: Option<String>) -> Result<Vec<StoredMail>, AppError> {
+    let state = crate::state::app_state()?;
+    if !state.dev_tools {
+        return Err(AppError::NotFound);
+    }
+    let to = to.filter(|t| !t.trim().is_empty());
+    Ok(crate::mail::ssr::DevMailbox::recent(&state.pool, to.as_deref(), 50).await?)
+}

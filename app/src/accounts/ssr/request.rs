@@ -1,0 +1,96 @@
+//! Glue between server functions and the account service: the session, the client IP, and the
+//! answer to a form post (a redirect; with JavaScript off, a failed post is kept as a flash and the
+//! browser is sent back to the form).
+use super::service::Accounts;
+use crate::accounts::model::FormFlash;
+use crate::error::AppError;
+use crate::state::{app_state, AppState};
+use tower_sessions::Session;
+
+pub struct RequestCtx {
+    state: AppState,
+    session: Session,
+    ip: String,
+}
+
+impl RequestCtx {
+    pub async fn load() -> Result<Self, AppError> {
+        let state = app_state()?;
+        let session: Session = leptos_axum::extract()
+            .await
+            .map_err(|e| AppError::internal(format!("session layer missing: {e:?}")))?;
+        let ip = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .await
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_else(|_| "unknown".into());
+        Ok(RequestCtx { state, session, ip })
+    }
+
+    pub fn accounts(&self) -> Accounts<'_> {
+        Accounts {
+            provider: self.state.identity.as_ref(),
+            pool: &self.state.pool,
+            limits: &self.state.auth_limits,
+            session: &self.session,
+            ip: &self.ip,
+        }
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+}
+
+/// A plain HTML form post (JavaScript off) asks for HTML; the server-function client asks for JSON.
+fn is_plain_form_post() -> bool {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|p| p.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
+        .unwrap_or(false)
+}
+
+/// Where to send a failed plain form post back to: the page it came from (same site only).
+fn back_to(page: &str) -> String {
+    let state = app_state().ok();
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|p| p.headers.get(http::header::REFERER).and_then(|v| v.to_str().ok()).map(str::to_owned))
+        .and_then(|r| {
+            let base = state?.base_url;
+            let path = r.strip_prefix(base.trim_end_matches('/'))?;
+            path.starts_with('/').then(|| path.to_owned())
+        })
+        .unwrap_or_else(|| page.to_owned())
+}
+
+/// Turns a service result into the server function's answer: a redirect on success; on failure the
+/// typed error, and for a plain form post also a flash and a redirect back to the form.
+pub async fn respond(
+    ctx: &RequestCtx,
+    form: &str,
+    page: &str,
+    email: Option<&str>,
+    result: Result<String, AppError>,
+) -> Result<(), AppError> {
+    match result {
+        Ok(to) => {
+            leptos_axum::redirect(&to);
+            Ok(())
+        }
+        Err(e) => {
+            if is_plain_form_post() {
+                let flash = FormFlash {
+                    form: form.to_owned(),
+                    message: e.to_string(),
+                    status: e.status(),
+                    retry_after_secs: match e {
+                        AppError::TooManyRequests { retry_after_secs } => Some(retry_after_secs),
+                        _ => None,
+                    },
+                    email: email.map(|s| s.trim().chars().take(254).collect()),
+                };
+                ctx.accounts().flash(&flash).await?;
+                leptos_axum::redirect(&back_to(page));
+            }
+            Err(e)
+        }
+    }
+}
