@@ -116,7 +116,12 @@ impl CognitoProvider {
         &self.verifier
     }
 
-    fn secret_hash(&self, username: &str) -> Option<String> {
+    pub fn settings(&self) -> &CognitoSettings {
+        &self.settings
+    }
+
+    /// Cognito's SECRET_HASH: Base64(HMAC-SHA256(client secret, username + client id)).
+    pub fn secret_hash(&self, username: &str) -> Option<String> {
         let secret = self.settings.client_secret.as_ref()?;
         let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).ok()?;
         mac.update(username.as_bytes());

@@ -52,8 +52,15 @@ pub fn new_totp_secret() -> String {
 }
 
 fn totp(secret_b32: &str, issuer: &str, account: &str) -> Option<TOTP> {
-    let bytes = Secret::Encoded(secret_b32.to_owned()).to_bytes().ok()?;
-    TOTP::new(Algorithm::SHA1, 6, 1, 30, bytes, Some(issuer.to_owned()), account.to_owned()).ok()
+    // Providers hand out secrets in either case, sometimes grouped or padded.
+    let normalised: String =
+        secret_b32.chars().filter(|c| !c.is_whitespace() && *c != '=').map(|c| c.to_ascii_uppercase()).collect();
+    let bytes = Secret::Encoded(normalised).to_bytes().ok()?;
+    if bytes.is_empty() {
+        return None;
+    }
+    // `new_unchecked`: the length is the provider's choice (ours are 160 bits, Cognito's too).
+    Some(TOTP::new_unchecked(Algorithm::SHA1, 6, 1, 30, bytes, Some(issuer.to_owned()), account.to_owned()))
 }
 
 /// The `otpauth://` URI an authenticator app reads from the QR code.
