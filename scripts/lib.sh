@@ -238,6 +238,39 @@ ensure_e2e_tools() {
   _with_install_lock _ensure_e2e_tools_locked
 }
 
+# Python tools for the test command's local stand-ins (pinned; installed from PyPI into a venv):
+# moto (Cognito API emulator) and aiosmtpd (SMTP server).
+PY_TOOLS_VENV="$SHOP_TOOLS_DIR/py-venv"
+PY_TOOLS_SPEC=("moto[server]==5.2.5" "aiosmtpd==1.4.6")
+
+_ensure_py_tools_locked() {
+  local stamp="$PY_TOOLS_VENV/.installed"
+  if [[ -x "$PY_TOOLS_VENV/bin/moto_server" && -f "$stamp" && "$(cat "$stamp")" == "${PY_TOOLS_SPEC[*]}" ]]; then
+    return
+  fi
+  if ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
+    info "installing python3-venv (apt)"
+    apt_install python3 python3-venv
+  fi
+  info "installing ${PY_TOOLS_SPEC[*]} (PyPI, into $PY_TOOLS_VENV)"
+  local log="$SHOP_TOOLS_DIR/logs/py-tools.log"
+  [[ -x "$PY_TOOLS_VENV/bin/pip" ]] || quietly "$log" python3 -m venv "$PY_TOOLS_VENV"
+  quietly "$log" "$PY_TOOLS_VENV/bin/pip" install -q "${PY_TOOLS_SPEC[@]}"
+  echo "${PY_TOOLS_SPEC[*]}" >"$stamp"
+}
+
+ensure_py_tools() {
+  _with_install_lock _ensure_py_tools_locked
+}
+
+# moto_start PORT LOG: the Cognito API emulator, TOTP codes checked; sets MOTO_PID.
+moto_start() {
+  local port="$1" log="$2"
+  MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP=true "$PY_TOOLS_VENV/bin/moto_server" -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
+  MOTO_PID=$!
+  wait_ready "http://127.0.0.1:$port/moto-api/data.json" "$MOTO_PID" 60 "$log"
+}
+
 # What the bench scripts need on top of ensure_tools.
 ensure_bench_tools() {
   if ! command -v wrk >/dev/null 2>&1; then

@@ -96,6 +96,11 @@ pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
     };
     if let Ok(err) = serde_json::from_slice::<app::error::AppError>(&bytes) {
         parts.status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if let app::error::AppError::TooManyRequests { retry_after_secs } = err
+            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
+        {
+            parts.headers.insert(header::RETRY_AFTER, v);
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }

@@ -134,3 +134,179 @@ async fn server_function_errors_are_typed_and_leak_nothing(pool: PgPool) {
     let (status, _, body) = send(&pool, req).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Accounts over HTTP: forms, the session cookie, roles, rate limits.
+
+const ORIGIN: &str = "https://shop.example";
+
+fn form_post(uri: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Request<Body> {
+    let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+    let mut req = Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "text/html")
+        .header(header::ORIGIN, ORIGIN)
+        .header(header::REFERER, format!("{ORIGIN}/account/sign-in?next=%2Fc%2Fgames"));
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    req.body(Body::from(body)).unwrap()
+}
+
+fn get_with(uri: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut req = Request::get(uri).header(header::ACCEPT, "text/html");
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    req.body(Body::empty()).unwrap()
+}
+
+/// The `shop_session=…` pair of a response's Set-Cookie, and the whole header.
+fn session_cookie(headers: &axum::http::HeaderMap) -> Option<(String, String)> {
+    headers.get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|v| {
+        v.starts_with("shop_session=").then(|| (v.split(';').next().unwrap().to_owned(), v.to_owned()))
+    })
+}
+
+async fn demo_users(pool: &PgPool) {
+    server::seed::seed_demo_users(&server::builtin_provider(&config(), pool)).await.unwrap();
+}
+
+async fn sign_in_as(pool: &PgPool, (email, password): (&str, &str)) -> String {
+    let (status, headers, _) =
+        send(pool, form_post("/api/account/sign-in", None, &[("email", email), ("password", password), ("next", "/account")])).await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert_eq!(headers[header::LOCATION], "/account");
+    session_cookie(&headers).expect("a session cookie").0
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn sign_in_uses_a_fresh_http_only_session_and_sign_out_deletes_it(pool: PgPool) {
+    server::migrate(&pool).await.unwrap();
+    demo_users(&pool).await;
+    let (email, _) = server::seed::DEMO_SHOPPER;
+
+    // A failed sign-in: back to the form (with `next` kept), the message shown with status 401.
+    let (status, headers, _) =
+        send(&pool, form_post("/api/account/sign-in", None, &[("email", email), ("password", "Wrong-pass-1")])).await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert_eq!(headers[header::LOCATION], "/account/sign-in?next=%2Fc%2Fgames");
+    let (anonymous, set_cookie) = session_cookie(&headers).expect("the flash needs a session");
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    assert!(!set_cookie.contains("Secure"), "plain http in development: {set_cookie}");
+    let (status, _, html) = send(&pool, get_with("/account/sign-in?next=%2Fc%2Fgames", Some(&anonymous))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(html.contains("That e-mail address and password don&#x27;t match an account.") || html.contains("match an account"), "{html}");
+    assert!(html.contains(&format!("value=\"{email}\"")), "the address is kept");
+    assert!(!html.contains("Wrong-pass-1"), "the password is never echoed");
+
+    // The right password, on the same browser: a new session id (no fixation), then the account.
+    let (status, headers, _) = send(
+        &pool,
+        form_post("/api/account/sign-in", Some(&anonymous), &[("email", email), ("password", server::seed::DEMO_SHOPPER.1), ("next", "/c/games")]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert_eq!(headers[header::LOCATION], "/c/games");
+    let (signed_in, _) = session_cookie(&headers).expect("a new session cookie");
+    assert_ne!(signed_in, anonymous, "the session id changes at sign-in");
+    let (status, _, html) = send(&pool, get_with("/account", Some(&signed_in))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(email));
+    let (status, _, _) = send(&pool, get_with("/account", Some(&anonymous))).await;
+    assert_eq!(status, StatusCode::FOUND, "the old id is not signed in");
+
+    // Sign out: the session row is gone and the cookie no longer works.
+    let (status, headers, _) = send(&pool, form_post("/api/account/sign-out", Some(&signed_in), &[])).await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert_eq!(headers[header::LOCATION], "/");
+    let (status, headers, _) = send(&pool, get_with("/account", Some(&signed_in))).await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert_eq!(headers[header::LOCATION], "/account/sign-in?next=%2Faccount");
+    let sessions: i64 = sqlx::query_scalar("SELECT count(*) FROM tower_sessions.session").fetch_one(&pool).await.unwrap();
+    assert_eq!(sessions, 0, "sign-in moved the anonymous session to the new id; sign-out deleted it");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn admin_pages_and_functions_refuse_everyone_but_admins(pool: PgPool) {
+    server::migrate(&pool).await.unwrap();
+    demo_users(&pool).await;
+    let shopper = sign_in_as(&pool, server::seed::DEMO_SHOPPER).await;
+    let admin = sign_in_as(&pool, server::seed::DEMO_ADMIN).await;
+
+    for cookie in [None, Some(shopper.as_str())] {
+        let (status, _, html) = send(&pool, get_with("/admin", cookie)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{cookie:?}");
+        assert!(html.contains("You don&#x27;t have access") || html.contains("have access"), "{html}");
+        let mut req = Request::post("/api/admin/overview").header(header::ORIGIN, ORIGIN);
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        let (status, _, body) = send(&pool, req.body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{cookie:?}");
+        assert_eq!(body, r#""Forbidden""#);
+    }
+    // A forged cookie is just anonymous.
+    let (status, _, _) = send(&pool, get_with("/admin", Some("shop_session=forged"))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let (status, _, html) = send(&pool, get_with("/admin", Some(&admin))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Admin dashboard") && html.contains(server::seed::DEMO_ADMIN.0));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn sign_in_attempts_are_rate_limited_with_a_retry_hint(pool: PgPool) {
+    server::migrate(&pool).await.unwrap();
+    demo_users(&pool).await;
+    let mut cfg = config();
+    cfg.auth.limits.sign_in_per_account.max = 2;
+    let router = |pool: &PgPool| {
+        server::router(&cfg, pool.clone(), std::sync::Arc::new(server::builtin_provider(&cfg, pool)))
+    };
+    let attempt = || {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([("email", server::seed::DEMO_SHOPPER.0), ("password", "Wrong-pass-1")])
+            .finish();
+        Request::post("/api/account/sign-in")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ORIGIN, ORIGIN)
+            .body(Body::from(body))
+            .unwrap()
+    };
+    for _ in 0..2 {
+        let res = router(&pool).oneshot(attempt()).await.unwrap();
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    }
+    let res = router(&pool).oneshot(attempt()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry: u64 = res.headers()[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    assert!((1..=600).contains(&retry), "{retry}");
+    let body = to_bytes(res.into_body(), 1 << 16).await.unwrap();
+    assert!(String::from_utf8_lossy(&body).contains("TooManyRequests"));
+    // Even the right password waits now.
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([("email", server::seed::DEMO_SHOPPER.0), ("password", server::seed::DEMO_SHOPPER.1)])
+        .finish();
+    let req = Request::post("/api/account/sign-in")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ORIGIN, ORIGIN)
+        .body(Body::from(body))
+        .unwrap();
+    assert_eq!(router(&pool).oneshot(req).await.unwrap().status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn production_has_secure_cookies_and_no_dev_mailbox(pool: PgPool) {
+    server::migrate(&pool).await.unwrap();
+    let mut cfg = config();
+    cfg.env = server::config::RunMode::Production;
+    let router = server::router(&cfg, pool.clone(), std::sync::Arc::new(server::builtin_provider(&cfg, &pool)));
+    let res = router.clone().oneshot(get_with("/dev/mailbox", None)).await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = router.oneshot(form_post("/api/account/sign-in", None, &[("email", "x@example.com"), ("password", "Wrong-pass-1")])).await.unwrap();
+    let (_, set_cookie) = session_cookie(res.headers()).unwrap();
+    assert!(set_cookie.contains("Secure"), "{set_cookie}");
+    // Development shows the mailbox.
+    assert_eq!(send(&pool, get_with("/dev/mailbox", None)).await.0, StatusCode::OK);
+}
