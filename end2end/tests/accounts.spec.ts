@@ -6,7 +6,7 @@ const SHOPPER = { email: 'shopper@example.com', password: 'Shopper-demo-2026!' }
 const ADMIN = { email: 'admin@example.com', password: 'Admin-demo-2026!' };
 
 async function signIn(page: Page, email: string, password: string) {
-  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('E-mail address', { exact: true }).fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
@@ -14,13 +14,13 @@ async function signIn(page: Page, email: string, password: string) {
 /** Signs up and confirms through the dev mailbox; ends on the sign-in page. */
 async function register(page: Page, email: string) {
   await page.goto('/account/sign-up');
-  await page.getByLabel('E-mail address').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByLabel('E-mail address', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page).toHaveURL(/\/account\/confirm$/);
   const code = await codeFromMailbox(page, email, /Confirm your e-mail/);
   await page.goto('/account/confirm');
-  await page.getByLabel('Code').fill(code);
+  await page.getByLabel('Code', { exact: true }).fill(code);
   await page.getByRole('button', { name: 'Confirm' }).click();
   await expect(page).toHaveURL(/\/account\/sign-in$/);
 }
@@ -34,36 +34,36 @@ test('sign up, confirm, sign in, turn on two-factor, sign out, sign in with a co
   const rules = page.getByRole('list', { name: 'Password rules' });
   await expect(rules).toContainText('At least 8 characters');
   await expect(rules).toContainText('A symbol');
-  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('E-mail address', { exact: true }).fill(email);
   if (jsEnabled(testInfo)) {
     await expect(page.locator('[data-testid=password-field][data-hydrated=true]')).toBeVisible();
-    await page.getByLabel('Password').pressSequentially('abc');
+    await page.getByLabel('Password', { exact: true }).pressSequentially('abc');
     await expect(rules.locator('li.met')).toHaveCount(1); // the lower-case rule
   } else {
-    await page.getByLabel('Password').fill('abc');
+    await page.getByLabel('Password', { exact: true }).fill('abc');
   }
   await shot(page, testInfo, 'account-sign-up');
   await page.getByRole('button', { name: 'Create account' }).click();
   // A weak password: a specific message, nothing created, the address kept.
   await expect(page.getByTestId('form-error')).toContainText('too weak');
   await expect(page.getByTestId('form-error')).toContainText('a symbol');
-  await expect(page.getByLabel('E-mail address')).toHaveValue(email);
+  await expect(page.getByLabel('E-mail address', { exact: true })).toHaveValue(email);
   await shot(page, testInfo, 'account-sign-up-error');
 
-  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page).toHaveURL(/\/account\/confirm$/);
   await expect(page.getByTestId('notice')).toContainText(`We sent a code to ${email}`);
-  await expect(page.getByLabel('E-mail address')).toHaveValue(email);
+  await expect(page.getByLabel('E-mail address', { exact: true })).toHaveValue(email);
   await shot(page, testInfo, 'account-confirm');
 
   const code = await codeFromMailbox(page, email, /Confirm your e-mail/);
   await shot(page, testInfo, 'dev-mailbox');
   await page.goto('/account/confirm');
-  await page.getByLabel('Code').fill(wrongCode(code));
+  await page.getByLabel('Code', { exact: true }).fill(wrongCode(code));
   await page.getByRole('button', { name: 'Confirm' }).click();
   await expect(page.getByTestId('form-error')).toContainText('That code is not right');
-  await page.getByLabel('Code').fill(code);
+  await page.getByLabel('Code', { exact: true }).fill(code);
   await page.getByRole('button', { name: 'Confirm' }).click();
   await expect(page).toHaveURL(/\/account\/sign-in$/);
   await expect(page.getByTestId('notice')).toContainText('confirmed');
@@ -81,10 +81,10 @@ test('sign up, confirm, sign in, turn on two-factor, sign out, sign in with a co
   const secret = (await page.getByTestId('totp-secret').innerText()).replace(/\s/g, '');
   expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
   await shot(page, testInfo, 'account-two-factor');
-  await page.getByLabel('Code').fill(wrongCode(totp(secret)));
+  await page.getByLabel('Code', { exact: true }).fill(wrongCode(totp(secret)));
   await page.getByRole('button', { name: 'Turn on' }).click();
   await expect(page.getByTestId('form-error')).toContainText('That code is not right');
-  await page.getByLabel('Code').fill(totp(secret));
+  await page.getByLabel('Code', { exact: true }).fill(totp(secret));
   await page.getByRole('button', { name: 'Turn on' }).click();
   await expect(page).toHaveURL(/\/account$/);
   await expect(page.getByTestId('two-factor-status')).toHaveText('On');
@@ -98,10 +98,10 @@ test('sign up, confirm, sign in, turn on two-factor, sign out, sign in with a co
   await signIn(page, email, PASSWORD);
   await expect(page).toHaveURL(/\/account\/sign-in\/code$/);
   await shot(page, testInfo, 'account-sign-in-code');
-  await page.getByLabel('Code').fill(wrongCode(totp(secret, Date.now() / 1000 + 30)));
+  await page.getByLabel('Code', { exact: true }).fill(wrongCode(totp(secret, Date.now() / 1000 + 30)));
   await page.getByRole('button', { name: 'Verify and sign in' }).click();
   await expect(page.getByTestId('form-error')).toContainText('That code is not right');
-  await page.getByLabel('Code').fill(totp(secret, Date.now() / 1000 + 30));
+  await page.getByLabel('Code', { exact: true }).fill(totp(secret, Date.now() / 1000 + 30));
   await page.getByRole('button', { name: 'Verify and sign in' }).click();
   await expect(page).toHaveURL(/\/account$/);
   await expect(page.getByTestId('two-factor-status')).toHaveText('On');
@@ -111,16 +111,23 @@ test('reset a forgotten password without revealing who is registered', async ({ 
   const email = uniqueEmail(testInfo, 'bo');
   await register(page, email);
 
+  // Signing up again with the same address says so.
+  await page.goto('/account/sign-up');
+  await page.getByLabel('E-mail address', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByTestId('form-error')).toContainText('already exists');
+
   // An unknown address gets the same answer as a real one.
   await page.goto('/account/forgot');
-  await page.getByLabel('E-mail address').fill(uniqueEmail(testInfo, 'nobody'));
+  await page.getByLabel('E-mail address', { exact: true }).fill(uniqueEmail(testInfo, 'nobody'));
   await page.getByRole('button', { name: 'Send code' }).click();
   await expect(page).toHaveURL(/\/account\/reset$/);
   await expect(page.getByTestId('notice')).toContainText('If an account exists for');
 
   await page.goto('/account/sign-in');
   await page.getByRole('link', { name: 'Forgot your password?' }).click();
-  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('E-mail address', { exact: true }).fill(email);
   await page.getByRole('button', { name: 'Send code' }).click();
   await expect(page).toHaveURL(/\/account\/reset$/);
   await expect(page.getByTestId('notice')).toContainText(`If an account exists for ${email}`);
@@ -128,9 +135,9 @@ test('reset a forgotten password without revealing who is registered', async ({ 
   const code = await codeFromMailbox(page, email, /Reset your password/);
 
   await page.goto('/account/reset');
-  await expect(page.getByLabel('E-mail address')).toHaveValue(email);
-  await page.getByLabel('Code').fill(code);
-  await page.getByLabel('New password').fill('Brand-new-pass-7');
+  await expect(page.getByLabel('E-mail address', { exact: true })).toHaveValue(email);
+  await page.getByLabel('Code', { exact: true }).fill(code);
+  await page.getByLabel('New password', { exact: true }).fill('Brand-new-pass-7');
   await page.getByRole('button', { name: 'Set new password' }).click();
   await expect(page).toHaveURL(/\/account\/sign-in$/);
   await expect(page.getByTestId('notice')).toContainText('Your password is changed');
@@ -150,12 +157,12 @@ test('change password from the account page', async ({ page }, testInfo) => {
   await register(page, email);
   await signIn(page, email, PASSWORD);
   await page.getByRole('link', { name: 'Change password' }).click();
-  await page.getByLabel('Current password').fill('Not-my-password-1');
-  await page.getByLabel('New password').fill('Another-pass-8');
+  await page.getByLabel('Current password', { exact: true }).fill('Not-my-password-1');
+  await page.getByLabel('New password', { exact: true }).fill('Another-pass-8');
   await page.getByRole('button', { name: 'Change password' }).click();
   await expect(page.getByTestId('form-error')).toContainText('current password is not right');
-  await page.getByLabel('Current password').fill(PASSWORD);
-  await page.getByLabel('New password').fill('Another-pass-8');
+  await page.getByLabel('Current password', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('New password', { exact: true }).fill('Another-pass-8');
   await page.getByRole('button', { name: 'Change password' }).click();
   await expect(page).toHaveURL(/\/account$/);
   await expect(page.getByTestId('notice')).toContainText('Your password is changed');

@@ -166,6 +166,23 @@ impl CognitoProvider {
         })
     }
 
+    /// New access and ID tokens from the refresh token (REFRESH_TOKEN_AUTH; with a client secret the
+    /// SECRET_HASH is keyed by the username the tokens were issued to).
+    pub async fn refresh(&self, credentials: &Credentials) -> Result<SignedIn, AuthError> {
+        let (user, _, refresh, _) = self.tokens(credentials)?;
+        let mut req = self
+            .client
+            .initiate_auth()
+            .auth_flow(AuthFlowType::RefreshTokenAuth)
+            .client_id(&self.settings.client_id)
+            .auth_parameters("REFRESH_TOKEN", refresh);
+        if let Some(h) = self.secret_hash(user) {
+            req = req.auth_parameters("SECRET_HASH", h);
+        }
+        let out = req.send().await.map_err(map_err)?;
+        self.finish(out.authentication_result(), Some(refresh)).await
+    }
+
     fn step(
         &self,
         email: &str,
@@ -321,7 +338,7 @@ impl IdentityProvider for CognitoProvider {
     }
 
     async fn check(&self, credentials: &Credentials) -> Result<Option<(Identity, Option<Credentials>)>, AuthError> {
-        let (user, access, refresh, id) = self.tokens(credentials)?;
+        let (_, access, _, id) = self.tokens(credentials)?;
         let fresh = self.verifier.verify(access, TokenUse::Access).await;
         match fresh {
             Ok(_) => match self.identity(access, id).await {
@@ -329,25 +346,11 @@ impl IdentityProvider for CognitoProvider {
                 Err(AuthError::SessionExpired | AuthError::InvalidCredentials | AuthError::Disabled) => Ok(None),
                 Err(e) => Err(e),
             },
-            Err(TokenError::Expired) => {
-                let mut req = self
-                    .client
-                    .initiate_auth()
-                    .auth_flow(AuthFlowType::RefreshTokenAuth)
-                    .client_id(&self.settings.client_id)
-                    .auth_parameters("REFRESH_TOKEN", refresh);
-                if let Some(h) = self.secret_hash(user) {
-                    req = req.auth_parameters("SECRET_HASH", h);
-                }
-                match req.send().await.map_err(map_err) {
-                    Ok(out) => {
-                        let signed = self.finish(out.authentication_result(), Some(refresh)).await?;
-                        Ok(Some((signed.identity, Some(signed.credentials))))
-                    }
-                    Err(AuthError::Internal(m)) => Err(AuthError::Internal(m)),
-                    Err(_) => Ok(None),
-                }
-            }
+            Err(TokenError::Expired) => match self.refresh(credentials).await {
+                Ok(signed) => Ok(Some((signed.identity, Some(signed.credentials)))),
+                Err(AuthError::Internal(m)) => Err(AuthError::Internal(m)),
+                Err(_) => Ok(None),
+            },
             Err(TokenError::Jwks(m)) => Err(AuthError::Internal(m)),
             Err(_) => Ok(None),
         }
