@@ -171,13 +171,13 @@ test('change password from the account page', async ({ page }, testInfo) => {
 test('/admin refuses visitors and shoppers, admits admins', async ({ page }, testInfo) => {
   const anonymous = await page.goto('/admin');
   expect(anonymous?.status()).toBe(403);
-  await expect(page.getByRole('heading', { name: "You don't have access to this page" })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Access denied' })).toBeVisible();
   await shot(page, testInfo, 'admin-403');
 
   await page.goto('/account/sign-in?next=%2Fadmin');
   await signIn(page, SHOPPER.email, SHOPPER.password);
   await expect(page).toHaveURL(/\/admin$/);
-  await expect(page.getByRole('heading', { name: "You don't have access to this page" })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Access denied' })).toBeVisible();
   const again = await page.goto('/admin');
   expect(again?.status()).toBe(403);
 

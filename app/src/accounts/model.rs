@@ -63,13 +63,16 @@ impl Default for PasswordPolicy {
 /// Cognito's set of symbols that count as "special characters" (plus the space, which it accepts).
 const SYMBOLS: &str = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ";
 
+/// A rule's description and its check (password, minimum length).
+pub type Rule = (String, fn(&str, u32) -> bool);
+
 /// Passwords longer than this are refused before hashing (argon2 on megabytes is a DoS vector).
 pub const MAX_PASSWORD_LEN: usize = 256;
 
 impl PasswordPolicy {
     /// Each rule, with whether `password` meets it, in the order they are shown.
-    pub fn rules(&self) -> Vec<(String, fn(&str, u32) -> bool)> {
-        let mut rules: Vec<(String, fn(&str, u32) -> bool)> =
+    pub fn rules(&self) -> Vec<Rule> {
+        let mut rules: Vec<Rule> =
             vec![(format!("At least {} characters", self.min_length), |p, n| p.chars().count() >= n as usize)];
         if self.require_lowercase {
             rules.push(("A lower-case letter".into(), |p, _| p.chars().any(|c| c.is_lowercase())));

@@ -24,8 +24,12 @@ pub fn Layout(children: Children) -> impl IntoView {
                         maxlength="200" autocomplete="off"/>
                     <button type="submit">"Search"</button>
                 </form>
-                <a class="account-link" href="/account" data-testid="account-link">
-                    <span aria-hidden="true">"👤"</span> " Account"
+                <a class="account-link" href="/account" data-testid="account-link" aria-label="Account">
+                    <svg aria-hidden="true" viewBox="0 0 24 24" width="22" height="22">
+                        <circle cx="12" cy="8" r="4" fill="none" stroke="currentColor" stroke-width="2"/>
+                        <path d="M4 21c0-4.4 3.6-7 8-7s8 2.6 8 7" fill="none" stroke="currentColor" stroke-width="2"/>
+                    </svg>
+                    <span class="account-label">"Account"</span>
                 </a>
             </div>
         </header>

@@ -58,7 +58,7 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
         AppError::NotFound => ("Page not found", "We couldn't find that page"),
         AppError::BadRequest(_) => ("Bad request", "That request didn't look right"),
         AppError::Unauthorized(_) => ("Sign in needed", "Please sign in"),
-        AppError::Forbidden => ("Access denied", "You don't have access to this page"),
+        AppError::Forbidden => ("Access denied", "Access denied"),
         AppError::Conflict(_) => ("Conflict", "That can't be done"),
         AppError::TooManyRequests { .. } => ("Too many attempts", "Too many attempts"),
         AppError::Internal => ("Something went wrong", "Something went wrong"),
@@ -68,6 +68,9 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
         <section class="error-page" data-testid="error-page">
             <h1>{heading}</h1>
             <p>{error.to_string()}</p>
+            {matches!(error, AppError::Forbidden | AppError::Unauthorized(_)).then(|| view! {
+                <p><a href="/account/sign-in">"Sign in"</a> " with an account that has access."</p>
+            })}
             <p>
                 <a href="/">"Go to the home page"</a>
                 " or "

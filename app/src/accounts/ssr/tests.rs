@@ -64,39 +64,6 @@ impl Harness {
         }
     }
 
-    fn provider(&self) -> &dyn IdentityProvider {
-        match &self.kind {
-            Kind::Builtin { provider, .. } => provider.as_ref(),
-            Kind::Cognito { provider, .. } => provider.as_ref(),
-        }
-    }
-
-    /// Where the emulator falls short of Cognito, a step runs for the built-in provider only: the
-    /// emulator accepts any sign-up code, has no ResendConfirmationCode, and reports "disabled"
-    /// before checking the password (as Cognito does).
-    fn is_builtin(&self) -> bool {
-        matches!(self.kind, Kind::Builtin { .. })
-    }
-
-    /// Whether the refresh token in `credentials` still gets new tokens (Cognito only).
-    async fn refresh_works(&self, credentials: &Credentials) -> bool {
-        let (Kind::Cognito { admin, provider, .. }, Credentials::Cognito { username, refresh_token, .. }) =
-            (&self.kind, credentials)
-        else {
-            return false;
-        };
-        let settings = provider.settings();
-        let mut req = admin
-            .initiate_auth()
-            .auth_flow(cognito::types::AuthFlowType::RefreshTokenAuth)
-            .client_id(&settings.client_id)
-            .auth_parameters("REFRESH_TOKEN", refresh_token);
-        if let Some(h) = provider.secret_hash(username) {
-            req = req.auth_parameters("SECRET_HASH", h);
-        }
-        req.send().await.is_ok()
-    }
-
     /// The newest code e-mailed to `email` (the emulator takes any code).
     async fn code(&self, email: &Email) -> String {
         match &self.kind {
