@@ -85,6 +85,12 @@ impl BuiltinProvider {
         Ok(())
     }
 
+    /// Runs a one-row UPDATE keyed by the account id.
+    async fn update(&self, sql: &str, id: uuid::Uuid) -> Result<(), AuthError> {
+        sqlx::query(sql).bind(id).execute(&self.pool).await.map_err(db)?;
+        Ok(())
+    }
+
     async fn by_email(&self, email: &Email) -> Result<Option<Account>, AuthError> {
         sqlx::query_as(&format!("SELECT {ACCOUNT_COLUMNS} FROM builtin_accounts WHERE email = $1"))
             .bind(email.as_str())
@@ -263,11 +269,7 @@ impl IdentityProvider for BuiltinProvider {
             return Ok(());
         }
         self.use_code(&account, Purpose::Confirm, code).await?;
-        sqlx::query("UPDATE builtin_accounts SET email_verified = true WHERE id = $1")
-            .bind(account.id)
-            .execute(&self.pool)
-            .await
-            .map_err(db)?;
+        self.update("UPDATE builtin_accounts SET email_verified = true WHERE id = $1", account.id).await?;
         Ok(())
     }
 
@@ -317,11 +319,7 @@ impl IdentityProvider for BuiltinProvider {
         if let Credentials::Builtin { account_id, .. } = credentials
             && let Ok(id) = uuid::Uuid::parse_str(account_id)
         {
-            sqlx::query("UPDATE builtin_accounts SET sessions_valid_after = now() WHERE id = $1")
-                .bind(id)
-                .execute(&self.pool)
-                .await
-                .map_err(db)?;
+            self.update("UPDATE builtin_accounts SET sessions_valid_after = now() WHERE id = $1", id).await?;
         }
         Ok(())
     }
@@ -339,11 +337,7 @@ impl IdentityProvider for BuiltinProvider {
         self.use_code(&account, Purpose::Reset, code).await?;
         self.set_password(account.id, new_password).await?;
         // Receiving the code proved the address.
-        sqlx::query("UPDATE builtin_accounts SET email_verified = true WHERE id = $1")
-            .bind(account.id)
-            .execute(&self.pool)
-            .await
-            .map_err(db)?;
+        self.update("UPDATE builtin_accounts SET email_verified = true WHERE id = $1", account.id).await?;
         Ok(())
     }
 
@@ -384,11 +378,7 @@ impl IdentityProvider for BuiltinProvider {
         let account = self.by_credentials(credentials).await?.ok_or(AuthError::SessionExpired)?;
         let secret = account.totp_secret.clone().ok_or(AuthError::SessionExpired)?;
         self.use_totp(&account, &secret, code).await?;
-        sqlx::query("UPDATE builtin_accounts SET totp_enabled = true WHERE id = $1")
-            .bind(account.id)
-            .execute(&self.pool)
-            .await
-            .map_err(db)?;
+        self.update("UPDATE builtin_accounts SET totp_enabled = true WHERE id = $1", account.id).await?;
         Ok(())
     }
 }

@@ -128,6 +128,12 @@ impl Accounts<'_> {
         self.limit(format!("{action}:account:{email}"), limit).await
     }
 
+    /// Both limits of an action: per client IP, then per account.
+    async fn limit_both(&self, action: &str, email: &Email, per_ip: Limit, per_account: Limit) -> Result<(), AppError> {
+        self.limit_ip(action, per_ip).await?;
+        self.limit_account(action, email, per_account).await
+    }
+
     pub async fn notice(&self, text: &str) -> Result<(), AppError> {
         self.session.insert(NOTICE, text).await.map_err(session_err)
     }
@@ -174,8 +180,7 @@ impl Accounts<'_> {
     pub async fn confirm(&self, email: &str, code: &str) -> Result<String, AppError> {
         let email = parse_email(email)?;
         let code = code_field(code)?;
-        self.limit_ip("code", self.limits.code_per_ip).await?;
-        self.limit_account("code", &email, self.limits.code_per_account).await?;
+        self.limit_both("code", &email, self.limits.code_per_ip, self.limits.code_per_account).await?;
         self.provider.confirm_sign_up(&email, &code).await.map_err(user_error)?;
         self.set_flow_email(&email).await?;
         self.notice("Your e-mail address is confirmed. You can sign in now.").await?;
@@ -184,8 +189,7 @@ impl Accounts<'_> {
 
     pub async fn resend_code(&self, email: &str) -> Result<String, AppError> {
         let email = parse_email(email)?;
-        self.limit_ip("code", self.limits.code_per_ip).await?;
-        self.limit_account("code", &email, self.limits.code_per_account).await?;
+        self.limit_both("code", &email, self.limits.code_per_ip, self.limits.code_per_account).await?;
         self.provider.resend_confirmation(&email).await.map_err(user_error)?;
         self.set_flow_email(&email).await?;
         self.notice(&format!("If {email} is waiting for confirmation, a new code is on its way.")).await?;
@@ -195,8 +199,7 @@ impl Accounts<'_> {
     pub async fn sign_in(&self, email: &str, password: &str, next: Option<&str>) -> Result<String, AppError> {
         let email = parse_email(email)?;
         let password = password_field(password)?;
-        self.limit_ip("sign-in", self.limits.sign_in_per_ip).await?;
-        self.limit_account("sign-in", &email, self.limits.sign_in_per_account).await?;
+        self.limit_both("sign-in", &email, self.limits.sign_in_per_ip, self.limits.sign_in_per_account).await?;
         let next = safe_next(next);
         match self.provider.sign_in(&email, password).await {
             Ok(step) => self.after_step(step, next).await,
@@ -343,8 +346,7 @@ impl Accounts<'_> {
 
     pub async fn forgot_password(&self, email: &str) -> Result<String, AppError> {
         let email = parse_email(email)?;
-        self.limit_ip("reset", self.limits.reset_per_ip).await?;
-        self.limit_account("reset", &email, self.limits.reset_per_account).await?;
+        self.limit_both("reset", &email, self.limits.reset_per_ip, self.limits.reset_per_account).await?;
         self.provider.forgot_password(&email).await.map_err(user_error)?;
         self.set_flow_email(&email).await?;
         self.notice(&format!(
