@@ -567,3 +567,33 @@ async fn cognito_tokens_are_verified() {
     // Garbage.
     assert!(matches!(v.verify("not.a.token", TokenUse::Access).await.unwrap_err(), TokenError::Malformed(_)));
 }
+
+/// An unknown key id triggers one key-set fetch; another right after waits for the back-off.
+#[tokio::test]
+async fn jwks_is_refetched_once_for_an_unknown_key_then_backs_off() {
+    use super::jwt::JwtVerifier;
+    use base64::Engine;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static HITS: AtomicUsize = AtomicUsize::new(0);
+    let app = axum::Router::new().route(
+        "/jwks.json",
+        axum::routing::get(|| async {
+            HITS.fetch_add(1, Ordering::SeqCst);
+            axum::Json(serde_json::json!({ "keys": [] }))
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let v = JwtVerifier::new("https://issuer".into(), format!("http://{addr}/jwks.json"), "client".into());
+    let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    let token = |kid: &str| format!("{}.{}.c2ln", b64(&format!(r#"{{"alg":"RS256","kid":"{kid}"}}"#)), b64("{}"));
+    assert_eq!(v.verify(&token("a"), TokenUse::Access).await.unwrap_err(), TokenError::UnknownKey);
+    assert_eq!(HITS.load(Ordering::SeqCst), 1);
+    assert_eq!(v.verify(&token("b"), TokenUse::Access).await.unwrap_err(), TokenError::UnknownKey);
+    assert_eq!(HITS.load(Ordering::SeqCst), 1, "no second fetch inside the back-off window");
+    // Tokens signed with anything but RS256 are refused before any key lookup.
+    let hs = format!("{}.{}.c2ln", b64(r#"{"alg":"HS256","kid":"a"}"#), b64("{}"));
+    assert!(matches!(v.verify(&hs, TokenUse::Access).await.unwrap_err(), TokenError::Invalid(_)));
+}
