@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod catalog;
 pub mod error;
 pub mod mail;
+pub mod orders;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod state;

@@ -1,0 +1,98 @@
+//! Order states and the transitions between them (the database enforces the same table).
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum OrderStatus {
+    PendingPayment,
+    Paid,
+    Fulfilled,
+    Shipped,
+    Delivered,
+    Cancelled,
+    Refunded,
+    PartiallyRefunded,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("an order cannot go from {from:?} to {to:?}")]
+pub struct IllegalTransition {
+    pub from: OrderStatus,
+    pub to: OrderStatus,
+}
+
+impl OrderStatus {
+    pub const ALL: [OrderStatus; 8] = [
+        OrderStatus::PendingPayment,
+        OrderStatus::Paid,
+        OrderStatus::Fulfilled,
+        OrderStatus::Shipped,
+        OrderStatus::Delivered,
+        OrderStatus::Cancelled,
+        OrderStatus::Refunded,
+        OrderStatus::PartiallyRefunded,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::PendingPayment => "pending_payment",
+            OrderStatus::Paid => "paid",
+            OrderStatus::Fulfilled => "fulfilled",
+            OrderStatus::Shipped => "shipped",
+            OrderStatus::Delivered => "delivered",
+            OrderStatus::Cancelled => "cancelled",
+            OrderStatus::Refunded => "refunded",
+            OrderStatus::PartiallyRefunded => "partially_refunded",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<OrderStatus> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
+    /// Whether an order may move from `self` to `to`. Staying put is allowed (an idempotent update).
+    pub fn can_become(self, to: OrderStatus) -> bool {
+        use OrderStatus::*;
+        self == to
+            || matches!(
+                (self, to),
+                (PendingPayment, Paid | Cancelled)
+                    | (Paid, Fulfilled | Shipped | Refunded | PartiallyRefunded)
+                    | (Fulfilled | Shipped | Delivered | PartiallyRefunded, Refunded | PartiallyRefunded)
+                    | (Shipped, Delivered)
+            )
+    }
+
+    pub fn become_(self, to: OrderStatus) -> Result<OrderStatus, IllegalTransition> {
+        if self.can_become(to) { Ok(to) } else { Err(IllegalTransition { from: self, to }) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OrderStatus::*;
+    use super::*;
+
+    #[test]
+    fn the_happy_paths_are_legal() {
+        for path in [
+            &[PendingPayment, Paid, Shipped, Delivered, Refunded][..],
+            &[PendingPayment, Paid, Fulfilled, PartiallyRefunded, PartiallyRefunded, Refunded],
+            &[PendingPayment, Cancelled],
+        ] {
+            for w in path.windows(2) {
+                assert!(w[0].can_become(w[1]), "{:?} -> {:?}", w[0], w[1]);
+            }
+        }
+    }
+
+    #[test]
+    fn money_never_flows_backwards() {
+        for bad in [(Paid, PendingPayment), (Cancelled, Paid), (Refunded, Paid), (Delivered, Shipped), (PendingPayment, Shipped), (PendingPayment, Refunded), (Refunded, PartiallyRefunded)] {
+            assert_eq!(bad.0.become_(bad.1), Err(IllegalTransition { from: bad.0, to: bad.1 }));
+        }
+        for s in OrderStatus::ALL {
+            assert_eq!(OrderStatus::parse(s.as_str()), Some(s));
+            assert!(!Cancelled.can_become(s) || s == Cancelled, "cancelled is final");
+        }
+    }
+}

@@ -1,0 +1,452 @@
+//! Checkout and payment in the database: an order per checkout key, stock held with a conditional
+//! update (never below zero, whatever the concurrency), every stock change in the ledger, payment
+//! events acted on once, and the order's side effects queued in the same transaction.
+use super::jobs;
+use crate::accounts::model::Email;
+use crate::orders::pricing::{self, Discount, DiscountKind, PricedLine, PricingError, Quantity, ShippingMethod, ShippingRates, Totals};
+use serde::{Deserialize, Serialize};
+use sqlx::{Acquire, PgConnection, PgPool};
+use uuid::Uuid;
+
+/// A shipping address, checked field by field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Address {
+    pub name: String,
+    pub line1: String,
+    pub line2: String,
+    pub city: String,
+    pub postal_code: String,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+}
+
+impl Address {
+    pub fn validate(&self) -> Result<(), String> {
+        let field = |v: &str, label: &str, max: usize| -> Result<(), String> {
+            let t = v.trim();
+            if t.is_empty() {
+                return Err(format!("Enter the {label}."));
+            }
+            if t.chars().count() > max || t.chars().any(char::is_control) {
+                return Err(format!("The {label} is too long or has characters we can't print on a label."));
+            }
+            Ok(())
+        };
+        field(&self.name, "recipient's name", 100)?;
+        field(&self.line1, "street address", 200)?;
+        if self.line2.chars().count() > 200 || self.line2.chars().any(char::is_control) {
+            return Err("The second address line is too long.".into());
+        }
+        field(&self.city, "city", 100)?;
+        field(&self.postal_code, "postal code", 20)?;
+        if !(self.country.len() == 2 && self.country.chars().all(|c| c.is_ascii_uppercase())) {
+            return Err("Choose a country.".into());
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct CheckoutRequest {
+    /// One per checkout attempt (a double submit or a retry sends the same key).
+    pub checkout_key: Uuid,
+    pub user_id: Option<Uuid>,
+    pub email: Email,
+    /// (variant id, quantity) as in the cart; prices come from the database.
+    pub lines: Vec<(i64, i64)>,
+    pub discount_code: Option<String>,
+    pub shipping: Option<(ShippingMethod, Address)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StartedCheckout {
+    pub order_id: Uuid,
+    pub number: i64,
+    pub currency: String,
+    pub totals: Totals,
+    /// False when the key had already made this order (a retry).
+    pub created: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CheckoutError {
+    #[error("Sorry, {product} just sold out.")]
+    SoldOut { product: String },
+    #[error("Something in your cart is no longer sold.")]
+    UnknownVariant,
+    #[error("{0}")]
+    Pricing(#[from] PricingError),
+    #[error("{0}")]
+    Discount(String),
+    #[error("{0}")]
+    Address(String),
+    #[error("All items in one order must be in one currency.")]
+    MixedCurrency,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+#[derive(sqlx::FromRow)]
+struct VariantRow {
+    id: i64,
+    price_minor: i64,
+    product_name: String,
+    label: String,
+    department: String,
+    max_per_order: i32,
+    currency: String,
+}
+
+async fn existing(conn: &mut PgConnection, key: Uuid) -> sqlx::Result<Option<StartedCheckout>> {
+    let row: Option<(Uuid, i64, String, i64, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT id, number, currency::text, subtotal_minor, discount_minor, shipping_minor, tax_minor, total_minor
+         FROM orders WHERE checkout_key = $1",
+    )
+    .bind(key)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|(order_id, number, currency, subtotal_minor, discount_minor, shipping_minor, tax_minor, total_minor)| {
+        StartedCheckout {
+            order_id,
+            number,
+            currency,
+            totals: Totals { subtotal_minor, discount_minor, shipping_minor, tax_minor, total_minor },
+            created: false,
+        }
+    }))
+}
+
+async fn discount(conn: &mut PgConnection, code: &str, email: &Email) -> Result<Discount, CheckoutError> {
+    let row: Option<(String, String, i64, i64, bool, Option<i32>, Option<i32>, i32)> = sqlx::query_as(
+        "SELECT code::text, kind, value, min_subtotal_minor, coalesce(expires_at < now(), false),
+                usage_limit, per_customer_limit, used_count
+         FROM discount_codes WHERE code = $1::citext FOR UPDATE",
+    )
+    .bind(code.trim())
+    .fetch_optional(&mut *conn)
+    .await?;
+    let invalid = || CheckoutError::Discount("That discount code is not valid.".into());
+    let Some((code, kind, value, min, expired, usage_limit, per_customer, used)) = row else { return Err(invalid()) };
+    if expired {
+        return Err(CheckoutError::Discount("That discount code has expired.".into()));
+    }
+    if usage_limit.is_some_and(|l| used >= l) {
+        return Err(CheckoutError::Discount("That discount code has been used up.".into()));
+    }
+    if let Some(limit) = per_customer {
+        let mine: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM orders WHERE discount_code = $1 AND email = $2 AND status <> 'cancelled'",
+        )
+        .bind(&code)
+        .bind(email.as_str())
+        .fetch_one(&mut *conn)
+        .await?;
+        if mine >= limit as i64 {
+            return Err(CheckoutError::Discount("You have already used that discount code.".into()));
+        }
+    }
+    let kind = match kind.as_str() {
+        "percent" => DiscountKind::Percent(u8::try_from(value).map_err(|_| invalid())?),
+        _ => DiscountKind::Fixed(value),
+    };
+    Ok(Discount { code, kind, min_subtotal_minor: min })
+}
+
+/// Creates the order for a checkout key and holds its stock for `hold_minutes`; a retry with the same
+/// key returns the same order. Sold-out lines fail the whole checkout before any payment.
+pub async fn start_checkout(
+    pool: &PgPool,
+    req: &CheckoutRequest,
+    rates: &ShippingRates,
+    hold_minutes: i32,
+) -> Result<StartedCheckout, CheckoutError> {
+    if let Some((_, address)) = &req.shipping {
+        address.validate().map_err(CheckoutError::Address)?;
+    }
+    let mut tx = pool.begin().await?;
+    if let Some(done) = existing(&mut tx, req.checkout_key).await? {
+        return Ok(done);
+    }
+    let ids: Vec<i64> = req.lines.iter().map(|(id, _)| *id).collect();
+    let rows: Vec<VariantRow> = sqlx::query_as(
+        "SELECT v.id, v.price_minor, p.name AS product_name,
+                concat_ws(' · ', v.platform, v.edition, v.metal, 'size ' || v.ring_size) AS label,
+                p.department, p.max_per_order, p.currency::text AS currency
+         FROM variants v JOIN products p ON p.id = v.product_id WHERE v.id = ANY($1)",
+    )
+    .bind(&ids)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut lines: Vec<(PricedLine, &VariantRow)> = Vec::with_capacity(req.lines.len());
+    for (id, qty) in &req.lines {
+        let row = rows.iter().find(|r| r.id == *id).ok_or(CheckoutError::UnknownVariant)?;
+        let quantity = Quantity::new(*qty, row.max_per_order.clamp(1, 99) as u8)?;
+        lines.push((
+            PricedLine { variant_id: row.id, unit_minor: row.price_minor, quantity, physical: row.department == "jewelry" },
+            row,
+        ));
+    }
+    if lines.is_empty() {
+        return Err(PricingError::Empty.into());
+    }
+    let currency = lines[0].1.currency.clone();
+    if lines.iter().any(|(_, r)| r.currency != currency) {
+        return Err(CheckoutError::MixedCurrency);
+    }
+    // Lock in a fixed order so concurrent checkouts of the same variants cannot deadlock.
+    lines.sort_by_key(|(l, _)| l.variant_id);
+    let priced: Vec<PricedLine> = lines.iter().map(|(l, _)| l.clone()).collect();
+    let code = match req.discount_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        Some(c) => Some(discount(&mut tx, c, &req.email).await?),
+        None => None,
+    };
+    let totals = pricing::totals(&priced, code.as_ref(), req.shipping.as_ref().map(|(m, _)| *m), rates)?;
+
+    let inserted: Option<(Uuid, i64)> = sqlx::query_as(
+        "INSERT INTO orders (checkout_key, user_id, email, currency, subtotal_minor, discount_minor, shipping_minor,
+                             tax_minor, total_minor, discount_code, shipping_method, shipping_address, lines_fingerprint)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         ON CONFLICT (checkout_key) DO NOTHING RETURNING id, number",
+    )
+    .bind(req.checkout_key)
+    .bind(req.user_id)
+    .bind(req.email.as_str())
+    .bind(&currency)
+    .bind(totals.subtotal_minor)
+    .bind(totals.discount_minor)
+    .bind(totals.shipping_minor)
+    .bind(totals.tax_minor)
+    .bind(totals.total_minor)
+    .bind(code.as_ref().map(|c| c.code.clone()))
+    .bind(req.shipping.as_ref().map(|(m, _)| match m {
+        ShippingMethod::Standard => "standard",
+        ShippingMethod::Insured => "insured",
+    }))
+    .bind(req.shipping.as_ref().map(|(_, a)| serde_json::to_value(a).unwrap_or_default()))
+    .bind(pricing::fingerprint(&priced))
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((order_id, number)) = inserted else {
+        // Another request with this key won the race; its order is the answer.
+        drop(tx);
+        let mut conn = pool.acquire().await?;
+        return existing(&mut conn, req.checkout_key).await?.ok_or(CheckoutError::UnknownVariant);
+    };
+
+    for (line, row) in &lines {
+        let q = line.quantity.get() as i32;
+        sqlx::query(
+            "INSERT INTO order_lines (order_id, variant_id, product_name, variant_label, department, unit_price_minor,
+                                      quantity, line_total_minor)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $6 * $7)",
+        )
+        .bind(order_id)
+        .bind(line.variant_id)
+        .bind(&row.product_name)
+        .bind(&row.label)
+        .bind(&row.department)
+        .bind(line.unit_minor)
+        .bind(q)
+        .execute(&mut *tx)
+        .await?;
+        // The hold: only when enough is left, in one statement, so stock can never go below zero.
+        let held = sqlx::query("UPDATE variants SET stock = stock - $2 WHERE id = $1 AND stock >= $2")
+            .bind(line.variant_id)
+            .bind(q)
+            .execute(&mut *tx)
+            .await?;
+        if held.rows_affected() == 0 {
+            return Err(CheckoutError::SoldOut { product: row.product_name.clone() });
+        }
+        sqlx::query(
+            "INSERT INTO stock_holds (order_id, variant_id, quantity, expires_at)
+             VALUES ($1, $2, $3, now() + make_interval(mins => $4))",
+        )
+        .bind(order_id)
+        .bind(line.variant_id)
+        .bind(q)
+        .bind(hold_minutes)
+        .execute(&mut *tx)
+        .await?;
+        ledger(&mut tx, line.variant_id, -q, "hold", order_id).await?;
+    }
+    if let Some(c) = &code {
+        sqlx::query("UPDATE discount_codes SET used_count = used_count + 1 WHERE code = $1")
+            .bind(&c.code)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(StartedCheckout { order_id, number, currency, totals, created: true })
+}
+
+async fn ledger(conn: &mut PgConnection, variant_id: i64, delta: i32, reason: &str, order_id: Uuid) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO stock_ledger (variant_id, delta, reason, order_id) VALUES ($1, $2, $3, $4)")
+        .bind(variant_id)
+        .bind(delta)
+        .bind(reason)
+        .bind(order_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A provider's word that money arrived.
+#[derive(Debug, Clone)]
+pub struct PaymentEvent {
+    pub provider: String,
+    pub event_id: String,
+    /// The charge / PaymentIntent id.
+    pub provider_ref: String,
+    pub order_id: Uuid,
+    pub amount_minor: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaymentOutcome {
+    /// The order is paid now; its holds became sales and its e-mails are queued.
+    Paid,
+    /// This event (or this charge) was seen before: nothing changed.
+    AlreadyProcessed,
+    /// Money arrived that the order cannot take (wrong amount, order cancelled, second charge): a
+    /// refund is queued.
+    RefundQueued,
+}
+
+/// Acts on a payment event exactly once, in one transaction.
+pub async fn payment_succeeded(pool: &PgPool, ev: &PaymentEvent) -> Result<PaymentOutcome, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let fresh = sqlx::query("INSERT INTO webhook_events (provider, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        .bind(&ev.provider)
+        .bind(&ev.event_id)
+        .execute(&mut *tx)
+        .await?;
+    if fresh.rows_affected() == 0 {
+        return Ok(PaymentOutcome::AlreadyProcessed);
+    }
+    let known: Option<String> =
+        sqlx::query_scalar("SELECT status FROM payments WHERE provider = $1 AND provider_ref = $2 FOR UPDATE")
+            .bind(&ev.provider)
+            .bind(&ev.provider_ref)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if known.as_deref() == Some("succeeded") {
+        tx.commit().await?;
+        return Ok(PaymentOutcome::AlreadyProcessed);
+    }
+    let order: Option<(String, i64)> =
+        sqlx::query_as("SELECT status, total_minor FROM orders WHERE id = $1 FOR UPDATE")
+            .bind(ev.order_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((status, total)) = order else {
+        refund(&mut tx, ev, "no such order").await?;
+        tx.commit().await?;
+        return Ok(PaymentOutcome::RefundQueued);
+    };
+    let reason = match status.as_str() {
+        "pending_payment" if ev.amount_minor == total => None,
+        "pending_payment" => Some("amount differs from the order total"),
+        "cancelled" => Some("order was cancelled before the payment arrived"),
+        _ => Some("order was already paid"),
+    };
+    if let Some(reason) = reason {
+        refund(&mut tx, ev, reason).await?;
+        tx.commit().await?;
+        return Ok(PaymentOutcome::RefundQueued);
+    }
+    record_payment(&mut tx, ev, "succeeded").await?;
+    sqlx::query("UPDATE orders SET status = 'paid', paid_at = now() WHERE id = $1")
+        .bind(ev.order_id)
+        .execute(&mut *tx)
+        .await?;
+    let sold: Vec<(i64,)> = sqlx::query_as(
+        "UPDATE stock_holds SET status = 'sold' WHERE order_id = $1 AND status = 'active' RETURNING variant_id",
+    )
+    .bind(ev.order_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    for (variant_id,) in sold {
+        ledger(&mut tx, variant_id, 0, "sale", ev.order_id).await?;
+    }
+    let payload = serde_json::json!({ "order_id": ev.order_id });
+    for kind in ["email.order_confirmation", "email.payment_received"] {
+        jobs::enqueue(&mut tx, kind, payload.clone(), Some(&format!("{kind}:{}", ev.order_id))).await?;
+    }
+    tx.commit().await?;
+    Ok(PaymentOutcome::Paid)
+}
+
+async fn record_payment(conn: &mut PgConnection, ev: &PaymentEvent, status: &str) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO payments (order_id, provider, provider_ref, amount_minor, status) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (provider, provider_ref) DO UPDATE SET status = EXCLUDED.status, amount_minor = EXCLUDED.amount_minor",
+    )
+    .bind(ev.order_id)
+    .bind(&ev.provider)
+    .bind(&ev.provider_ref)
+    .bind(ev.amount_minor)
+    .bind(status)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+async fn refund(conn: &mut PgConnection, ev: &PaymentEvent, reason: &str) -> sqlx::Result<()> {
+    tracing::warn!(order = %ev.order_id, charge = %ev.provider_ref, reason, "payment cannot be taken; refund queued");
+    let mut tx = conn.begin().await?;
+    // The charge is recorded as refunded-to-be only when the order exists (payments need one).
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM orders WHERE id = $1)")
+        .bind(ev.order_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    if exists {
+        record_payment(&mut tx, ev, "refunded").await?;
+    }
+    let payload = serde_json::json!({
+        "provider": ev.provider, "provider_ref": ev.provider_ref, "amount_minor": ev.amount_minor, "reason": reason,
+    });
+    jobs::enqueue(&mut tx, "payment.refund", payload, Some(&format!("refund:{}:{}", ev.provider, ev.provider_ref))).await?;
+    tx.commit().await
+}
+
+/// Cancels unpaid orders whose holds expired and gives their stock back; returns how many.
+pub async fn release_expired_holds(pool: &PgPool) -> sqlx::Result<u64> {
+    let mut tx = pool.begin().await?;
+    let orders: Vec<(Uuid, Option<String>)> = sqlx::query_as(
+        "SELECT o.id, o.discount_code::text FROM orders o
+         WHERE o.status = 'pending_payment'
+           AND EXISTS (SELECT 1 FROM stock_holds h WHERE h.order_id = o.id AND h.status = 'active' AND h.expires_at < now())
+         ORDER BY o.created_at LIMIT 200
+         FOR UPDATE OF o SKIP LOCKED",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for (order_id, code) in &orders {
+        let released: Vec<(i64, i32)> = sqlx::query_as(
+            "UPDATE stock_holds SET status = 'released' WHERE order_id = $1 AND status = 'active'
+             RETURNING variant_id, quantity",
+        )
+        .bind(order_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        for (variant_id, q) in released {
+            sqlx::query("UPDATE variants SET stock = stock + $2 WHERE id = $1")
+                .bind(variant_id)
+                .bind(q)
+                .execute(&mut *tx)
+                .await?;
+            ledger(&mut tx, variant_id, q, "release", *order_id).await?;
+        }
+        sqlx::query("UPDATE orders SET status = 'cancelled' WHERE id = $1").bind(order_id).execute(&mut *tx).await?;
+        if let Some(c) = code {
+            sqlx::query("UPDATE discount_codes SET used_count = used_count - 1 WHERE code = $1 AND used_count > 0")
+                .bind(c)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(orders.len() as u64)
+}

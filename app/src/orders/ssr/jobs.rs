@@ -1,0 +1,103 @@
+//! A durable job queue in Postgres. Jobs are written in the same transaction as the change that
+//! causes them (so a committed order always has its e-mails queued), claimed with
+//! `FOR UPDATE SKIP LOCKED` (so several workers never run one job twice at once), retried with
+//! exponential back-off, and parked as `dead` after `max_attempts`.
+//!
+//! Hand-written rather than a queue crate: enqueueing must join the caller's transaction and the
+//! handler's own database work must commit atomically with the job's completion; that is the whole
+//! of it, in about a hundred lines.
+use serde_json::Value;
+use sqlx::{PgConnection, PgPool};
+use std::time::Duration;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Job {
+    pub id: i64,
+    pub kind: String,
+    pub payload: Value,
+    pub attempts: i32,
+    pub max_attempts: i32,
+}
+
+/// Queues a job inside the caller's transaction. With a `dedupe_key` the same effect is queued once.
+pub async fn enqueue(conn: &mut PgConnection, kind: &str, payload: Value, dedupe_key: Option<&str>) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO jobs (kind, payload, dedupe_key) VALUES ($1, $2, $3) ON CONFLICT (dedupe_key) DO NOTHING")
+        .bind(kind)
+        .bind(payload)
+        .bind(dedupe_key)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Does a job's work. Database changes made through `conn` commit together with the job's completion.
+#[async_trait::async_trait]
+pub trait JobHandler: Send + Sync {
+    async fn handle(&self, conn: &mut PgConnection, job: &Job) -> Result<(), String>;
+}
+
+/// Seconds to wait before attempt `n + 1`: 2, 4, 8 … up to an hour.
+pub fn backoff_secs(attempts: i32) -> i64 {
+    2i64.saturating_pow(attempts.clamp(1, 30) as u32).min(3600)
+}
+
+/// Runs one due job if there is one; `Ok(true)` when a job was run (whatever its outcome).
+pub async fn run_one(pool: &PgPool, handler: &dyn JobHandler) -> sqlx::Result<bool> {
+    let mut tx = pool.begin().await?;
+    let job: Option<Job> = sqlx::query_as(
+        "SELECT id, kind, payload, attempts, max_attempts FROM jobs
+         WHERE status = 'queued' AND run_at <= now()
+         ORDER BY run_at, id FOR UPDATE SKIP LOCKED LIMIT 1",
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(job) = job else { return Ok(false) };
+    // The handler's database work is in a savepoint: on failure it is undone, the retry is recorded.
+    let mut work = sqlx::Acquire::begin(&mut *tx).await?;
+    match handler.handle(&mut work, &job).await {
+        Ok(()) => {
+            work.commit().await?;
+            sqlx::query("UPDATE jobs SET status = 'done', attempts = attempts + 1, done_at = now(), last_error = NULL WHERE id = $1")
+                .bind(job.id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Err(error) => {
+            work.rollback().await?;
+            let attempts = job.attempts + 1;
+            let dead = attempts >= job.max_attempts;
+            tracing::warn!(job = job.id, kind = %job.kind, attempts, dead, %error, "job failed");
+            sqlx::query(
+                "UPDATE jobs SET attempts = $2, last_error = $3,
+                   status = CASE WHEN $4 THEN 'dead' ELSE 'queued' END,
+                   run_at = now() + make_interval(secs => $5)
+                 WHERE id = $1",
+            )
+            .bind(job.id)
+            .bind(attempts)
+            .bind(error.chars().take(2000).collect::<String>())
+            .bind(dead)
+            .bind(backoff_secs(attempts) as f64)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Runs jobs until the process stops: busy while there is work, a short nap when there is none.
+pub fn spawn_worker(pool: PgPool, handler: std::sync::Arc<dyn JobHandler>) {
+    tokio::spawn(async move {
+        loop {
+            match run_one(&pool, handler.as_ref()).await {
+                Ok(true) => continue,
+                Ok(false) => tokio::time::sleep(Duration::from_millis(500)).await,
+                Err(e) => {
+                    tracing::error!(error = %e, "job worker: database error");
+                    tokio::time::sleep(Duration::from_secs(2)).await;
+                }
+            }
+        }
+    });
+}

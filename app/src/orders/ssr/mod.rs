@@ -1,0 +1,5 @@
+//! Server-only order code: checkout and payment in the database, the job queue.
+pub mod checkout;
+pub mod jobs;
+#[cfg(test)]
+mod tests;
