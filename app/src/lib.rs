@@ -3,6 +3,7 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
+pub mod cart;
 pub mod catalog;
 pub mod error;
 pub mod mail;

@@ -1,5 +1,6 @@
 //! Server state handed to server functions through Leptos context.
 use crate::accounts::ssr::{provider::IdentityProvider, rate_limit::AuthLimits};
+use crate::orders::ssr::OrderSettings;
 use sqlx::PgPool;
 use std::sync::Arc;
 
@@ -11,6 +12,7 @@ pub struct AppState {
     /// Cognito or the built-in provider, chosen by configuration.
     pub identity: Arc<dyn IdentityProvider>,
     pub auth_limits: Arc<AuthLimits>,
+    pub orders: Arc<OrderSettings>,
     /// Development helpers such as the dev mailbox (never on in production).
     pub dev_tools: bool,
 }

@@ -43,6 +43,7 @@ pub struct Config {
     pub body_limit_bytes: usize,
     pub log_format: LogFormat,
     pub auth: AuthConfig,
+    pub orders: app::orders::ssr::OrderSettings,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,6 +94,7 @@ impl Default for Config {
             body_limit_bytes: 1024 * 1024,
             log_format: LogFormat::Text,
             auth: AuthConfig::default(),
+            orders: app::orders::ssr::OrderSettings::default(),
         }
     }
 }
@@ -167,6 +169,17 @@ impl Config {
         if !(4..=128).contains(&self.auth.password_policy.min_length) {
             return invalid("auth.password_policy.min_length", "must be between 4 and 128");
         }
+        if !(1..=120).contains(&self.orders.hold_minutes) {
+            return invalid("orders.hold_minutes", "must be between 1 and 120");
+        }
+        if self.orders.webhook_secrets.is_empty() || self.orders.webhook_secrets.iter().any(|s| s.len() < 16) {
+            return invalid("orders.webhook_secrets", "needs at least one secret of 16 characters or more");
+        }
+        if self.env == RunMode::Production
+            && self.orders.webhook_secrets.iter().any(|s| s == app::orders::ssr::DEV_WEBHOOK_SECRET)
+        {
+            return invalid("orders.webhook_secrets", "the development secret cannot be used in production");
+        }
         if !(1..=365).contains(&self.auth.session_days) {
             return invalid("auth.session_days", "must be between 1 and 365");
         }
@@ -205,7 +218,7 @@ mod tests {
     #[test]
     fn file_values_override_defaults() {
         let c = Config::from_figment(figment(&format!(
-            "{DB}listen = '0.0.0.0:8080'\nseed_demo = true\nbase_url = 'https://shop.example/'\nenv = 'production'"
+            "{DB}listen = '0.0.0.0:8080'\nseed_demo = true\nbase_url = 'https://shop.example/'\nenv = 'production'\norders.webhook_secrets = ['whsec_production_secret_1']"
         )))
         .unwrap();
         assert_eq!(c.listen.port(), 8080);
@@ -227,6 +240,9 @@ mod tests {
             ("auth.provider = 'cognito'", "auth.cognito"),
             ("auth.provider = 'okta'", "provider"),
             ("auth.session_days = 0", "auth.session_days"),
+            ("orders.hold_minutes = 0", "orders.hold_minutes"),
+            ("orders.webhook_secrets = ['short']", "orders.webhook_secrets"),
+            ("env = 'production'\nbase_url = 'https://shop.example'", "the development secret"),
         ];
         for (toml, key) in cases {
             let err = Config::from_figment(figment(&format!("{DB}{toml}"))).unwrap_err();

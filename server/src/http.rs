@@ -145,3 +145,57 @@ mod tests {
         assert!(!is_cross_site(&Method::POST, &HeaderMap::new(), ORIGIN));
     }
 }
+
+/// The payment provider's webhook (plain axum, raw body): 400 for a bad signature or body, 200 once
+/// acted on (replays included, so the provider stops retrying), 500 for a database failure (it retries).
+pub async fn builtin_webhook(
+    State(app): State<app::state::AppState>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    use app::orders::ssr::gateway::{receive, WebhookError};
+    let signature = headers.get("stripe-signature").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let now = chrono::Utc::now().timestamp();
+    match receive(&app.pool, &app.orders.secrets(), signature, &body, now).await {
+        Ok(outcome) => {
+            tracing::info!(?outcome, "webhook handled");
+            (StatusCode::OK, "ok").into_response()
+        }
+        Err(WebhookError::Db(e)) => {
+            tracing::error!(error = %e, "webhook: database error");
+            (StatusCode::INTERNAL_SERVER_ERROR, "try again").into_response()
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "webhook refused");
+            (StatusCode::BAD_REQUEST, "bad webhook").into_response()
+        }
+    }
+}
+
+/// Money-path forms accept exactly their fields: a request carrying anything else (say `price_minor`)
+/// is a 400 before any server function runs.
+pub async fn strict_forms(req: Request, next: Next) -> Response {
+    let Some((_, allowed)) = app::orders::api::FORM_FIELDS.iter().find(|(path, _)| *path == req.uri().path()) else {
+        return next.run(req).await;
+    };
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "request too large").into_response();
+    };
+    let is_form = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let unknown: Vec<String> = if is_form {
+        form_urlencoded::parse(&bytes).map(|(k, _)| k.into_owned()).filter(|k| !allowed.contains(&k.as_str())).collect()
+    } else {
+        vec!["(not a form)".into()]
+    };
+    if !unknown.is_empty() {
+        tracing::warn!(path = %parts.uri.path(), ?unknown, "refused unknown form fields");
+        let err = app::error::AppError::BadRequest(format!("Unexpected fields: {}", unknown.join(", ")));
+        return (StatusCode::BAD_REQUEST, axum::Json(err)).into_response();
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes))).await
+}

@@ -97,6 +97,7 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
         base_url: config.base_url(),
         identity,
         auth_limits: Arc::new(config.auth.limits.clone()),
+        orders: Arc::new(config.orders.clone()),
         dev_tools: config.env != RunMode::Production,
     };
     // Server-side sessions: only an id in the cookie, HttpOnly, SameSite=Lax, Secure in production.
@@ -131,6 +132,7 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
     Router::new()
         .route("/healthz", get(http::healthz))
         .route("/readyz", get(http::readyz))
+        .route("/webhooks/builtin", axum::routing::post(http::builtin_webhook))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();
             move || app::shell(options.clone())
@@ -138,6 +140,7 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, app::shell))
         .layer(sessions)
         .merge(static_files)
+        .layer(middleware::from_fn(http::strict_forms))
         .layer(middleware::from_fn(http::server_fn_error_status))
         .layer(middleware::from_fn_with_state(config.base_url(), http::reject_cross_site))
         .layer(RequestBodyLimitLayer::new(config.body_limit_bytes))
@@ -166,6 +169,26 @@ pub async fn shutdown_signal() {
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
     tracing::info!("shutting down");
+}
+
+/// The order side-effect worker and the release of expired stock holds.
+pub fn spawn_order_workers(pool: PgPool) {
+    let effects = app::orders::ssr::effects::OrderEffects {
+        mailer: Arc::new(DevMailbox::new(pool.clone())),
+        shop_name: app::routes::SITE_NAME.to_owned(),
+    };
+    app::orders::ssr::jobs::spawn_worker(pool.clone(), Arc::new(effects));
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(20));
+        loop {
+            tick.tick().await;
+            match app::orders::ssr::checkout::release_expired_holds(&pool).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(orders = n, "released expired stock holds"),
+                Err(e) => tracing::warn!(error = %e, "releasing expired holds failed"),
+            }
+        }
+    });
 }
 
 /// Hourly clean-up: expired sessions and old rate-limit windows.

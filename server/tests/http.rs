@@ -310,3 +310,85 @@ async fn production_has_secure_cookies_and_no_dev_mailbox(pool: PgPool) {
     // Development shows the mailbox.
     assert_eq!(send(&pool, get_with("/dev/mailbox", None)).await.0, StatusCode::OK);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Money paths over HTTP: the webhook route and strict forms.
+
+async fn game_variant(pool: &PgPool, price: i64, stock: i32) -> i64 {
+    category(pool).await;
+    let pid: i64 = sqlx::query_scalar(
+        "INSERT INTO products (slug, name, department, category_id) SELECT 'a-game', 'A Game', 'games', id FROM categories LIMIT 1 RETURNING id",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    sqlx::query_scalar("INSERT INTO variants (product_id, sku, price_minor, stock) VALUES ($1, 'GAME-1', $2, $3) RETURNING id")
+        .bind(pid)
+        .bind(price)
+        .bind(stock)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn webhooks_need_a_valid_signature_and_act_once(pool: PgPool) {
+    use app::orders::ssr::{checkout, gateway, DEV_WEBHOOK_SECRET};
+    server::migrate(&pool).await.unwrap();
+    let variant = game_variant(&pool, 5999, 3).await;
+    let req = checkout::CheckoutRequest {
+        checkout_key: uuid::Uuid::new_v4(),
+        user_id: None,
+        email: app::accounts::model::Email::parse("x@example.com").unwrap(),
+        lines: vec![(variant, 1)],
+        discount_code: None,
+        shipping: None,
+    };
+    let order = checkout::start_checkout(&pool, &req, &Default::default(), 10).await.unwrap();
+    let now = chrono::Utc::now().timestamp();
+    let (header, body) = gateway::signed_success(DEV_WEBHOOK_SECRET, order.order_id, 5999, now);
+    let post = |sig: String, body: Vec<u8>| {
+        Request::post("/webhooks/builtin").header("stripe-signature", sig).body(Body::from(body)).unwrap()
+    };
+    let (status, _, _) = send(&pool, post(header.replace("v1=", "v1=00"), body.clone())).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "a bad signature");
+    let (forged, _) = gateway::signed_success("whsec_someone_else_entirely", order.order_id, 5999, now);
+    assert_eq!(send(&pool, post(forged, body.clone())).await.0, StatusCode::BAD_REQUEST, "another secret");
+    let status_of = || async {
+        sqlx::query_scalar::<_, String>("SELECT status FROM orders WHERE id = $1").bind(order.order_id).fetch_one(&pool).await.unwrap()
+    };
+    assert_eq!(status_of().await, "pending_payment");
+    for _ in 0..3 {
+        assert_eq!(send(&pool, post(header.clone(), body.clone())).await.0, StatusCode::OK);
+    }
+    assert_eq!(status_of().await, "paid");
+    let charges: i64 = sqlx::query_scalar("SELECT count(*) FROM payments").fetch_one(&pool).await.unwrap();
+    assert_eq!(charges, 1, "replays change nothing");
+    let stale = gateway::signed_success(DEV_WEBHOOK_SECRET, order.order_id, 5999, now - 600);
+    assert_eq!(send(&pool, post(stale.0, stale.1)).await.0, StatusCode::BAD_REQUEST, "too old");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn money_forms_refuse_unknown_fields(pool: PgPool) {
+    server::migrate(&pool).await.unwrap();
+    let variant = game_variant(&pool, 5999, 3).await;
+    let form = |fields: &[(&str, &str)]| {
+        let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+        Request::post("/api/cart/add")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ORIGIN, ORIGIN)
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let v = variant.to_string();
+    let (status, _, body) = send(&pool, form(&[("variant_id", &v), ("quantity", "1"), ("price_minor", "1")])).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("price_minor"), "{body}");
+    let (status, _, body) = send(&pool, form(&[("variant_id", &v), ("quantity", "11")])).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.contains("between 1 and 10"), "{body}");
+    let (status, _, _) = send(&pool, form(&[("variant_id", &v), ("quantity", "2")])).await;
+    assert_eq!(status, StatusCode::OK);
+    let lines: i64 = sqlx::query_scalar("SELECT count(*) FROM cart_lines").fetch_one(&pool).await.unwrap();
+    assert_eq!(lines, 1);
+}

@@ -96,3 +96,60 @@ mod tests {
         }
     }
 }
+
+/// A line of an order, as bought.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OrderLineView {
+    pub product_name: String,
+    pub variant_label: String,
+    pub unit_price: crate::types::Money,
+    pub quantity: i64,
+    pub line_total: crate::types::Money,
+}
+
+/// An order as its buyer sees it (review-and-pay page, confirmation).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OrderView {
+    pub id: String,
+    pub number: i64,
+    pub status: OrderStatus,
+    pub email: String,
+    pub lines: Vec<OrderLineView>,
+    pub subtotal: crate::types::Money,
+    pub discount: crate::types::Money,
+    pub discount_code: Option<String>,
+    pub shipping: crate::types::Money,
+    pub shipping_method: Option<String>,
+    pub tax: crate::types::Money,
+    pub total: crate::types::Money,
+    /// A message for the page (e.g. after a declined card).
+    pub message: Option<String>,
+}
+
+impl OrderStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            OrderStatus::PendingPayment => "Waiting for payment",
+            OrderStatus::Paid => "Paid",
+            OrderStatus::Fulfilled => "Fulfilled",
+            OrderStatus::Shipped => "Shipped",
+            OrderStatus::Delivered => "Delivered",
+            OrderStatus::Cancelled => "Cancelled",
+            OrderStatus::Refunded => "Refunded",
+            OrderStatus::PartiallyRefunded => "Partly refunded",
+        }
+    }
+}
+
+/// What the checkout page needs.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CheckoutPage {
+    pub cart: crate::cart::model::CartView,
+    pub email: Option<String>,
+    /// A fresh idempotency key for this checkout attempt.
+    pub checkout_key: String,
+    pub standard_shipping: crate::types::Money,
+    pub insured_shipping: crate::types::Money,
+    pub insured_above: crate::types::Money,
+    pub error: Option<String>,
+}

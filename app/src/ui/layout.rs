@@ -31,6 +31,14 @@ pub fn Layout(children: Children) -> impl IntoView {
                     </svg>
                     <span class="account-label">"Account"</span>
                 </a>
+                <a class="account-link cart-link" href="/cart" data-testid="cart-link" aria-label="Cart">
+                    <svg aria-hidden="true" viewBox="0 0 24 24" width="22" height="22">
+                        <path d="M3 4h2l2.4 11h10.2L20 8H6.2" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"/>
+                        <circle cx="9" cy="19" r="1.6" fill="currentColor"/>
+                        <circle cx="17" cy="19" r="1.6" fill="currentColor"/>
+                    </svg>
+                    <span class="account-label">"Cart"</span>
+                </a>
             </div>
         </header>
         <main id="main" class="container" tabindex="-1">{children()}</main>

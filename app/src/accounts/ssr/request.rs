@@ -39,6 +39,10 @@ impl RequestCtx {
     pub fn state(&self) -> &AppState {
         &self.state
     }
+
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
 }
 
 /// A plain HTML form post (JavaScript off) asks for HTML; the server-function client asks for JSON.
@@ -70,6 +74,23 @@ pub async fn respond(
     email: Option<&str>,
     result: Result<String, AppError>,
 ) -> Result<(), AppError> {
+    respond_with(ctx, form, Some(page), email, result, true).await
+}
+
+/// As `respond`, but a failed post always goes to `page` (not back to the referring page).
+pub async fn respond_at(ctx: &RequestCtx, form: &str, page: &str, result: Result<String, AppError>) -> Result<(), AppError> {
+    respond_with(ctx, form, Some(page), None, result, false).await
+}
+
+async fn respond_with(
+    ctx: &RequestCtx,
+    form: &str,
+    page: Option<&str>,
+    email: Option<&str>,
+    result: Result<String, AppError>,
+    use_referer: bool,
+) -> Result<(), AppError> {
+    let page = page.unwrap_or("/");
     match result {
         Ok(to) => {
             leptos_axum::redirect(&to);
@@ -88,7 +109,7 @@ pub async fn respond(
                     email: email.map(|s| s.trim().chars().take(254).collect()),
                 };
                 ctx.accounts().flash(&flash).await?;
-                leptos_axum::redirect(&back_to(page));
+                leptos_axum::redirect(&if use_referer { back_to(page) } else { page.to_owned() });
             }
             Err(e)
         }

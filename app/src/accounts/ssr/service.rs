@@ -244,6 +244,10 @@ impl Accounts<'_> {
         self.session.remove::<Pending>(PENDING).await.map_err(session_err)?;
         let user = SessionUser { user_id, identity: signed.identity, credentials: signed.credentials };
         self.session.insert(USER, &user).await.map_err(session_err)?;
+        // The guest cart joins the account's saved cart.
+        crate::cart::ssr::attach_to_user(self.pool, self.session, user_id)
+            .await
+            .map_err(|e| AppError::internal(format!("cart merge: {e}")))?;
         tracing::info!(%user_id, provider = self.provider.name(), "signed in");
         Ok(())
     }

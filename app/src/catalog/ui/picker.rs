@@ -39,6 +39,7 @@ pub fn VariantPicker(
         }
     };
     let hydrated = crate::ui::hydrated_marker();
+    let add_to_cart_path = <crate::cart::api::AddToCart as leptos::server_fn::ServerFn>::PATH;
     view! {
         <div class="picker" data-testid="variant-picker" data-hydrated=hydrated>
             {move || {
@@ -97,6 +98,14 @@ pub fn VariantPicker(
                     <p class="sku">"SKU " <span data-testid="sku">{v.sku.clone()}</span></p>
                 }
             })}
+            <form method="post" action=add_to_cart_path
+                class="add-to-cart" data-testid="add-to-cart">
+                <input type="hidden" name="variant_id" value=move || current().map(|v| v.id.to_string()).unwrap_or_default()/>
+                <input type="hidden" name="quantity" value="1"/>
+                <button type="submit" class="button primary" disabled=move || current().is_none_or(|v| v.stock <= 0)>
+                    "Add to cart"
+                </button>
+            </form>
         </div>
     }
 }

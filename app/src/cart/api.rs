@@ -1,0 +1,63 @@
+//! Cart server functions. They take a variant and a quantity, never a price.
+use crate::cart::model::CartView;
+use crate::error::AppError;
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use crate::accounts::ssr::request::{respond_at, RequestCtx};
+
+pub const CART_FORM: &str = "cart";
+
+#[cfg(feature = "ssr")]
+impl From<crate::cart::ssr::CartError> for AppError {
+    fn from(e: crate::cart::ssr::CartError) -> Self {
+        use crate::cart::ssr::CartError::*;
+        match e {
+            UnknownVariant => AppError::NotFound,
+            SoldOut | Quantity(_) => AppError::BadRequest(e.to_string()),
+            Session(m) => AppError::internal(m),
+            Db(e) => AppError::internal(e),
+        }
+    }
+}
+
+#[server(prefix = "/api/cart", endpoint = "add")]
+pub async fn add_to_cart(variant_id: i64, quantity: i64) -> Result<(), AppError> {
+    let ctx = RequestCtx::load().await?;
+    let r = async {
+        let name = crate::cart::ssr::add(&ctx.state().pool, ctx.session(), variant_id, quantity).await?;
+        ctx.accounts().notice(&format!("Added {name} to your cart.")).await?;
+        Ok("/cart".to_owned())
+    }
+    .await;
+    respond_at(&ctx, CART_FORM, "/cart", r).await
+}
+
+#[server(prefix = "/api/cart", endpoint = "update")]
+pub async fn set_cart_quantity(variant_id: i64, quantity: i64) -> Result<(), AppError> {
+    let ctx = RequestCtx::load().await?;
+    let r = crate::cart::ssr::set_quantity(&ctx.state().pool, ctx.session(), variant_id, quantity)
+        .await
+        .map(|_| "/cart".to_owned())
+        .map_err(AppError::from);
+    respond_at(&ctx, CART_FORM, "/cart", r).await
+}
+
+#[server(prefix = "/api/cart", endpoint = "remove")]
+pub async fn remove_from_cart(variant_id: i64) -> Result<(), AppError> {
+    let ctx = RequestCtx::load().await?;
+    let r = crate::cart::ssr::set_quantity(&ctx.state().pool, ctx.session(), variant_id, 0)
+        .await
+        .map(|_| "/cart".to_owned())
+        .map_err(AppError::from);
+    respond_at(&ctx, CART_FORM, "/cart", r).await
+}
+
+#[server(prefix = "/api/cart", endpoint = "view")]
+pub async fn get_cart() -> Result<CartView, AppError> {
+    let ctx = RequestCtx::load().await?;
+    let mut view = crate::cart::ssr::view(&ctx.state().pool, ctx.session()).await?;
+    let acc = ctx.accounts();
+    view.notice = acc.take_notice().await?;
+    view.error = acc.take_flash(CART_FORM).await?.map(|f| f.message);
+    Ok(view)
+}

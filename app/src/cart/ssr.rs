@@ -1,0 +1,198 @@
+//! Cart storage: the cart id lives in the server-side session; lines in Postgres. Adding never
+//! reserves stock (checkout does); quantities are bounded by the product's per-order maximum.
+use super::model::{CartLine, CartView};
+use crate::orders::pricing::{PricingError, Quantity};
+use crate::types::{Currency, Money};
+use sqlx::PgPool;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+const CART: &str = "cart_id";
+
+#[derive(Debug, thiserror::Error)]
+pub enum CartError {
+    #[error("That item is not sold any more.")]
+    UnknownVariant,
+    #[error("Sorry, that one is sold out.")]
+    SoldOut,
+    #[error("{0}")]
+    Quantity(#[from] PricingError),
+    #[error("session: {0}")]
+    Session(String),
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+fn session_err(e: tower_sessions::session::Error) -> CartError {
+    CartError::Session(e.to_string())
+}
+
+/// The session's cart id, if it has one.
+pub async fn cart_id(session: &Session) -> Result<Option<Uuid>, CartError> {
+    session.get(CART).await.map_err(session_err)
+}
+
+async fn ensure_cart(pool: &PgPool, session: &Session) -> Result<Uuid, CartError> {
+    if let Some(id) = cart_id(session).await? {
+        let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM carts WHERE id = $1)").bind(id).fetch_one(pool).await?;
+        if exists {
+            return Ok(id);
+        }
+    }
+    let id: Uuid = sqlx::query_scalar("INSERT INTO carts DEFAULT VALUES RETURNING id").fetch_one(pool).await?;
+    session.insert(CART, id).await.map_err(session_err)?;
+    Ok(id)
+}
+
+/// (max per order, stock) of a variant.
+async fn limits(pool: &PgPool, variant_id: i64) -> Result<(i32, i32), CartError> {
+    sqlx::query_as("SELECT p.max_per_order, v.stock FROM variants v JOIN products p ON p.id = v.product_id WHERE v.id = $1")
+        .bind(variant_id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or(CartError::UnknownVariant)
+}
+
+/// Adds `quantity` of a variant (on top of what the cart has); returns the product name.
+pub async fn add(pool: &PgPool, session: &Session, variant_id: i64, quantity: i64) -> Result<String, CartError> {
+    let (max, stock) = limits(pool, variant_id).await?;
+    if stock <= 0 {
+        return Err(CartError::SoldOut);
+    }
+    Quantity::new(quantity, max as u8)?;
+    let cart = ensure_cart(pool, session).await?;
+    let have: Option<i32> = sqlx::query_scalar("SELECT quantity FROM cart_lines WHERE cart_id = $1 AND variant_id = $2")
+        .bind(cart)
+        .bind(variant_id)
+        .fetch_optional(pool)
+        .await?;
+    let total = Quantity::new(have.unwrap_or(0) as i64 + quantity, max as u8)?;
+    set_line(pool, cart, variant_id, total).await?;
+    Ok(sqlx::query_scalar("SELECT p.name FROM variants v JOIN products p ON p.id = v.product_id WHERE v.id = $1")
+        .bind(variant_id)
+        .fetch_one(pool)
+        .await?)
+}
+
+async fn set_line(pool: &PgPool, cart: Uuid, variant_id: i64, q: Quantity) -> Result<(), CartError> {
+    sqlx::query(
+        "INSERT INTO cart_lines (cart_id, variant_id, quantity) VALUES ($1, $2, $3)
+         ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = EXCLUDED.quantity",
+    )
+    .bind(cart)
+    .bind(variant_id)
+    .bind(q.get() as i32)
+    .execute(pool)
+    .await?;
+    sqlx::query("UPDATE carts SET updated_at = now() WHERE id = $1").bind(cart).execute(pool).await?;
+    Ok(())
+}
+
+/// Sets a line's quantity; 0 removes it.
+pub async fn set_quantity(pool: &PgPool, session: &Session, variant_id: i64, quantity: i64) -> Result<(), CartError> {
+    let Some(cart) = cart_id(session).await? else { return Ok(()) };
+    if quantity == 0 {
+        sqlx::query("DELETE FROM cart_lines WHERE cart_id = $1 AND variant_id = $2").bind(cart).bind(variant_id).execute(pool).await?;
+        return Ok(());
+    }
+    let (max, _) = limits(pool, variant_id).await?;
+    set_line(pool, cart, variant_id, Quantity::new(quantity, max as u8)?).await
+}
+
+/// The lines as (variant, quantity), for checkout.
+pub async fn lines(pool: &PgPool, session: &Session) -> Result<Vec<(i64, i64)>, CartError> {
+    let Some(cart) = cart_id(session).await? else { return Ok(Vec::new()) };
+    let rows: Vec<(i64, i32)> = sqlx::query_as("SELECT variant_id, quantity FROM cart_lines WHERE cart_id = $1 ORDER BY added_at")
+        .bind(cart)
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().map(|(v, q)| (v, q as i64)).collect())
+}
+
+/// Empties the cart (after its order is paid).
+pub async fn clear(pool: &PgPool, session: &Session) -> Result<(), CartError> {
+    if let Some(cart) = cart_id(session).await? {
+        sqlx::query("DELETE FROM cart_lines WHERE cart_id = $1").bind(cart).execute(pool).await?;
+    }
+    Ok(())
+}
+
+/// At sign-in: the guest cart joins the user's saved cart (quantities added, capped at the
+/// per-order maximum), and the session continues with the user's cart.
+pub async fn attach_to_user(pool: &PgPool, session: &Session, user_id: Uuid) -> Result<(), CartError> {
+    let guest = cart_id(session).await?;
+    let mut tx = pool.begin().await?;
+    let saved: Option<Uuid> = sqlx::query_scalar("SELECT id FROM carts WHERE user_id = $1 FOR UPDATE")
+        .bind(user_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let target = match (guest, saved) {
+        (Some(g), Some(s)) if g != s => {
+            sqlx::query(
+                "INSERT INTO cart_lines (cart_id, variant_id, quantity)
+                 SELECT $2, l.variant_id, l.quantity FROM cart_lines l WHERE l.cart_id = $1
+                 ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = least(
+                     cart_lines.quantity + EXCLUDED.quantity,
+                     (SELECT p.max_per_order FROM variants v JOIN products p ON p.id = v.product_id
+                      WHERE v.id = EXCLUDED.variant_id))",
+            )
+            .bind(g)
+            .bind(s)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM carts WHERE id = $1 AND user_id IS NULL").bind(g).execute(&mut *tx).await?;
+            s
+        }
+        (_, Some(s)) => s,
+        (Some(g), None) => {
+            sqlx::query("UPDATE carts SET user_id = $2 WHERE id = $1").bind(g).bind(user_id).execute(&mut *tx).await?;
+            g
+        }
+        (None, None) => {
+            tx.commit().await?;
+            return Ok(());
+        }
+    };
+    tx.commit().await?;
+    session.insert(CART, target).await.map_err(session_err)
+}
+
+/// The cart as the page shows it.
+pub async fn view(pool: &PgPool, session: &Session) -> Result<CartView, CartError> {
+    let Some(cart) = cart_id(session).await? else {
+        return Ok(CartView { lines: vec![], subtotal: None, needs_shipping: false, notice: None, error: None });
+    };
+    #[allow(clippy::type_complexity)]
+    let rows: Vec<(i64, String, String, String, i64, i32, i32, String, String, i32)> = sqlx::query_as(
+        "SELECT v.id, p.name, p.slug, concat_ws(' · ', v.platform, v.edition, v.metal, 'size ' || v.ring_size),
+                v.price_minor, l.quantity, p.max_per_order, p.department, p.currency::text, v.stock
+         FROM cart_lines l JOIN variants v ON v.id = l.variant_id JOIN products p ON p.id = v.product_id
+         WHERE l.cart_id = $1 ORDER BY l.added_at, v.id",
+    )
+    .bind(cart)
+    .fetch_all(pool)
+    .await?;
+    let mut subtotal: Option<Money> = None;
+    let lines: Vec<CartLine> = rows
+        .into_iter()
+        .map(|(variant_id, product_name, product_slug, variant_label, price, q, max, department, currency, stock)| {
+            let currency = Currency::parse(&currency).unwrap_or(Currency::Eur);
+            let line_total = Money { minor: price * q as i64, currency };
+            subtotal = Some(Money { minor: subtotal.map(|s| s.minor).unwrap_or(0) + line_total.minor, currency });
+            CartLine {
+                variant_id,
+                product_name,
+                product_slug,
+                variant_label,
+                unit_price: Money { minor: price, currency },
+                quantity: q as i64,
+                max_quantity: max as i64,
+                line_total,
+                physical: department == "jewelry",
+                in_stock: stock as i64,
+            }
+        })
+        .collect();
+    let needs_shipping = lines.iter().any(|l| l.physical);
+    Ok(CartView { lines, subtotal, needs_shipping, notice: None, error: None })
+}

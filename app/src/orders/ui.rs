@@ -1,0 +1,158 @@
+//! Checkout, the built-in gateway's pay page (also the review step: every amount from the server)
+//! and the order confirmation. Plain forms: they work with JavaScript off and on.
+use crate::accounts::ui::forms::Field;
+use crate::orders::api::{get_checkout_page, get_order, PayWithCard, PlaceOrder};
+use crate::orders::model::{CheckoutPage, OrderStatus, OrderView};
+use crate::ui::page::{await_page, PageMeta};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn CheckoutPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| get_checkout_page());
+    await_page(data, |page: CheckoutPage| {
+        if page.cart.lines.is_empty() {
+            return view! {
+                <PageMeta title="Checkout".into() description="Checkout".into() canonical_path="/checkout".into()/>
+                <section class="cart-page"><h1>"Checkout"</h1>
+                    <p data-testid="cart-empty">"Your cart is empty. " <a href="/c/games">"Browse the shop"</a> "."</p>
+                </section>
+            }
+            .into_any();
+        }
+        let ships = page.cart.needs_shipping;
+        view! {
+            <PageMeta title="Checkout".into() description="Checkout".into() canonical_path="/checkout".into()/>
+            <section class="checkout-page" aria-labelledby="checkout-title">
+                <h1 id="checkout-title">"Checkout"</h1>
+                {page.error.clone().map(|e| view! { <div class="form-error" role="alert" data-testid="form-error"><p>{e}</p></div> })}
+                <form method="post" action=PlaceOrder::PATH class="auth-form checkout-form" data-testid="checkout-form">
+                    <input type="hidden" name="checkout_key" value=page.checkout_key.clone()/>
+                    <fieldset>
+                        <legend>"Contact"</legend>
+                        <Field name="email" label="E-mail address" kind="email" value=page.email.clone().unwrap_or_default()
+                            autocomplete="email" maxlength=254 hint="Your receipt and order link go here."/>
+                    </fieldset>
+                    {ships.then(|| view! {
+                        <fieldset>
+                            <legend>"Shipping address"</legend>
+                            <Field name="name" label="Full name" autocomplete="name" maxlength=100/>
+                            <Field name="line1" label="Street address" autocomplete="address-line1" maxlength=200/>
+                            <Field name="line2" label="Apartment, suite (optional)" autocomplete="address-line2" required=false maxlength=200/>
+                            <Field name="city" label="City" autocomplete="address-level2" maxlength=100/>
+                            <Field name="postal_code" label="Postal code" autocomplete="postal-code" maxlength=20/>
+                            <div class="field">
+                                <label for="f-country">"Country"</label>
+                                <select id="f-country" name="country" autocomplete="country" required=true>
+                                    {[("DE", "Germany"), ("FR", "France"), ("NL", "Netherlands"), ("IE", "Ireland"), ("GB", "United Kingdom"), ("ES", "Spain"), ("IT", "Italy")]
+                                        .into_iter().map(|(c, n)| view! { <option value=c>{n}</option> }).collect_view()}
+                                </select>
+                            </div>
+                        </fieldset>
+                        <fieldset>
+                            <legend>"Shipping"</legend>
+                            <label class="radio"><input type="radio" name="shipping_method" value="standard" checked=true/>
+                                " Standard, tracked — " {page.standard_shipping.display()}</label>
+                            <label class="radio"><input type="radio" name="shipping_method" value="insured"/>
+                                " Insured — " {page.insured_shipping.display()}
+                                " (required for orders above " {page.insured_above.display()} ")"</label>
+                        </fieldset>
+                    })}
+                    <fieldset>
+                        <legend>"Discount"</legend>
+                        <Field name="discount_code" label="Discount code (optional)" required=false maxlength=32 autocomplete="off"/>
+                    </fieldset>
+                    <div class="cart-summary">
+                        <p>"Items: " <strong>{page.cart.subtotal.map(|s| s.display())}</strong></p>
+                        <p class="field-hint">"You'll see every amount, with shipping, discount and VAT, before you pay."</p>
+                    </div>
+                    <button type="submit" class="button primary">"Review and pay"</button>
+                </form>
+            </section>
+        }
+        .into_any()
+    })
+}
+
+fn order_id_param() -> String {
+    use_params_map().read_untracked().get("id").unwrap_or_default()
+}
+
+/// Every amount of the order, as the server computed it.
+fn order_summary(o: &OrderView) -> impl IntoView + use<> {
+    view! {
+        <table class="order-table" data-testid="order-summary">
+            <caption class="visually-hidden">"Order summary"</caption>
+            <thead><tr><th scope="col">"Item"</th><th scope="col">"Qty"</th><th scope="col">"Price"</th></tr></thead>
+            <tbody>
+                {o.lines.iter().map(|l| view! {
+                    <tr><td>{l.product_name.clone()} <span class="cart-variant">{l.variant_label.clone()}</span></td>
+                        <td>{l.quantity}</td><td>{l.line_total.display()}</td></tr>
+                }).collect_view()}
+            </tbody>
+            <tfoot>
+                <tr><th scope="row" colspan="2">"Subtotal"</th><td>{o.subtotal.display()}</td></tr>
+                {(o.discount.minor > 0).then(|| view! {
+                    <tr><th scope="row" colspan="2">"Discount " {o.discount_code.clone()}</th><td data-testid="discount">"−" {o.discount.display()}</td></tr>
+                })}
+                {o.shipping_method.clone().map(|m| view! {
+                    <tr><th scope="row" colspan="2">"Shipping (" {m} ")"</th><td>{o.shipping.display()}</td></tr>
+                })}
+                <tr><th scope="row" colspan="2">"Total"</th><td><strong data-testid="order-total">{o.total.display()}</strong></td></tr>
+                <tr class="vat"><th scope="row" colspan="2">"Includes VAT"</th><td>{o.tax.display()}</td></tr>
+            </tfoot>
+        </table>
+    }
+}
+
+#[component]
+pub fn PayPage() -> impl IntoView {
+    let id = order_id_param();
+    let data = Resource::new(move || id.clone(), get_order);
+    await_page(data, |o: OrderView| {
+        let paid = o.status != OrderStatus::PendingPayment;
+        view! {
+            <PageMeta title="Review and pay".into() description="Review and pay".into() canonical_path="/checkout".into()/>
+            <section class="checkout-page" aria-labelledby="pay-title">
+                <h1 id="pay-title">"Review and pay"</h1>
+                <p>"Order " <strong data-testid="order-number">"#" {o.number}</strong> " for " {o.email.clone()}</p>
+                {o.message.clone().map(|m| view! { <div class="form-error" role="alert" data-testid="form-error"><p>{m}</p></div> })}
+                {order_summary(&o)}
+                {if paid {
+                    view! { <p><a href=format!("/order/{}", o.id)>"This order is " {o.status.label()} "."</a></p> }.into_any()
+                } else {
+                    view! {
+                        <form method="post" action=PayWithCard::PATH class="auth-form pay-form" data-testid="pay-form">
+                            <p class="notice">"Test payments: 4242 4242 4242 4242 pays, 4000 0000 0000 0002 is declined. "
+                                "The items are held for you for a few minutes."</p>
+                            <input type="hidden" name="order_id" value=o.id.clone()/>
+                            <Field name="card_number" label="Card number" autocomplete="cc-number" inputmode="numeric" maxlength=23/>
+                            <button type="submit" class="button primary">"Pay " {o.total.display()}</button>
+                        </form>
+                    }.into_any()
+                }}
+            </section>
+        }
+    })
+}
+
+#[component]
+pub fn OrderPage() -> impl IntoView {
+    let id = order_id_param();
+    let data = Resource::new(move || id.clone(), get_order);
+    await_page(data, |o: OrderView| {
+        let paid = o.status == OrderStatus::Paid;
+        view! {
+            <PageMeta title=format!("Order #{}", o.number) description="Your order".into() canonical_path="/".into()/>
+            <section class="checkout-page" aria-labelledby="order-title">
+                <h1 id="order-title">{if paid { "Thank you for your order" } else { "Your order" }}</h1>
+                <p>"Order number " <strong data-testid="order-number">"#" {o.number}</strong></p>
+                <p>"Status: " <strong data-testid="order-status">{o.status.label()}</strong></p>
+                {paid.then(|| view! { <p>"A confirmation is on its way to " {o.email.clone()} "."</p> })}
+                {order_summary(&o)}
+                <p><a href="/">"Continue shopping"</a></p>
+            </section>
+        }
+    })
+}

@@ -1,0 +1,96 @@
+import { expect, test, type Page } from '@playwright/test';
+import { shot, uniqueEmail } from './helpers';
+
+/** Opens the first in-stock product of a department and adds it to the cart. */
+async function addFirstInStock(page: Page, department: 'games' | 'jewelry'): Promise<string> {
+  await page.goto(`/c/${department}?in_stock=1&sort=price_asc`);
+  await page.getByTestId('product-card').first().getByRole('link').click();
+  const name = (await page.getByRole('heading', { level: 1 }).innerText()).trim();
+  await expect(page.getByRole('button', { name: 'Add to cart' })).toBeEnabled();
+  await page.getByRole('button', { name: 'Add to cart' }).click();
+  await expect(page).toHaveURL(/\/cart$/);
+  await expect(page.getByTestId('notice')).toContainText(`Added ${name}`);
+  return name;
+}
+
+/** Polls the dev mailbox until a message with `subject` reaches `email` (the worker sends it). */
+async function expectMail(page: Page, email: string, subject: RegExp) {
+  await expect(async () => {
+    await page.goto(`/dev/mailbox?to=${encodeURIComponent(email)}`);
+    await expect(page.getByTestId('mail').filter({ hasText: subject })).toHaveCount(1, { timeout: 500 });
+  }).toPass({ timeout: 15_000 });
+}
+
+async function pay(page: Page, card: string) {
+  await page.getByLabel('Card number', { exact: true }).fill(card);
+  await page.getByRole('button', { name: /^Pay / }).click();
+}
+
+test('a guest buys a game: declined card, then a good one', async ({ page }, testInfo) => {
+  const email = uniqueEmail(testInfo, 'gamer');
+  const name = await addFirstInStock(page, 'games');
+  await expect(page.getByTestId('cart-line')).toHaveCount(1);
+  await expect(page.getByTestId('cart-line')).toContainText(name);
+  await shot(page, testInfo, 'cart');
+
+  await page.getByTestId('to-checkout').click();
+  await expect(page).toHaveURL(/\/checkout$/);
+  // A game ships nowhere: no address asked.
+  await expect(page.getByLabel('Street address', { exact: true })).toHaveCount(0);
+  await page.getByLabel('E-mail address', { exact: true }).fill(email);
+  await shot(page, testInfo, 'checkout-game');
+  await page.getByRole('button', { name: 'Review and pay' }).click();
+
+  await expect(page).toHaveURL(/\/pay\/[0-9a-f-]{36}$/);
+  await expect(page.getByTestId('order-summary')).toContainText(name);
+  const total = await page.getByTestId('order-total').innerText();
+  expect(total).toMatch(/€\d/);
+  await shot(page, testInfo, 'pay');
+  await pay(page, '4000 0000 0000 0002');
+  await expect(page.getByTestId('form-error')).toContainText('declined');
+  await pay(page, '4242 4242 4242 4242');
+  await expect(page).toHaveURL(/\/order\/[0-9a-f-]{36}$/);
+  await expect(page.getByTestId('order-status')).toHaveText('Paid');
+  await expect(page.getByRole('heading', { name: 'Thank you for your order' })).toBeVisible();
+  const number = (await page.getByTestId('order-number').innerText()).replace('#', '');
+  await shot(page, testInfo, 'order-confirmation');
+
+  // Paying again (a back button, a double click) does not charge twice: the order is paid.
+  await page.goBack();
+  await expect(page.getByRole('link', { name: /This order is Paid/ })).toBeVisible();
+  await page.goto('/cart');
+  await expect(page.getByTestId('cart-empty')).toBeVisible();
+  await expectMail(page, email, new RegExp(`Order confirmation #${number}`));
+  await expectMail(page, email, new RegExp(`Payment received for order #${number}`));
+});
+
+test('a guest buys a ring with insured shipping', async ({ page }, testInfo) => {
+  const email = uniqueEmail(testInfo, 'ringer');
+  await addFirstInStock(page, 'jewelry');
+  await page.getByTestId('to-checkout').click();
+  await page.getByLabel('E-mail address', { exact: true }).fill(email);
+  // Without an address the order is refused with a clear message and nothing is held.
+  await page.getByLabel('Full name', { exact: true }).fill('Ada Lovelace');
+  await page.getByLabel('Street address', { exact: true }).fill('1 Analytical Way');
+  await page.getByLabel('City', { exact: true }).fill('London');
+  await page.getByLabel('Postal code', { exact: true }).fill('N1 9GU');
+  await page.getByLabel('Country', { exact: true }).selectOption('GB');
+  await page.getByLabel(/Insured/).check();
+  await shot(page, testInfo, 'checkout-ring');
+  await page.getByRole('button', { name: 'Review and pay' }).click();
+  await expect(page).toHaveURL(/\/pay\//);
+  await expect(page.getByTestId('order-summary')).toContainText('Shipping (insured)');
+  await pay(page, '4242424242424242');
+  await expect(page.getByTestId('order-status')).toHaveText('Paid');
+});
+
+test('a server function never takes a price from the client', async ({ page, request }) => {
+  await addFirstInStock(page, 'games');
+  // Unknown fields (a price, a total) are refused outright.
+  const res = await page.request.post('/api/cart/add', {
+    form: { variant_id: '1', quantity: '1', price_minor: '1' },
+  });
+  expect(res.status()).toBe(400);
+  const bad = await request.post('/api/cart/add', { form: { variant_id: '1', quantity: '1000' } });
+  expect([400, 302]).toContain(bad.status());
+});
