@@ -392,3 +392,43 @@ async fn money_forms_refuse_unknown_fields(pool: PgPool) {
     let lines: i64 = sqlx::query_scalar("SELECT count(*) FROM cart_lines").fetch_one(&pool).await.unwrap();
     assert_eq!(lines, 1);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_guest_cart_joins_the_account_at_sign_in(pool: PgPool) {
+    server::migrate(&pool).await.unwrap();
+    demo_users(&pool).await;
+    let game = game_variant(&pool, 5999, 30).await;
+    let pid: i64 = sqlx::query_scalar("SELECT product_id FROM variants WHERE id = $1").bind(game).fetch_one(&pool).await.unwrap();
+    let other: i64 = sqlx::query_scalar(
+        "INSERT INTO variants (product_id, sku, price_minor, stock, edition) VALUES ($1, 'GAME-2', 7999, 30, 'Deluxe') RETURNING id",
+    )
+    .bind(pid)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let add = |cookie: Option<&str>, variant: i64, qty: &str| form_post("/api/cart/add", cookie, &[("variant_id", &variant.to_string()), ("quantity", qty)]);
+
+    // On another device, the shopper saved 9 of the game in their cart.
+    let device = sign_in_as(&pool, server::seed::DEMO_SHOPPER).await;
+    let (status, _, _) = send(&pool, add(Some(&device), game, "9")).await;
+    assert_eq!(status, StatusCode::FOUND);
+
+    // As a guest here: 3 of the game and 1 of the deluxe edition.
+    let (_, headers, _) = send(&pool, add(None, game, "3")).await;
+    let (guest, _) = session_cookie(&headers).unwrap();
+    send(&pool, add(Some(&guest), other, "1")).await;
+
+    let (status, headers, _) = send(
+        &pool,
+        form_post("/api/account/sign-in", Some(&guest), &[("email", server::seed::DEMO_SHOPPER.0), ("password", server::seed::DEMO_SHOPPER.1), ("next", "/cart")]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FOUND);
+    let (signed_in, _) = session_cookie(&headers).unwrap();
+    let (_, _, html) = send(&pool, get_with("/cart", Some(&signed_in))).await;
+    assert_eq!(html.matches("data-testid=\"cart-line\"").count(), 2, "{html}");
+    let quantities: Vec<(i64, i32)> = sqlx::query_as("SELECT variant_id, quantity FROM cart_lines ORDER BY variant_id").fetch_all(&pool).await.unwrap();
+    assert_eq!(quantities, vec![(game, 10), (other, 1)], "merged, capped at the per-order maximum of 10");
+    let carts: i64 = sqlx::query_scalar("SELECT count(*) FROM carts").fetch_one(&pool).await.unwrap();
+    assert_eq!(carts, 1, "the guest cart was folded into the saved one");
+}

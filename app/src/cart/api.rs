@@ -24,7 +24,8 @@ impl From<crate::cart::ssr::CartError> for AppError {
 pub async fn add_to_cart(variant_id: i64, quantity: i64) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {
-        let name = crate::cart::ssr::add(&ctx.state().pool, ctx.session(), variant_id, quantity).await?;
+        let user = ctx.accounts().session_user_id().await?;
+        let name = crate::cart::ssr::add(&ctx.state().pool, ctx.session(), user, variant_id, quantity).await?;
         ctx.accounts().notice(&format!("Added {name} to your cart.")).await?;
         Ok("/cart".to_owned())
     }

@@ -32,14 +32,26 @@ pub async fn cart_id(session: &Session) -> Result<Option<Uuid>, CartError> {
     session.get(CART).await.map_err(session_err)
 }
 
-async fn ensure_cart(pool: &PgPool, session: &Session) -> Result<Uuid, CartError> {
+/// The session's cart, created on first use; a signed-in shopper's cart is their saved one.
+async fn ensure_cart(pool: &PgPool, session: &Session, user_id: Option<Uuid>) -> Result<Uuid, CartError> {
     if let Some(id) = cart_id(session).await? {
         let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM carts WHERE id = $1)").bind(id).fetch_one(pool).await?;
         if exists {
             return Ok(id);
         }
     }
-    let id: Uuid = sqlx::query_scalar("INSERT INTO carts DEFAULT VALUES RETURNING id").fetch_one(pool).await?;
+    let id: Uuid = match user_id {
+        Some(user) => {
+            sqlx::query_scalar(
+                "INSERT INTO carts (user_id) VALUES ($1)
+                 ON CONFLICT (user_id) WHERE user_id IS NOT NULL DO UPDATE SET updated_at = now() RETURNING id",
+            )
+            .bind(user)
+            .fetch_one(pool)
+            .await?
+        }
+        None => sqlx::query_scalar("INSERT INTO carts DEFAULT VALUES RETURNING id").fetch_one(pool).await?,
+    };
     session.insert(CART, id).await.map_err(session_err)?;
     Ok(id)
 }
@@ -54,13 +66,19 @@ async fn limits(pool: &PgPool, variant_id: i64) -> Result<(i32, i32), CartError>
 }
 
 /// Adds `quantity` of a variant (on top of what the cart has); returns the product name.
-pub async fn add(pool: &PgPool, session: &Session, variant_id: i64, quantity: i64) -> Result<String, CartError> {
+pub async fn add(
+    pool: &PgPool,
+    session: &Session,
+    user_id: Option<Uuid>,
+    variant_id: i64,
+    quantity: i64,
+) -> Result<String, CartError> {
     let (max, stock) = limits(pool, variant_id).await?;
     if stock <= 0 {
         return Err(CartError::SoldOut);
     }
     Quantity::new(quantity, max as u8)?;
-    let cart = ensure_cart(pool, session).await?;
+    let cart = ensure_cart(pool, session, user_id).await?;
     let have: Option<i32> = sqlx::query_scalar("SELECT quantity FROM cart_lines WHERE cart_id = $1 AND variant_id = $2")
         .bind(cart)
         .bind(variant_id)

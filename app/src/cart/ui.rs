@@ -1,12 +1,13 @@
 //! The cart page and the add-to-cart form.
 use crate::cart::api::{get_cart, RemoveFromCart, SetCartQuantity};
 use crate::cart::model::CartView;
-use crate::ui::page::{await_page, PageMeta};
+use crate::ui::page::{await_page, no_store, PageMeta};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 #[component]
 pub fn CartPage() -> impl IntoView {
+    no_store();
     let data = Resource::new(|| (), |_| get_cart());
     await_page(data, |cart: CartView| {
         view! {

@@ -3,13 +3,14 @@
 use crate::accounts::ui::forms::Field;
 use crate::orders::api::{get_checkout_page, get_order, PayWithCard, PlaceOrder};
 use crate::orders::model::{CheckoutPage, OrderStatus, OrderView};
-use crate::ui::page::{await_page, PageMeta};
+use crate::ui::page::{await_page, no_store, PageMeta};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn CheckoutPage() -> impl IntoView {
+    no_store();
     let data = Resource::new(|| (), |_| get_checkout_page());
     await_page(data, |page: CheckoutPage| {
         if page.cart.lines.is_empty() {
@@ -108,6 +109,7 @@ fn order_summary(o: &OrderView) -> impl IntoView + use<> {
 
 #[component]
 pub fn PayPage() -> impl IntoView {
+    no_store();
     let id = order_id_param();
     let data = Resource::new(move || id.clone(), get_order);
     await_page(data, |o: OrderView| {
@@ -139,6 +141,7 @@ pub fn PayPage() -> impl IntoView {
 
 #[component]
 pub fn OrderPage() -> impl IntoView {
+    no_store();
     let id = order_id_param();
     let data = Resource::new(move || id.clone(), get_order);
     await_page(data, |o: OrderView| {

@@ -42,6 +42,14 @@ pub fn set_status(code: u16) {
     let _ = code;
 }
 
+/// Marks the page as private and never stored (checkout, payment, orders, account).
+pub fn no_store() {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.insert_header(http::header::CACHE_CONTROL, http::HeaderValue::from_static("no-store"));
+    }
+}
+
 /// The request's query string as decoded key/value pairs (`+` is a space, as browsers send forms).
 pub fn query_pairs() -> Vec<(String, String)> {
     let query = use_context::<http::request::Parts>()

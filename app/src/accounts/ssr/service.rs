@@ -324,6 +324,12 @@ impl Accounts<'_> {
         }
     }
 
+    /// The shop's id for the signed-in user as the session records it (no provider round trip: for
+    /// ownership of session-scoped things like the cart, not for authorisation).
+    pub async fn session_user_id(&self) -> Result<Option<uuid::Uuid>, AppError> {
+        Ok(self.session.get::<SessionUser>(USER).await.map_err(session_err)?.map(|u| u.user_id))
+    }
+
     pub async fn require_user(&self) -> Result<SessionUser, AppError> {
         self.current_user().await?.ok_or_else(|| AppError::Unauthorized("Please sign in to continue.".into()))
     }

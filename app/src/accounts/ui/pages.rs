@@ -4,7 +4,7 @@ use super::forms::*;
 use crate::accounts::api::{self, forms};
 use crate::accounts::model::FormPage;
 use crate::error::AppError;
-use crate::ui::page::{await_page, query_pairs, ErrorPage, PageMeta};
+use crate::ui::page::{await_page, no_store, query_pairs, ErrorPage, PageMeta};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -179,6 +179,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
+    no_store();
     let data = Resource::new(|| (), |_| api::get_account());
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -281,6 +282,7 @@ pub fn TwoFactorPage() -> impl IntoView {
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
+    no_store();
     let data = Resource::new(|| (), |_| api::get_admin_overview());
     await_page(data, |(email, users, products)| {
         view! {

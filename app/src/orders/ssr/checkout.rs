@@ -98,6 +98,7 @@ struct VariantRow {
     currency: String,
 }
 
+#[allow(clippy::type_complexity)]
 async fn existing(conn: &mut PgConnection, key: Uuid) -> sqlx::Result<Option<StartedCheckout>> {
     let row: Option<(Uuid, i64, String, i64, i64, i64, i64, i64)> = sqlx::query_as(
         "SELECT id, number, currency::text, subtotal_minor, discount_minor, shipping_minor, tax_minor, total_minor
@@ -117,6 +118,7 @@ async fn existing(conn: &mut PgConnection, key: Uuid) -> sqlx::Result<Option<Sta
     }))
 }
 
+#[allow(clippy::type_complexity)]
 async fn discount(conn: &mut PgConnection, code: &str, email: &Email) -> Result<Discount, CheckoutError> {
     let row: Option<(String, String, i64, i64, bool, Option<i32>, Option<i32>, i32)> = sqlx::query_as(
         "SELECT code::text, kind, value, min_subtotal_minor, coalesce(expires_at < now(), false),
