@@ -96,3 +96,36 @@ test('a server function never takes a price from the client', async ({ page, req
   const bad = await request.post('/api/cart/add', { form: { variant_id: '1', quantity: '1000' } });
   expect([400, 302]).toContain(bad.status());
 });
+
+test('a signed-in shopper buys a game and finds it in their order history', async ({ page }, testInfo) => {
+  const email = uniqueEmail(testInfo, 'member');
+  // A fresh account (the demo shopper is shared by every project).
+  await page.goto('/account/sign-up');
+  await page.getByLabel('E-mail address', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill('Correct-Horse-9');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.goto(`/dev/mailbox?to=${encodeURIComponent(email)}`);
+  const code = (await page.getByTestId('mail-body').first().innerText()).match(/\b(\d{6})\b/)![1];
+  await page.goto('/account/confirm');
+  await page.getByLabel('Code', { exact: true }).fill(code);
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await page.getByLabel('E-mail address', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill('Correct-Horse-9');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('no-orders')).toBeVisible();
+
+  await addFirstInStock(page, 'games');
+  await page.getByTestId('to-checkout').click();
+  await expect(page.getByLabel('E-mail address', { exact: true })).toHaveValue(email);
+  await page.getByRole('button', { name: 'Review and pay' }).click();
+  await pay(page, '4242 4242 4242 4242');
+  await expect(page.getByTestId('order-status')).toHaveText('Paid');
+  const number = await page.getByTestId('order-number').innerText();
+
+  await page.goto('/account');
+  await expect(page.getByTestId('order-history')).toContainText(number);
+  await expect(page.getByTestId('order-history')).toContainText('Paid');
+  await shot(page, testInfo, 'account-orders');
+  await page.getByTestId('order-history').getByRole('link', { name: number }).click();
+  await expect(page.getByTestId('order-number')).toHaveText(number);
+});

@@ -25,12 +25,28 @@ impl From<crate::orders::ssr::checkout::CheckoutError> for AppError {
     }
 }
 
-/// The orders this browser may see: those it placed.
+/// The orders this browser may see: those it placed, and a signed-in user's own. Anything else is
+/// "not found" (never "forbidden": an order id reveals nothing).
 #[cfg(feature = "ssr")]
 async fn my_order(ctx: &RequestCtx, id: &str) -> Result<Uuid, AppError> {
     let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)?;
     let mine: Vec<Uuid> = ctx.session().get(MY_ORDERS).await.map_err(AppError::internal)?.unwrap_or_default();
-    if mine.contains(&id) { Ok(id) } else { Err(AppError::NotFound) }
+    if mine.contains(&id) {
+        return Ok(id);
+    }
+    let owner = crate::orders::ssr::queries::owner_of(&ctx.state().pool, id).await?;
+    match (owner, ctx.accounts().current_user().await?) {
+        (Some(owner), Some(user)) if owner == user.user_id => Ok(id),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// "My orders" for the signed-in user.
+#[server(prefix = "/api/orders", endpoint = "mine")]
+pub async fn get_my_orders() -> Result<Vec<crate::orders::model::OrderSummary>, AppError> {
+    let ctx = RequestCtx::load().await?;
+    let user = ctx.accounts().require_user().await?;
+    Ok(crate::orders::ssr::queries::orders_of(&ctx.state().pool, user.user_id).await?)
 }
 
 #[server(prefix = "/api/checkout", endpoint = "page")]

@@ -153,3 +153,13 @@ pub struct CheckoutPage {
     pub insured_above: crate::types::Money,
     pub error: Option<String>,
 }
+
+/// A row of "My orders".
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OrderSummary {
+    pub id: String,
+    pub number: i64,
+    pub placed: String,
+    pub status: OrderStatus,
+    pub total: crate::types::Money,
+}

@@ -209,6 +209,7 @@ fn AccountView(summary: crate::accounts::model::AccountSummary, message: Option<
                 <dt>"Two-factor sign-in"</dt>
                 <dd data-testid="two-factor-status">{if summary.two_factor { "On" } else { "Off" }}</dd>
             </dl>
+            <MyOrders/>
             <div class="account-actions">
                 {(!summary.two_factor).then(|| view! {
                     <form method="post" action=api::BeginTwoFactor::PATH>
@@ -225,6 +226,33 @@ fn AccountView(summary: crate::accounts::model::AccountSummary, message: Option<
                     <button type="submit" class="button">"Sign out on every device"</button>
                 </form>
             </div>
+        </section>
+    }
+}
+
+/// The signed-in user's orders, newest first.
+#[component]
+fn MyOrders() -> impl IntoView {
+    let orders = Resource::new(|| (), |_| crate::orders::api::get_my_orders());
+    view! {
+        <section class="my-orders" aria-labelledby="orders-title">
+            <h2 id="orders-title">"Orders"</h2>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match orders.await {
+                        Ok(list) if list.is_empty() => view! { <p data-testid="no-orders">"No orders yet."</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="order-history" data-testid="order-history">
+                                {list.into_iter().map(|o| view! {
+                                    <li><a href=format!("/order/{}", o.id)>"#" {o.number}</a>
+                                        " · " {o.placed} " · " {o.status.label()} " · " {o.total.display()}</li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(_) => view! { <p>"Your orders could not be loaded just now."</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
         </section>
     }
 }

@@ -52,3 +52,29 @@ pub async fn order_view(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<OrderVie
         message: None,
     }))
 }
+
+/// A user's orders, newest first (orders placed while signed in).
+pub async fn orders_of(pool: &PgPool, user_id: Uuid) -> sqlx::Result<Vec<crate::orders::model::OrderSummary>> {
+    let rows: Vec<(Uuid, i64, chrono::DateTime<chrono::Utc>, String, i64, String)> = sqlx::query_as(
+        "SELECT id, number, created_at, status, total_minor, currency::text FROM orders
+         WHERE user_id = $1 ORDER BY created_at DESC LIMIT 100",
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, number, created, status, total, currency)| crate::orders::model::OrderSummary {
+            id: id.to_string(),
+            number,
+            placed: created.format("%Y-%m-%d").to_string(),
+            status: OrderStatus::parse(&status).unwrap_or(OrderStatus::PendingPayment),
+            total: Money { minor: total, currency: Currency::parse(&currency).unwrap_or(Currency::Eur) },
+        })
+        .collect())
+}
+
+/// The user an order was placed by, if any.
+pub async fn owner_of(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<Uuid>> {
+    Ok(sqlx::query_scalar::<_, Option<Uuid>>("SELECT user_id FROM orders WHERE id = $1").bind(id).fetch_optional(pool).await?.flatten())
+}
