@@ -1,7 +1,7 @@
 //! The document shell and the router tree.
 use crate::accounts::ui::*;
 use crate::cart::ui::CartPage;
-use crate::orders::ui::{CheckoutPage, OrderPage, PayPage};
+use crate::orders::ui::{AdminOrdersPage, CheckoutPage, OrderPage, PayPage};
 use crate::catalog::ui::{CategoryPage, HomePage, ProductPage, SearchPage};
 use crate::ui::layout::{Layout, NotFound};
 use leptos::prelude::*;
@@ -59,6 +59,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/password") view=ChangePasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/two-factor") view=TwoFactorPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/orders") view=AdminOrdersPage ssr=SsrMode::Async/>
                     <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async/>
                     <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async/>
                     <Route path=path!("/pay/:id") view=PayPage ssr=SsrMode::Async/>

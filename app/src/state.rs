@@ -1,6 +1,6 @@
 //! Server state handed to server functions through Leptos context.
 use crate::accounts::ssr::{provider::IdentityProvider, rate_limit::AuthLimits};
-use crate::orders::ssr::OrderSettings;
+use crate::orders::ssr::{payments::PaymentProvider, OrderSettings};
 use sqlx::PgPool;
 use std::sync::Arc;
 
@@ -13,6 +13,8 @@ pub struct AppState {
     pub identity: Arc<dyn IdentityProvider>,
     pub auth_limits: Arc<AuthLimits>,
     pub orders: Arc<OrderSettings>,
+    /// The built-in test gateway or Stripe, chosen by configuration.
+    pub payments: Arc<dyn PaymentProvider>,
     /// Development helpers such as the dev mailbox (never on in production).
     pub dev_tools: bool,
 }

@@ -44,6 +44,29 @@ pub struct Config {
     pub log_format: LogFormat,
     pub auth: AuthConfig,
     pub orders: app::orders::ssr::OrderSettings,
+    pub mail: MailConfig,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MailTransport {
+    /// Kept in the database and shown at `/dev/mailbox` (the default; development and demo).
+    DevMailbox,
+    /// Sent through `mail.smtp`.
+    Smtp,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailConfig {
+    pub transport: MailTransport,
+    pub smtp: Option<app::mail::ssr::SmtpSettings>,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        MailConfig { transport: MailTransport::DevMailbox, smtp: None }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -95,6 +118,7 @@ impl Default for Config {
             log_format: LogFormat::Text,
             auth: AuthConfig::default(),
             orders: app::orders::ssr::OrderSettings::default(),
+            mail: MailConfig::default(),
         }
     }
 }
@@ -171,6 +195,19 @@ impl Config {
         }
         if !(1..=120).contains(&self.orders.hold_minutes) {
             return invalid("orders.hold_minutes", "must be between 1 and 120");
+        }
+        if self.mail.transport == MailTransport::Smtp {
+            match &self.mail.smtp {
+                None => return invalid("mail.smtp", "is needed when mail.transport is 'smtp'"),
+                Some(s) => {
+                    if let Err(e) = app::mail::ssr::SmtpMailer::new(s) {
+                        return invalid("mail.smtp", &e.to_string());
+                    }
+                }
+            }
+        }
+        if self.orders.payment_provider == app::orders::ssr::PaymentProviderKind::Stripe && self.orders.stripe.is_none() {
+            return invalid("orders.stripe", "is needed when orders.payment_provider is 'stripe'");
         }
         if self.orders.webhook_secrets.is_empty() || self.orders.webhook_secrets.iter().any(|s| s.len() < 16) {
             return invalid("orders.webhook_secrets", "needs at least one secret of 16 characters or more");

@@ -146,19 +146,24 @@ mod tests {
     }
 }
 
-/// The payment provider's webhook (plain axum, raw body): 400 for a bad signature or body, 200 once
-/// acted on (replays included, so the provider stops retrying), 500 for a database failure (it retries).
-pub async fn builtin_webhook(
+/// The payment provider's webhook (plain axum, raw body): 404 for another provider's route, 400 for
+/// a bad signature or body, 200 once acted on (replays included, so the provider stops retrying),
+/// 500 for a database failure (the provider retries).
+pub async fn payment_webhook(
     State(app): State<app::state::AppState>,
+    axum::extract::Path(provider): axum::extract::Path<String>,
     headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    use app::orders::ssr::gateway::{receive, WebhookError};
+    use app::orders::ssr::payments::{receive_webhook, WebhookError};
+    if provider != app.payments.name() {
+        return (StatusCode::NOT_FOUND, "no such webhook").into_response();
+    }
     let signature = headers.get("stripe-signature").and_then(|v| v.to_str().ok()).unwrap_or_default();
     let now = chrono::Utc::now().timestamp();
-    match receive(&app.pool, &app.orders.secrets(), signature, &body, now).await {
+    match receive_webhook(&app.pool, app.payments.as_ref(), signature, &body, now).await {
         Ok(outcome) => {
-            tracing::info!(?outcome, "webhook handled");
+            tracing::info!(?outcome, provider, "webhook handled");
             (StatusCode::OK, "ok").into_response()
         }
         Err(WebhookError::Db(e)) => {
@@ -166,7 +171,7 @@ pub async fn builtin_webhook(
             (StatusCode::INTERNAL_SERVER_ERROR, "try again").into_response()
         }
         Err(e) => {
-            tracing::warn!(error = %e, "webhook refused");
+            tracing::warn!(error = %e, provider, "webhook refused");
             (StatusCode::BAD_REQUEST, "bad webhook").into_response()
         }
     }

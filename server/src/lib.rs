@@ -6,7 +6,7 @@ pub mod seed;
 use app::accounts::ssr::{
     builtin::BuiltinProvider, cognito::CognitoProvider, provider::IdentityProvider,
 };
-use app::mail::ssr::DevMailbox;
+use app::mail::ssr::{DevMailbox, Mailer, SmtpMailer};
 use app::state::AppState;
 use std::sync::Arc;
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
@@ -53,11 +53,19 @@ pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The built-in identity provider, with codes going to the dev mailbox.
+/// The mail transport the configuration names (the dev mailbox unless SMTP is configured).
+pub fn mailer(config: &Config, pool: &PgPool) -> Arc<dyn Mailer> {
+    match (&config.mail.transport, &config.mail.smtp) {
+        (config::MailTransport::Smtp, Some(smtp)) => Arc::new(SmtpMailer::new(smtp).expect("the configuration was validated")),
+        _ => Arc::new(DevMailbox::new(pool.clone())),
+    }
+}
+
+/// The built-in identity provider, its codes sent by the configured mail transport.
 pub fn builtin_provider(config: &Config, pool: &PgPool) -> BuiltinProvider {
     BuiltinProvider::new(
         pool.clone(),
-        Arc::new(DevMailbox::new(pool.clone())),
+        mailer(config, pool),
         config.auth.password_policy.clone(),
         app::routes::SITE_NAME.to_owned(),
     )
@@ -67,8 +75,8 @@ pub fn builtin_provider(config: &Config, pool: &PgPool) -> BuiltinProvider {
 pub async fn identity_provider(config: &Config, pool: &PgPool) -> anyhow::Result<Arc<dyn IdentityProvider>> {
     Ok(match config.auth.provider {
         ProviderKind::Builtin => {
-            if config.env == RunMode::Production {
-                tracing::warn!("the built-in identity provider keeps its mail in the dev mailbox until SMTP is configured");
+            if config.env == RunMode::Production && config.mail.transport == config::MailTransport::DevMailbox {
+                tracing::warn!("mail stays in the dev mailbox until SMTP is configured (mail.transport = 'smtp')");
             }
             Arc::new(builtin_provider(config, pool))
         }
@@ -98,6 +106,7 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
         identity,
         auth_limits: Arc::new(config.auth.limits.clone()),
         orders: Arc::new(config.orders.clone()),
+        payments: config.orders.payment_provider().expect("the configuration was validated"),
         dev_tools: config.env != RunMode::Production,
     };
     // Server-side sessions: only an id in the cookie, HttpOnly, SameSite=Lax, Secure in production.
@@ -132,7 +141,7 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
     Router::new()
         .route("/healthz", get(http::healthz))
         .route("/readyz", get(http::readyz))
-        .route("/webhooks/builtin", axum::routing::post(http::builtin_webhook))
+        .route("/webhooks/{provider}", axum::routing::post(http::payment_webhook))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();
             move || app::shell(options.clone())
@@ -172,10 +181,14 @@ pub async fn shutdown_signal() {
 }
 
 /// The order side-effect worker and the release of expired stock holds.
-pub fn spawn_order_workers(pool: PgPool) {
+pub fn spawn_order_workers(config: &Config, pool: PgPool) {
     let effects = app::orders::ssr::effects::OrderEffects {
-        mailer: Arc::new(DevMailbox::new(pool.clone())),
+        pool: pool.clone(),
+        mailer: mailer(config, &pool),
+        payments: config.orders.payment_provider().expect("the configuration was validated"),
+        webhook_secrets: config.orders.webhook_secrets.clone(),
         shop_name: app::routes::SITE_NAME.to_owned(),
+        base_url: config.base_url(),
     };
     app::orders::ssr::jobs::spawn_worker(pool.clone(), Arc::new(effects));
     tokio::spawn(async move {

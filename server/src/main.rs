@@ -38,7 +38,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
         server::seed::seed_demo_users(&server::builtin_provider(&config, &pool)).await.context("seeding demo users")?;
     }
     server::spawn_housekeeping(pool.clone());
-    server::spawn_order_workers(pool.clone());
+    server::spawn_order_workers(&config, pool.clone());
     let app = server::router(&config, pool, identity);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await

@@ -1,4 +1,4 @@
-//! The mail port. Production sends through SMTP (added with the order e-mails); development, tests
+//! The mail port. Production sends through SMTP (`SmtpMailer`, lettre); development, tests
 //! and the demo use the dev mailbox: mail stored in Postgres and shown at `/dev/mailbox`.
 #[cfg(feature = "ssr")]
 pub mod ssr;

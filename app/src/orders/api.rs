@@ -25,8 +25,19 @@ impl From<crate::orders::ssr::checkout::CheckoutError> for AppError {
     }
 }
 
-/// The orders this browser may see: those it placed, and a signed-in user's own. Anything else is
-/// "not found" (never "forbidden": an order id reveals nothing).
+/// Lets this browser see an order from now on (it placed it, or opened its e-mailed link).
+#[cfg(feature = "ssr")]
+async fn remember_order(ctx: &RequestCtx, id: Uuid) -> Result<(), AppError> {
+    let mut mine: Vec<Uuid> = ctx.session().get(MY_ORDERS).await.map_err(AppError::internal)?.unwrap_or_default();
+    if !mine.contains(&id) {
+        mine.push(id);
+        ctx.session().insert(MY_ORDERS, mine).await.map_err(AppError::internal)?;
+    }
+    Ok(())
+}
+
+/// The orders this browser may see: those it placed or opened by their e-mailed link, and a
+/// signed-in user's own. Anything else is "not found" (never "forbidden": an order id reveals nothing).
 #[cfg(feature = "ssr")]
 async fn my_order(ctx: &RequestCtx, id: &str) -> Result<Uuid, AppError> {
     let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)?;
@@ -46,7 +57,7 @@ async fn my_order(ctx: &RequestCtx, id: &str) -> Result<Uuid, AppError> {
 pub async fn get_my_orders() -> Result<Vec<crate::orders::model::OrderSummary>, AppError> {
     let ctx = RequestCtx::load().await?;
     let user = ctx.accounts().require_user().await?;
-    Ok(crate::orders::ssr::queries::orders_of(&ctx.state().pool, user.user_id).await?)
+    Ok(crate::orders::ssr::queries::summaries(&ctx.state().pool, Some(user.user_id), 100).await?)
 }
 
 #[server(prefix = "/api/checkout", endpoint = "page")]
@@ -110,20 +121,22 @@ pub async fn place_order(
         let req = CheckoutRequest { checkout_key: key, user_id, email, lines, discount_code, shipping };
         let settings = &ctx.state().orders;
         let started = start_checkout(&ctx.state().pool, &req, &settings.shipping, settings.hold_minutes).await?;
-        let mut mine: Vec<Uuid> = ctx.session().get(MY_ORDERS).await.map_err(AppError::internal)?.unwrap_or_default();
-        if !mine.contains(&started.order_id) {
-            mine.push(started.order_id);
-            ctx.session().insert(MY_ORDERS, mine).await.map_err(AppError::internal)?;
-        }
+        remember_order(&ctx, started.order_id).await?;
         Ok(format!("/pay/{}", started.order_id))
     }
     .await;
     respond_at(&ctx, CHECKOUT_FORM, "/checkout", r).await
 }
 
+/// An order for its buyer; `token` is the e-mailed link's, which admits a guest on any device.
 #[server(prefix = "/api/orders", endpoint = "view")]
-pub async fn get_order(id: String) -> Result<OrderView, AppError> {
+pub async fn get_order(id: String, token: Option<String>) -> Result<OrderView, AppError> {
     let ctx = RequestCtx::load().await?;
+    if let (Ok(order), Some(token)) = (Uuid::parse_str(id.trim()), token.as_deref().filter(|t| !t.is_empty())) {
+        if crate::orders::ssr::queries::token_matches(&ctx.state().pool, order, token.trim()).await? {
+            remember_order(&ctx, order).await?;
+        }
+    }
     let id = my_order(&ctx, &id).await?;
     let mut view = crate::orders::ssr::queries::order_view(&ctx.state().pool, id).await?.ok_or(AppError::NotFound)?;
     let acc = ctx.accounts();
@@ -131,36 +144,110 @@ pub async fn get_order(id: String) -> Result<OrderView, AppError> {
     Ok(view)
 }
 
-/// The built-in gateway's card form: a test card succeeds (a signed webhook marks the order paid)
-/// or is declined.
+/// The built-in gateway's card form: a test card succeeds (a signed webhook marks the order paid),
+/// is declined, or succeeds a few seconds later (the webhook comes from a queued job).
 #[server(prefix = "/api/pay", endpoint = "card")]
 pub async fn pay_with_card(order_id: String, card_number: String) -> Result<(), AppError> {
-    use crate::orders::ssr::gateway::{self, TestCard};
+    use crate::orders::ssr::gateway::{BuiltinGateway, GatewayEvent, TestCard, DELAY_SECS, PROVIDER};
+    use crate::orders::ssr::{jobs, payments::receive_webhook};
     let ctx = RequestCtx::load().await?;
     let page = format!("/pay/{}", order_id.trim());
     let r = async {
         let id = my_order(&ctx, &order_id).await?;
+        if ctx.state().payments.name() != PROVIDER {
+            return Err(AppError::NotFound);
+        }
         let pool = &ctx.state().pool;
         let order = crate::orders::ssr::queries::order_view(pool, id).await?.ok_or(AppError::NotFound)?;
         if order.status != crate::orders::model::OrderStatus::PendingPayment {
             return Ok(format!("/order/{id}"));
         }
-        match gateway::test_card(&card_number) {
-            None => Err(AppError::BadRequest("Use a test card: 4242 4242 4242 4242 pays, 4000 0000 0000 0002 is declined.".into())),
-            Some(TestCard::Declined) => Err(AppError::BadRequest("Your card was declined. Try another card.".into())),
-            Some(TestCard::Succeeds) => {
-                let settings = &ctx.state().orders;
+        let card = crate::orders::ssr::gateway::test_card(&card_number).ok_or_else(|| {
+            AppError::BadRequest(
+                "Use a test card: 4242 4242 4242 4242 pays, 4000 0000 0000 0002 is declined, 4000 0000 0000 3220 pays after a few seconds.".into(),
+            )
+        })?;
+        let event = GatewayEvent::success(id, order.total.minor);
+        match card {
+            TestCard::Declined => return Err(AppError::BadRequest("Your card was declined. Try another card.".into())),
+            TestCard::Succeeds => {
+                let gateway = BuiltinGateway::new(ctx.state().orders.webhook_secrets.clone());
                 let now = chrono::Utc::now().timestamp();
-                let secret = settings.webhook_secrets.first().map(String::as_str).unwrap_or_default();
-                let (header, body) = gateway::signed_success(secret, id, order.total.minor, now);
-                gateway::receive(pool, &settings.secrets(), &header, &body, now).await.map_err(AppError::internal)?;
-                crate::cart::ssr::clear(pool, ctx.session()).await?;
-                Ok(format!("/order/{id}"))
+                let (header, body) = gateway.sign(&event, now);
+                receive_webhook(pool, &gateway, &header, &body, now).await.map_err(AppError::internal)?;
+            }
+            TestCard::Delayed => {
+                // The bank answers later: the webhook is a durable job, so a restart does not lose it.
+                let payload = serde_json::to_value(&event).map_err(AppError::internal)?;
+                let mut conn = pool.acquire().await.map_err(AppError::internal)?;
+                jobs::enqueue_after(&mut conn, "payment.builtin_confirm", payload, Some(&format!("confirm:{id}")), DELAY_SECS)
+                    .await
+                    .map_err(AppError::internal)?;
             }
         }
+        crate::cart::ssr::clear(pool, ctx.session()).await?;
+        Ok(format!("/order/{id}"))
     }
     .await;
     respond_at(&ctx, PAY_FORM, &page, r).await
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::orders::ssr::fulfilment::FulfilmentError> for AppError {
+    fn from(e: crate::orders::ssr::fulfilment::FulfilmentError) -> Self {
+        use crate::orders::ssr::fulfilment::FulfilmentError::*;
+        match e {
+            Db(e) => AppError::internal(e),
+            NotFound => AppError::NotFound,
+            NotAllowed(..) => AppError::Conflict(e.to_string()),
+            other => AppError::BadRequest(other.to_string()),
+        }
+    }
+}
+
+pub const ADMIN_ORDERS_FORM: &str = "admin_orders";
+
+/// The admin's order list: newest first, with the message of the last action.
+#[server(prefix = "/api/admin", endpoint = "orders")]
+pub async fn get_admin_orders() -> Result<crate::orders::model::AdminOrders, AppError> {
+    let ctx = RequestCtx::load().await?;
+    let acc = ctx.accounts();
+    acc.require_admin().await?;
+    let orders = crate::orders::ssr::queries::summaries(&ctx.state().pool, None, 50).await?;
+    let error = acc.take_flash(ADMIN_ORDERS_FORM).await?.map(|f| f.message);
+    Ok(crate::orders::model::AdminOrders { orders, notice: acc.take_notice().await?, error })
+}
+
+/// Marks a paid order with jewelry shipped; the buyer gets the tracking number by e-mail.
+#[server(prefix = "/api/admin", endpoint = "ship")]
+pub async fn admin_ship_order(order_id: String, tracking_number: String) -> Result<(), AppError> {
+    let ctx = RequestCtx::load().await?;
+    let r = async {
+        ctx.accounts().require_admin().await?;
+        let id = Uuid::parse_str(order_id.trim()).map_err(|_| AppError::NotFound)?;
+        crate::orders::ssr::fulfilment::ship(&ctx.state().pool, id, &tracking_number).await?;
+        tracing::info!(order = %id, "order shipped by staff");
+        ctx.accounts().notice("The order is marked shipped and the buyer is told.").await?;
+        Ok("/admin/orders".to_owned())
+    }
+    .await;
+    respond_at(&ctx, ADMIN_ORDERS_FORM, "/admin/orders", r).await
+}
+
+/// Refunds what is left of a paid order through its payment provider.
+#[server(prefix = "/api/admin", endpoint = "refund")]
+pub async fn admin_refund_order(order_id: String) -> Result<(), AppError> {
+    let ctx = RequestCtx::load().await?;
+    let r = async {
+        ctx.accounts().require_admin().await?;
+        let id = Uuid::parse_str(order_id.trim()).map_err(|_| AppError::NotFound)?;
+        let amount = crate::orders::ssr::fulfilment::refund(&ctx.state().pool, id).await?;
+        tracing::info!(order = %id, amount, "order refunded by staff");
+        ctx.accounts().notice("The refund is on its way and the buyer is told.").await?;
+        Ok("/admin/orders".to_owned())
+    }
+    .await;
+    respond_at(&ctx, ADMIN_ORDERS_FORM, "/admin/orders", r).await
 }
 
 /// The fields each money-path form may send; anything else (a price, a total) is refused before the
@@ -174,4 +261,6 @@ pub const FORM_FIELDS: &[(&str, &[&str])] = &[
         &["checkout_key", "email", "discount_code", "shipping_method", "name", "line1", "line2", "city", "postal_code", "country"],
     ),
     ("/api/pay/card", &["order_id", "card_number"]),
+    ("/api/admin/ship", &["order_id", "tracking_number"]),
+    ("/api/admin/refund", &["order_id"]),
 ];

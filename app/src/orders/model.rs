@@ -122,6 +122,7 @@ pub struct OrderView {
     pub shipping_method: Option<String>,
     pub tax: crate::types::Money,
     pub total: crate::types::Money,
+    pub tracking_number: Option<String>,
     /// A message for the page (e.g. after a declined card).
     pub message: Option<String>,
 }
@@ -162,4 +163,15 @@ pub struct OrderSummary {
     pub placed: String,
     pub status: OrderStatus,
     pub total: crate::types::Money,
+    pub email: String,
+    /// Holds a physical item (can be shipped).
+    pub ships: bool,
+}
+
+/// The admin's order list and the outcome of the last action.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AdminOrders {
+    pub orders: Vec<OrderSummary>,
+    pub notice: Option<String>,
+    pub error: Option<String>,
 }

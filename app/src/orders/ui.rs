@@ -1,8 +1,8 @@
 //! Checkout, the built-in gateway's pay page (also the review step: every amount from the server)
 //! and the order confirmation. Plain forms: they work with JavaScript off and on.
 use crate::accounts::ui::forms::Field;
-use crate::orders::api::{get_checkout_page, get_order, PayWithCard, PlaceOrder};
-use crate::orders::model::{CheckoutPage, OrderStatus, OrderView};
+use crate::orders::api::{get_admin_orders, get_checkout_page, get_order, AdminRefundOrder, AdminShipOrder, PayWithCard, PlaceOrder};
+use crate::orders::model::{AdminOrders, CheckoutPage, OrderStatus, OrderView};
 use crate::ui::page::{await_page, no_store, PageMeta};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -80,6 +80,12 @@ fn order_id_param() -> String {
     use_params_map().read_untracked().get("id").unwrap_or_default()
 }
 
+/// The order page's arguments: its id and, from an e-mailed link, the access token.
+fn order_args() -> (String, Option<String>) {
+    let token = leptos_router::hooks::use_query_map().read_untracked().get("token");
+    (order_id_param(), token)
+}
+
 /// Every amount of the order, as the server computed it.
 fn order_summary(o: &OrderView) -> impl IntoView + use<> {
     view! {
@@ -110,8 +116,8 @@ fn order_summary(o: &OrderView) -> impl IntoView + use<> {
 #[component]
 pub fn PayPage() -> impl IntoView {
     no_store();
-    let id = order_id_param();
-    let data = Resource::new(move || id.clone(), get_order);
+    let args = order_args();
+    let data = Resource::new(move || args.clone(), |(id, token)| get_order(id, token));
     await_page(data, |o: OrderView| {
         let paid = o.status != OrderStatus::PendingPayment;
         view! {
@@ -126,8 +132,8 @@ pub fn PayPage() -> impl IntoView {
                 } else {
                     view! {
                         <form method="post" action=PayWithCard::PATH class="auth-form pay-form" data-testid="pay-form">
-                            <p class="notice">"Test payments: 4242 4242 4242 4242 pays, 4000 0000 0000 0002 is declined. "
-                                "The items are held for you for a few minutes."</p>
+                            <p class="notice">"Test payments: 4242 4242 4242 4242 pays, 4000 0000 0000 0002 is declined, "
+                                "4000 0000 0000 3220 pays after a few seconds. The items are held for you for a few minutes."</p>
                             <input type="hidden" name="order_id" value=o.id.clone()/>
                             <Field name="card_number" label="Card number" autocomplete="cc-number" inputmode="numeric" maxlength=23/>
                             <button type="submit" class="button primary">"Pay " {o.total.display()}</button>
@@ -142,19 +148,87 @@ pub fn PayPage() -> impl IntoView {
 #[component]
 pub fn OrderPage() -> impl IntoView {
     no_store();
-    let id = order_id_param();
-    let data = Resource::new(move || id.clone(), get_order);
+    let args = order_args();
+    let data = Resource::new(move || args.clone(), |(id, token)| get_order(id, token));
     await_page(data, |o: OrderView| {
         let paid = o.status == OrderStatus::Paid;
+        let waiting = o.status == OrderStatus::PendingPayment;
         view! {
             <PageMeta title=format!("Order #{}", o.number) description="Your order".into() canonical_path="/".into()/>
+            // While the bank confirms, the page looks again by itself (with or without JavaScript).
+            {waiting.then(|| view! { <leptos_meta::Meta http_equiv="refresh" content="3"/> })}
             <section class="checkout-page" aria-labelledby="order-title">
                 <h1 id="order-title">{if paid { "Thank you for your order" } else { "Your order" }}</h1>
+                {o.message.clone().map(|m| view! { <p class="notice" role="status">{m}</p> })}
                 <p>"Order number " <strong data-testid="order-number">"#" {o.number}</strong></p>
                 <p>"Status: " <strong data-testid="order-status">{o.status.label()}</strong></p>
+                {waiting.then(|| view! {
+                    <p role="status" data-testid="order-waiting"><span class="spinner" aria-hidden="true"></span>
+                        " We are waiting for the payment to be confirmed; this page updates by itself. "
+                        <a href=format!("/pay/{}", o.id)>"Back to payment"</a></p>
+                })}
                 {paid.then(|| view! { <p>"A confirmation is on its way to " {o.email.clone()} "."</p> })}
+                {o.tracking_number.clone().map(|t| view! {
+                    <p>"Tracking number: " <strong data-testid="tracking-number">{t}</strong></p>
+                })}
                 {order_summary(&o)}
                 <p><a href="/">"Continue shopping"</a></p>
+            </section>
+        }
+    })
+}
+
+/// Staff: recent orders, with shipping (tracking number) and refunds.
+#[component]
+pub fn AdminOrdersPage() -> impl IntoView {
+    no_store();
+    let data = Resource::new(|| (), |_| get_admin_orders());
+    await_page(data, |page: AdminOrders| {
+        view! {
+            <PageMeta title="Orders · Admin".into() description="Orders".into() canonical_path="/admin/orders".into()/>
+            <section class="admin-page" aria-labelledby="admin-orders-title">
+                <h1 id="admin-orders-title">"Orders"</h1>
+                <p><a href="/admin">"← Dashboard"</a></p>
+                {page.notice.map(|m| view! { <p class="notice" role="status" data-testid="notice">{m}</p> })}
+                {page.error.map(|m| view! { <div class="form-error" role="alert" data-testid="form-error"><p>{m}</p></div> })}
+                <table class="order-table admin-orders" data-testid="admin-orders">
+                    <thead><tr><th scope="col">"Order"</th><th scope="col">"Buyer"</th><th scope="col">"Total"</th>
+                        <th scope="col">"Status"</th><th scope="col">"Actions"</th></tr></thead>
+                    <tbody>
+                        {page.orders.into_iter().map(|o| {
+                            let can_ship = o.ships && o.status == OrderStatus::Paid;
+                            let can_refund = o.status.can_become(OrderStatus::Refunded) && o.status != OrderStatus::Refunded
+                                && o.status != OrderStatus::PendingPayment;
+                            let number = o.number;
+                            view! {
+                                <tr data-testid="admin-order" data-number=number>
+                                    <td>"#" {number} <br/><span class="cart-variant">{o.placed}</span></td>
+                                    <td class="admin-email">{o.email}</td>
+                                    <td>{o.total.display()}</td>
+                                    <td data-testid="admin-order-status">{o.status.label()}</td>
+                                    <td class="admin-actions">
+                                        {can_ship.then(|| view! {
+                                            <form method="post" action=AdminShipOrder::PATH class="inline-form">
+                                                <input type="hidden" name="order_id" value=o.id.clone()/>
+                                                <label for=format!("track-{number}")>"Tracking number"</label>
+                                                <input id=format!("track-{number}") name="tracking_number" required=true
+                                                    minlength=3 maxlength=64 autocomplete="off"/>
+                                                <button type="submit" class="button">"Mark shipped"</button>
+                                            </form>
+                                        })}
+                                        {can_refund.then(|| view! {
+                                            <form method="post" action=AdminRefundOrder::PATH class="inline-form">
+                                                <input type="hidden" name="order_id" value=o.id.clone()/>
+                                                <button type="submit" class="button danger"
+                                                    aria-label=format!("Refund order #{number}")>"Refund"</button>
+                                            </form>
+                                        })}
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
             </section>
         }
     })

@@ -322,6 +322,7 @@ pub fn AdminPage() -> impl IntoView {
                     <dt>"Customers"</dt><dd data-testid="admin-users">{users}</dd>
                     <dt>"Products"</dt><dd data-testid="admin-products">{products}</dd>
                 </dl>
+                <p><a href="/admin/orders" class="button">"Orders"</a></p>
             </section>
         }
     })

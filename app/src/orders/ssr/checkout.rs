@@ -381,9 +381,11 @@ pub async fn payment_succeeded(pool: &PgPool, ev: &PaymentEvent) -> Result<Payme
 }
 
 async fn record_payment(conn: &mut PgConnection, ev: &PaymentEvent, status: &str) -> sqlx::Result<()> {
+    // A late "failed" never overwrites a success (providers do not promise event order).
     sqlx::query(
         "INSERT INTO payments (order_id, provider, provider_ref, amount_minor, status) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (provider, provider_ref) DO UPDATE SET status = EXCLUDED.status, amount_minor = EXCLUDED.amount_minor",
+         ON CONFLICT (provider, provider_ref) DO UPDATE SET status = EXCLUDED.status, amount_minor = EXCLUDED.amount_minor
+         WHERE payments.status <> 'succeeded' OR EXCLUDED.status = 'refunded'",
     )
     .bind(ev.order_id)
     .bind(&ev.provider)
@@ -393,6 +395,50 @@ async fn record_payment(conn: &mut PgConnection, ev: &PaymentEvent, status: &str
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Remembers the provider's payment for an order (e.g. a Stripe PaymentIntent) before money moves.
+pub async fn payment_started(pool: &PgPool, provider: &str, order_id: Uuid, provider_ref: &str, amount_minor: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO payments (order_id, provider, provider_ref, amount_minor, status)
+         VALUES ($1, $2, $3, $4, 'requires_payment') ON CONFLICT (provider, provider_ref) DO NOTHING",
+    )
+    .bind(order_id)
+    .bind(provider)
+    .bind(provider_ref)
+    .bind(amount_minor)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// A provider's word that an attempt failed (a declined card): recorded once; the order stays
+/// payable until its hold expires.
+pub async fn payment_failed(
+    pool: &PgPool,
+    provider: &str,
+    event_id: &str,
+    order_id: Uuid,
+    provider_ref: &str,
+    reason: &str,
+) -> sqlx::Result<()> {
+    let mut tx = pool.begin().await?;
+    let fresh = sqlx::query("INSERT INTO webhook_events (provider, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        .bind(provider)
+        .bind(event_id)
+        .execute(&mut *tx)
+        .await?;
+    if fresh.rows_affected() == 1 {
+        tracing::info!(order = %order_id, payment = provider_ref, reason, "payment attempt failed");
+        sqlx::query(
+            "UPDATE payments SET status = 'failed' WHERE provider = $1 AND provider_ref = $2 AND status = 'requires_payment'",
+        )
+        .bind(provider)
+        .bind(provider_ref)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await
 }
 
 async fn refund(conn: &mut PgConnection, ev: &PaymentEvent, reason: &str) -> sqlx::Result<()> {

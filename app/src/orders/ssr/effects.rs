@@ -1,46 +1,102 @@
-//! The job handler for order side effects: the e-mails, and refunds of charges an order could not take.
+//! The job handler for order side effects: the e-mails, the built-in gateway's late confirmations,
+//! and refunds through the payment provider.
+use super::gateway::{BuiltinGateway, GatewayEvent};
 use super::jobs::{Job, JobHandler};
+use super::payments::{receive_webhook, PaymentProvider};
 use crate::mail::ssr::{Mail, Mailer};
-use sqlx::PgConnection;
+use sqlx::{PgConnection, PgPool};
 use std::sync::Arc;
+use uuid::Uuid;
 
 pub struct OrderEffects {
+    pub pool: PgPool,
     pub mailer: Arc<dyn Mailer>,
+    pub payments: Arc<dyn PaymentProvider>,
+    /// Signing secrets of the built-in gateway (its late confirmations).
+    pub webhook_secrets: Vec<String>,
     pub shop_name: String,
+    /// Public origin for links in e-mails.
+    pub base_url: String,
+}
+
+fn field<'a>(job: &'a Job, name: &str) -> Result<&'a serde_json::Value, String> {
+    job.payload.get(name).ok_or_else(|| format!("job {} has no {name}", job.id))
+}
+
+fn money(minor: i64, currency: &str) -> String {
+    format!("{}.{:02} {currency}", minor / 100, minor % 100)
+}
+
+impl OrderEffects {
+    async fn order_mail(&self, conn: &mut PgConnection, job: &Job) -> Result<(), String> {
+        let id = field(job, "order_id")?.as_str().and_then(|s| Uuid::parse_str(s).ok()).ok_or("bad order_id")?;
+        let (number, email, total, currency, tracking, access): (i64, String, i64, String, Option<String>, Option<String>) =
+            sqlx::query_as(
+                "SELECT number, email::text, total_minor, currency::text, tracking_number, access_token
+                 FROM orders WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(|e| e.to_string())?;
+        let shop = &self.shop_name;
+        // Guests reach their order through this unguessable link; account holders also see it in "My account".
+        let link = match access {
+            Some(token) => format!("{}/order/{id}?token={token}", self.base_url.trim_end_matches('/')),
+            None => format!("{}/order/{id}", self.base_url.trim_end_matches('/')),
+        };
+        let (subject, body) = match job.kind.as_str() {
+            "email.order_confirmation" => (
+                format!("Order confirmation #{number} — {shop}"),
+                format!("Thank you for your order #{number} at {shop}.\n\nTotal: {}\n\nYour order: {link}\n", money(total, &currency)),
+            ),
+            "email.payment_received" => (
+                format!("Payment received for order #{number} — {shop}"),
+                format!("We received your payment of {} for order #{number}.\n\nYour order: {link}\n", money(total, &currency)),
+            ),
+            "email.shipped" => (
+                format!("Order #{number} has shipped — {shop}"),
+                format!(
+                    "Your order #{number} is on its way.\n\nTracking number: {}\n\nYour order: {link}\n",
+                    tracking.unwrap_or_default()
+                ),
+            ),
+            "email.refunded" => {
+                let amount = field(job, "amount_minor")?.as_i64().unwrap_or(total);
+                (
+                    format!("Refund for order #{number} — {shop}"),
+                    format!("We refunded {} for order #{number}.\n\nYour order: {link}\n", money(amount, &currency)),
+                )
+            }
+            other => return Err(format!("no e-mail for {other}")),
+        };
+        self.mailer.send(Mail { to: email, subject, body }).await.map_err(|e| e.to_string())
+    }
 }
 
 #[async_trait::async_trait]
 impl JobHandler for OrderEffects {
     async fn handle(&self, conn: &mut PgConnection, job: &Job) -> Result<(), String> {
         match job.kind.as_str() {
-            "email.order_confirmation" | "email.payment_received" => {
-                let id = job.payload.get("order_id").and_then(|v| v.as_str()).ok_or("no order_id")?;
-                let id = uuid::Uuid::parse_str(id).map_err(|e| e.to_string())?;
-                let (number, email, total, currency): (i64, String, i64, String) = sqlx::query_as(
-                    "SELECT number, email::text, total_minor, currency::text FROM orders WHERE id = $1",
-                )
-                .bind(id)
-                .fetch_one(&mut *conn)
-                .await
-                .map_err(|e| e.to_string())?;
-                let amount = format!("{}.{:02} {currency}", total / 100, total % 100);
-                let (subject, body) = if job.kind == "email.order_confirmation" {
-                    (
-                        format!("Order confirmation #{number} — {}", self.shop_name),
-                        format!("Thank you for your order #{number} at {}.\n\nTotal: {amount}\n", self.shop_name),
-                    )
-                } else {
-                    (
-                        format!("Payment received for order #{number} — {}", self.shop_name),
-                        format!("We received your payment of {amount} for order #{number}.\n"),
-                    )
-                };
-                self.mailer.send(Mail { to: email, subject, body }).await.map_err(|e| e.to_string())
+            k if k.starts_with("email.") => self.order_mail(conn, job).await,
+            "payment.builtin_confirm" => {
+                // The event's ids were fixed when the card was taken, so a retry is a replay.
+                let event: GatewayEvent = serde_json::from_value(job.payload.clone()).map_err(|e| e.to_string())?;
+                let gateway = BuiltinGateway::new(self.webhook_secrets.clone());
+                let now = chrono::Utc::now().timestamp();
+                let (header, body) = gateway.sign(&event, now);
+                receive_webhook(&self.pool, &gateway, &header, &body, now).await.map_err(|e| e.to_string())?;
+                Ok(())
             }
             "payment.refund" => {
-                // The built-in gateway holds no money: the refund is recorded (payments row) and logged.
-                tracing::warn!(payload = %job.payload, "refund of a charge the order could not take");
-                Ok(())
+                let provider = field(job, "provider")?.as_str().unwrap_or_default();
+                if provider != self.payments.name() {
+                    return Err(format!("refund for provider {provider}, but {} is configured", self.payments.name()));
+                }
+                let charge = field(job, "provider_ref")?.as_str().ok_or("bad provider_ref")?;
+                let amount = field(job, "amount_minor")?.as_i64().ok_or("bad amount_minor")?;
+                let key = format!("refund-job-{}", job.id);
+                self.payments.refund(charge, amount, &key).await.map_err(|e| e.to_string())
             }
             other => Err(format!("unknown job kind {other}")),
         }

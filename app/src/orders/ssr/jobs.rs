@@ -21,12 +21,27 @@ pub struct Job {
 
 /// Queues a job inside the caller's transaction. With a `dedupe_key` the same effect is queued once.
 pub async fn enqueue(conn: &mut PgConnection, kind: &str, payload: Value, dedupe_key: Option<&str>) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO jobs (kind, payload, dedupe_key) VALUES ($1, $2, $3) ON CONFLICT (dedupe_key) DO NOTHING")
-        .bind(kind)
-        .bind(payload)
-        .bind(dedupe_key)
-        .execute(conn)
-        .await?;
+    enqueue_after(conn, kind, payload, dedupe_key, 0).await
+}
+
+/// As [`enqueue`], due `delay_secs` from now.
+pub async fn enqueue_after(
+    conn: &mut PgConnection,
+    kind: &str,
+    payload: Value,
+    dedupe_key: Option<&str>,
+    delay_secs: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO jobs (kind, payload, dedupe_key, run_at) VALUES ($1, $2, $3, now() + make_interval(secs => $4))
+         ON CONFLICT (dedupe_key) DO NOTHING",
+    )
+    .bind(kind)
+    .bind(payload)
+    .bind(dedupe_key)
+    .bind(delay_secs as f64)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 

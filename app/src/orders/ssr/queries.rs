@@ -6,15 +6,15 @@ use uuid::Uuid;
 
 #[allow(clippy::type_complexity)]
 pub async fn order_view(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<OrderView>> {
-    let row: Option<(i64, String, String, String, i64, i64, Option<String>, i64, Option<String>, i64, i64)> = sqlx::query_as(
+    let row: Option<(i64, String, String, String, i64, i64, Option<String>, i64, Option<String>, i64, i64, Option<String>)> = sqlx::query_as(
         "SELECT number, status, email::text, currency::text, subtotal_minor, discount_minor, discount_code::text,
-                shipping_minor, shipping_method, tax_minor, total_minor
+                shipping_minor, shipping_method, tax_minor, total_minor, tracking_number
          FROM orders WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(pool)
     .await?;
-    let Some((number, status, email, currency, subtotal, discount, discount_code, shipping, shipping_method, tax, total)) = row
+    let Some((number, status, email, currency, subtotal, discount, discount_code, shipping, shipping_method, tax, total, tracking_number)) = row
     else {
         return Ok(None);
     };
@@ -49,29 +49,44 @@ pub async fn order_view(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<OrderVie
         shipping_method,
         tax: money(tax),
         total: money(total),
+        tracking_number,
         message: None,
     }))
 }
 
-/// A user's orders, newest first (orders placed while signed in).
-pub async fn orders_of(pool: &PgPool, user_id: Uuid) -> sqlx::Result<Vec<crate::orders::model::OrderSummary>> {
-    let rows: Vec<(Uuid, i64, chrono::DateTime<chrono::Utc>, String, i64, String)> = sqlx::query_as(
-        "SELECT id, number, created_at, status, total_minor, currency::text FROM orders
-         WHERE user_id = $1 ORDER BY created_at DESC LIMIT 100",
+/// Orders newest first: a user's own (those placed while signed in), or every order (admin).
+pub async fn summaries(pool: &PgPool, user_id: Option<Uuid>, limit: i64) -> sqlx::Result<Vec<crate::orders::model::OrderSummary>> {
+    #[allow(clippy::type_complexity)]
+    let rows: Vec<(Uuid, i64, chrono::DateTime<chrono::Utc>, String, i64, String, String, bool)> = sqlx::query_as(
+        "SELECT id, number, created_at, status, total_minor, currency::text, email::text,
+                EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.department = 'jewelry')
+         FROM orders o WHERE $1::uuid IS NULL OR user_id = $1 ORDER BY created_at DESC LIMIT $2",
     )
     .bind(user_id)
+    .bind(limit)
     .fetch_all(pool)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, number, created, status, total, currency)| crate::orders::model::OrderSummary {
+        .map(|(id, number, created, status, total, currency, email, ships)| crate::orders::model::OrderSummary {
             id: id.to_string(),
             number,
             placed: created.format("%Y-%m-%d").to_string(),
             status: OrderStatus::parse(&status).unwrap_or(OrderStatus::PendingPayment),
             total: Money { minor: total, currency: Currency::parse(&currency).unwrap_or(Currency::Eur) },
+            email,
+            ships,
         })
         .collect())
+}
+
+/// Whether `token` is the order's e-mailed access token (compared in constant time).
+pub async fn token_matches(pool: &PgPool, id: Uuid, token: &str) -> sqlx::Result<bool> {
+    let stored: Option<String> =
+        sqlx::query_scalar("SELECT access_token FROM orders WHERE id = $1").bind(id).fetch_optional(pool).await?;
+    Ok(stored.is_some_and(|s| {
+        s.len() == token.len() && s.bytes().zip(token.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+    }))
 }
 
 /// The user an order was placed by, if any.

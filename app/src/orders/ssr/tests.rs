@@ -343,3 +343,246 @@ async fn jobs_retry_with_backoff_then_succeed_or_die(pool: PgPool) {
     assert_eq!(jobs::backoff_secs(1), 2);
     assert_eq!(jobs::backoff_secs(40), 3600);
 }
+
+/// A game order for one unit, placed; returns (order id, total).
+async fn placed_order(pool: &PgPool, department: &str, price: i64, stock: i32) -> (Uuid, i64, i64) {
+    let variant = product(pool, department, price, stock).await;
+    let started = start_checkout(pool, &request(variant, 1, department == "jewelry"), &ShippingRates::default(), 10)
+        .await
+        .unwrap();
+    (started.order_id, started.totals.total_minor, variant)
+}
+
+mod stripe_provider {
+    use super::*;
+    use crate::orders::ssr::payments::{receive_webhook, PaymentError, PaymentProvider, PaymentRequest};
+    use crate::orders::ssr::stripe::{StripeProvider, StripeSettings};
+    use crate::orders::ssr::signature;
+    use crate::orders::ssr::stripe_standin::StripeStandin;
+
+    const SECRET_KEY: &str = "sk_test_standin_key";
+    const WEBHOOK_SECRET: &str = "whsec_standin_signing_secret";
+
+    fn provider(standin: &StripeStandin, key: &str, secrets: &[&str]) -> StripeProvider {
+        StripeProvider::new(
+            StripeSettings { api_base: standin.base_url.clone(), secret_key: key.into(), publishable_key: "pk_test_x".into() },
+            secrets.iter().map(|s| s.to_string()).collect(),
+        )
+    }
+
+    async fn pay_request(pool: &PgPool, order: Uuid) -> PaymentRequest {
+        let (number, total, currency, email): (i64, i64, String, String) =
+            sqlx::query_as("SELECT number, total_minor, currency::text, email::text FROM orders WHERE id = $1")
+                .bind(order)
+                .fetch_one(pool)
+                .await
+                .unwrap();
+        PaymentRequest { order_id: order, number, amount_minor: total, currency, email }
+    }
+
+    /// A declined card, then a good one, with the webhooks Stripe would send: one payment, one
+    /// intent however often the payment is started, replays change nothing, refunds happen once.
+    #[sqlx::test(migrations = "../migrations")]
+    async fn payment_intents_webhooks_and_refunds(pool: PgPool) {
+        let standin = StripeStandin::start(SECRET_KEY, WEBHOOK_SECRET).await;
+        // Rotation: the shop verifies with the new and the old secret.
+        let stripe = provider(&standin, SECRET_KEY, &["whsec_the_new_secret_value", WEBHOOK_SECRET]);
+        let (order, total, _) = placed_order(&pool, "games", 5_999, 10).await;
+        let req = pay_request(&pool, order).await;
+
+        let first = stripe.start_payment(&req).await.unwrap();
+        let again = stripe.start_payment(&req).await.unwrap();
+        assert_eq!(first, again, "a retried start is the same PaymentIntent");
+        assert_eq!(standin.intent_count(), 1);
+        assert!(first.client_secret.as_deref().is_some_and(|s| s.starts_with(&first.provider_ref)));
+        payment_started(&pool, stripe.name(), order, &first.provider_ref, total).await.unwrap();
+
+        // Declined: the failure is recorded, the order stays payable.
+        standin.confirm(&first.provider_ref, "pm_card_chargeDeclined").await;
+        for (header, body) in standin.take_events() {
+            let now = chrono::Utc::now().timestamp();
+            assert_eq!(receive_webhook(&pool, &stripe, &header, &body, now).await.unwrap(), None);
+        }
+        assert_eq!(status(&pool, order).await, OrderStatus::PendingPayment);
+        let failed: String = sqlx::query_scalar("SELECT status FROM payments WHERE provider_ref = $1")
+            .bind(&first.provider_ref)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(failed, "failed");
+
+        // A good card: paid once, however often the event is delivered.
+        standin.confirm(&first.provider_ref, "pm_card_visa").await;
+        let events = standin.take_events();
+        assert_eq!(events.len(), 1);
+        let (header, body) = &events[0];
+        let now = chrono::Utc::now().timestamp();
+        assert_eq!(receive_webhook(&pool, &stripe, header, body, now).await.unwrap(), Some(PaymentOutcome::Paid));
+        assert_eq!(
+            receive_webhook(&pool, &stripe, header, body, now).await.unwrap(),
+            Some(PaymentOutcome::AlreadyProcessed)
+        );
+        assert_eq!(status(&pool, order).await, OrderStatus::Paid);
+        let paid: (i64, String) = sqlx::query_as("SELECT amount_minor, status FROM payments WHERE provider_ref = $1")
+            .bind(&first.provider_ref)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(paid, (total, "succeeded".into()));
+
+        // A tampered body, a foreign secret, an old timestamp: refused, nothing changes.
+        let mut tampered = body.clone();
+        let at = tampered.windows(6).position(|w| w == b"amount").unwrap();
+        tampered[at] = b'A';
+        assert!(receive_webhook(&pool, &stripe, header, &tampered, now).await.is_err());
+        let foreign = signature::sign("whsec_not_ours_at_all", now, body);
+        assert!(receive_webhook(&pool, &stripe, &foreign, body, now).await.is_err());
+        assert!(receive_webhook(&pool, &stripe, header, body, now + 301).await.is_err());
+
+        // Refunds: once per idempotency key, never more than was paid.
+        stripe.refund(&first.provider_ref, total, "refund-1").await.unwrap();
+        stripe.refund(&first.provider_ref, total, "refund-1").await.unwrap();
+        assert_eq!(standin.refunds().len(), 1);
+        assert!(matches!(stripe.refund(&first.provider_ref, 1, "refund-2").await, Err(PaymentError::Refused(_))));
+
+        // A wrong API key is the shop's problem, not a message for the shopper.
+        let wrong = provider(&standin, "sk_test_wrong", &[WEBHOOK_SECRET]);
+        assert!(matches!(wrong.start_payment(&req).await, Err(PaymentError::Unavailable(_))));
+        // So is a provider that cannot be reached.
+        let down = StripeProvider::new(
+            StripeSettings { api_base: "http://127.0.0.1:1".into(), secret_key: SECRET_KEY.into(), publishable_key: "pk".into() },
+            vec![WEBHOOK_SECRET.into()],
+        );
+        assert!(matches!(down.start_payment(&req).await, Err(PaymentError::Unavailable(_))));
+    }
+
+    /// The staff refund job goes through the provider, once however often the job runs.
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_staff_refund_reaches_stripe_once(pool: PgPool) {
+        let standin = StripeStandin::start(SECRET_KEY, WEBHOOK_SECRET).await;
+        let stripe = Arc::new(provider(&standin, SECRET_KEY, &[WEBHOOK_SECRET]));
+        let (order, total, _) = placed_order(&pool, "games", 2_500, 10).await;
+        let started = stripe.start_payment(&pay_request(&pool, order).await).await.unwrap();
+        standin.confirm(&started.provider_ref, "pm_card_visa").await;
+        let (header, body) = standin.take_events().remove(0);
+        receive_webhook(&pool, stripe.as_ref(), &header, &body, chrono::Utc::now().timestamp()).await.unwrap();
+
+        assert_eq!(crate::orders::ssr::fulfilment::refund(&pool, order).await.unwrap(), total);
+        let effects = effects(&pool, stripe.clone());
+        while jobs::run_one(&pool, &effects).await.unwrap() {}
+        let refunds = standin.refunds();
+        assert_eq!(refunds.len(), 1);
+        assert_eq!(refunds[0]["amount"], total);
+        assert_eq!(refunds[0]["payment_intent"], started.provider_ref.as_str());
+        assert_eq!(status(&pool, order).await, OrderStatus::Refunded);
+        // Run the same job again (a crash after the call, before it was marked done): Stripe's
+        // idempotency key makes it one refund.
+        sqlx::query("UPDATE jobs SET status = 'queued', run_at = now() WHERE kind = 'payment.refund'").execute(&pool).await.unwrap();
+        while jobs::run_one(&pool, &effects).await.unwrap() {}
+        assert_eq!(standin.refunds().len(), 1);
+    }
+}
+
+fn effects(pool: &PgPool, payments: Arc<dyn crate::orders::ssr::payments::PaymentProvider>) -> super::effects::OrderEffects {
+    super::effects::OrderEffects {
+        pool: pool.clone(),
+        mailer: Arc::new(crate::mail::ssr::DevMailbox::new(pool.clone())),
+        payments,
+        webhook_secrets: vec![super::DEV_WEBHOOK_SECRET.into()],
+        shop_name: "Test Shop".into(),
+        base_url: "https://shop.example".into(),
+    }
+}
+
+async fn mails_to(pool: &PgPool, subject_like: &str) -> Vec<String> {
+    sqlx::query_scalar("SELECT body FROM dev_mailbox WHERE subject LIKE $1 ORDER BY id")
+        .bind(subject_like)
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}
+
+/// The built-in gateway's slow card: the confirmation is a job due a few seconds later; it pays the
+/// order once even when the job runs twice.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_late_confirmation_pays_once(pool: PgPool) {
+    use super::gateway::{BuiltinGateway, GatewayEvent};
+    let (order, total, _) = placed_order(&pool, "games", 1_999, 10).await;
+    let event = GatewayEvent::success(order, total);
+    let mut conn = pool.acquire().await.unwrap();
+    jobs::enqueue_after(&mut conn, "payment.builtin_confirm", serde_json::to_value(&event).unwrap(), None, 0).await.unwrap();
+    jobs::enqueue_after(&mut conn, "payment.builtin_confirm", serde_json::to_value(&event).unwrap(), None, 0).await.unwrap();
+    let effects = effects(&pool, Arc::new(BuiltinGateway::new(vec![super::DEV_WEBHOOK_SECRET.into()])));
+    while jobs::run_one(&pool, &effects).await.unwrap() {}
+    assert_eq!(status(&pool, order).await, OrderStatus::Paid);
+    let payments: i64 = sqlx::query_scalar("SELECT count(*) FROM payments WHERE order_id = $1").bind(order).fetch_one(&pool).await.unwrap();
+    assert_eq!(payments, 1);
+    assert_eq!(jobs_of(&pool, "payment.refund").await, 0);
+    // Its e-mails went out, with the order's unguessable link.
+    let token: String = sqlx::query_scalar("SELECT access_token FROM orders WHERE id = $1").bind(order).fetch_one(&pool).await.unwrap();
+    assert_eq!(token.len(), 64);
+    let confirmation = mails_to(&pool, "Order confirmation%").await;
+    assert_eq!(confirmation.len(), 1);
+    assert!(confirmation[0].contains(&format!("https://shop.example/order/{order}?token={token}")), "{}", confirmation[0]);
+    assert!(super::queries::token_matches(&pool, order, &token).await.unwrap());
+    assert!(!super::queries::token_matches(&pool, order, &token[..63]).await.unwrap());
+    assert!(!super::queries::token_matches(&pool, order, &"0".repeat(64)).await.unwrap());
+}
+
+/// Staff ship a paid ring with a tracking number; refunds return unshipped stock and are final.
+#[sqlx::test(migrations = "../migrations")]
+async fn shipping_and_refunds_follow_the_rules(pool: PgPool) {
+    use super::fulfilment::{refund, ship, FulfilmentError};
+    use super::gateway::BuiltinGateway;
+    let effects = effects(&pool, Arc::new(BuiltinGateway::new(vec![super::DEV_WEBHOOK_SECRET.into()])));
+
+    // Not paid yet: nothing to ship or refund.
+    let (ring_order, ring_total, ring) = placed_order(&pool, "jewelry", 24_900, 3).await;
+    assert!(matches!(ship(&pool, ring_order, "1Z999AA10123456784").await, Err(FulfilmentError::NotAllowed(..))));
+    assert!(matches!(refund(&pool, ring_order).await, Err(FulfilmentError::NotAllowed(..))));
+    payment_succeeded(&pool, &paid_event(ring_order, ring_total, "ch_ring", "evt_ring")).await.unwrap();
+    assert_eq!(stock(&pool, ring).await, 2);
+
+    // A bad tracking number changes nothing; a good one ships and tells the buyer.
+    for bad in ["", "x", "<script>", &"9".repeat(65)] {
+        assert!(matches!(ship(&pool, ring_order, bad).await, Err(FulfilmentError::Tracking)), "{bad:?}");
+    }
+    assert_eq!(status(&pool, ring_order).await, OrderStatus::Paid);
+    ship(&pool, ring_order, " 1z999aa10123456784 ").await.unwrap();
+    assert_eq!(status(&pool, ring_order).await, OrderStatus::Shipped);
+    assert!(matches!(ship(&pool, ring_order, "1Z999AA10123456784").await, Err(FulfilmentError::NotAllowed(..))));
+    // Refunding a shipped ring: money back, but the ring is not back on the shelf.
+    assert_eq!(refund(&pool, ring_order).await.unwrap(), ring_total);
+    assert_eq!(stock(&pool, ring).await, 2);
+    assert!(matches!(refund(&pool, ring_order).await, Err(FulfilmentError::NotAllowed(..))));
+
+    // A game has nothing to ship; refunding a paid, unshipped ring puts it back in stock.
+    let (game_order, game_total, _) = placed_order(&pool, "games", 5_999, 10).await;
+    payment_succeeded(&pool, &paid_event(game_order, game_total, "ch_game", "evt_game")).await.unwrap();
+    assert!(matches!(ship(&pool, game_order, "1Z999AA10123456784").await, Err(FulfilmentError::NothingToShip)));
+    let (second, second_total, ring2) = placed_order(&pool, "jewelry", 9_900, 1).await;
+    payment_succeeded(&pool, &paid_event(second, second_total, "ch_ring2", "evt_ring2")).await.unwrap();
+    assert_eq!(stock(&pool, ring2).await, 0);
+    refund(&pool, second).await.unwrap();
+    assert_eq!(stock(&pool, ring2).await, 1);
+    assert_ledger_sum(&pool, ring2, 1).await;
+
+    while jobs::run_one(&pool, &effects).await.unwrap() {}
+    let shipped = mails_to(&pool, "Order #% has shipped%").await;
+    assert_eq!(shipped.len(), 1);
+    assert!(shipped[0].contains("Tracking number: 1Z999AA10123456784"), "{}", shipped[0]);
+    let refunded = mails_to(&pool, "Refund for order #%").await;
+    assert_eq!(refunded.len(), 2);
+    assert!(refunded.iter().any(|m| m.contains(&format!("We refunded {}.{:02} EUR", ring_total / 100, ring_total % 100))));
+    let dead: i64 = sqlx::query_scalar("SELECT count(*) FROM jobs WHERE status <> 'done'").fetch_one(&pool).await.unwrap();
+    assert_eq!(dead, 0, "every job ran");
+}
+
+async fn assert_ledger_sum(pool: &PgPool, variant: i64, initial: i32) {
+    let sum: i64 = sqlx::query_scalar("SELECT coalesce(sum(delta), 0) FROM stock_ledger WHERE variant_id = $1")
+        .bind(variant)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(initial as i64 + sum, stock(pool, variant).await as i64, "ledger balances");
+}

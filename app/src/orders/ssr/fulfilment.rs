@@ -1,0 +1,113 @@
+//! Staff actions on paid orders: shipping with a tracking number, and refunds. Each is one
+//! transaction with the state change, the stock and the queued effects (e-mail, provider refund).
+use super::jobs;
+use crate::orders::model::OrderStatus;
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum FulfilmentError {
+    #[error("No such order.")]
+    NotFound,
+    #[error("An order that is {0} cannot be {1}.")]
+    NotAllowed(&'static str, &'static str),
+    #[error("Enter the tracking number (3 to 64 letters, digits or dashes).")]
+    Tracking,
+    #[error("This order has nothing to ship.")]
+    NothingToShip,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+async fn lock(conn: &mut PgConnection, id: Uuid) -> Result<OrderStatus, FulfilmentError> {
+    let status: Option<String> = sqlx::query_scalar("SELECT status FROM orders WHERE id = $1 FOR UPDATE")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    status.as_deref().and_then(OrderStatus::parse).ok_or(FulfilmentError::NotFound)
+}
+
+/// A tracking number as carriers print them: letters, digits, dashes and spaces.
+pub fn tracking_number(input: &str) -> Result<String, FulfilmentError> {
+    let t = input.trim().to_uppercase();
+    let ok = (3..=64).contains(&t.len()) && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ' ');
+    if ok { Ok(t) } else { Err(FulfilmentError::Tracking) }
+}
+
+/// Marks a paid order shipped and queues the "shipped" e-mail with its tracking number.
+pub async fn ship(pool: &PgPool, id: Uuid, tracking: &str) -> Result<(), FulfilmentError> {
+    let tracking = tracking_number(tracking)?;
+    let mut tx = pool.begin().await?;
+    let status = lock(&mut tx, id).await?;
+    if !status.can_become(OrderStatus::Shipped) || status == OrderStatus::Shipped {
+        return Err(FulfilmentError::NotAllowed(status.label(), "shipped"));
+    }
+    let physical: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM order_lines WHERE order_id = $1 AND department = 'jewelry')")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+    if !physical {
+        return Err(FulfilmentError::NothingToShip);
+    }
+    sqlx::query("UPDATE orders SET status = 'shipped', tracking_number = $2, shipped_at = now() WHERE id = $1")
+        .bind(id)
+        .bind(&tracking)
+        .execute(&mut *tx)
+        .await?;
+    jobs::enqueue(&mut tx, "email.shipped", serde_json::json!({ "order_id": id }), Some(&format!("email.shipped:{id}"))).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Refunds what is left of a paid order: the provider refund and the e-mail are queued, and items
+/// that never left the shop go back into stock.
+pub async fn refund(pool: &PgPool, id: Uuid) -> Result<i64, FulfilmentError> {
+    let mut tx = pool.begin().await?;
+    let status = lock(&mut tx, id).await?;
+    if !status.can_become(OrderStatus::Refunded) || status == OrderStatus::Refunded {
+        return Err(FulfilmentError::NotAllowed(status.label(), "refunded"));
+    }
+    let (total, refunded): (i64, i64) = sqlx::query_as("SELECT total_minor, refunded_minor FROM orders WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let amount = total - refunded;
+    let charge: Option<(String, String)> = sqlx::query_as(
+        "UPDATE payments SET status = 'refunded' WHERE order_id = $1 AND status = 'succeeded' RETURNING provider, provider_ref",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE orders SET status = 'refunded', refunded_minor = total_minor WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    if status == OrderStatus::Paid {
+        let lines: Vec<(i64, i32)> = sqlx::query_as(
+            "UPDATE variants v SET stock = v.stock + l.quantity FROM order_lines l
+             WHERE l.order_id = $1 AND l.department = 'jewelry' AND v.id = l.variant_id RETURNING v.id, l.quantity",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+        for (variant_id, q) in lines {
+            sqlx::query("INSERT INTO stock_ledger (variant_id, delta, reason, order_id) VALUES ($1, $2, 'restock', $3)")
+                .bind(variant_id)
+                .bind(q)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    if let Some((provider, provider_ref)) = charge {
+        let payload = serde_json::json!({
+            "provider": provider, "provider_ref": provider_ref, "amount_minor": amount, "reason": "refunded by staff",
+        });
+        jobs::enqueue(&mut tx, "payment.refund", payload, Some(&format!("refund:{provider}:{provider_ref}"))).await?;
+    }
+    let mail = serde_json::json!({ "order_id": id, "amount_minor": amount });
+    jobs::enqueue(&mut tx, "email.refunded", mail, Some(&format!("email.refunded:{id}"))).await?;
+    tx.commit().await?;
+    Ok(amount)
+}

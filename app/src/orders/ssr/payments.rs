@@ -1,0 +1,91 @@
+//! The payment port: a provider starts a payment for an order, turns its signed webhooks into
+//! events, and refunds charges. The built-in test gateway (the default) and Stripe implement it; the
+//! database side (an order paid once, a second charge refunded) is the same for both.
+use super::checkout::{payment_failed, payment_succeeded, PaymentEvent, PaymentOutcome};
+use super::signature;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// What a provider needs to take money for an order. The amount comes from the order row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentRequest {
+    pub order_id: Uuid,
+    pub number: i64,
+    pub amount_minor: i64,
+    /// ISO 4217, upper case as stored.
+    pub currency: String,
+    pub email: String,
+}
+
+/// A started payment: the provider's id for it and, for client-side confirmation, its secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StartedPayment {
+    pub provider_ref: String,
+    pub client_secret: Option<String>,
+}
+
+/// A verified webhook, as the shop understands it.
+#[derive(Debug, Clone)]
+pub enum WebhookEvent {
+    Succeeded(PaymentEvent),
+    Failed { event_id: String, order_id: Uuid, provider_ref: String, reason: String },
+    /// An event type the shop does not act on (acknowledged so the provider stops sending it).
+    Ignored { event_id: String, kind: String },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PaymentError {
+    /// The provider said no (a declined card, an invalid request): the message may be shown.
+    #[error("{0}")]
+    Refused(String),
+    /// The provider could not be reached or answered strangely: retry later; the cause is logged.
+    #[error("payment provider unavailable: {0}")]
+    Unavailable(String),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebhookError {
+    #[error("signature: {0}")]
+    Signature(#[from] signature::SignatureError),
+    #[error("unreadable event: {0}")]
+    Body(String),
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+#[async_trait::async_trait]
+pub trait PaymentProvider: Send + Sync {
+    /// The name stored with payments and used in the webhook route (`/webhooks/<name>`).
+    fn name(&self) -> &'static str;
+    /// Starts the payment for an order, or returns the one already started (idempotent per order).
+    async fn start_payment(&self, req: &PaymentRequest) -> Result<StartedPayment, PaymentError>;
+    /// Checks the signature header over the raw body and reads the event.
+    fn verify_webhook(&self, header: &str, body: &[u8], now: i64) -> Result<WebhookEvent, WebhookError>;
+    /// Refunds `amount_minor` of a charge; the same `idempotency_key` refunds once.
+    async fn refund(&self, provider_ref: &str, amount_minor: i64, idempotency_key: &str) -> Result<(), PaymentError>;
+    /// The publishable key a browser needs to confirm payments (Stripe.js); none for the built-in gateway.
+    fn publishable_key(&self) -> Option<String> {
+        None
+    }
+}
+
+/// Verifies a webhook and acts on it once (the route and the built-in gateway both come here).
+pub async fn receive_webhook(
+    pool: &PgPool,
+    provider: &dyn PaymentProvider,
+    header: &str,
+    body: &[u8],
+    now: i64,
+) -> Result<Option<PaymentOutcome>, WebhookError> {
+    match provider.verify_webhook(header, body, now)? {
+        WebhookEvent::Succeeded(ev) => Ok(Some(payment_succeeded(pool, &ev).await?)),
+        WebhookEvent::Failed { event_id, order_id, provider_ref, reason } => {
+            payment_failed(pool, provider.name(), &event_id, order_id, &provider_ref, &reason).await?;
+            Ok(None)
+        }
+        WebhookEvent::Ignored { event_id, kind } => {
+            tracing::debug!(%event_id, %kind, "webhook event ignored");
+            Ok(None)
+        }
+    }
+}
