@@ -271,6 +271,21 @@ moto_start() {
   wait_ready "http://127.0.0.1:$port/moto-api/data.json" "$MOTO_PID" 60 "$log"
 }
 
+# smtp_start PORT MAILDIR LOG: a real SMTP server (aiosmtpd) delivering into a maildir; sets SMTP_PID.
+smtp_start() {
+  local port="$1" maildir="$2" log="$3" i
+  mkdir -p "$maildir/tmp" "$maildir/new" "$maildir/cur"
+  "$PY_TOOLS_VENV/bin/python" -m aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Mailbox "$maildir" >"$log" 2>&1 &
+  SMTP_PID=$!
+  for ((i = 0; i < 100; i++)); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+    kill -0 "$SMTP_PID" 2>/dev/null || break
+    sleep 0.2
+  done
+  tail -n 20 "$log" >&2 || true
+  return 1
+}
+
 # What the bench scripts need on top of ensure_tools.
 ensure_bench_tools() {
   if ! command -v wrk >/dev/null 2>&1; then

@@ -1,15 +1,30 @@
 import { expect, test, type Page } from '@playwright/test';
-import { shot, uniqueEmail } from './helpers';
+import { jsEnabled, shot, uniqueEmail } from './helpers';
 
-/** Opens the first in-stock product of a department and adds it to the cart. */
+/**
+ * Opens the first in-stock product of a department, adds it to the cart and opens the cart. With
+ * JavaScript the product page stays put (a message, the header count); without, the form posts and
+ * the cart page says what was added.
+ */
 async function addFirstInStock(page: Page, department: 'games' | 'jewelry'): Promise<string> {
   await page.goto(`/c/${department}?in_stock=1&sort=price-asc`);
   await page.getByTestId('product-card').first().getByRole('link').click();
   const name = (await page.getByRole('heading', { level: 1 }).innerText()).trim();
   await expect(page.getByRole('button', { name: 'Add to cart' })).toBeEnabled();
-  await page.getByRole('button', { name: 'Add to cart' }).click();
-  await expect(page).toHaveURL(/\/cart$/);
-  await expect(page.getByTestId('notice')).toContainText(`Added ${name}`);
+  if (jsEnabled(test.info())) {
+    await expect(page.getByTestId('variant-picker')).toHaveAttribute('data-hydrated', 'true');
+    const productUrl = page.url();
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    await expect(page.getByTestId('added')).toContainText(`Added ${name}`);
+    expect(page.url()).toBe(productUrl);
+    await expect(page.getByTestId('cart-count')).toBeVisible();
+    await page.getByTestId('view-cart').click();
+    await expect(page).toHaveURL(/\/cart$/);
+  } else {
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    await expect(page).toHaveURL(/\/cart$/);
+    await expect(page.getByTestId('notice')).toContainText(`Added ${name}`);
+  }
   return name;
 }
 
@@ -31,6 +46,7 @@ test('a guest buys a game: declined card, then a good one', async ({ page }, tes
   const name = await addFirstInStock(page, 'games');
   await expect(page.getByTestId('cart-line')).toHaveCount(1);
   await expect(page.getByTestId('cart-line')).toContainText(name);
+  if (jsEnabled(testInfo)) await expect(page.getByTestId('cart-count')).toHaveText(/^1/);
   await shot(page, testInfo, 'cart');
 
   await page.getByTestId('to-checkout').click();
@@ -66,8 +82,8 @@ test('a guest buys a game: declined card, then a good one', async ({ page }, tes
   await expectMail(page, email, new RegExp(`Payment received for order #${number}`));
 });
 
-test('a guest buys a ring with insured shipping', async ({ page }, testInfo) => {
-  const email = uniqueEmail(testInfo, 'ringer');
+/** A guest fills in the ring's shipping address and goes to the pay page. */
+async function ringCheckout(page: Page, email: string) {
   await addFirstInStock(page, 'jewelry');
   await page.getByTestId('to-checkout').click();
   await page.getByLabel('E-mail address', { exact: true }).fill(email);
@@ -78,6 +94,11 @@ test('a guest buys a ring with insured shipping', async ({ page }, testInfo) => 
   await page.getByLabel('Postal code', { exact: true }).fill('N1 9GU');
   await page.getByLabel('Country', { exact: true }).selectOption('GB');
   await page.getByLabel(/Insured/).check();
+}
+
+test('a guest buys a ring with insured shipping', async ({ page }, testInfo) => {
+  const email = uniqueEmail(testInfo, 'ringer');
+  await ringCheckout(page, email);
   await shot(page, testInfo, 'checkout-ring');
   await page.getByRole('button', { name: 'Review and pay' }).click();
   await expect(page).toHaveURL(/\/pay\//);
@@ -117,7 +138,11 @@ test('a signed-in shopper buys a game and finds it in their order history', asyn
   await addFirstInStock(page, 'games');
   await page.getByTestId('to-checkout').click();
   await expect(page.getByLabel('E-mail address', { exact: true })).toHaveValue(email);
+  // The welcome code: 10% off, once per customer; the server computes it.
+  await page.getByLabel('Discount code (optional)', { exact: true }).fill('welcome10');
   await page.getByRole('button', { name: 'Review and pay' }).click();
+  await expect(page.getByTestId('discount')).toContainText('€');
+  await shot(page, testInfo, 'pay-with-discount');
   await pay(page, '4242 4242 4242 4242');
   await expect(page.getByTestId('order-status')).toHaveText('Paid');
   const number = await page.getByTestId('order-number').innerText();
@@ -128,4 +153,69 @@ test('a signed-in shopper buys a game and finds it in their order history', asyn
   await shot(page, testInfo, 'account-orders');
   await page.getByTestId('order-history').getByRole('link', { name: number }).click();
   await expect(page.getByTestId('order-number')).toHaveText(number);
+});
+
+test('a slow bank: the order page waits, then shows the payment', async ({ page }, testInfo) => {
+  const email = uniqueEmail(testInfo, 'slowbank');
+  await addFirstInStock(page, 'games');
+  await page.getByTestId('to-checkout').click();
+  await page.getByLabel('E-mail address', { exact: true }).fill(email);
+  await page.getByRole('button', { name: 'Review and pay' }).click();
+  await pay(page, '4000 0000 0000 3220');
+  await expect(page).toHaveURL(/\/order\/[0-9a-f-]{36}$/);
+  await expect(page.getByTestId('order-waiting')).toBeVisible();
+  await expect(page.getByTestId('order-status')).toHaveText('Waiting for payment');
+  await shot(page, testInfo, 'order-waiting');
+  // The page refreshes itself (a meta refresh: with or without JavaScript) until the bank answers.
+  await expect(page.getByTestId('order-status')).toHaveText('Paid', { timeout: 20_000 });
+  await expect(page.getByTestId('order-waiting')).toHaveCount(0);
+});
+
+test('staff ship a ring and refund it; the guest follows the e-mailed link', async ({ page }, testInfo) => {
+  const email = uniqueEmail(testInfo, 'shipped');
+  await ringCheckout(page, email);
+  await page.getByRole('button', { name: 'Review and pay' }).click();
+  await pay(page, '4242 4242 4242 4242');
+  await expect(page.getByTestId('order-status')).toHaveText('Paid');
+  const number = (await page.getByTestId('order-number').innerText()).replace('#', '');
+
+  // A shopper is refused the staff pages; the admin gets them.
+  await page.goto('/admin/orders');
+  await expect(page.getByTestId('admin-orders')).toHaveCount(0);
+  await page.goto('/account/sign-in');
+  await page.getByLabel('E-mail address', { exact: true }).fill('admin@example.com');
+  await page.getByLabel('Password', { exact: true }).fill('Admin-demo-2026!');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.goto('/admin/orders');
+  const row = page.locator(`[data-testid="admin-order"][data-number="${number}"]`);
+  await expect(row.getByTestId('admin-order-status')).toHaveText('Paid');
+  // A tracking number that is not one changes nothing.
+  await row.getByLabel('Tracking number', { exact: true }).fill('<b>');
+  await row.getByRole('button', { name: 'Mark shipped' }).click();
+  await expect(page.getByTestId('form-error')).toContainText('tracking number');
+  await expect(row.getByTestId('admin-order-status')).toHaveText('Paid');
+  await row.getByLabel('Tracking number', { exact: true }).fill('1Z999AA10123456784');
+  await shot(page, testInfo, 'admin-orders');
+  await row.getByRole('button', { name: 'Mark shipped' }).click();
+  await expect(page.getByTestId('notice')).toContainText('shipped');
+  await expect(row.getByTestId('admin-order-status')).toHaveText('Shipped');
+  await row.getByRole('button', { name: `Refund order #${number}` }).click();
+  await expect(page.getByTestId('notice')).toContainText('refund');
+  await expect(row.getByTestId('admin-order-status')).toHaveText('Refunded');
+  await expect(row.getByRole('button', { name: `Refund order #${number}` })).toHaveCount(0);
+
+  // The guest, on another device (no cookies), follows the link in the "shipped" e-mail.
+  await expectMail(page, email, new RegExp(`Order #${number} has shipped`));
+  await expectMail(page, email, new RegExp(`Refund for order #${number}`));
+  const body = await page.getByTestId('mail').filter({ hasText: 'has shipped' }).getByTestId('mail-body').innerText();
+  expect(body).toContain('Tracking number: 1Z999AA10123456784');
+  const link = body.match(/\/order\/[0-9a-f-]{36}\?token=[0-9a-f]{64}/)![0];
+  await page.context().clearCookies();
+  await page.goto(link.replace(/token=.*/, 'token=' + '0'.repeat(64)));
+  await expect(page.getByTestId('order-number')).toHaveCount(0);
+  await page.goto(link);
+  await expect(page.getByTestId('order-number')).toHaveText(`#${number}`);
+  await expect(page.getByTestId('order-status')).toHaveText('Refunded');
+  await expect(page.getByTestId('tracking-number')).toHaveText('1Z999AA10123456784');
+  await shot(page, testInfo, 'order-by-link');
 });

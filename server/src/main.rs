@@ -32,6 +32,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
         if server::seed::seed_demo(&pool, &config.media_dir).await.context("seeding demo data")? {
             tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "seeded the demo catalog");
         }
+        server::seed::seed_demo_discounts(&pool).await.context("seeding demo discount codes")?;
     }
     let identity = server::identity_provider(&config, &pool).await.context("setting up the identity provider")?;
     if config.seed_demo && config.auth.provider == server::config::ProviderKind::Builtin {

@@ -33,6 +33,26 @@ pub async fn add_to_cart(variant_id: i64, quantity: i64) -> Result<(), AppError>
     respond_at(&ctx, CART_FORM, "/cart", r).await
 }
 
+/// Items in this browser's cart (the header's count).
+#[server(prefix = "/api/cart", endpoint = "count")]
+pub async fn get_cart_count() -> Result<i64, AppError> {
+    let ctx = RequestCtx::load().await?;
+    let lines = crate::cart::ssr::lines(&ctx.state().pool, ctx.session()).await?;
+    Ok(lines.iter().map(|(_, q)| q).sum())
+}
+
+/// Add to cart from the product page with JavaScript on: no redirect, the page stays where it is.
+/// (Without JavaScript the form posts to `add_to_cart`, which goes to the cart page.)
+#[server(prefix = "/api/cart", endpoint = "add-in-place")]
+pub async fn add_to_cart_in_place(variant_id: i64, quantity: i64) -> Result<crate::cart::model::Added, AppError> {
+    let ctx = RequestCtx::load().await?;
+    let user = ctx.accounts().session_user_id().await?;
+    let pool = &ctx.state().pool;
+    let name = crate::cart::ssr::add(pool, ctx.session(), user, variant_id, quantity).await?;
+    let count = crate::cart::ssr::lines(pool, ctx.session()).await?.iter().map(|(_, q)| q).sum();
+    Ok(crate::cart::model::Added { name, count })
+}
+
 #[server(prefix = "/api/cart", endpoint = "update")]
 pub async fn set_cart_quantity(variant_id: i64, quantity: i64) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;

@@ -24,3 +24,10 @@ pub struct CartView {
     pub notice: Option<String>,
     pub error: Option<String>,
 }
+
+/// What adding to the cart in place answers: the product's name and the new item count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Added {
+    pub name: String,
+    pub count: i64,
+}

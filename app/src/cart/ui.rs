@@ -58,3 +58,36 @@ pub fn CartPage() -> impl IntoView {
         }
     })
 }
+
+/// Tells the header's count that the cart changed (the islands share no state, only the window).
+pub fn announce_cart_changed() {
+    if let Some(window) = web_sys::window()
+        && let Ok(event) = web_sys::Event::new(CART_CHANGED)
+    {
+        let _ = window.dispatch_event(&event);
+    }
+}
+
+pub const CART_CHANGED: &str = "cart-changed";
+
+/// The header's item count. It is read in the browser (pages stay the same for everyone, so they
+/// can be cached), and again whenever an island announces a change.
+#[island]
+pub fn CartCount() -> impl IntoView {
+    let count = RwSignal::new(0i64);
+    let refresh = move || {
+        leptos::task::spawn_local(async move {
+            if let Ok(n) = crate::cart::api::get_cart_count().await {
+                count.set(n);
+            }
+        })
+    };
+    Effect::new(move |_| refresh());
+    let handle = window_event_listener_untyped(CART_CHANGED, move |_| refresh());
+    on_cleanup(move || handle.remove());
+    view! {
+        <span class="cart-count" data-testid="cart-count" aria-live="polite" hidden=move || count.get() == 0>
+            {move || count.get()}<span class="visually-hidden">" items"</span>
+        </span>
+    }
+}

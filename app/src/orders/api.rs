@@ -137,11 +137,58 @@ pub async fn get_order(id: String, token: Option<String>) -> Result<OrderView, A
             remember_order(&ctx, order).await?;
         }
     }
-    let id = my_order(&ctx, &id).await?;
+    load_order(&ctx, &id).await.map(|(_, view)| view)
+}
+
+#[cfg(feature = "ssr")]
+async fn load_order(ctx: &RequestCtx, id: &str) -> Result<(Uuid, OrderView), AppError> {
+    let id = my_order(ctx, id).await?;
     let mut view = crate::orders::ssr::queries::order_view(&ctx.state().pool, id).await?.ok_or(AppError::NotFound)?;
     let acc = ctx.accounts();
     view.message = acc.take_flash(PAY_FORM).await?.map(|f| f.message).or(acc.take_notice().await?);
+    Ok((id, view))
+}
+
+/// The review-and-pay page: the order and, while it is unpaid, the provider's payment for it.
+#[server(prefix = "/api/orders", endpoint = "pay-page")]
+pub async fn get_pay_page(id: String) -> Result<OrderView, AppError> {
+    let ctx = RequestCtx::load().await?;
+    let (id, mut view) = load_order(&ctx, &id).await?;
+    if view.status == crate::orders::model::OrderStatus::PendingPayment {
+        match start_payment(&ctx, id, &view).await {
+            Ok(stripe) => view.stripe = stripe,
+            Err(e) => {
+                tracing::error!(order = %id, error = %e, "could not start the payment");
+                view.message = Some("Card payments are unavailable for a moment. Please reload this page shortly.".into());
+            }
+        }
+    }
     Ok(view)
+}
+
+/// Starts (or finds again: it is idempotent per order) the provider's payment for a pending order;
+/// for Stripe, what the browser needs to take the card.
+#[cfg(feature = "ssr")]
+async fn start_payment(
+    ctx: &RequestCtx,
+    id: Uuid,
+    view: &OrderView,
+) -> Result<Option<crate::orders::model::StripeClient>, crate::orders::ssr::payments::PaymentError> {
+    use crate::orders::ssr::payments::{PaymentError, PaymentRequest};
+    let provider = &ctx.state().payments;
+    let Some(publishable_key) = provider.publishable_key() else { return Ok(None) };
+    let req = PaymentRequest {
+        order_id: id,
+        number: view.number,
+        amount_minor: view.total.minor,
+        currency: view.total.currency.code().to_owned(),
+        email: view.email.clone(),
+    };
+    let started = provider.start_payment(&req).await?;
+    crate::orders::ssr::checkout::payment_started(&ctx.state().pool, provider.name(), id, &started.provider_ref, req.amount_minor)
+        .await
+        .map_err(|e| PaymentError::Unavailable(e.to_string()))?;
+    Ok(started.client_secret.map(|client_secret| crate::orders::model::StripeClient { publishable_key, client_secret }))
 }
 
 /// The built-in gateway's card form: a test card succeeds (a signed webhook marks the order paid),
@@ -254,6 +301,7 @@ pub async fn admin_refund_order(order_id: String) -> Result<(), AppError> {
 /// server function runs (see the server's `strict_forms` layer).
 pub const FORM_FIELDS: &[(&str, &[&str])] = &[
     ("/api/cart/add", &["variant_id", "quantity"]),
+    ("/api/cart/add-in-place", &["variant_id", "quantity"]),
     ("/api/cart/update", &["variant_id", "quantity"]),
     ("/api/cart/remove", &["variant_id"]),
     (

@@ -123,6 +123,8 @@ pub struct OrderView {
     pub tax: crate::types::Money,
     pub total: crate::types::Money,
     pub tracking_number: Option<String>,
+    /// With Stripe: what Stripe.js needs to take the card on the pay page.
+    pub stripe: Option<StripeClient>,
     /// A message for the page (e.g. after a declined card).
     pub message: Option<String>,
 }
@@ -174,4 +176,11 @@ pub struct AdminOrders {
     pub orders: Vec<OrderSummary>,
     pub notice: Option<String>,
     pub error: Option<String>,
+}
+
+/// The browser's half of a Stripe payment (a publishable key and the PaymentIntent's client secret).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StripeClient {
+    pub publishable_key: String,
+    pub client_secret: String,
 }

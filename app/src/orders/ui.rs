@@ -1,7 +1,7 @@
 //! Checkout, the built-in gateway's pay page (also the review step: every amount from the server)
 //! and the order confirmation. Plain forms: they work with JavaScript off and on.
 use crate::accounts::ui::forms::Field;
-use crate::orders::api::{get_admin_orders, get_checkout_page, get_order, AdminRefundOrder, AdminShipOrder, PayWithCard, PlaceOrder};
+use crate::orders::api::{get_admin_orders, get_checkout_page, get_order, get_pay_page, AdminRefundOrder, AdminShipOrder, PayWithCard, PlaceOrder};
 use crate::orders::model::{AdminOrders, CheckoutPage, OrderStatus, OrderView};
 use crate::ui::page::{await_page, no_store, PageMeta};
 use leptos::prelude::*;
@@ -116,8 +116,8 @@ fn order_summary(o: &OrderView) -> impl IntoView + use<> {
 #[component]
 pub fn PayPage() -> impl IntoView {
     no_store();
-    let args = order_args();
-    let data = Resource::new(move || args.clone(), |(id, token)| get_order(id, token));
+    let id = order_id_param();
+    let data = Resource::new(move || id.clone(), get_pay_page);
     await_page(data, |o: OrderView| {
         let paid = o.status != OrderStatus::PendingPayment;
         view! {
@@ -129,6 +129,8 @@ pub fn PayPage() -> impl IntoView {
                 {order_summary(&o)}
                 {if paid {
                     view! { <p><a href=format!("/order/{}", o.id)>"This order is " {o.status.label()} "."</a></p> }.into_any()
+                } else if let Some(stripe) = o.stripe.clone() {
+                    stripe_form(&o, stripe).into_any()
                 } else {
                     view! {
                         <form method="post" action=PayWithCard::PATH class="auth-form pay-form" data-testid="pay-form">
@@ -144,6 +146,45 @@ pub fn PayPage() -> impl IntoView {
         }
     })
 }
+
+/// Stripe's Payment Element: Stripe.js draws the card fields and confirms the PaymentIntent; the
+/// shopper returns to the order page, which waits for the webhook.
+fn stripe_form(o: &OrderView, stripe: crate::orders::model::StripeClient) -> impl IntoView + use<> {
+    #[cfg(feature = "ssr")]
+    crate::ui::security::allow_stripe();
+    let nonce = leptos::nonce::use_nonce();
+    view! {
+        <form id="stripe-pay" class="auth-form pay-form" data-testid="stripe-form"
+            data-key=stripe.publishable_key data-secret=stripe.client_secret data-return=format!("/order/{}", o.id)>
+            <div id="payment-element"><p class="field-hint">"Loading the secure card form…"</p></div>
+            <p id="stripe-error" class="form-error" role="alert" hidden=true></p>
+            <button type="submit" class="button primary">"Pay " {o.total.display()}</button>
+        </form>
+        <noscript><p class="form-error">"Card payments need JavaScript (Stripe's secure card form)."</p></noscript>
+        <script src="https://js.stripe.com/v3/" nonce=nonce.clone()></script>
+        <script nonce=nonce inner_html=STRIPE_JS></script>
+    }
+}
+
+const STRIPE_JS: &str = r#"window.addEventListener('load', function () {
+  var form = document.getElementById('stripe-pay');
+  if (!form || !window.Stripe) return;
+  var stripe = Stripe(form.dataset.key);
+  var elements = stripe.elements({ clientSecret: form.dataset.secret });
+  elements.create('payment').mount('#payment-element');
+  form.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var button = form.querySelector('button');
+    button.disabled = true;
+    stripe.confirmPayment({ elements: elements, confirmParams: { return_url: location.origin + form.dataset.return } })
+      .then(function (r) {
+        if (r.error) {
+          var box = document.getElementById('stripe-error');
+          box.textContent = r.error.message; box.hidden = false; button.disabled = false;
+        }
+      });
+  });
+});"#;
 
 #[component]
 pub fn OrderPage() -> impl IntoView {

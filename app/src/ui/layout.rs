@@ -38,6 +38,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <circle cx="17" cy="19" r="1.6" fill="currentColor"/>
                     </svg>
                     <span class="account-label">"Cart"</span>
+                    <crate::cart::ui::CartCount/>
                 </a>
             </div>
         </header>

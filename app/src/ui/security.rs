@@ -2,19 +2,37 @@
 use leptos::prelude::*;
 
 pub fn csp(nonce: &str) -> String {
+    csp_with(nonce, "", "")
+}
+
+/// The policy with extra `connect-src` and `frame-src` sources (Stripe's payment form needs them).
+fn csp_with(nonce: &str, connect: &str, frames: &str) -> String {
     format!(
         "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
-         object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+         style-src 'self'; img-src 'self' data:{connect_img}; connect-src 'self'{connect}; font-src 'self'; \
+         frame-src 'self'{frames}; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        connect_img = if connect.is_empty() { "" } else { " https://*.stripe.com" },
     )
 }
 
-pub fn set_csp_header() {
+fn set_policy(make: impl Fn(&str) -> String) {
     let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
     else {
         return;
     };
-    if let Ok(value) = http::HeaderValue::from_str(&csp(&nonce)) {
+    if let Ok(value) = http::HeaderValue::from_str(&make(&nonce)) {
         res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
+}
+
+pub fn set_csp_header() {
+    set_policy(csp);
+}
+
+/// On the Stripe pay page: Stripe.js (loaded by a nonced script, so `strict-dynamic` admits it) talks
+/// to Stripe's API and draws the card fields in its own frames.
+pub fn allow_stripe() {
+    set_policy(|nonce| {
+        csp_with(nonce, " https://api.stripe.com https://m.stripe.network", " https://js.stripe.com https://hooks.stripe.com")
+    });
 }

@@ -36,6 +36,28 @@ pub async fn seed_demo_users(provider: &app::accounts::ssr::builtin::BuiltinProv
     Ok(())
 }
 
+/// The demo discount codes (documented in the README): 10% off once per customer, and €20 off
+/// orders of €100 or more.
+pub const DEMO_DISCOUNTS: [(&str, &str, i64, i64, Option<i32>); 2] =
+    [("WELCOME10", "percent", 10, 0, Some(1)), ("SPARKLE20", "fixed", 2_000, 10_000, None)];
+
+pub async fn seed_demo_discounts(pool: &sqlx::PgPool) -> anyhow::Result<()> {
+    for (code, kind, value, min, per_customer) in DEMO_DISCOUNTS {
+        sqlx::query(
+            "INSERT INTO discount_codes (code, kind, value, min_subtotal_minor, per_customer_limit)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (code) DO NOTHING",
+        )
+        .bind(code)
+        .bind(kind)
+        .bind(value)
+        .bind(min)
+        .bind(per_customer)
+        .execute(pool)
+        .await?;
+    }
+    Ok(())
+}
+
 /// Inserts the demo catalog (both departments) unless products already exist; writes generated
 /// product images under `media_dir`. Returns Ok(true) if it seeded, Ok(false) if the catalog already had products.
 pub async fn seed_demo(pool: &sqlx::PgPool, media_dir: &std::path::Path) -> anyhow::Result<bool> {

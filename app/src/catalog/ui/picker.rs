@@ -40,6 +40,25 @@ pub fn VariantPicker(
     };
     let hydrated = crate::ui::hydrated_marker();
     let add_to_cart_path = <crate::cart::api::AddToCart as leptos::server_fn::ServerFn>::PATH;
+    // With JavaScript the item goes into the cart in place: a message here, the header count updates.
+    let added = RwSignal::new(None::<Result<String, String>>);
+    let adding = RwSignal::new(false);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        let Some(v) = current() else { return };
+        ev.prevent_default();
+        adding.set(true);
+        leptos::task::spawn_local(async move {
+            let r = crate::cart::api::add_to_cart_in_place(v.id, 1).await;
+            adding.set(false);
+            added.set(Some(match r {
+                Ok(a) => {
+                    crate::cart::ui::announce_cart_changed();
+                    Ok(format!("Added {} to your cart.", a.name))
+                }
+                Err(e) => Err(e.to_string()),
+            }));
+        });
+    };
     view! {
         <div class="picker" data-testid="variant-picker" data-hydrated=hydrated>
             {move || {
@@ -98,14 +117,23 @@ pub fn VariantPicker(
                     <p class="sku">"SKU " <span data-testid="sku">{v.sku.clone()}</span></p>
                 }
             })}
-            <form method="post" action=add_to_cart_path
+            <form method="post" action=add_to_cart_path on:submit=on_submit
                 class="add-to-cart" data-testid="add-to-cart">
                 <input type="hidden" name="variant_id" value=move || current().map(|v| v.id.to_string()).unwrap_or_default()/>
                 <input type="hidden" name="quantity" value="1"/>
-                <button type="submit" class="button primary" disabled=move || current().is_none_or(|v| v.stock <= 0)>
+                <button type="submit" class="button primary" aria-busy=move || adding.get().then_some("true")
+                    disabled=move || adding.get() || current().is_none_or(|v| v.stock <= 0)>
                     "Add to cart"
                 </button>
             </form>
+            <div aria-live="polite" class="added-status">
+                {move || added.get().map(|r| match r {
+                    Ok(m) => view! {
+                        <p class="notice" data-testid="added">{m} " " <a href="/cart" data-testid="view-cart">"View cart"</a></p>
+                    }.into_any(),
+                    Err(m) => view! { <p class="form-error" role="alert" data-testid="add-error">{m}</p> }.into_any(),
+                })}
+            </div>
         </div>
     }
 }

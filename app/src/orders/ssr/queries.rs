@@ -50,6 +50,7 @@ pub async fn order_view(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<OrderVie
         tax: money(tax),
         total: money(total),
         tracking_number,
+        stripe: None,
         message: None,
     }))
 }
