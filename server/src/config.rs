@@ -264,6 +264,20 @@ mod tests {
     }
 
     #[test]
+    fn stripe_and_smtp_are_configured_by_file() {
+        let c = Config::from_figment(figment(&format!(
+            "{DB}[orders]\npayment_provider = 'stripe'\n[orders.stripe]\nsecret_key = 'sk_test_1'\npublishable_key = 'pk_test_1'\n\
+             [mail]\ntransport = 'smtp'\n[mail.smtp]\nhost = 'smtp.example'\nport = 465\nsecurity = 'tls'\n\
+             username = 'shop'\npassword = 'pw'\nfrom = 'Shop <orders@shop.example>'"
+        )))
+        .unwrap();
+        assert_eq!(c.orders.payment_provider().unwrap().name(), "stripe");
+        assert_eq!(c.orders.stripe.unwrap().api_base, "https://api.stripe.com");
+        assert_eq!(c.mail.smtp.unwrap().port, 465);
+        assert_eq!(Config::from_figment(figment(DB)).unwrap().orders.payment_provider().unwrap().name(), "builtin");
+    }
+
+    #[test]
     fn bad_values_get_clear_messages() {
         let cases = [
             ("listen = 'not an address'", "listen"),
@@ -280,6 +294,13 @@ mod tests {
             ("orders.hold_minutes = 0", "orders.hold_minutes"),
             ("orders.webhook_secrets = ['short']", "orders.webhook_secrets"),
             ("env = 'production'\nbase_url = 'https://shop.example'", "the development secret"),
+            ("orders.payment_provider = 'stripe'", "orders.stripe"),
+            ("orders.payment_provider = 'paypal'", "payment_provider"),
+            ("mail.transport = 'smtp'", "mail.smtp"),
+            (
+                "mail.transport = 'smtp'\n[mail.smtp]\nhost = 'smtp.example'\nport = 587\nsecurity = 'starttls'\nfrom = 'not an address'",
+                "mail.smtp",
+            ),
         ];
         for (toml, key) in cases {
             let err = Config::from_figment(figment(&format!("{DB}{toml}"))).unwrap_err();

@@ -283,7 +283,8 @@ pub async fn start_checkout(
     Ok(StartedCheckout { order_id, number, currency, totals, created: true })
 }
 
-async fn ledger(conn: &mut PgConnection, variant_id: i64, delta: i32, reason: &str, order_id: Uuid) -> sqlx::Result<()> {
+/// One stock change, with its reason, in the ledger.
+pub(super) async fn ledger(conn: &mut PgConnection, variant_id: i64, delta: i32, reason: &str, order_id: Uuid) -> sqlx::Result<()> {
     sqlx::query("INSERT INTO stock_ledger (variant_id, delta, reason, order_id) VALUES ($1, $2, $3, $4)")
         .bind(variant_id)
         .bind(delta)

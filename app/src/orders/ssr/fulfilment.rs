@@ -92,12 +92,7 @@ pub async fn refund(pool: &PgPool, id: Uuid) -> Result<i64, FulfilmentError> {
         .fetch_all(&mut *tx)
         .await?;
         for (variant_id, q) in lines {
-            sqlx::query("INSERT INTO stock_ledger (variant_id, delta, reason, order_id) VALUES ($1, $2, 'restock', $3)")
-                .bind(variant_id)
-                .bind(q)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            super::checkout::ledger(&mut tx, variant_id, q, "restock", id).await?;
         }
     }
     if let Some((provider, provider_ref)) = charge {

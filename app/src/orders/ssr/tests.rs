@@ -67,12 +67,7 @@ async fn stock(pool: &PgPool, variant: i64) -> i32 {
 
 /// Stock at the start plus every ledger delta is the stock now; holds match the ledger.
 async fn assert_ledger_balances(pool: &PgPool, variant: i64, initial: i32) {
-    let sum: i64 = sqlx::query_scalar("SELECT coalesce(sum(delta), 0) FROM stock_ledger WHERE variant_id = $1")
-        .bind(variant)
-        .fetch_one(pool)
-        .await
-        .unwrap();
-    assert_eq!(initial as i64 + sum, stock(pool, variant).await as i64, "ledger balances");
+    assert_ledger_sum(pool, variant, initial).await;
     let held: i64 = sqlx::query_scalar(
         "SELECT coalesce(sum(quantity), 0) FROM stock_holds WHERE variant_id = $1 AND status IN ('active', 'sold')",
     )
