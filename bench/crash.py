@@ -68,7 +68,7 @@ def shopper(variants):
                 webhook(order, variant)
                 continue
             status, loc = post(o, "/api/pay/card", {"order_id": order, "card_number": card})
-            if f"/order/{order}" in loc:
+            if f"/order/{order}" in loc or (told == "declined" and f"/pay/{order}" in loc):
                 with lock:
                     seen[order] = told
         except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):

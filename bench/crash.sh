@@ -3,7 +3,7 @@
 # moments and restarted (bench/crash.py drives it and checks the database afterwards: no paid order
 # missing, none paid twice, no hold leaked, every ledger balances, every e-mail job delivered).
 #
-# Usage: bench/crash.sh [KILLS=10] [ROUNDS=1]
+# Usage: bench/crash.sh [KILLS=10] [ROUNDS=1]   (SKIP_BUILD=1 SERVER_BIN=path: use another server build)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 
@@ -36,7 +36,7 @@ set -euo pipefail
 source "$ROOT/scripts/lib.sh"
 if [[ -f "$TMP/server.pid" ]]; then kill -9 "\$(cat "$TMP/server.pid")" 2>/dev/null || true; sleep 0.1; fi
 (APP_DATABASE_URL="\$CRASH_DB" APP_LISTEN="127.0.0.1:$APP_PORT" RUST_LOG=warn \
-  exec "$(server_bin)" >>"$TMP/server.log" 2>&1) &
+  exec "${SERVER_BIN:-$(server_bin)}" >>"$TMP/server.log" 2>&1) &
 echo \$! >"$TMP/server.pid"
 wait_ready "http://127.0.0.1:$APP_PORT/readyz" "\$(cat "$TMP/server.pid")" 60 "$TMP/server.log"
 SH
