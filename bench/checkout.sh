@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checkout throughput: the shop's `start_checkout` (server/src/bin/checkout_bench.rs: price lookup,
+# Add-to-cart throughput over HTTP (wrk against the release server), then checkout throughput: the shop's `start_checkout` (server/src/bin/checkout_bench.rs: price lookup,
 # order and line, conditional stock UPDATE, hold and ledger rows, one transaction) under concurrency,
 # then pgbench running the same SQL statements as a raw script, on the same database, in this one run.
 # Prints both rates, the shop's p50/p99 and the ratio (goal: at least 0.70 of pgbench).
@@ -21,6 +21,7 @@ cleanup() {
 trap cleanup EXIT
 
 ensure_tools
+ensure_bench_tools
 info "building the checkout benchmark driver (release)"
 (cd "$ROOT" && cargo build --release -p server --bin checkout_bench --bin server -q)
 pg_start "$TMP/pg" "$(free_port)"
@@ -33,7 +34,6 @@ APP_PORT="$(free_port)"
 (APP_DATABASE_URL="$DB" APP_LISTEN="127.0.0.1:$APP_PORT" RUST_LOG=warn "$(server_bin)" >"$TMP/server.log" 2>&1) &
 SERVER_PID=$!
 wait_ready "http://127.0.0.1:$APP_PORT/readyz" "$SERVER_PID" 60 "$TMP/server.log"
-stop_pid "$SERVER_PID" 10
 
 variant() { # a fresh game variant with ample stock; prints its id
   "${PSQL[@]}" -t -A -c "
@@ -44,6 +44,22 @@ variant() { # a fresh game variant with ample stock; prints its id
     INSERT INTO variants (product_id, sku, price_minor, stock)
     SELECT id, upper('B-' || substr(md5(random()::text), 1, 12)), 5999, 100000000 FROM p RETURNING id;" | head -1
 }
+
+# Add to cart over HTTP: the in-place server function (session, cart and line in Postgres), each
+# request a new shopper (no cookie), so every one creates a session and a cart.
+VA="$(variant)"
+cat >"$TMP/add.lua" <<LUA
+wrk.method = "POST"
+wrk.body = "variant_id=${VA}&quantity=1"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+LUA
+info "add to cart: wrk, $CLIENTS connections, ${SECS}s, POST /api/cart/add-in-place"
+wrk -t2 -c"$CLIENTS" -d"${SECS}s" --latency -s "$TMP/add.lua" "http://127.0.0.1:$APP_PORT/api/cart/add-in-place" >"$TMP/wrk.txt" 2>&1
+if grep -q "Non-2xx" "$TMP/wrk.txt"; then die "errors during the add-to-cart run: $(grep Non-2xx "$TMP/wrk.txt")"; fi
+ADD_RPS="$(awk '/^Requests\/sec:/ { print $2 }' "$TMP/wrk.txt")"
+ADD_P99="$(awk '$1 == "99%" { print $2 }' "$TMP/wrk.txt")"
+echo "add to cart: ${ADD_RPS} req/s, p99 ${ADD_P99}"
+stop_pid "$SERVER_PID" 10
 
 V1="$(variant)"
 info "shop: $CLIENTS clients, ${SECS}s, start_checkout on variant $V1"

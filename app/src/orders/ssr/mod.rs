@@ -8,6 +8,7 @@ pub mod payments;
 pub mod queries;
 pub mod signature;
 pub mod stripe;
+#[cfg(test)]
 pub mod stripe_standin;
 #[cfg(test)]
 mod tests;
