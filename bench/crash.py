@@ -68,7 +68,8 @@ def shopper(variants):
                 webhook(order, variant)
                 continue
             status, loc = post(o, "/api/pay/card", {"order_id": order, "card_number": card})
-            if f"/order/{order}" in loc or (told == "declined" and f"/pay/{order}" in loc):
+            # A declined card answers 400 to a client that is not a browser form (a browser is sent back to /pay).
+            if f"/order/{order}" in loc or (told == "declined" and (status == 400 or f"/pay/{order}" in loc)):
                 with lock:
                     seen[order] = told
         except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod cart;
 pub mod catalog;
 pub mod error;
+pub mod licenses;
 pub mod mail;
 pub mod orders;
 pub mod routes;

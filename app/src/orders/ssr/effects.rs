@@ -61,6 +61,11 @@ impl OrderEffects {
                     tracking.unwrap_or_default()
                 ),
             ),
+            "email.keys_ready" => (
+                // Never the key itself: the link leads to the page that reveals it.
+                format!("Your game keys for order #{number} are ready — {shop}"),
+                format!("The keys for your order #{number} are ready. Reveal them here: {link}\n"),
+            ),
             "email.refunded" => {
                 let amount = field(job, "amount_minor")?.as_i64().unwrap_or(total);
                 (
@@ -79,6 +84,14 @@ impl JobHandler for OrderEffects {
     async fn handle(&self, conn: &mut PgConnection, job: &Job) -> Result<(), String> {
         match job.kind.as_str() {
             k if k.starts_with("email.") => self.order_mail(conn, job).await,
+            "keys.assign" => {
+                // One key per unit, and the "keys are ready" e-mail, commit together with the job.
+                let id = field(job, "order_id")?.as_str().and_then(|s| Uuid::parse_str(s).ok()).ok_or("bad order_id")?;
+                crate::licenses::ssr::pool::assign_for_order(conn, id).await.map_err(|e| e.to_string())?;
+                super::jobs::enqueue(conn, "email.keys_ready", job.payload.clone(), Some(&format!("email.keys_ready:{id}")))
+                    .await
+                    .map_err(|e| e.to_string())
+            }
             "payment.builtin_confirm" => {
                 // The event's ids were fixed when the card was taken, so a retry is a replay.
                 let event: GatewayEvent = serde_json::from_value(job.payload.clone()).map_err(|e| e.to_string())?;

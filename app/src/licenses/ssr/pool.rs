@@ -1,0 +1,146 @@
+//! Key pools in Postgres. A keyed variant's stock is the number of its unassigned keys: an import
+//! adds to both in one transaction (with a ledger row), checkout holds stock as for anything else,
+//! and after payment the worker assigns one key per unit with `FOR UPDATE SKIP LOCKED`.
+use super::crypto::KeyCipher;
+use super::import::LineProblem;
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PoolError {
+    #[error("No such game variant.")]
+    UnknownVariant,
+    #[error("Only game variants have key pools.")]
+    NotAGame,
+    #[error("Some keys are already in the pool; nothing was imported.")]
+    Duplicates(Vec<LineProblem>),
+    #[error("Order {order}: {missing} key(s) short for variant {variant_id}")]
+    NotEnoughKeys { order: Uuid, variant_id: i64, missing: i64 },
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+/// Adds keys (already parsed, so no blank or repeated lines) to a game variant's pool; the whole
+/// batch or nothing. Returns how many were added.
+pub async fn import(pool: &PgPool, cipher: &KeyCipher, variant_id: i64, keys: &[String]) -> Result<i64, PoolError> {
+    let mut tx = pool.begin().await?;
+    let department: Option<String> = sqlx::query_scalar(
+        "SELECT p.department FROM variants v JOIN products p ON p.id = v.product_id WHERE v.id = $1 FOR UPDATE OF v",
+    )
+    .bind(variant_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    match department.as_deref() {
+        None => return Err(PoolError::UnknownVariant),
+        Some("games") => {}
+        Some(_) => return Err(PoolError::NotAGame),
+    }
+    let mut duplicates = Vec::new();
+    for (i, key) in keys.iter().enumerate() {
+        let sealed = cipher.seal(variant_id, key);
+        let inserted = sqlx::query(
+            "INSERT INTO license_keys (variant_id, key_version, nonce, ciphertext, fingerprint)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (fingerprint) DO NOTHING",
+        )
+        .bind(variant_id)
+        .bind(sealed.version)
+        .bind(&sealed.nonce)
+        .bind(&sealed.ciphertext)
+        .bind(cipher.fingerprint(key))
+        .execute(&mut *tx)
+        .await?;
+        if inserted.rows_affected() == 0 {
+            duplicates.push(LineProblem { line: i + 1, problem: "already in a key pool".into() });
+        }
+    }
+    if !duplicates.is_empty() {
+        return Err(PoolError::Duplicates(duplicates));
+    }
+    let added = keys.len() as i64;
+    // The first import turns the variant into a keyed one: from now on its stock is its pool.
+    let (was_keyed, old_stock): (bool, i32) = sqlx::query_as("SELECT keyed, stock FROM variants WHERE id = $1")
+        .bind(variant_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let delta = if was_keyed { added as i32 } else { added as i32 - old_stock };
+    sqlx::query("UPDATE variants SET keyed = true, stock = stock + $2 WHERE id = $1")
+        .bind(variant_id)
+        .bind(delta)
+        .execute(&mut *tx)
+        .await?;
+    if delta != 0 {
+        sqlx::query("INSERT INTO stock_ledger (variant_id, delta, reason) VALUES ($1, $2, $3)")
+            .bind(variant_id)
+            .bind(delta)
+            .bind(if was_keyed { "restock" } else { "adjust" })
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(added)
+}
+
+/// Assigns one key per unit of every keyed line of a paid order that has none yet (idempotent: a
+/// second run assigns nothing). Keys are taken with `SKIP LOCKED`, so concurrent workers never wait
+/// for or share a key. Returns how many keys this call assigned.
+pub async fn assign_for_order(conn: &mut PgConnection, order_id: Uuid) -> Result<i64, PoolError> {
+    let lines: Vec<(i64, i32, i64)> = sqlx::query_as(
+        "SELECT l.variant_id, l.quantity,
+                (SELECT count(*) FROM license_keys k WHERE k.order_id = l.order_id AND k.variant_id = l.variant_id)
+         FROM order_lines l JOIN variants v ON v.id = l.variant_id
+         WHERE l.order_id = $1 AND v.keyed ORDER BY l.variant_id",
+    )
+    .bind(order_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut assigned = 0;
+    for (variant_id, quantity, have) in lines {
+        let need = quantity as i64 - have;
+        if need <= 0 {
+            continue;
+        }
+        let got = sqlx::query(
+            "UPDATE license_keys SET status = 'assigned', order_id = $2, assigned_at = now()
+             WHERE id IN (SELECT id FROM license_keys WHERE variant_id = $1 AND status = 'available'
+                          ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)",
+        )
+        .bind(variant_id)
+        .bind(order_id)
+        .bind(need)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected() as i64;
+        if got < need {
+            return Err(PoolError::NotEnoughKeys { order: order_id, variant_id, missing: need - got });
+        }
+        assigned += got;
+    }
+    Ok(assigned)
+}
+
+/// Whether an order holds keyed lines (its payment queues a key assignment).
+pub async fn has_keyed_lines(conn: &mut PgConnection, order_id: Uuid) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM order_lines l JOIN variants v ON v.id = l.variant_id WHERE l.order_id = $1 AND v.keyed)",
+    )
+    .bind(order_id)
+    .fetch_one(conn)
+    .await
+}
+
+/// The keys of an order, decrypted (for the buyer's library, after the ownership check).
+pub async fn keys_of_order(pool: &PgPool, cipher: &KeyCipher, order_id: Uuid) -> Result<Vec<(i64, i64, String)>, PoolError> {
+    let rows: Vec<(i64, i64, i16, Vec<u8>, Vec<u8>)> = sqlx::query_as(
+        "SELECT id, variant_id, key_version, nonce, ciphertext FROM license_keys WHERE order_id = $1 ORDER BY id",
+    )
+    .bind(order_id)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|(id, variant_id, version, nonce, ciphertext)| {
+            let sealed = super::crypto::Sealed { version, nonce, ciphertext };
+            let plain = cipher.open(variant_id, &sealed).map_err(|e| PoolError::Db(sqlx::Error::Protocol(e.to_string())))?;
+            Ok((id, variant_id, plain))
+        })
+        .collect()
+}
