@@ -132,10 +132,10 @@ pub async fn place_order(
 #[server(prefix = "/api/orders", endpoint = "view")]
 pub async fn get_order(id: String, token: Option<String>) -> Result<OrderView, AppError> {
     let ctx = RequestCtx::load().await?;
-    if let (Ok(order), Some(token)) = (Uuid::parse_str(id.trim()), token.as_deref().filter(|t| !t.is_empty())) {
-        if crate::orders::ssr::queries::token_matches(&ctx.state().pool, order, token.trim()).await? {
-            remember_order(&ctx, order).await?;
-        }
+    if let (Ok(order), Some(token)) = (Uuid::parse_str(id.trim()), token.as_deref().filter(|t| !t.is_empty()))
+        && crate::orders::ssr::queries::token_matches(&ctx.state().pool, order, token.trim()).await?
+    {
+        remember_order(&ctx, order).await?;
     }
     load_order(&ctx, &id).await.map(|(_, view)| view)
 }

@@ -130,6 +130,7 @@ pub async fn has_keyed_lines(conn: &mut PgConnection, order_id: Uuid) -> sqlx::R
 
 /// The keys of an order, decrypted (for the buyer's library, after the ownership check).
 pub async fn keys_of_order(pool: &PgPool, cipher: &KeyCipher, order_id: Uuid) -> Result<Vec<(i64, i64, String)>, PoolError> {
+    #[allow(clippy::type_complexity)]
     let rows: Vec<(i64, i64, i16, Vec<u8>, Vec<u8>)> = sqlx::query_as(
         "SELECT id, variant_id, key_version, nonce, ciphertext FROM license_keys WHERE order_id = $1 ORDER BY id",
     )
