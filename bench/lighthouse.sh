@@ -84,6 +84,10 @@ else
     # Production refuses an http:// base_url; it is used only for the canonical link (and the cross-site
     # check, which GET pages do not hit), so an https origin on the same host and port is enough here.
     export APP_LISTEN="127.0.0.1:$APP_PORT" APP_ENV=production APP_BASE_URL="https://127.0.0.1:$APP_PORT" RUST_LOG=warn
+    # Production refuses the development secrets: throwaway ones for this run.
+    export APP_ORDERS__WEBHOOK_SECRETS="[\"whsec_bench_$(date +%s%N)\"]"
+    export APP_LICENSES__ENCRYPTION_KEYS="[\"1:$(head -c 32 /dev/urandom | base64)\"]"
+    export APP_LICENSES__FINGERPRINT_SECRET="bench-$(head -c 24 /dev/urandom | base64)"
     exec "$(server_bin)"
   ) >"$TMP/server.log" 2>&1 &
   PIDS+=($!)

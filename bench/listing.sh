@@ -39,6 +39,10 @@ APP_PORT="$(free_port)"
   cd "$ROOT"
   export APP_DATABASE_URL="$DB" APP_SEED_DEMO=true APP_MEDIA_DIR="$TMP/media" APP_SITE_ROOT="$(site_dir)"
   export APP_LISTEN="127.0.0.1:$APP_PORT" APP_ENV=production APP_BASE_URL="https://shop.example" RUST_LOG=warn
+  # Production refuses the development secrets: throwaway ones for this run.
+  export APP_ORDERS__WEBHOOK_SECRETS="[\"whsec_bench_$(date +%s%N)\"]"
+  export APP_LICENSES__ENCRYPTION_KEYS="[\"1:$(head -c 32 /dev/urandom | base64)\"]"
+  export APP_LICENSES__FINGERPRINT_SECRET="bench-$(head -c 24 /dev/urandom | base64)"
   exec "$(server_bin)"
 ) >"$TMP/server.log" 2>&1 &
 PIDS+=($!)

@@ -13,6 +13,8 @@ pub struct AppState {
     pub identity: Arc<dyn IdentityProvider>,
     pub auth_limits: Arc<AuthLimits>,
     pub orders: Arc<OrderSettings>,
+    /// Encrypts and decrypts license keys.
+    pub keys: Arc<crate::licenses::ssr::crypto::KeyCipher>,
     /// The built-in test gateway or Stripe, chosen by configuration.
     pub payments: Arc<dyn PaymentProvider>,
     /// Development helpers such as the dev mailbox (never on in production).

@@ -80,6 +80,31 @@ test('a guest buys a game: declined card, then a good one', async ({ page }, tes
   await expect(page.getByTestId('cart-empty')).toBeVisible();
   await expectMail(page, email, new RegExp(`Order confirmation #${number}`));
   await expectMail(page, email, new RegExp(`Payment received for order #${number}`));
+  // The key arrives in the library (the e-mail only links to it); hidden until revealed.
+  await expectMail(page, email, new RegExp(`Your game keys for order #${number} are ready`));
+  const keyMail = await page.getByTestId('mail').filter({ hasText: 'game keys' }).getByTestId('mail-body').innerText();
+  expect(keyMail).not.toMatch(/PF-[A-Z0-9]{5}-/);
+  await page.goto('/account/library');
+  const card = page.getByTestId('library-key').filter({ hasText: `Order #${number}` });
+  await expect(card.getByTestId('license-key')).toHaveCount(0);
+  await shot(page, testInfo, 'library-hidden');
+  await card.getByRole('button', { name: 'Reveal key' }).click();
+  const key = await card.getByTestId('license-key').inputValue();
+  expect(key).toMatch(/^PF-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}$/);
+  if (jsEnabled(testInfo)) await expect(card.getByTestId('copy-key')).toBeVisible();
+  await shot(page, testInfo, 'library-revealed');
+  await card.getByRole('button', { name: 'Mark as redeemed' }).click();
+  await expect(card.getByTestId('redeemed')).toBeVisible();
+  const keyId = (await card.getAttribute('id'))!.replace('key-', '');
+
+  // Someone else (no cookies: another browser) sees no library and cannot reveal the key.
+  await page.context().clearCookies();
+  await page.goto('/account/library');
+  await expect(page.getByTestId('library-key')).toHaveCount(0);
+  const stranger = await page.request.post('/api/library/reveal', { form: { key_id: keyId }, maxRedirects: 0 });
+  expect([302, 303, 404]).toContain(stranger.status());
+  await page.goto('/account/library');
+  await expect(page.getByText(key)).toHaveCount(0);
 });
 
 /** A guest fills in the ring's shipping address and goes to the pay page. */

@@ -45,6 +45,7 @@ pub struct Config {
     pub auth: AuthConfig,
     pub orders: app::orders::ssr::OrderSettings,
     pub mail: MailConfig,
+    pub licenses: app::licenses::ssr::LicenseSettings,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,6 +120,7 @@ impl Default for Config {
             auth: AuthConfig::default(),
             orders: app::orders::ssr::OrderSettings::default(),
             mail: MailConfig::default(),
+            licenses: app::licenses::ssr::LicenseSettings::default(),
         }
     }
 }
@@ -206,6 +208,12 @@ impl Config {
                 }
             }
         }
+        if let Err(e) = self.licenses.cipher() {
+            return invalid("licenses.encryption_keys", &e.to_string());
+        }
+        if self.licenses.fingerprint_secret.len() < 32 {
+            return invalid("licenses.fingerprint_secret", "needs 32 characters or more");
+        }
         if self.orders.payment_provider == app::orders::ssr::PaymentProviderKind::Stripe && self.orders.stripe.is_none() {
             return invalid("orders.stripe", "is needed when orders.payment_provider is 'stripe'");
         }
@@ -216,6 +224,9 @@ impl Config {
             && self.orders.webhook_secrets.iter().any(|s| s == app::orders::ssr::DEV_WEBHOOK_SECRET)
         {
             return invalid("orders.webhook_secrets", "the development secret cannot be used in production");
+        }
+        if self.env == RunMode::Production && self.licenses.uses_dev_values() {
+            return invalid("licenses.encryption_keys", "the development key and secret cannot be used in production");
         }
         if !(1..=365).contains(&self.auth.session_days) {
             return invalid("auth.session_days", "must be between 1 and 365");
@@ -255,7 +266,9 @@ mod tests {
     #[test]
     fn file_values_override_defaults() {
         let c = Config::from_figment(figment(&format!(
-            "{DB}listen = '0.0.0.0:8080'\nseed_demo = true\nbase_url = 'https://shop.example/'\nenv = 'production'\norders.webhook_secrets = ['whsec_production_secret_1']"
+            "{DB}listen = '0.0.0.0:8080'\nseed_demo = true\nbase_url = 'https://shop.example/'\nenv = 'production'\norders.webhook_secrets = ['whsec_production_secret_1']\n\
+             licenses.encryption_keys = ['2:cHJvZHVjdGlvbi1rZXktMzItYnl0ZXMtbG9uZyEhISE=']\n\
+             licenses.fingerprint_secret = 'production-fingerprint-secret-0123456789'"
         )))
         .unwrap();
         assert_eq!(c.listen.port(), 8080);
@@ -294,7 +307,14 @@ mod tests {
             ("orders.hold_minutes = 0", "orders.hold_minutes"),
             ("orders.webhook_secrets = ['short']", "orders.webhook_secrets"),
             ("env = 'production'\nbase_url = 'https://shop.example'", "the development secret"),
+            (
+                "env = 'production'\nbase_url = 'https://shop.example'\norders.webhook_secrets = ['whsec_production_secret_1']",
+                "the development key",
+            ),
             ("orders.payment_provider = 'stripe'", "orders.stripe"),
+            ("licenses.encryption_keys = ['1:c2hvcnQ=']", "licenses.encryption_keys"),
+            ("licenses.encryption_keys = []", "licenses.encryption_keys"),
+            ("licenses.fingerprint_secret = 'short'", "licenses.fingerprint_secret"),
             ("orders.payment_provider = 'paypal'", "payment_provider"),
             ("mail.transport = 'smtp'", "mail.smtp"),
             (

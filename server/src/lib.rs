@@ -107,6 +107,7 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
         auth_limits: Arc::new(config.auth.limits.clone()),
         orders: Arc::new(config.orders.clone()),
         payments: config.orders.payment_provider().expect("the configuration was validated"),
+        keys: Arc::new(config.licenses.cipher().expect("the configuration was validated")),
         dev_tools: config.env != RunMode::Production,
     };
     // Server-side sessions: only an id in the cookie, HttpOnly, SameSite=Lax, Secure in production.

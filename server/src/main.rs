@@ -33,6 +33,11 @@ async fn run(config: Config) -> anyhow::Result<()> {
             tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "seeded the demo catalog");
         }
         server::seed::seed_demo_discounts(&pool).await.context("seeding demo discount codes")?;
+        let cipher = config.licenses.cipher().context("licenses.encryption_keys")?;
+        let keys = server::seed::seed_demo_keys(&pool, &cipher).await.context("seeding demo license keys")?;
+        if keys > 0 {
+            tracing::info!(keys, "seeded demo license keys");
+        }
     }
     let identity = server::identity_provider(&config, &pool).await.context("setting up the identity provider")?;
     if config.seed_demo && config.auth.provider == server::config::ProviderKind::Builtin {

@@ -11,7 +11,7 @@ use uuid::Uuid;
 pub const CHECKOUT_FORM: &str = "checkout";
 pub const PAY_FORM: &str = "pay";
 #[cfg(feature = "ssr")]
-const MY_ORDERS: &str = "my_orders";
+pub(crate) const MY_ORDERS: &str = "my_orders";
 
 #[cfg(feature = "ssr")]
 impl From<crate::orders::ssr::checkout::CheckoutError> for AppError {
@@ -39,7 +39,7 @@ async fn remember_order(ctx: &RequestCtx, id: Uuid) -> Result<(), AppError> {
 /// The orders this browser may see: those it placed or opened by their e-mailed link, and a
 /// signed-in user's own. Anything else is "not found" (never "forbidden": an order id reveals nothing).
 #[cfg(feature = "ssr")]
-async fn my_order(ctx: &RequestCtx, id: &str) -> Result<Uuid, AppError> {
+pub(crate) async fn my_order(ctx: &RequestCtx, id: &str) -> Result<Uuid, AppError> {
     let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)?;
     let mine: Vec<Uuid> = ctx.session().get(MY_ORDERS).await.map_err(AppError::internal)?.unwrap_or_default();
     if mine.contains(&id) {

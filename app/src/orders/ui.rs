@@ -209,6 +209,9 @@ pub fn OrderPage() -> impl IntoView {
                         <a href=format!("/pay/{}", o.id)>"Back to payment"</a></p>
                 })}
                 {paid.then(|| view! { <p>"A confirmation is on its way to " {o.email.clone()} "."</p> })}
+                {(o.status == OrderStatus::Paid && o.shipping_method.is_none()).then(|| view! {
+                    <p><a class="button primary" href="/account/library" data-testid="to-library">"Your game keys"</a></p>
+                })}
                 {o.tracking_number.clone().map(|t| view! {
                     <p>"Tracking number: " <strong data-testid="tracking-number">{t}</strong></p>
                 })}

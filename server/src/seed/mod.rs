@@ -58,6 +58,27 @@ pub async fn seed_demo_discounts(pool: &sqlx::PgPool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Keys per game variant in the demo (or fewer when the variant had less stock).
+pub const DEMO_KEYS_PER_VARIANT: i32 = 20;
+
+/// Gives every in-stock demo game variant without a pool a pool of generated keys (its stock
+/// becomes the pool's size). Returns how many keys were made.
+pub async fn seed_demo_keys(pool: &sqlx::PgPool, cipher: &app::licenses::ssr::crypto::KeyCipher) -> anyhow::Result<i64> {
+    use app::licenses::ssr::{import::generate, pool::import};
+    let variants: Vec<(i64, i32)> = sqlx::query_as(
+        "SELECT v.id, v.stock FROM variants v JOIN products p ON p.id = v.product_id
+         WHERE p.department = 'games' AND NOT v.keyed AND v.stock > 0 ORDER BY v.id",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut made = 0;
+    for (id, stock) in variants {
+        let keys: Vec<String> = (0..stock.min(DEMO_KEYS_PER_VARIANT)).map(|_| generate("PF-XXXXX-XXXXX-XXXXX-XXXXX")).collect();
+        made += import(pool, cipher, id, &keys).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    Ok(made)
+}
+
 /// Inserts the demo catalog (both departments) unless products already exist; writes generated
 /// product images under `media_dir`. Returns Ok(true) if it seeded, Ok(false) if the catalog already had products.
 pub async fn seed_demo(pool: &sqlx::PgPool, media_dir: &std::path::Path) -> anyhow::Result<bool> {

@@ -43,6 +43,11 @@ impl RequestCtx {
     pub fn session(&self) -> &Session {
         &self.session
     }
+
+    /// The client's address as the server saw it ("unknown" when not available).
+    pub fn ip(&self) -> &str {
+        &self.ip
+    }
 }
 
 /// A plain HTML form post (JavaScript off) asks for HTML; the server-function client asks for JSON.

@@ -211,6 +211,7 @@ fn AccountView(summary: crate::accounts::model::AccountSummary, message: Option<
             </dl>
             <MyOrders/>
             <div class="account-actions">
+                <a class="button" href="/account/library" data-testid="library-link">"My library (game keys)"</a>
                 {(!summary.two_factor).then(|| view! {
                     <form method="post" action=api::BeginTwoFactor::PATH>
                         <button type="submit" class="button">"Turn on two-factor sign-in"</button>

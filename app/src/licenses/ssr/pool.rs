@@ -145,3 +145,84 @@ pub async fn keys_of_order(pool: &PgPool, cipher: &KeyCipher, order_id: Uuid) ->
         })
         .collect()
 }
+
+/// One key as its owner's library lists it; the key text only once revealed.
+#[allow(clippy::type_complexity)]
+pub async fn library(
+    pool: &PgPool,
+    cipher: &KeyCipher,
+    user_id: Option<Uuid>,
+    order_ids: &[Uuid],
+) -> Result<Vec<crate::licenses::model::LibraryKey>, PoolError> {
+    let rows: Vec<(i64, i64, String, String, Uuid, i64, i16, Vec<u8>, Vec<u8>, Option<chrono::DateTime<chrono::Utc>>, bool)> =
+        sqlx::query_as(
+            "SELECT k.id, k.variant_id, l.product_name, l.variant_label, o.id, o.number, k.key_version, k.nonce,
+                    k.ciphertext, k.revealed_at, k.redeemed_at IS NOT NULL
+             FROM license_keys k JOIN order_lines l ON l.order_id = k.order_id AND l.variant_id = k.variant_id
+             JOIN orders o ON o.id = k.order_id
+             WHERE o.status IN ('paid', 'fulfilled', 'delivered') AND (o.user_id = $1 OR o.id = ANY($2))
+             ORDER BY o.created_at DESC, k.id",
+        )
+        .bind(user_id)
+        .bind(order_ids)
+        .fetch_all(pool)
+        .await?;
+    rows.into_iter()
+        .map(|(id, variant_id, product_name, variant_label, order_id, order_number, version, nonce, ciphertext, revealed, redeemed)| {
+            let key = match revealed {
+                Some(_) => Some(
+                    cipher
+                        .open(variant_id, &super::crypto::Sealed { version, nonce, ciphertext })
+                        .map_err(|e| PoolError::Db(sqlx::Error::Protocol(e.to_string())))?,
+                ),
+                None => None,
+            };
+            Ok(crate::licenses::model::LibraryKey {
+                id,
+                product_name,
+                variant_label,
+                order_id: order_id.to_string(),
+                order_number,
+                key,
+                revealed_at: revealed.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
+                redeemed,
+            })
+        })
+        .collect()
+}
+
+/// The order a key belongs to, if it is assigned and the order is paid.
+pub async fn order_of_key(pool: &PgPool, key_id: i64) -> sqlx::Result<Option<Uuid>> {
+    sqlx::query_scalar(
+        "SELECT k.order_id FROM license_keys k JOIN orders o ON o.id = k.order_id
+         WHERE k.id = $1 AND o.status IN ('paid', 'fulfilled', 'delivered')",
+    )
+    .bind(key_id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Records a reveal (who, when, from where); the first one also marks the key revealed.
+pub async fn reveal(pool: &PgPool, key_id: i64, user_id: Option<Uuid>, ip: &str) -> sqlx::Result<()> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("UPDATE license_keys SET revealed_at = coalesce(revealed_at, now()) WHERE id = $1")
+        .bind(key_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT INTO key_reveals (key_id, user_id, ip) VALUES ($1, $2, $3::inet)")
+        .bind(key_id)
+        .bind(user_id)
+        .bind(ip.parse::<std::net::IpAddr>().ok().map(|a| a.to_string()))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+/// The owner says the key is used in the store (it can then no longer be refunded at once).
+pub async fn mark_redeemed(pool: &PgPool, key_id: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE license_keys SET redeemed_at = coalesce(redeemed_at, now()), revealed_at = coalesce(revealed_at, now()) WHERE id = $1")
+        .bind(key_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}

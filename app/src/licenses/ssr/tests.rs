@@ -238,3 +238,70 @@ async fn payment_leads_to_an_assigned_key_and_an_email_without_it(pool: PgPool) 
     let not_done: i64 = sqlx::query_scalar("SELECT count(*) FROM jobs WHERE status <> 'done'").fetch_one(&pool).await.unwrap();
     assert_eq!(not_done, 0);
 }
+
+/// The library shows a key only after its owner reveals it; every reveal is logged; other users'
+/// keys and unpaid orders' keys are not listed.
+#[sqlx::test(migrations = "../migrations")]
+async fn keys_stay_hidden_until_revealed_and_reveals_are_logged(pool: PgPool) {
+    use super::pool::{library, mark_redeemed, order_of_key, reveal};
+    let c = cipher();
+    let v = game(&pool, 0, "games").await;
+    import(&pool, &c, v, &["PF-AAAAA-BBBBB-CCCCC-DDDDD".into(), "PF-EEEEE-FFFFF-GGGGG-HHHHH".into()]).await.unwrap();
+    let mine = paid_order(&pool, v, 1).await;
+    let theirs = paid_order(&pool, v, 1).await;
+    for o in [mine, theirs] {
+        let mut conn = pool.acquire().await.unwrap();
+        assign_for_order(&mut conn, o).await.unwrap();
+    }
+    let listed = library(&pool, &c, None, &[mine]).await.unwrap();
+    assert_eq!(listed.len(), 1, "only this browser's order");
+    assert_eq!(listed[0].key, None, "hidden until revealed");
+    let key_id = listed[0].id;
+    assert_eq!(order_of_key(&pool, key_id).await.unwrap(), Some(mine));
+
+    reveal(&pool, key_id, None, "203.0.113.7").await.unwrap();
+    reveal(&pool, key_id, None, "203.0.113.8").await.unwrap();
+    let listed = library(&pool, &c, None, &[mine]).await.unwrap();
+    assert_eq!(listed[0].key.as_deref(), Some("PF-AAAAA-BBBBB-CCCCC-DDDDD"));
+    let log: Vec<String> = sqlx::query_scalar("SELECT host(ip) FROM key_reveals WHERE key_id = $1 ORDER BY id")
+        .bind(key_id)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(log, ["203.0.113.7", "203.0.113.8"]);
+    mark_redeemed(&pool, key_id).await.unwrap();
+    assert!(library(&pool, &c, None, &[mine]).await.unwrap()[0].redeemed);
+
+    // A refunded order's keys leave the library.
+    sqlx::query("UPDATE orders SET status = 'refunded' WHERE id = $1").bind(mine).execute(&pool).await.unwrap();
+    assert!(library(&pool, &c, None, &[mine]).await.unwrap().is_empty());
+    assert_eq!(order_of_key(&pool, key_id).await.unwrap(), None);
+}
+
+/// A refund returns unrevealed keys to the pool (and the stock); a revealed key is not reused.
+#[sqlx::test(migrations = "../migrations")]
+async fn refunds_return_only_unrevealed_keys(pool: PgPool) {
+    use super::pool::{library, reveal};
+    use crate::orders::ssr::fulfilment::refund;
+    let c = cipher();
+    let v = game(&pool, 0, "games").await;
+    import(&pool, &c, v, &["PF-11111-AAAAA".into(), "PF-22222-BBBBB".into(), "PF-33333-CCCCC".into()]).await.unwrap();
+    sqlx::query("UPDATE variants SET stock = stock - 3 WHERE id = $1").bind(v).execute(&pool).await.unwrap(); // held and sold
+    let order = paid_order(&pool, v, 3).await;
+    let mut conn = pool.acquire().await.unwrap();
+    assign_for_order(&mut conn, order).await.unwrap();
+    let keys = library(&pool, &c, None, &[order]).await.unwrap();
+    reveal(&pool, keys[0].id, None, "198.51.100.1").await.unwrap();
+    refund(&pool, order).await.unwrap();
+    let (stock, available): (i32, i64) = sqlx::query_as(
+        "SELECT v.stock, (SELECT count(*) FROM license_keys WHERE variant_id = v.id AND status = 'available') FROM variants v WHERE v.id = $1",
+    )
+    .bind(v)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((stock, available), (2, 2), "the two unrevealed keys are for sale again");
+    let revealed_still_assigned: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM license_keys WHERE id = $1 AND order_id IS NOT NULL").bind(keys[0].id).fetch_one(&pool).await.unwrap();
+    assert_eq!(revealed_still_assigned, 1);
+}

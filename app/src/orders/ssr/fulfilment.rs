@@ -60,8 +60,8 @@ pub async fn ship(pool: &PgPool, id: Uuid, tracking: &str) -> Result<(), Fulfilm
     Ok(())
 }
 
-/// Refunds what is left of a paid order: the provider refund and the e-mail are queued, and items
-/// that never left the shop go back into stock.
+/// Refunds what is left of a paid order: the provider refund and the e-mail are queued, items that
+/// never left the shop go back into stock, and game keys never revealed go back to their pool.
 pub async fn refund(pool: &PgPool, id: Uuid) -> Result<i64, FulfilmentError> {
     let mut tx = pool.begin().await?;
     let status = lock(&mut tx, id).await?;
@@ -94,6 +94,19 @@ pub async fn refund(pool: &PgPool, id: Uuid) -> Result<i64, FulfilmentError> {
         for (variant_id, q) in lines {
             super::checkout::ledger(&mut tx, variant_id, q, "restock", id).await?;
         }
+    }
+    // Keys never shown go back to their pool (and their stock); revealed ones stay with the
+    // refunded order, out of its buyer's library.
+    let returned: Vec<(i64,)> = sqlx::query_as(
+        "UPDATE license_keys SET status = 'available', order_id = NULL, assigned_at = NULL
+         WHERE order_id = $1 AND revealed_at IS NULL RETURNING variant_id",
+    )
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?;
+    for (variant_id,) in returned {
+        sqlx::query("UPDATE variants SET stock = stock + 1 WHERE id = $1").bind(variant_id).execute(&mut *tx).await?;
+        super::checkout::ledger(&mut tx, variant_id, 1, "restock", id).await?;
     }
     if let Some((provider, provider_ref)) = charge {
         let payload = serde_json::json!({

@@ -1,0 +1,62 @@
+//! The library's server functions. A key is shown only to its buyer: the signed-in owner of the
+//! order, or the browser that placed it or opened its e-mailed link. Everyone else gets "not found".
+use crate::error::AppError;
+use crate::licenses::model::LibraryPage;
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use crate::accounts::ssr::request::{respond_at, RequestCtx};
+
+pub const LIBRARY_FORM: &str = "library";
+
+/// The buyer's keys: every paid order of the signed-in user and of this browser.
+#[server(prefix = "/api/library", endpoint = "page")]
+pub async fn get_library() -> Result<LibraryPage, AppError> {
+    let ctx = RequestCtx::load().await?;
+    let acc = ctx.accounts();
+    let user = acc.current_user().await?;
+    let orders: Vec<uuid::Uuid> =
+        ctx.session().get(crate::orders::api::MY_ORDERS).await.map_err(AppError::internal)?.unwrap_or_default();
+    if user.is_none() && orders.is_empty() {
+        return Err(AppError::Unauthorized("Sign in to see your library.".into()));
+    }
+    let keys = crate::licenses::ssr::pool::library(&ctx.state().pool, &ctx.state().keys, user.as_ref().map(|u| u.user_id), &orders)
+        .await
+        .map_err(AppError::internal)?;
+    let message = acc.take_flash(LIBRARY_FORM).await?.map(|f| f.message).or(acc.take_notice().await?);
+    Ok(LibraryPage { keys, signed_in: user.is_some(), message })
+}
+
+/// The key's order, if this browser may see it.
+#[cfg(feature = "ssr")]
+async fn owned_key(ctx: &RequestCtx, key_id: i64) -> Result<(), AppError> {
+    let order = crate::licenses::ssr::pool::order_of_key(&ctx.state().pool, key_id).await?.ok_or(AppError::NotFound)?;
+    crate::orders::api::my_order(ctx, &order.to_string()).await.map(|_| ())
+}
+
+/// Shows a key (every reveal is logged with who, when and the address it came from).
+#[server(prefix = "/api/library", endpoint = "reveal")]
+pub async fn reveal_key(key_id: i64) -> Result<(), AppError> {
+    let ctx = RequestCtx::load().await?;
+    let r = async {
+        owned_key(&ctx, key_id).await?;
+        let user = ctx.accounts().current_user().await?.map(|u| u.user_id);
+        crate::licenses::ssr::pool::reveal(&ctx.state().pool, key_id, user, ctx.ip()).await?;
+        Ok(format!("/account/library#key-{key_id}"))
+    }
+    .await;
+    respond_at(&ctx, LIBRARY_FORM, "/account/library", r).await
+}
+
+/// The owner has used the key in the game's store.
+#[server(prefix = "/api/library", endpoint = "redeemed")]
+pub async fn mark_key_redeemed(key_id: i64) -> Result<(), AppError> {
+    let ctx = RequestCtx::load().await?;
+    let r = async {
+        owned_key(&ctx, key_id).await?;
+        crate::licenses::ssr::pool::mark_redeemed(&ctx.state().pool, key_id).await?;
+        ctx.accounts().notice("Marked as redeemed.").await?;
+        Ok(format!("/account/library#key-{key_id}"))
+    }
+    .await;
+    respond_at(&ctx, LIBRARY_FORM, "/account/library", r).await
+}
