@@ -348,4 +348,21 @@ mod tests {
             Ok(())
         });
     }
+
+    /// Lists in the environment, as the benchmark scripts pass production secrets.
+    #[test]
+    fn secrets_lists_come_from_the_environment() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("APP_ENV", "production");
+            jail.set_env("APP_BASE_URL", "https://shop.example");
+            jail.set_env("APP_ORDERS__WEBHOOK_SECRETS", "[\"whsec_bench_1764633600\"]");
+            jail.set_env("APP_LICENSES__ENCRYPTION_KEYS", "[\"1:cHJvZHVjdGlvbi1rZXktMzItYnl0ZXMtbG9uZyEhISE=\"]");
+            jail.set_env("APP_LICENSES__FINGERPRINT_SECRET", "bench-0123456789abcdef0123456789abcdef");
+            let fig = figment(DB).merge(Env::prefixed("APP_").split("__"));
+            let c = Config::from_figment(fig).map_err(|e| e.to_string())?;
+            assert_eq!(c.orders.webhook_secrets, ["whsec_bench_1764633600"]);
+            assert_eq!(c.licenses.encryption_keys.len(), 1);
+            Ok(())
+        });
+    }
 }

@@ -1,7 +1,7 @@
 //! Keys at rest: AES-256-GCM (ring) under a versioned data key from configuration, and an HMAC
 //! fingerprint under a separate secret so duplicates are found without decrypting. Rotation: add a
-//! new key in front (it encrypts from then on), keep the old ones until `rewrap` has re-encrypted
-//! every row under the new version, then drop them.
+//! new key in front (it encrypts from then on) and keep the old ones while rows sealed under them
+//! exist (`key_version` says which; re-encrypting old rows is not automated yet).
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, NONCE_LEN};
