@@ -352,6 +352,9 @@ async fn webhooks_need_a_valid_signature_and_act_once(pool: PgPool) {
     };
     let (status, _, _) = send(&pool, post(header.replace("v1=", "v1=00"), body.clone())).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "a bad signature");
+    // Only the configured provider's route exists (here the built-in one, so Stripe's is a 404).
+    let to_stripe = Request::post("/webhooks/stripe").header("stripe-signature", header.clone()).body(Body::from(body.clone())).unwrap();
+    assert_eq!(send(&pool, to_stripe).await.0, StatusCode::NOT_FOUND, "another provider's route");
     let (forged, _) = gateway::signed_success("whsec_someone_else_entirely", order.order_id, 5999, now);
     assert_eq!(send(&pool, post(forged, body.clone())).await.0, StatusCode::BAD_REQUEST, "another secret");
     let status_of = || async {
