@@ -37,8 +37,7 @@ pub async fn add_to_cart(variant_id: i64, quantity: i64) -> Result<(), AppError>
 #[server(prefix = "/api/cart", endpoint = "count")]
 pub async fn get_cart_count() -> Result<i64, AppError> {
     let ctx = RequestCtx::load().await?;
-    let lines = crate::cart::ssr::lines(&ctx.state().pool, ctx.session()).await?;
-    Ok(lines.iter().map(|(_, q)| q).sum())
+    Ok(crate::cart::ssr::count(&ctx.state().pool, ctx.session()).await?)
 }
 
 /// Add to cart from the product page with JavaScript on: no redirect, the page stays where it is.
@@ -49,7 +48,7 @@ pub async fn add_to_cart_in_place(variant_id: i64, quantity: i64) -> Result<crat
     let user = ctx.accounts().session_user_id().await?;
     let pool = &ctx.state().pool;
     let name = crate::cart::ssr::add(pool, ctx.session(), user, variant_id, quantity).await?;
-    let count = crate::cart::ssr::lines(pool, ctx.session()).await?.iter().map(|(_, q)| q).sum();
+    let count = crate::cart::ssr::count(pool, ctx.session()).await?;
     Ok(crate::cart::model::Added { name, count })
 }
 

@@ -128,6 +128,11 @@ pub async fn lines(pool: &PgPool, session: &Session) -> Result<Vec<(i64, i64)>, 
 }
 
 /// Empties the cart (after its order is paid).
+/// Items in the cart (the header's count).
+pub async fn count(pool: &PgPool, session: &Session) -> Result<i64, CartError> {
+    Ok(lines(pool, session).await?.iter().map(|(_, q)| q).sum())
+}
+
 pub async fn clear(pool: &PgPool, session: &Session) -> Result<(), CartError> {
     if let Some(cart) = cart_id(session).await? {
         sqlx::query("DELETE FROM cart_lines WHERE cart_id = $1").bind(cart).execute(pool).await?;

@@ -67,32 +67,9 @@ fn generated_keys_follow_the_pattern_and_do_not_repeat() {
     }
 }
 
-/// A game product with one variant and `stock` units; returns the variant id.
+/// A product with one variant at 19.99 and `stock` units; returns the variant id.
 async fn game(pool: &PgPool, stock: i32, department: &str) -> i64 {
-    let cat: i64 = sqlx::query_scalar(
-        "INSERT INTO categories (slug, name, department, description) VALUES ($1, 'C', $2, '') RETURNING id",
-    )
-    .bind(format!("c-{}", Uuid::new_v4().simple()))
-    .bind(department)
-    .fetch_one(pool)
-    .await
-    .unwrap();
-    let pid: i64 = sqlx::query_scalar(
-        "INSERT INTO products (slug, name, department, category_id) VALUES ($1, 'Game', $2, $3) RETURNING id",
-    )
-    .bind(format!("p-{}", Uuid::new_v4().simple()))
-    .bind(department)
-    .bind(cat)
-    .fetch_one(pool)
-    .await
-    .unwrap();
-    sqlx::query_scalar("INSERT INTO variants (product_id, sku, price_minor, stock) VALUES ($1, $2, 1999, $3) RETURNING id")
-        .bind(pid)
-        .bind(format!("G-{}", &Uuid::new_v4().simple().to_string()[..10]).to_uppercase())
-        .bind(stock)
-        .fetch_one(pool)
-        .await
-        .unwrap()
+    crate::orders::ssr::tests::product(pool, department, 1999, stock).await
 }
 
 /// A paid order for `quantity` of a variant (as checkout and payment leave it).

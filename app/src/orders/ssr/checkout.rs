@@ -317,15 +317,20 @@ pub enum PaymentOutcome {
     RefundQueued,
 }
 
+/// Records a provider's event id; false when it was seen before (a replay).
+async fn first_delivery(conn: &mut PgConnection, provider: &str, event_id: &str) -> sqlx::Result<bool> {
+    let fresh = sqlx::query("INSERT INTO webhook_events (provider, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        .bind(provider)
+        .bind(event_id)
+        .execute(conn)
+        .await?;
+    Ok(fresh.rows_affected() == 1)
+}
+
 /// Acts on a payment event exactly once, in one transaction.
 pub async fn payment_succeeded(pool: &PgPool, ev: &PaymentEvent) -> Result<PaymentOutcome, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    let fresh = sqlx::query("INSERT INTO webhook_events (provider, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-        .bind(&ev.provider)
-        .bind(&ev.event_id)
-        .execute(&mut *tx)
-        .await?;
-    if fresh.rows_affected() == 0 {
+    if !first_delivery(&mut tx, &ev.provider, &ev.event_id).await? {
         return Ok(PaymentOutcome::AlreadyProcessed);
     }
     let known: Option<String> =
@@ -427,12 +432,7 @@ pub async fn payment_failed(
     reason: &str,
 ) -> sqlx::Result<()> {
     let mut tx = pool.begin().await?;
-    let fresh = sqlx::query("INSERT INTO webhook_events (provider, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-        .bind(provider)
-        .bind(event_id)
-        .execute(&mut *tx)
-        .await?;
-    if fresh.rows_affected() == 1 {
+    if first_delivery(&mut tx, provider, event_id).await? {
         tracing::info!(order = %order_id, payment = provider_ref, reason, "payment attempt failed");
         sqlx::query(
             "UPDATE payments SET status = 'failed' WHERE provider = $1 AND provider_ref = $2 AND status = 'requires_payment'",

@@ -11,7 +11,7 @@ pub mod stripe;
 #[cfg(test)]
 pub mod stripe_standin;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use crate::orders::pricing::ShippingRates;
 use payments::PaymentProvider;

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use uuid::Uuid;
 
 /// A product with one variant; returns the variant id.
-async fn product(pool: &PgPool, department: &str, price: i64, stock: i32) -> i64 {
+pub(crate) async fn product(pool: &PgPool, department: &str, price: i64, stock: i32) -> i64 {
     let slug = format!("p-{}", Uuid::new_v4().simple());
     let cat: i64 = sqlx::query_scalar(
         "INSERT INTO categories (slug, name, department, description) VALUES ($1, 'C', $2, '') RETURNING id",
