@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod cart;
 pub mod catalog;
+pub mod downloads;
 pub mod error;
 pub mod licenses;
 pub mod mail;

@@ -15,6 +15,8 @@ pub struct AppState {
     pub orders: Arc<OrderSettings>,
     /// Encrypts and decrypts license keys.
     pub keys: Arc<crate::licenses::ssr::crypto::KeyCipher>,
+    /// Game builds: the object store and the download limits.
+    pub downloads: crate::downloads::ssr::Downloads,
     /// The built-in test gateway or Stripe, chosen by configuration.
     pub payments: Arc<dyn PaymentProvider>,
     /// Development helpers such as the dev mailbox (never on in production).

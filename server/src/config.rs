@@ -46,6 +46,7 @@ pub struct Config {
     pub orders: app::orders::ssr::OrderSettings,
     pub mail: MailConfig,
     pub licenses: app::licenses::ssr::LicenseSettings,
+    pub downloads: app::downloads::ssr::DownloadSettings,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,6 +122,7 @@ impl Default for Config {
             orders: app::orders::ssr::OrderSettings::default(),
             mail: MailConfig::default(),
             licenses: app::licenses::ssr::LicenseSettings::default(),
+            downloads: app::downloads::ssr::DownloadSettings::default(),
         }
     }
 }
@@ -227,6 +229,12 @@ impl Config {
         }
         if self.env == RunMode::Production && self.licenses.uses_dev_values() {
             return invalid("licenses.encryption_keys", "the development key and secret cannot be used in production");
+        }
+        if let Err((key, why)) = self.downloads.validate() {
+            return invalid(key, why);
+        }
+        if self.env == RunMode::Production && self.downloads.uses_dev_values() {
+            return invalid("downloads.signing_secret", "the development secret cannot be used in production");
         }
         if !(1..=365).contains(&self.auth.session_days) {
             return invalid("auth.session_days", "must be between 1 and 365");

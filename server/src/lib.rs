@@ -108,6 +108,7 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
         orders: Arc::new(config.orders.clone()),
         payments: config.orders.payment_provider().expect("the configuration was validated"),
         keys: Arc::new(config.licenses.cipher().expect("the configuration was validated")),
+        downloads: config.downloads.downloads(),
         dev_tools: config.env != RunMode::Production,
     };
     // Server-side sessions: only an id in the cookie, HttpOnly, SameSite=Lax, Secure in production.
@@ -133,11 +134,19 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
         .route_service("/favicon.svg", tower_http::services::ServeFile::new(site_root.join("favicon.svg")))
         .route_service("/robots.txt", tower_http::services::ServeFile::new(site_root.join("robots.txt")))
         .layer(middleware::from_fn(http::cache_static));
+    // Game builds behind signed links, when they are kept in a local directory.
+    let files = match config.downloads.local_store() {
+        Some(store) => Router::new()
+            .route(&format!("{}/{{*key}}", app::downloads::ssr::local::ROUTE), get(app::downloads::ssr::local::serve))
+            .with_state(store),
+        None => Router::new(),
+    };
 
     // Compress pages and JSON; images are already compressed and /pkg is served precompressed.
     let compress_when = DefaultPredicate::new()
         .and(NotForContentType::IMAGES)
-        .and(NotForContentType::const_new("application/wasm"));
+        .and(NotForContentType::const_new("application/wasm"))
+        .and(NotForContentType::const_new("application/octet-stream"));
 
     Router::new()
         .route("/healthz", get(http::healthz))
@@ -150,6 +159,7 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, app::shell))
         .layer(sessions)
         .merge(static_files)
+        .merge(files)
         .layer(middleware::from_fn(http::strict_forms))
         .layer(middleware::from_fn(http::server_fn_error_status))
         .layer(middleware::from_fn_with_state(config.base_url(), http::reject_cross_site))

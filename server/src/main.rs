@@ -38,6 +38,11 @@ async fn run(config: Config) -> anyhow::Result<()> {
         if keys > 0 {
             tracing::info!(keys, "seeded demo license keys");
         }
+        let downloads = config.downloads.downloads();
+        let builds = server::seed::seed_demo_builds(&pool, downloads.store.as_ref()).await.context("seeding demo game builds")?;
+        if builds > 0 {
+            tracing::info!(builds, store = downloads.store.name(), "seeded demo game builds");
+        }
     }
     let identity = server::identity_provider(&config, &pool).await.context("setting up the identity provider")?;
     if config.seed_demo && config.auth.provider == server::config::ProviderKind::Builtin {

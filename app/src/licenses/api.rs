@@ -28,7 +28,7 @@ pub async fn get_library() -> Result<LibraryPage, AppError> {
 
 /// The key's order, if this browser may see it.
 #[cfg(feature = "ssr")]
-async fn owned_key(ctx: &RequestCtx, key_id: i64) -> Result<(), AppError> {
+pub(crate) async fn owned_key(ctx: &RequestCtx, key_id: i64) -> Result<(), AppError> {
     let order = crate::licenses::ssr::pool::order_of_key(&ctx.state().pool, key_id).await?.ok_or(AppError::NotFound)?;
     crate::orders::api::my_order(ctx, &order.to_string()).await.map(|_| ())
 }

@@ -12,6 +12,19 @@ pub struct LibraryKey {
     pub key: Option<String>,
     pub revealed_at: Option<String>,
     pub redeemed: bool,
+    /// The game's newest build, if it has one (owners always get the newest).
+    pub build: Option<LibraryBuild>,
+    /// Download links minted for this purchase so far.
+    pub downloads: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LibraryBuild {
+    pub version: String,
+    pub changelog: String,
+    pub size_bytes: i64,
+    /// Hex SHA-256 of the file, to check a download.
+    pub sha256: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,6 +1,7 @@
 //! "My library": each game key hidden until its owner presses Reveal, then shown to copy.
 use crate::licenses::api::{get_library, MarkKeyRedeemed, RevealKey};
-use crate::licenses::model::LibraryPage as Library;
+use crate::downloads::api::DownloadBuild;
+use crate::licenses::model::{LibraryBuild, LibraryPage as Library};
 use crate::ui::page::{await_page, no_store, PageMeta};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -8,6 +9,10 @@ use leptos::server_fn::ServerFn;
 #[component]
 pub fn LibraryPage() -> impl IntoView {
     no_store();
+    #[cfg(feature = "ssr")]
+    if let Some(origin) = use_context::<crate::state::AppState>().and_then(|s| s.downloads.store.link_origin()) {
+        crate::ui::security::allow_form_target(&origin);
+    }
     let data = Resource::new(|| (), |_| get_library());
     await_page(data, |page: Library| {
         view! {
@@ -50,6 +55,7 @@ pub fn LibraryPage() -> impl IntoView {
                                                 </form>
                                             }.into_any(),
                                         }}
+                                        {k.build.map(|b| view! { <BuildDownload key_id=id latest=b downloads=k.downloads/> })}
                                     </li>
                                 }
                             }).collect_view()}
@@ -59,6 +65,44 @@ pub fn LibraryPage() -> impl IntoView {
             </section>
         }
     })
+}
+
+/// The game's newest build: a download button (a fresh link per click), its size, checksum and changelog.
+#[component]
+fn BuildDownload(key_id: i64, latest: LibraryBuild, downloads: i64) -> impl IntoView {
+    let LibraryBuild { version, changelog, size_bytes, sha256 } = latest;
+    let times = match downloads {
+        0 => "Not downloaded yet".to_owned(),
+        1 => "Downloaded once".to_owned(),
+        n => format!("Downloaded {n} times"),
+    };
+    view! {
+        <div class="library-build" data-testid="library-build">
+            <form method="post" action=DownloadBuild::PATH class="inline-form">
+                <input type="hidden" name="key_id" value=key_id.to_string()/>
+                <button type="submit" class="button primary" data-testid="download">
+                    "Download version " <span data-testid="build-version">{version.clone()}</span>
+                </button>
+            </form>
+            <p class="field-hint">{file_size(size_bytes)} " · " <span data-testid="download-count">{times}</span></p>
+            <p class="field-hint build-sha">"SHA-256 " <code data-testid="build-sha">{sha256}</code></p>
+            {(!changelog.is_empty()).then(|| view! {
+                <details class="changelog">
+                    <summary>"What's new in " {version}</summary>
+                    <p>{changelog}</p>
+                </details>
+            })}
+        </div>
+    }
+}
+
+/// "1.4 MB", "820 KB".
+fn file_size(bytes: i64) -> String {
+    match bytes {
+        b if b >= 1_000_000 => format!("{:.1} MB", b as f64 / 1_000_000.0),
+        b if b >= 1_000 => format!("{} KB", b / 1_000),
+        b => format!("{b} bytes"),
+    }
 }
 
 /// Copies a key to the clipboard (JavaScript on); without JavaScript the key is selectable text.

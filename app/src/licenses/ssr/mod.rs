@@ -3,7 +3,7 @@ pub mod crypto;
 pub mod import;
 pub mod pool;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use serde::{Deserialize, Serialize};
 

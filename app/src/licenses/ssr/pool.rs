@@ -146,46 +146,81 @@ pub async fn keys_of_order(pool: &PgPool, cipher: &KeyCipher, order_id: Uuid) ->
         .collect()
 }
 
+/// A library row as read from the database.
+#[derive(sqlx::FromRow)]
+struct LibraryRow {
+    id: i64,
+    variant_id: i64,
+    product_name: String,
+    variant_label: String,
+    order_id: Uuid,
+    order_number: i64,
+    key_version: i16,
+    nonce: Vec<u8>,
+    ciphertext: Vec<u8>,
+    revealed_at: Option<chrono::DateTime<chrono::Utc>>,
+    redeemed: bool,
+    build_version: Option<String>,
+    build_changelog: Option<String>,
+    build_size: Option<i64>,
+    build_sha256: Option<Vec<u8>>,
+    downloads: i64,
+}
+
 /// One key as its owner's library lists it; the key text only once revealed.
-#[allow(clippy::type_complexity)]
 pub async fn library(
     pool: &PgPool,
     cipher: &KeyCipher,
     user_id: Option<Uuid>,
     order_ids: &[Uuid],
 ) -> Result<Vec<crate::licenses::model::LibraryKey>, PoolError> {
-    let rows: Vec<(i64, i64, String, String, Uuid, i64, i16, Vec<u8>, Vec<u8>, Option<chrono::DateTime<chrono::Utc>>, bool)> =
-        sqlx::query_as(
-            "SELECT k.id, k.variant_id, l.product_name, l.variant_label, o.id, o.number, k.key_version, k.nonce,
-                    k.ciphertext, k.revealed_at, k.redeemed_at IS NOT NULL
-             FROM license_keys k JOIN order_lines l ON l.order_id = k.order_id AND l.variant_id = k.variant_id
-             JOIN orders o ON o.id = k.order_id
-             WHERE o.status IN ('paid', 'fulfilled', 'delivered') AND (o.user_id = $1 OR o.id = ANY($2))
-             ORDER BY o.created_at DESC, k.id",
-        )
-        .bind(user_id)
-        .bind(order_ids)
-        .fetch_all(pool)
-        .await?;
+    let rows: Vec<LibraryRow> = sqlx::query_as(
+        "SELECT k.id, k.variant_id, l.product_name, l.variant_label, o.id AS order_id, o.number AS order_number,
+                k.key_version, k.nonce, k.ciphertext, k.revealed_at, k.redeemed_at IS NOT NULL AS redeemed,
+                b.version AS build_version, b.changelog AS build_changelog, b.size_bytes AS build_size,
+                b.sha256 AS build_sha256,
+                (SELECT count(*) FROM downloads d WHERE d.key_id = k.id) AS downloads
+         FROM license_keys k JOIN order_lines l ON l.order_id = k.order_id AND l.variant_id = k.variant_id
+         JOIN orders o ON o.id = k.order_id
+         JOIN variants v ON v.id = k.variant_id
+         LEFT JOIN LATERAL (SELECT * FROM builds WHERE product_id = v.product_id ORDER BY id DESC LIMIT 1) b ON true
+         WHERE o.status IN ('paid', 'fulfilled', 'delivered') AND (o.user_id = $1 OR o.id = ANY($2))
+         ORDER BY o.created_at DESC, k.id",
+    )
+    .bind(user_id)
+    .bind(order_ids)
+    .fetch_all(pool)
+    .await?;
     rows.into_iter()
-        .map(|(id, variant_id, product_name, variant_label, order_id, order_number, version, nonce, ciphertext, revealed, redeemed)| {
-            let key = match revealed {
+        .map(|r| {
+            let key = match r.revealed_at {
                 Some(_) => Some(
                     cipher
-                        .open(variant_id, &super::crypto::Sealed { version, nonce, ciphertext })
+                        .open(r.variant_id, &super::crypto::Sealed { version: r.key_version, nonce: r.nonce, ciphertext: r.ciphertext })
                         .map_err(|e| PoolError::Db(sqlx::Error::Protocol(e.to_string())))?,
                 ),
                 None => None,
             };
+            let build = match (r.build_version, r.build_changelog, r.build_size, r.build_sha256) {
+                (Some(version), Some(changelog), Some(size_bytes), Some(sha)) => Some(crate::licenses::model::LibraryBuild {
+                    version,
+                    changelog,
+                    size_bytes,
+                    sha256: sha.iter().map(|b| format!("{b:02x}")).collect(),
+                }),
+                _ => None,
+            };
             Ok(crate::licenses::model::LibraryKey {
-                id,
-                product_name,
-                variant_label,
-                order_id: order_id.to_string(),
-                order_number,
+                id: r.id,
+                product_name: r.product_name,
+                variant_label: r.variant_label,
+                order_id: r.order_id.to_string(),
+                order_number: r.order_number,
                 key,
-                revealed_at: revealed.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
-                redeemed,
+                revealed_at: r.revealed_at.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
+                redeemed: r.redeemed,
+                build,
+                downloads: r.downloads,
             })
         })
         .collect()

@@ -10,7 +10,7 @@ fn key_entry(version: i16, byte: u8) -> String {
     format!("{version}:{}", base64::engine::general_purpose::STANDARD.encode([byte; 32]))
 }
 
-fn cipher() -> KeyCipher {
+pub(crate) fn cipher() -> KeyCipher {
     KeyCipher::new(&[key_entry(2, 7), key_entry(1, 3)], "fingerprint-secret-for-tests-0123456789").unwrap()
 }
 
@@ -68,12 +68,12 @@ fn generated_keys_follow_the_pattern_and_do_not_repeat() {
 }
 
 /// A product with one variant at 19.99 and `stock` units; returns the variant id.
-async fn game(pool: &PgPool, stock: i32, department: &str) -> i64 {
+pub(crate) async fn game(pool: &PgPool, stock: i32, department: &str) -> i64 {
     crate::orders::ssr::tests::product(pool, department, 1999, stock).await
 }
 
 /// A paid order for `quantity` of a variant (as checkout and payment leave it).
-async fn paid_order(pool: &PgPool, variant: i64, quantity: i32) -> Uuid {
+pub(crate) async fn paid_order(pool: &PgPool, variant: i64, quantity: i32) -> Uuid {
     let id = pending_order(pool, variant, quantity).await;
     sqlx::query("UPDATE orders SET status = 'paid' WHERE id = $1").bind(id).execute(pool).await.unwrap();
     id

@@ -1,0 +1,34 @@
+//! The download server function: an ownership check, a rate-limited log entry, then a fresh link.
+use crate::error::AppError;
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use crate::accounts::ssr::request::{respond_at, RequestCtx};
+
+#[cfg(feature = "ssr")]
+impl From<crate::downloads::ssr::builds::DownloadError> for AppError {
+    fn from(e: crate::downloads::ssr::builds::DownloadError) -> Self {
+        use crate::downloads::ssr::builds::DownloadError as E;
+        match e {
+            E::NoBuild => AppError::Conflict(e.to_string()),
+            E::RateLimited(secs) => AppError::TooManyRequests { retry_after_secs: secs },
+            E::Db(e) => AppError::internal(e),
+        }
+    }
+}
+
+/// Sends the owner of purchase `key_id` to a link for the game's newest build (valid a few minutes).
+#[server(prefix = "/api/library", endpoint = "download")]
+pub async fn download_build(key_id: i64) -> Result<(), AppError> {
+    let ctx = RequestCtx::load().await?;
+    let r = async {
+        crate::licenses::api::owned_key(&ctx, key_id).await?;
+        let user = ctx.accounts().current_user().await?.map(|u| u.user_id);
+        let downloads = &ctx.state().downloads;
+        let grant =
+            crate::downloads::ssr::builds::start_download(&ctx.state().pool, key_id, user, ctx.ip(), downloads.limit)
+                .await?;
+        downloads.store.signed_url(&grant.object_key, &grant.file_name, downloads.link_ttl).await.map_err(AppError::internal)
+    }
+    .await;
+    respond_at(&ctx, crate::licenses::api::LIBRARY_FORM, "/account/library", r).await
+}
