@@ -13,13 +13,16 @@ CREATE TABLE builds (
 );
 CREATE INDEX builds_latest_idx ON builds (product_id, id DESC);
 
--- Every download link minted for a purchase (one license key): its counter and its rate limit.
+-- Every download link minted for a purchase (one license key of one order): its counter and its
+-- rate limit. The order is kept because a refunded, never-revealed key can be sold again.
 CREATE TABLE downloads (
     id         bigserial PRIMARY KEY,
     key_id     bigint NOT NULL REFERENCES license_keys (id),
+    order_id   uuid NOT NULL REFERENCES orders (id),
     build_id   bigint NOT NULL REFERENCES builds (id),
     user_id    uuid,
     ip         inet,
     created_at timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX downloads_key_idx ON downloads (key_id, created_at);
+CREATE INDEX downloads_key_idx ON downloads (key_id, order_id, created_at);
+CREATE INDEX downloads_order_idx ON downloads (order_id);

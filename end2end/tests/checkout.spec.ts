@@ -1,4 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { jsEnabled, shot, uniqueEmail } from './helpers';
 
 /**
@@ -97,12 +99,32 @@ test('a guest buys a game: declined card, then a good one', async ({ page }, tes
   await expect(card.getByTestId('redeemed')).toBeVisible();
   const keyId = (await card.getAttribute('id'))!.replace('key-', '');
 
+  // The game's newest build downloads through a fresh signed link; its bytes match the checksum shown.
+  const build = card.getByTestId('library-build');
+  await expect(build.getByTestId('build-version')).toHaveText('1.1.0');
+  await expect(build.getByTestId('download-count')).toHaveText('Not downloaded yet');
+  const sha = (await build.getByTestId('build-sha').innerText()).trim();
+  const downloading = page.waitForEvent('download');
+  await build.getByRole('button', { name: /Download version/ }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(/-1\.1\.0\.bin$/);
+  const bytes = readFileSync(await download.path());
+  expect(bytes.length).toBeGreaterThan(100_000);
+  expect(createHash('sha256').update(bytes).digest('hex')).toBe(sha);
+  expect(bytes.subarray(0, 60).toString('latin1')).toContain('1.1.0 (demo build)');
+  await page.goto('/account/library');
+  await expect(card.getByTestId('download-count')).toHaveText('Downloaded once');
+  await shot(page, testInfo, 'library-downloaded');
+
   // Someone else (no cookies: another browser) sees no library and cannot reveal the key.
   await page.context().clearCookies();
   await page.goto('/account/library');
   await expect(page.getByTestId('library-key')).toHaveCount(0);
   const stranger = await page.request.post('/api/library/reveal', { form: { key_id: keyId }, maxRedirects: 0 });
   expect([302, 303, 404]).toContain(stranger.status());
+  const grab = await page.request.post('/api/library/download', { form: { key_id: keyId }, maxRedirects: 0 });
+  expect([302, 303, 404]).toContain(grab.status());
+  expect(grab.headers()['location'] ?? '').not.toContain('/files/');
   await page.goto('/account/library');
   await expect(page.getByText(key)).toHaveCount(0);
 });

@@ -1,4 +1,5 @@
 //! The shop's server: configuration, database start-up, the HTTP stack around the Leptos app.
+pub mod cli;
 pub mod config;
 pub mod http;
 pub mod seed;

@@ -17,6 +17,18 @@ async fn main() {
         LogFormat::Json => tracing_subscriber::fmt().json().with_env_filter(filter).init(),
         LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
     }
+    // `server keys …`: fill a key pool from the command line, then exit.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("keys") {
+        match server::cli::keys(&config, &args[1..]).await {
+            Ok(done) => println!("{done}"),
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                std::process::exit(1);
+            }
+        }
+        return;
+    }
     if let Err(e) = run(config).await {
         tracing::error!(error = %format!("{e:#}"), "server stopped with an error");
         std::process::exit(1);
@@ -37,6 +49,9 @@ async fn run(config: Config) -> anyhow::Result<()> {
         let keys = server::seed::seed_demo_keys(&pool, &cipher).await.context("seeding demo license keys")?;
         if keys > 0 {
             tracing::info!(keys, "seeded demo license keys");
+        }
+        if let Some(slug) = server::seed::seed_demo_drop(&pool, &cipher).await.context("seeding the demo drop")? {
+            tracing::info!(%slug, "seeded a limited drop launching in 15 minutes");
         }
         let downloads = config.downloads.downloads();
         let builds = server::seed::seed_demo_builds(&pool, downloads.store.as_ref()).await.context("seeding demo game builds")?;

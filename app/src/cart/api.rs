@@ -13,7 +13,7 @@ impl From<crate::cart::ssr::CartError> for AppError {
         use crate::cart::ssr::CartError::*;
         match e {
             UnknownVariant => AppError::NotFound,
-            SoldOut | Quantity(_) => AppError::BadRequest(e.to_string()),
+            SoldOut | Quantity(_) | NotOnSale(_) => AppError::BadRequest(e.to_string()),
             Session(m) => AppError::internal(m),
             Db(e) => AppError::internal(e),
         }

@@ -15,6 +15,9 @@ pub enum CartError {
     UnknownVariant,
     #[error("Sorry, that one is sold out.")]
     SoldOut,
+    /// A limited drop before its launch (the time, e.g. "2 Dec 2026, 14:00 UTC").
+    #[error("Not on sale yet: it launches {0}.")]
+    NotOnSale(String),
     #[error("{0}")]
     Quantity(#[from] PricingError),
     #[error("session: {0}")]
@@ -58,11 +61,17 @@ async fn ensure_cart(pool: &PgPool, session: &Session, user_id: Option<Uuid>) ->
 
 /// (max per order, stock) of a variant.
 async fn limits(pool: &PgPool, variant_id: i64) -> Result<(i32, i32), CartError> {
-    sqlx::query_as("SELECT p.max_per_order, v.stock FROM variants v JOIN products p ON p.id = v.product_id WHERE v.id = $1")
-        .bind(variant_id)
-        .fetch_optional(pool)
-        .await?
-        .ok_or(CartError::UnknownVariant)
+    let row: Option<(i32, i32, Option<chrono::DateTime<chrono::Utc>>)> = sqlx::query_as(
+        "SELECT p.max_per_order, v.stock, CASE WHEN p.launch_at > now() THEN p.launch_at END
+         FROM variants v JOIN products p ON p.id = v.product_id WHERE v.id = $1",
+    )
+    .bind(variant_id)
+    .fetch_optional(pool)
+    .await?;
+    match row.ok_or(CartError::UnknownVariant)? {
+        (_, _, Some(launch)) => Err(CartError::NotOnSale(crate::catalog::model::launch_label(launch.timestamp()))),
+        (max, stock, None) => Ok((max, stock)),
+    }
 }
 
 /// Adds `quantity` of a variant (on top of what the cart has); returns the product name.

@@ -28,3 +28,10 @@ pub async fn search_products(params: Vec<(String, String)>) -> Result<Listing, A
 pub async fn get_product(slug: String) -> Result<ProductDetail, AppError> {
     service::product(&app_state()?.pool, &slug).await
 }
+
+/// The stock of each variant of a product, fresh (a drop's page asks every few seconds).
+#[server(prefix = "/api/catalog", endpoint = "stock")]
+pub async fn get_stock_levels(product_id: i64) -> Result<Vec<(i64, i32)>, AppError> {
+    crate::ui::page::no_store();
+    Ok(crate::catalog::ssr::repo::stock_levels(&app_state()?.pool, product_id).await?)
+}

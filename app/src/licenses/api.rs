@@ -26,11 +26,11 @@ pub async fn get_library() -> Result<LibraryPage, AppError> {
     Ok(LibraryPage { keys, signed_in: user.is_some(), message })
 }
 
-/// The key's order, if this browser may see it.
+/// The key's paid order, if this browser may see it.
 #[cfg(feature = "ssr")]
-pub(crate) async fn owned_key(ctx: &RequestCtx, key_id: i64) -> Result<(), AppError> {
+pub(crate) async fn owned_key(ctx: &RequestCtx, key_id: i64) -> Result<uuid::Uuid, AppError> {
     let order = crate::licenses::ssr::pool::order_of_key(&ctx.state().pool, key_id).await?.ok_or(AppError::NotFound)?;
-    crate::orders::api::my_order(ctx, &order.to_string()).await.map(|_| ())
+    crate::orders::api::my_order(ctx, &order.to_string()).await.map(|_| order)
 }
 
 /// Shows a key (every reveal is logged with who, when and the address it came from).
@@ -38,9 +38,11 @@ pub(crate) async fn owned_key(ctx: &RequestCtx, key_id: i64) -> Result<(), AppEr
 pub async fn reveal_key(key_id: i64) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {
-        owned_key(&ctx, key_id).await?;
+        let order = owned_key(&ctx, key_id).await?;
         let user = ctx.accounts().current_user().await?.map(|u| u.user_id);
-        crate::licenses::ssr::pool::reveal(&ctx.state().pool, key_id, user, ctx.ip()).await?;
+        if !crate::licenses::ssr::pool::reveal(&ctx.state().pool, key_id, order, user, ctx.ip()).await? {
+            return Err(AppError::NotFound);
+        }
         Ok(format!("/account/library#key-{key_id}"))
     }
     .await;
@@ -59,4 +61,21 @@ pub async fn mark_key_redeemed(key_id: i64) -> Result<(), AppError> {
     }
     .await;
     respond_at(&ctx, LIBRARY_FORM, "/account/library", r).await
+}
+
+/// Development and tests only (404 in production): a new limited drop with `keys` keys that
+/// launches in `launch_in_secs`; returns its product page.
+#[server(prefix = "/api/dev", endpoint = "drop")]
+pub async fn dev_create_drop(launch_in_secs: i64, keys: i64) -> Result<String, AppError> {
+    let state = crate::state::app_state()?;
+    if !state.dev_tools {
+        return Err(AppError::NotFound);
+    }
+    if !(0..=86_400).contains(&launch_in_secs) || !(1..=1000).contains(&keys) {
+        return Err(AppError::BadRequest("launch_in_secs must be 0 to 86400 and keys 1 to 1000".into()));
+    }
+    let (slug, _) = crate::licenses::ssr::drops::create_drop(&state.pool, &state.keys, "Founders Drop", 1999, keys as usize, launch_in_secs)
+        .await
+        .map_err(AppError::internal)?;
+    Ok(format!("/p/{slug}"))
 }

@@ -146,6 +146,7 @@ async fn load_order(ctx: &RequestCtx, id: &str) -> Result<(Uuid, OrderView), App
     let mut view = crate::orders::ssr::queries::order_view(&ctx.state().pool, id).await?.ok_or(AppError::NotFound)?;
     let acc = ctx.accounts();
     view.message = acc.take_flash(PAY_FORM).await?.map(|f| f.message).or(acc.take_notice().await?);
+    view.refund_error = acc.take_flash(ORDER_FORM).await?.map(|f| f.message);
     Ok((id, view))
 }
 
@@ -261,8 +262,9 @@ pub async fn get_admin_orders() -> Result<crate::orders::model::AdminOrders, App
     let acc = ctx.accounts();
     acc.require_admin().await?;
     let orders = crate::orders::ssr::queries::summaries(&ctx.state().pool, None, 50).await?;
+    let refund_requests = crate::orders::ssr::queries::open_refund_requests(&ctx.state().pool).await?;
     let error = acc.take_flash(ADMIN_ORDERS_FORM).await?.map(|f| f.message);
-    Ok(crate::orders::model::AdminOrders { orders, notice: acc.take_notice().await?, error })
+    Ok(crate::orders::model::AdminOrders { orders, refund_requests, notice: acc.take_notice().await?, error })
 }
 
 /// Marks a paid order with jewelry shipped; the buyer gets the tracking number by e-mail.
@@ -297,6 +299,51 @@ pub async fn admin_refund_order(order_id: String) -> Result<(), AppError> {
     respond_at(&ctx, ADMIN_ORDERS_FORM, "/admin/orders", r).await
 }
 
+/// Staff decide a buyer's refund request: `decision` is "approve" (the order is refunded) or "decline".
+#[server(prefix = "/api/admin", endpoint = "refund-request")]
+pub async fn admin_decide_refund(request_id: i64, decision: String) -> Result<(), AppError> {
+    let ctx = RequestCtx::load().await?;
+    let r = async {
+        let staff = ctx.accounts().require_admin().await?;
+        let approve = match decision.as_str() {
+            "approve" => true,
+            "decline" => false,
+            _ => return Err(AppError::BadRequest("Choose approve or decline.".into())),
+        };
+        let order = crate::orders::ssr::fulfilment::decide_refund_request(&ctx.state().pool, request_id, approve, staff.user_id).await?;
+        tracing::info!(%order, request_id, approve, "refund request decided by staff");
+        ctx.accounts()
+            .notice(if approve { "Refund approved: the money is on its way and the buyer is told." } else { "Refund request declined." })
+            .await?;
+        Ok("/admin/orders".to_owned())
+    }
+    .await;
+    respond_at(&ctx, ADMIN_ORDERS_FORM, "/admin/orders", r).await
+}
+
+pub const ORDER_FORM: &str = "order";
+
+/// The buyer asks for a refund of a paid order: made at once if no key was revealed and no build
+/// downloaded, else queued for staff.
+#[server(prefix = "/api/orders", endpoint = "refund")]
+pub async fn request_refund(order_id: String, reason: String) -> Result<(), AppError> {
+    let ctx = RequestCtx::load().await?;
+    let page = format!("/order/{}", order_id.trim());
+    let r = async {
+        let id = my_order(&ctx, &order_id).await?;
+        use crate::orders::ssr::fulfilment::{request_refund, RefundOutcome};
+        let notice = match request_refund(&ctx.state().pool, id, &reason).await? {
+            RefundOutcome::Refunded(_) => "Your order is refunded; the money is on its way back to your card.",
+            RefundOutcome::AwaitingReview => "Your request is with our staff: a key was revealed or a download started, so a person decides. We will e-mail you.",
+        };
+        tracing::info!(order = %id, "refund requested by the buyer");
+        ctx.accounts().notice(notice).await?;
+        Ok(format!("/order/{id}"))
+    }
+    .await;
+    respond_at(&ctx, ORDER_FORM, &page, r).await
+}
+
 /// The fields each money-path form may send; anything else (a price, a total) is refused before the
 /// server function runs (see the server's `strict_forms` layer).
 pub const FORM_FIELDS: &[(&str, &[&str])] = &[
@@ -311,4 +358,6 @@ pub const FORM_FIELDS: &[(&str, &[&str])] = &[
     ("/api/pay/card", &["order_id", "card_number"]),
     ("/api/admin/ship", &["order_id", "tracking_number"]),
     ("/api/admin/refund", &["order_id"]),
+    ("/api/admin/refund-request", &["request_id", "decision"]),
+    ("/api/orders/refund", &["order_id", "reason"]),
 ];

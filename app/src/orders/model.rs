@@ -127,6 +127,10 @@ pub struct OrderView {
     pub stripe: Option<StripeClient>,
     /// A message for the page (e.g. after a declined card).
     pub message: Option<String>,
+    /// The state of the buyer's latest refund request: open, approved or declined.
+    pub refund_request: Option<String>,
+    /// Why the last refund request was refused (e.g. no reason given).
+    pub refund_error: Option<String>,
 }
 
 impl OrderStatus {
@@ -174,6 +178,8 @@ pub struct OrderSummary {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AdminOrders {
     pub orders: Vec<OrderSummary>,
+    /// Buyers' refund requests waiting for a decision (a key was revealed or a build downloaded).
+    pub refund_requests: Vec<RefundRequestView>,
     pub notice: Option<String>,
     pub error: Option<String>,
 }
@@ -183,4 +189,17 @@ pub struct AdminOrders {
 pub struct StripeClient {
     pub publishable_key: String,
     pub client_secret: String,
+}
+
+/// A refund request in the staff queue, with what the buyer used.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RefundRequestView {
+    pub id: i64,
+    pub order_number: i64,
+    pub email: String,
+    pub total: crate::types::Money,
+    pub reason: String,
+    pub requested: String,
+    pub keys_revealed: i64,
+    pub downloads: i64,
 }

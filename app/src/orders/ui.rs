@@ -1,7 +1,10 @@
 //! Checkout, the built-in gateway's pay page (also the review step: every amount from the server)
 //! and the order confirmation. Plain forms: they work with JavaScript off and on.
 use crate::accounts::ui::forms::Field;
-use crate::orders::api::{get_admin_orders, get_checkout_page, get_order, get_pay_page, AdminRefundOrder, AdminShipOrder, PayWithCard, PlaceOrder};
+use crate::orders::api::{
+    get_admin_orders, get_checkout_page, get_order, get_pay_page, AdminDecideRefund, AdminRefundOrder, AdminShipOrder, PayWithCard,
+    PlaceOrder, RequestRefund,
+};
 use crate::orders::model::{AdminOrders, CheckoutPage, OrderStatus, OrderView};
 use crate::ui::page::{await_page, no_store, PageMeta};
 use leptos::prelude::*;
@@ -216,10 +219,37 @@ pub fn OrderPage() -> impl IntoView {
                     <p>"Tracking number: " <strong data-testid="tracking-number">{t}</strong></p>
                 })}
                 {order_summary(&o)}
+                {refund_section(&o)}
                 <p><a href="/">"Continue shopping"</a></p>
             </section>
         }
     })
+}
+
+/// The buyer's refund request: a short form on a paid order, or where the request stands.
+fn refund_section(o: &OrderView) -> impl IntoView + use<> {
+    let state = match o.refund_request.as_deref() {
+        Some("open") => Some("Your refund request is waiting for our staff."),
+        Some("declined") => Some("Your refund request was declined."),
+        _ => None,
+    };
+    let can_ask = o.status == OrderStatus::Paid && o.refund_request.as_deref() != Some("open");
+    view! {
+        {state.map(|m| view! { <p class="notice" data-testid="refund-state">{m}</p> })}
+        {can_ask.then(|| view! {
+            <details class="refund-request" open=o.refund_error.is_some()>
+                <summary>"Request a refund"</summary>
+                <form method="post" action=RequestRefund::PATH class="auth-form" data-testid="refund-form">
+                    {o.refund_error.clone().map(|e| view! { <div class="form-error" role="alert" data-testid="refund-error"><p>{e}</p></div> })}
+                    <input type="hidden" name="order_id" value=o.id.clone()/>
+                    <label for="refund-reason">"Why do you want a refund?"</label>
+                    <textarea id="refund-reason" name="reason" rows="3" maxlength="1000" required=true></textarea>
+                    <p class="field-hint">"Games whose key you have not revealed or downloaded are refunded at once; otherwise our staff decide."</p>
+                    <button type="submit" class="button secondary-outline">"Request refund"</button>
+                </form>
+            </details>
+        })}
+    }
 }
 
 /// Staff: recent orders, with shipping (tracking number) and refunds.
@@ -235,6 +265,31 @@ pub fn AdminOrdersPage() -> impl IntoView {
                 <p><a href="/admin">"← Dashboard"</a></p>
                 {page.notice.map(|m| view! { <p class="notice" role="status" data-testid="notice">{m}</p> })}
                 {page.error.map(|m| view! { <div class="form-error" role="alert" data-testid="form-error"><p>{m}</p></div> })}
+                <h2>"Refund requests"</h2>
+                {if page.refund_requests.is_empty() {
+                    view! { <p data-testid="no-refund-requests">"No refund requests waiting."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="refund-queue">
+                            {page.refund_requests.into_iter().map(|r| view! {
+                                <li data-testid="refund-request" data-number=r.order_number>
+                                    <p><strong>"Order #" {r.order_number}</strong> " · " {r.email} " · " {r.total.display()}
+                                        " · " <span class="cart-variant">{r.requested}</span></p>
+                                    <p class="field-hint">{r.keys_revealed} " key(s) revealed, " {r.downloads} " download(s)"</p>
+                                    <blockquote>{r.reason}</blockquote>
+                                    <form method="post" action=AdminDecideRefund::PATH class="inline-form">
+                                        <input type="hidden" name="request_id" value=r.id.to_string()/>
+                                        <button type="submit" name="decision" value="approve" class="button danger"
+                                            aria-label=format!("Approve the refund of order #{}", r.order_number)>"Approve refund"</button>
+                                        <button type="submit" name="decision" value="decline" class="button secondary-outline"
+                                            aria-label=format!("Decline the refund of order #{}", r.order_number)>"Decline"</button>
+                                    </form>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+                <h2>"Recent orders"</h2>
                 <table class="order-table admin-orders" data-testid="admin-orders">
                     <thead><tr><th scope="col">"Order"</th><th scope="col">"Buyer"</th><th scope="col">"Total"</th>
                         <th scope="col">"Status"</th><th scope="col">"Actions"</th></tr></thead>

@@ -248,7 +248,9 @@ impl Accounts<'_> {
         crate::cart::ssr::attach_to_user(self.pool, self.session, user_id)
             .await
             .map_err(|e| AppError::internal(format!("cart merge: {e}")))?;
-        tracing::info!(%user_id, provider = self.provider.name(), "signed in");
+        // Guest orders with this address join the account (only a confirmed address can sign in).
+        let joined = crate::orders::ssr::queries::claim_guest_orders(self.pool, user_id, &user.identity.email).await?;
+        tracing::info!(%user_id, provider = self.provider.name(), joined_orders = joined, "signed in");
         Ok(())
     }
 

@@ -305,6 +305,7 @@ pub async fn featured(pool: &PgPool, department: Department, limit: i64) -> Resu
 pub async fn product_by_slug(pool: &PgPool, slug: &str) -> Result<Option<ProductDetail>, sqlx::Error> {
     let Some(row) = sqlx::query(
         "SELECT p.id, p.slug, p.name, p.department, p.summary, p.description, p.currency, \
+                extract(epoch FROM p.launch_at)::bigint AS launch_at, \
                 c.slug AS category_slug, c.name AS category_name, \
                 gd.genre, gd.publisher, gd.release_date, gd.age_rating, gd.system_requirements, \
                 jd.stone, jd.carat_hundredths, jd.finish, jd.cert_lab, jd.cert_number, jd.cert_grade \
@@ -446,5 +447,14 @@ pub async fn product_by_slug(pool: &PgPool, slug: &str) -> Result<Option<Product
         attributes,
         certificate,
         brand,
+        launch_at: row.try_get("launch_at")?,
     }))
+}
+
+/// Each variant's stock (for a keyed game, the keys left): what a drop's page polls.
+pub async fn stock_levels(pool: &PgPool, product_id: i64) -> Result<Vec<(i64, i32)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, stock FROM variants WHERE product_id = $1 ORDER BY id")
+        .bind(product_id)
+        .fetch_all(pool)
+        .await
 }

@@ -1,6 +1,6 @@
 //! The variant picker island: option buttons, price and stock for the chosen variant.
 //! Without JavaScript every choice is a link (`?variant=ID`); with it, choices switch in place.
-use crate::catalog::model::{Department, Variant};
+use crate::catalog::model::{countdown, launch_label, Department, Variant};
 use crate::catalog::picker::{choices, OptionState};
 use leptos::prelude::*;
 
@@ -13,6 +13,17 @@ pub fn stock_text(department: Department, stock: i32) -> String {
     }
 }
 
+/// How often a drop's page asks for the keys left.
+const DROP_POLL_SECS: u64 = 3;
+
+/// What the picker needs to run a limited drop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DropInfo {
+    pub product_id: i64,
+    pub launch_at: i64,
+    pub rendered_at: i64,
+}
+
 #[island]
 pub fn VariantPicker(
     product_path: String,
@@ -20,12 +31,42 @@ pub fn VariantPicker(
     option_names: Vec<String>,
     variants: Vec<Variant>,
     selected: i64,
+    /// A limited drop: its product, its launch (Unix seconds) and the server's clock at render.
+    drop: Option<DropInfo>,
 ) -> impl IntoView {
-    let variants = StoredValue::new(variants);
+    // A drop's stock changes while the page is open: it is a signal the page refreshes.
+    let variants = RwSignal::new(variants);
+    let now = RwSignal::new(drop.map(|d| d.rendered_at).unwrap_or_default());
+    let launch_at = drop.map(|d| d.launch_at);
+    if let Some(d) = drop {
+        // In the browser only: a one-second clock for the countdown, and the keys left every few seconds.
+        Effect::new(move |_| {
+            let clock = move || now.set((js_sys::Date::now() / 1000.0) as i64);
+            clock();
+            let _ = set_interval_with_handle(clock, std::time::Duration::from_secs(1));
+            let _ = set_interval_with_handle(
+                move || {
+                    leptos::task::spawn_local(async move {
+                        if let Ok(levels) = crate::catalog::api::get_stock_levels(d.product_id).await {
+                            variants.update(|vs| {
+                                for v in vs.iter_mut() {
+                                    if let Some((_, stock)) = levels.iter().find(|(id, _)| *id == v.id) {
+                                        v.stock = *stock;
+                                    }
+                                }
+                            });
+                        }
+                    });
+                },
+                std::time::Duration::from_secs(DROP_POLL_SECS),
+            );
+        });
+    }
+    let before_launch = move || launch_at.is_some_and(|l| now.get() < l);
     let selected = RwSignal::new(selected);
     let dims = option_names.len();
     let current = move || {
-        variants.with_value(|vs| vs.iter().find(|v| v.id == selected.get()).or(vs.first()).cloned())
+        variants.with(|vs| vs.iter().find(|v| v.id == selected.get()).or(vs.first()).cloned())
     };
     let path = StoredValue::new(product_path);
     let select = move |id: i64| {
@@ -63,7 +104,7 @@ pub fn VariantPicker(
         <div class="picker" data-testid="variant-picker" data-hydrated=hydrated>
             {move || {
                 let Some(cur) = current() else { return ().into_any() };
-                let groups = variants.with_value(|vs| choices(vs, dims, &cur));
+                let groups = variants.with(|vs| choices(vs, dims, &cur));
                 option_names
                     .iter()
                     .zip(groups)
@@ -111,9 +152,24 @@ pub fn VariantPicker(
                 let in_stock = v.stock > 0;
                 view! {
                     <p class="price" data-testid="price">{v.price.display()}</p>
-                    <p class=if in_stock { "stock in" } else { "stock out" } data-testid="stock">
-                        {stock_text(department, v.stock)}
-                    </p>
+                    {match launch_at {
+                        Some(at) if before_launch() => view! {
+                            <p class="stock drop-countdown" data-testid="countdown">
+                                "Launches in " <strong>{countdown(at - now.get())}</strong>
+                                <span class="field-hint">" (" {launch_label(at)} ")"</span>
+                            </p>
+                        }.into_any(),
+                        Some(_) => view! {
+                            <p class=if in_stock { "stock in" } else { "stock out" } data-testid="keys-left" aria-live="polite">
+                                {if in_stock { format!("{} {} left", v.stock, if v.stock == 1 { "key" } else { "keys" }) } else { "Sold out".into() }}
+                            </p>
+                        }.into_any(),
+                        None => view! {
+                            <p class=if in_stock { "stock in" } else { "stock out" } data-testid="stock">
+                                {stock_text(department, v.stock)}
+                            </p>
+                        }.into_any(),
+                    }}
                     <p class="sku">"SKU " <span data-testid="sku">{v.sku.clone()}</span></p>
                 }
             })}
@@ -122,7 +178,7 @@ pub fn VariantPicker(
                 <input type="hidden" name="variant_id" value=move || current().map(|v| v.id.to_string()).unwrap_or_default()/>
                 <input type="hidden" name="quantity" value="1"/>
                 <button type="submit" class="button primary" aria-busy=move || adding.get().then_some("true")
-                    disabled=move || adding.get() || current().is_none_or(|v| v.stock <= 0)>
+                    disabled=move || adding.get() || before_launch() || current().is_none_or(|v| v.stock <= 0)>
                     "Add to cart"
                 </button>
             </form>

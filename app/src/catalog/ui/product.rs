@@ -1,6 +1,6 @@
 //! The product page: gallery, variant picker, details, and schema.org Product JSON-LD.
 use super::gallery::Gallery;
-use super::picker::VariantPicker;
+use super::picker::{DropInfo, VariantPicker};
 use crate::catalog::api::get_product;
 use crate::catalog::model::{Department, ProductDetail};
 use crate::catalog::picker::default_variant;
@@ -39,6 +39,7 @@ fn ProductView(product: ProductDetail, requested: Option<i64>) -> impl IntoView 
             <Gallery images=product.images.clone()/>
             <div class="product-info">
                 <h1>{product.name.clone()}</h1>
+                {product.launch_at.map(|_| view! { <p class="badge drop-badge" data-testid="drop-badge">"Limited drop"</p> })}
                 <p class="lead">{product.summary.clone()}</p>
                 <VariantPicker
                     product_path=path
@@ -46,6 +47,7 @@ fn ProductView(product: ProductDetail, requested: Option<i64>) -> impl IntoView 
                     option_names=product.option_names.clone()
                     variants=product.variants.clone()
                     selected
+                    drop=product.launch_at.map(|launch_at| DropInfo { product_id: product.id, launch_at, rendered_at: chrono::Utc::now().timestamp() })
                 />
                 <section class="description" aria-labelledby="about">
                     <h2 id="about">"About this " {if department == Department::Games { "game" } else { "piece" }}</h2>

@@ -3,6 +3,7 @@ use super::store::{ObjectStore, StoreError};
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use std::time::Duration;
+use uuid::Uuid;
 
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
@@ -113,7 +114,8 @@ pub struct Grant {
 }
 
 /// Logs a download of the newest build for the purchase `key_id` (ownership already checked),
-/// unless its rate limit is used up. The key row lock makes concurrent clicks count one by one.
+/// unless its rate limit is used up or the order was refunded meanwhile. The key row lock makes
+/// concurrent clicks count one by one (and a refund, which locks the keys too, wait or win).
 pub async fn start_download(
     pool: &PgPool,
     key_id: i64,
@@ -122,22 +124,24 @@ pub async fn start_download(
     limit: RateLimit,
 ) -> Result<Grant, DownloadError> {
     let mut tx = pool.begin().await?;
-    let build: Option<(i64, String, String)> = sqlx::query_as(
-        "SELECT b.id, b.object_key, b.file_name
-         FROM (SELECT variant_id FROM license_keys WHERE id = $1 FOR UPDATE) k
+    let build: Option<(Uuid, i64, String, String)> = sqlx::query_as(
+        "SELECT k.order_id, b.id, b.object_key, b.file_name
+         FROM (SELECT variant_id, order_id FROM license_keys WHERE id = $1 AND order_id IS NOT NULL FOR UPDATE) k
+         JOIN orders o ON o.id = k.order_id AND o.status IN ('paid', 'fulfilled', 'delivered')
          JOIN variants v ON v.id = k.variant_id
          JOIN LATERAL (SELECT * FROM builds WHERE product_id = v.product_id ORDER BY id DESC LIMIT 1) b ON true",
     )
     .bind(key_id)
     .fetch_optional(&mut *tx)
     .await?;
-    let (build_id, object_key, file_name) = build.ok_or(DownloadError::NoBuild)?;
+    let (order_id, build_id, object_key, file_name) = build.ok_or(DownloadError::NoBuild)?;
     let window_secs = limit.window.as_secs() as f64;
     let (recent, oldest_age): (i64, Option<f64>) = sqlx::query_as(
         "SELECT count(*), extract(epoch FROM now() - min(created_at))::float8 FROM downloads
-         WHERE key_id = $1 AND created_at > now() - make_interval(secs => $2)",
+         WHERE key_id = $1 AND order_id = $2 AND created_at > now() - make_interval(secs => $3)",
     )
     .bind(key_id)
+    .bind(order_id)
     .bind(window_secs)
     .fetch_one(&mut *tx)
     .await?;
@@ -145,8 +149,9 @@ pub async fn start_download(
         let wait = window_secs - oldest_age.unwrap_or(0.0);
         return Err(DownloadError::RateLimited(wait.ceil().max(1.0) as u64));
     }
-    sqlx::query("INSERT INTO downloads (key_id, build_id, user_id, ip) VALUES ($1, $2, $3, $4::inet)")
+    sqlx::query("INSERT INTO downloads (key_id, order_id, build_id, user_id, ip) VALUES ($1, $2, $3, $4, $5::inet)")
         .bind(key_id)
+        .bind(order_id)
         .bind(build_id)
         .bind(user_id)
         .bind(ip.parse::<std::net::IpAddr>().ok().map(|a| a.to_string()))

@@ -1,5 +1,6 @@
 //! Server-only license key code.
 pub mod crypto;
+pub mod drops;
 pub mod import;
 pub mod pool;
 #[cfg(test)]

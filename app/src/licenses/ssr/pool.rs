@@ -179,7 +179,7 @@ pub async fn library(
                 k.key_version, k.nonce, k.ciphertext, k.revealed_at, k.redeemed_at IS NOT NULL AS redeemed,
                 b.version AS build_version, b.changelog AS build_changelog, b.size_bytes AS build_size,
                 b.sha256 AS build_sha256,
-                (SELECT count(*) FROM downloads d WHERE d.key_id = k.id) AS downloads
+                (SELECT count(*) FROM downloads d WHERE d.key_id = k.id AND d.order_id = k.order_id) AS downloads
          FROM license_keys k JOIN order_lines l ON l.order_id = k.order_id AND l.variant_id = k.variant_id
          JOIN orders o ON o.id = k.order_id
          JOIN variants v ON v.id = k.variant_id
@@ -237,20 +237,26 @@ pub async fn order_of_key(pool: &PgPool, key_id: i64) -> sqlx::Result<Option<Uui
     .await
 }
 
-/// Records a reveal (who, when, from where); the first one also marks the key revealed.
-pub async fn reveal(pool: &PgPool, key_id: i64, user_id: Option<Uuid>, ip: &str) -> sqlx::Result<()> {
+/// Records a reveal (who, when, from where); the first one also marks the key revealed. False if
+/// the key no longer belongs to `order_id` (a refund at the same moment took it back).
+pub async fn reveal(pool: &PgPool, key_id: i64, order_id: Uuid, user_id: Option<Uuid>, ip: &str) -> sqlx::Result<bool> {
     let mut tx = pool.begin().await?;
-    sqlx::query("UPDATE license_keys SET revealed_at = coalesce(revealed_at, now()) WHERE id = $1")
+    let marked = sqlx::query("UPDATE license_keys SET revealed_at = coalesce(revealed_at, now()) WHERE id = $1 AND order_id = $2")
         .bind(key_id)
+        .bind(order_id)
         .execute(&mut *tx)
         .await?;
+    if marked.rows_affected() == 0 {
+        return Ok(false);
+    }
     sqlx::query("INSERT INTO key_reveals (key_id, user_id, ip) VALUES ($1, $2, $3::inet)")
         .bind(key_id)
         .bind(user_id)
         .bind(ip.parse::<std::net::IpAddr>().ok().map(|a| a.to_string()))
         .execute(&mut *tx)
         .await?;
-    tx.commit().await
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// The owner says the key is used in the store (it can then no longer be refunded at once).

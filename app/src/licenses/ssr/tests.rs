@@ -236,8 +236,9 @@ async fn keys_stay_hidden_until_revealed_and_reveals_are_logged(pool: PgPool) {
     let key_id = listed[0].id;
     assert_eq!(order_of_key(&pool, key_id).await.unwrap(), Some(mine));
 
-    reveal(&pool, key_id, None, "203.0.113.7").await.unwrap();
-    reveal(&pool, key_id, None, "203.0.113.8").await.unwrap();
+    assert!(reveal(&pool, key_id, mine, None, "203.0.113.7").await.unwrap());
+    assert!(reveal(&pool, key_id, mine, None, "203.0.113.8").await.unwrap());
+    assert!(!reveal(&pool, key_id, theirs, None, "203.0.113.9").await.unwrap(), "not through another order");
     let listed = library(&pool, &c, None, &[mine]).await.unwrap();
     assert_eq!(listed[0].key.as_deref(), Some("PF-AAAAA-BBBBB-CCCCC-DDDDD"));
     let log: Vec<String> = sqlx::query_scalar("SELECT host(ip) FROM key_reveals WHERE key_id = $1 ORDER BY id")
@@ -268,7 +269,7 @@ async fn refunds_return_only_unrevealed_keys(pool: PgPool) {
     let mut conn = pool.acquire().await.unwrap();
     assign_for_order(&mut conn, order).await.unwrap();
     let keys = library(&pool, &c, None, &[order]).await.unwrap();
-    reveal(&pool, keys[0].id, None, "198.51.100.1").await.unwrap();
+    reveal(&pool, keys[0].id, order, None, "198.51.100.1").await.unwrap();
     refund(&pool, order).await.unwrap();
     let (stock, available): (i32, i64) = sqlx::query_as(
         "SELECT v.stock, (SELECT count(*) FROM license_keys WHERE variant_id = v.id AND status = 'available') FROM variants v WHERE v.id = $1",
@@ -281,4 +282,112 @@ async fn refunds_return_only_unrevealed_keys(pool: PgPool) {
     let revealed_still_assigned: i64 =
         sqlx::query_scalar("SELECT count(*) FROM license_keys WHERE id = $1 AND order_id IS NOT NULL").bind(keys[0].id).fetch_one(&pool).await.unwrap();
     assert_eq!(revealed_still_assigned, 1);
+}
+
+/// A buyer's refund request: nothing used → refunded at once, the key back in the pool and the
+/// download gone; a revealed key or a downloaded build → the request waits for staff, who approve
+/// or decline it once.
+#[sqlx::test(migrations = "../migrations")]
+async fn refund_requests_follow_what_the_buyer_used(pool: PgPool) {
+    use super::pool::{library, order_of_key, reveal};
+    use crate::orders::ssr::fulfilment::{decide_refund_request, request_refund, FulfilmentError, RefundOutcome};
+    let c = cipher();
+    let v = game(&pool, 0, "games").await;
+    let keys: Vec<String> = (0..3).map(|_| generate("RF-XXXXX-XXXXX-XXXXX-XXXXX")).collect();
+    import(&pool, &c, v, &keys).await.unwrap();
+    let mut orders = Vec::new();
+    for _ in 0..3 {
+        let o = paid_order(&pool, v, 1).await;
+        sqlx::query("UPDATE variants SET stock = stock - 1 WHERE id = $1").bind(v).execute(&pool).await.unwrap();
+        let mut conn = pool.acquire().await.unwrap();
+        assign_for_order(&mut conn, o).await.unwrap();
+        orders.push(o);
+    }
+    let key_of = |o: Uuid| {
+        let (pool, c) = (pool.clone(), cipher());
+        async move { library(&pool, &c, None, &[o]).await.unwrap()[0].id }
+    };
+    let (untouched, revealed, downloaded) = (orders[0], orders[1], orders[2]);
+    let (k0, k1, k2) = (key_of(untouched).await, key_of(revealed).await, key_of(downloaded).await);
+    assert!(matches!(request_refund(&pool, untouched, "  ").await, Err(FulfilmentError::Reason)));
+
+    // Untouched: refunded at once; the key is for sale again and no longer opens anything.
+    assert_eq!(request_refund(&pool, untouched, "Bought the wrong game").await.unwrap(), RefundOutcome::Refunded(1999));
+    assert_eq!(order_of_key(&pool, k0).await.unwrap(), None);
+    let available: i64 = sqlx::query_scalar("SELECT count(*) FROM license_keys WHERE status = 'available'").fetch_one(&pool).await.unwrap();
+    assert_eq!(available, 1);
+    assert!(!reveal(&pool, k0, untouched, None, "198.51.100.1").await.unwrap(), "a refunded key cannot be revealed");
+    assert!(matches!(request_refund(&pool, untouched, "again").await, Err(FulfilmentError::NotAllowed(..))));
+
+    // Revealed, or downloaded without revealing: staff review.
+    reveal(&pool, k1, revealed, None, "198.51.100.1").await.unwrap();
+    sqlx::query(
+        "INSERT INTO builds (product_id, version, object_key, file_name, size_bytes, sha256)
+         SELECT product_id, '1.0', 'builds/x', 'x.bin', 1, sha256('x') FROM variants WHERE id = $1",
+    )
+    .bind(v)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let limit = crate::downloads::ssr::builds::RateLimit { max: 5, window: std::time::Duration::from_secs(60) };
+    crate::downloads::ssr::builds::start_download(&pool, k2, None, "198.51.100.2", limit).await.unwrap();
+    for o in [revealed, downloaded] {
+        assert_eq!(request_refund(&pool, o, "Does not run on my machine").await.unwrap(), RefundOutcome::AwaitingReview);
+        // Asking twice keeps one open request.
+        assert_eq!(request_refund(&pool, o, "Still does not run").await.unwrap(), RefundOutcome::AwaitingReview);
+    }
+    let open: Vec<(i64, Uuid, String)> =
+        sqlx::query_as("SELECT id, order_id, reason FROM refund_requests WHERE status = 'open' ORDER BY id").fetch_all(&pool).await.unwrap();
+    assert_eq!(open.iter().map(|r| (r.1, r.2.as_str())).collect::<Vec<_>>(), [(revealed, "Still does not run"), (downloaded, "Still does not run")]);
+    let status = |o: Uuid| {
+        let pool = pool.clone();
+        async move { sqlx::query_scalar::<_, String>("SELECT status FROM orders WHERE id = $1").bind(o).fetch_one(&pool).await.unwrap() }
+    };
+    assert_eq!(status(revealed).await, "paid", "nothing happens before staff decide");
+
+    let staff = Uuid::new_v4();
+    assert_eq!(decide_refund_request(&pool, open[0].0, true, staff).await.unwrap(), revealed);
+    assert_eq!(status(revealed).await, "refunded");
+    assert_eq!(order_of_key(&pool, k1).await.unwrap(), None, "the refunded purchase loses its key page and download");
+    let burned: Option<Uuid> = sqlx::query_scalar("SELECT order_id FROM license_keys WHERE id = $1").bind(k1).fetch_one(&pool).await.unwrap();
+    assert_eq!(burned, Some(revealed), "a revealed key is never sold again");
+    decide_refund_request(&pool, open[1].0, false, staff).await.unwrap();
+    assert_eq!(status(downloaded).await, "paid");
+    assert!(matches!(decide_refund_request(&pool, open[1].0, true, staff).await, Err(FulfilmentError::Decided)));
+    // A refunded purchase cannot download.
+    let after = crate::downloads::ssr::builds::start_download(&pool, k1, None, "198.51.100.2", limit).await;
+    assert!(after.is_err());
+}
+
+/// A guest's game joins the account that signs in with the same (confirmed) address, and only
+/// that account; orders of other addresses or other users stay where they are.
+#[sqlx::test(migrations = "../migrations")]
+async fn guest_purchases_join_the_account_of_their_address(pool: PgPool) {
+    use super::pool::library;
+    use crate::orders::ssr::queries::claim_guest_orders;
+    let c = cipher();
+    let v = game(&pool, 0, "games").await;
+    import(&pool, &c, v, &["JOIN-AAAAA-BBBBB-CCCCC".into(), "JOIN-DDDDD-EEEEE-FFFFF".into()]).await.unwrap();
+    let guest = paid_order(&pool, v, 1).await; // placed by k@example.com
+    let other = paid_order(&pool, v, 1).await;
+    sqlx::query("UPDATE orders SET email = 'someone@example.com' WHERE id = $1").bind(other).execute(&pool).await.unwrap();
+    for o in [guest, other] {
+        let mut conn = pool.acquire().await.unwrap();
+        assign_for_order(&mut conn, o).await.unwrap();
+    }
+    let user: Uuid = sqlx::query_scalar("INSERT INTO users (provider, subject, email) VALUES ('builtin', 'u1', 'K@Example.com') RETURNING id")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(library(&pool, &c, Some(user), &[]).await.unwrap().is_empty());
+    assert_eq!(claim_guest_orders(&pool, user, "K@Example.com").await.unwrap(), 1, "the address matches whatever its case");
+    let mine = library(&pool, &c, Some(user), &[]).await.unwrap();
+    assert_eq!(mine.iter().map(|k| k.order_id.clone()).collect::<Vec<_>>(), [guest.to_string()]);
+    // Signing in again changes nothing; another account with the address cannot take the order over.
+    assert_eq!(claim_guest_orders(&pool, user, "k@example.com").await.unwrap(), 0);
+    let thief: Uuid = sqlx::query_scalar("INSERT INTO users (provider, subject, email) VALUES ('cognito', 'u2', 'k@example.com') RETURNING id")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(claim_guest_orders(&pool, thief, "k@example.com").await.unwrap(), 0);
 }

@@ -73,6 +73,8 @@ pub struct StartedCheckout {
 pub enum CheckoutError {
     #[error("Sorry, {product} just sold out.")]
     SoldOut { product: String },
+    #[error("{product} is not on sale yet: it launches {launch}.")]
+    NotOnSale { product: String, launch: String },
     #[error("Something in your cart is no longer sold.")]
     UnknownVariant,
     #[error("{0}")]
@@ -96,6 +98,8 @@ struct VariantRow {
     department: String,
     max_per_order: i32,
     currency: String,
+    /// Unix seconds, only while a drop has not launched yet.
+    launch_at: Option<i64>,
 }
 
 #[allow(clippy::type_complexity)]
@@ -174,7 +178,8 @@ pub async fn start_checkout(
     let rows: Vec<VariantRow> = sqlx::query_as(
         "SELECT v.id, v.price_minor, p.name AS product_name,
                 concat_ws(' · ', v.platform, v.edition, v.metal, 'size ' || v.ring_size) AS label,
-                p.department, p.max_per_order, p.currency::text AS currency
+                p.department, p.max_per_order, p.currency::text AS currency,
+                CASE WHEN p.launch_at > now() THEN extract(epoch FROM p.launch_at)::bigint END AS launch_at
          FROM variants v JOIN products p ON p.id = v.product_id WHERE v.id = ANY($1)",
     )
     .bind(&ids)
@@ -183,6 +188,10 @@ pub async fn start_checkout(
     let mut lines: Vec<(PricedLine, &VariantRow)> = Vec::with_capacity(req.lines.len());
     for (id, qty) in &req.lines {
         let row = rows.iter().find(|r| r.id == *id).ok_or(CheckoutError::UnknownVariant)?;
+        if let Some(at) = row.launch_at {
+            let launch = crate::catalog::model::launch_label(at);
+            return Err(CheckoutError::NotOnSale { product: row.product_name.clone(), launch });
+        }
         let quantity = Quantity::new(*qty, row.max_per_order.clamp(1, 99) as u8)?;
         lines.push((
             PricedLine { variant_id: row.id, unit_minor: row.price_minor, quantity, physical: row.department == "jewelry" },

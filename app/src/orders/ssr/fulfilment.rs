@@ -15,6 +15,10 @@ pub enum FulfilmentError {
     Tracking,
     #[error("This order has nothing to ship.")]
     NothingToShip,
+    #[error("Tell us in a few words why you want a refund (up to 1000 characters).")]
+    Reason,
+    #[error("This refund request was already decided.")]
+    Decided,
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
@@ -65,6 +69,90 @@ pub async fn ship(pool: &PgPool, id: Uuid, tracking: &str) -> Result<(), Fulfilm
 pub async fn refund(pool: &PgPool, id: Uuid) -> Result<i64, FulfilmentError> {
     let mut tx = pool.begin().await?;
     let status = lock(&mut tx, id).await?;
+    let amount = refund_locked(&mut tx, id, status, "refunded by staff").await?;
+    tx.commit().await?;
+    Ok(amount)
+}
+
+/// What became of a buyer's refund request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefundOutcome {
+    /// Nothing was used: refunded at once (this amount).
+    Refunded(i64),
+    /// A key was revealed or a build downloaded: staff will decide.
+    AwaitingReview,
+}
+
+/// A buyer asks for their money back. With no key revealed and no build downloaded the refund is
+/// made at once (unrevealed keys go back to the pool); otherwise the request waits for staff. The
+/// order's keys are locked first, so a reveal at the same moment waits and then finds no key.
+pub async fn request_refund(pool: &PgPool, id: Uuid, reason: &str) -> Result<RefundOutcome, FulfilmentError> {
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 1000 {
+        return Err(FulfilmentError::Reason);
+    }
+    let mut tx = pool.begin().await?;
+    let status = lock(&mut tx, id).await?;
+    if status != OrderStatus::Paid {
+        return Err(FulfilmentError::NotAllowed(status.label(), "refunded on request"));
+    }
+    let revealed: Vec<bool> = sqlx::query_scalar("SELECT revealed_at IS NOT NULL FROM license_keys WHERE order_id = $1 FOR UPDATE")
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+    let downloaded: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM downloads WHERE order_id = $1)")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    if revealed.contains(&true) || downloaded {
+        sqlx::query(
+            "INSERT INTO refund_requests (order_id, reason) VALUES ($1, $2)
+             ON CONFLICT (order_id) WHERE status = 'open' DO UPDATE SET reason = EXCLUDED.reason",
+        )
+        .bind(id)
+        .bind(reason)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        return Ok(RefundOutcome::AwaitingReview);
+    }
+    let amount = refund_locked(&mut tx, id, status, "requested by the buyer").await?;
+    tx.commit().await?;
+    Ok(RefundOutcome::Refunded(amount))
+}
+
+/// Staff decide an open refund request: approve (the order is refunded) or decline.
+pub async fn decide_refund_request(
+    pool: &PgPool,
+    request_id: i64,
+    approve: bool,
+    staff: Uuid,
+) -> Result<Uuid, FulfilmentError> {
+    let mut tx = pool.begin().await?;
+    let order: Option<(Uuid, String)> = sqlx::query_as("SELECT order_id, status FROM refund_requests WHERE id = $1 FOR UPDATE")
+        .bind(request_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let (order_id, req_status) = order.ok_or(FulfilmentError::NotFound)?;
+    if req_status != "open" {
+        return Err(FulfilmentError::Decided);
+    }
+    if approve {
+        let status = lock(&mut tx, order_id).await?;
+        refund_locked(&mut tx, order_id, status, "refund request approved").await?;
+    }
+    sqlx::query("UPDATE refund_requests SET status = $2, decided_at = now(), decided_by = $3 WHERE id = $1")
+        .bind(request_id)
+        .bind(if approve { "approved" } else { "declined" })
+        .bind(staff)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(order_id)
+}
+
+/// The refund itself, inside the caller's transaction with the order row locked.
+async fn refund_locked(tx: &mut PgConnection, id: Uuid, status: OrderStatus, reason: &str) -> Result<i64, FulfilmentError> {
     if !status.can_become(OrderStatus::Refunded) || status == OrderStatus::Refunded {
         return Err(FulfilmentError::NotAllowed(status.label(), "refunded"));
     }
@@ -92,7 +180,7 @@ pub async fn refund(pool: &PgPool, id: Uuid) -> Result<i64, FulfilmentError> {
         .fetch_all(&mut *tx)
         .await?;
         for (variant_id, q) in lines {
-            super::checkout::ledger(&mut tx, variant_id, q, "restock", id).await?;
+            super::checkout::ledger(tx, variant_id, q, "restock", id).await?;
         }
     }
     // Keys never shown go back to their pool (and their stock); revealed ones stay with the
@@ -106,16 +194,15 @@ pub async fn refund(pool: &PgPool, id: Uuid) -> Result<i64, FulfilmentError> {
     .await?;
     for (variant_id,) in returned {
         sqlx::query("UPDATE variants SET stock = stock + 1 WHERE id = $1").bind(variant_id).execute(&mut *tx).await?;
-        super::checkout::ledger(&mut tx, variant_id, 1, "restock", id).await?;
+        super::checkout::ledger(tx, variant_id, 1, "restock", id).await?;
     }
     if let Some((provider, provider_ref)) = charge {
         let payload = serde_json::json!({
-            "provider": provider, "provider_ref": provider_ref, "amount_minor": amount, "reason": "refunded by staff",
+            "provider": provider, "provider_ref": provider_ref, "amount_minor": amount, "reason": reason,
         });
-        jobs::enqueue(&mut tx, "payment.refund", payload, Some(&format!("refund:{provider}:{provider_ref}"))).await?;
+        jobs::enqueue(tx, "payment.refund", payload, Some(&format!("refund:{provider}:{provider_ref}"))).await?;
     }
     let mail = serde_json::json!({ "order_id": id, "amount_minor": amount });
-    jobs::enqueue(&mut tx, "email.refunded", mail, Some(&format!("email.refunded:{id}"))).await?;
-    tx.commit().await?;
+    jobs::enqueue(tx, "email.refunded", mail, Some(&format!("email.refunded:{id}"))).await?;
     Ok(amount)
 }

@@ -52,6 +52,11 @@ pub async fn order_view(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<OrderVie
         tracking_number,
         stripe: None,
         message: None,
+        refund_request: sqlx::query_scalar("SELECT status FROM refund_requests WHERE order_id = $1 ORDER BY id DESC LIMIT 1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?,
+        refund_error: None,
     }))
 }
 
@@ -93,4 +98,43 @@ pub async fn token_matches(pool: &PgPool, id: Uuid, token: &str) -> sqlx::Result
 /// The user an order was placed by, if any.
 pub async fn owner_of(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<Uuid>> {
     Ok(sqlx::query_scalar::<_, Option<Uuid>>("SELECT user_id FROM orders WHERE id = $1").bind(id).fetch_optional(pool).await?.flatten())
+}
+
+/// Open refund requests, oldest first, with how many keys the buyer revealed and builds downloaded.
+pub async fn open_refund_requests(pool: &PgPool) -> sqlx::Result<Vec<crate::orders::model::RefundRequestView>> {
+    #[allow(clippy::type_complexity)]
+    let rows: Vec<(i64, i64, String, i64, String, String, chrono::DateTime<chrono::Utc>, i64, i64)> = sqlx::query_as(
+        "SELECT r.id, o.number, o.email::text, o.total_minor, o.currency::text, r.reason, r.created_at,
+                (SELECT count(*) FROM license_keys k WHERE k.order_id = o.id AND k.revealed_at IS NOT NULL),
+                (SELECT count(*) FROM downloads d WHERE d.order_id = o.id)
+         FROM refund_requests r JOIN orders o ON o.id = r.order_id WHERE r.status = 'open' ORDER BY r.id",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, order_number, email, total, currency, reason, at, keys_revealed, downloads)| {
+            crate::orders::model::RefundRequestView {
+                id,
+                order_number,
+                email,
+                total: Money { minor: total, currency: Currency::parse(&currency).unwrap_or(Currency::Eur) },
+                reason,
+                requested: at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                keys_revealed,
+                downloads,
+            }
+        })
+        .collect())
+}
+
+/// Orders placed as a guest with `email` join the account of that (verified) address: its owner
+/// finds them, and their game keys, in the account. Returns how many joined.
+pub async fn claim_guest_orders(pool: &PgPool, user_id: Uuid, email: &str) -> sqlx::Result<u64> {
+    Ok(sqlx::query("UPDATE orders SET user_id = $1 WHERE user_id IS NULL AND email = $2::citext")
+        .bind(user_id)
+        .bind(email)
+        .execute(pool)
+        .await?
+        .rows_affected())
 }

@@ -135,6 +135,29 @@ async fn fifty_checkouts_for_the_last_ring(pool: PgPool) {
     }
 }
 
+/// A limited drop cannot be ordered before its launch, and can be from the second it launches.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_drop_is_not_sold_before_its_launch(pool: PgPool) {
+    let rates = ShippingRates::default();
+    let game = product(&pool, "games", 2_999, 5).await;
+    sqlx::query("UPDATE products SET launch_at = now() + interval '1 hour' FROM variants v WHERE v.id = $1 AND products.id = v.product_id")
+        .bind(game)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let err = start_checkout(&pool, &request(game, 1, false), &rates, 10).await.unwrap_err();
+    assert!(matches!(&err, CheckoutError::NotOnSale { .. }), "{err:?}");
+    assert!(err.to_string().contains("not on sale yet: it launches on "), "{err}");
+    assert_eq!(stock(&pool, game).await, 5, "nothing held");
+    sqlx::query("UPDATE products SET launch_at = now() FROM variants v WHERE v.id = $1 AND products.id = v.product_id")
+        .bind(game)
+        .execute(&pool)
+        .await
+        .unwrap();
+    start_checkout(&pool, &request(game, 1, false), &rates, 10).await.unwrap();
+    assert_eq!(stock(&pool, game).await, 4);
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn a_retried_checkout_is_one_order(pool: PgPool) {
     let rates = ShippingRates::default();
