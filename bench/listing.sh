@@ -43,6 +43,7 @@ APP_PORT="$(free_port)"
   export APP_ORDERS__WEBHOOK_SECRETS="[\"whsec_bench_$(date +%s%N)\"]"
   export APP_LICENSES__ENCRYPTION_KEYS="[\"1:$(head -c 32 /dev/urandom | base64)\"]"
   export APP_LICENSES__FINGERPRINT_SECRET="bench-$(head -c 24 /dev/urandom | base64)"
+  export APP_DOWNLOADS__SIGNING_SECRET="bench-$(head -c 32 /dev/urandom | base64)" APP_DOWNLOADS__LOCAL_DIR="$TMP/downloads"
   exec "$(server_bin)"
 ) >"$TMP/server.log" 2>&1 &
 PIDS+=($!)

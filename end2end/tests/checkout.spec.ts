@@ -2,46 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { jsEnabled, shot, uniqueEmail } from './helpers';
-
-/**
- * Opens the first in-stock product of a department, adds it to the cart and opens the cart. With
- * JavaScript the product page stays put (a message, the header count); without, the form posts and
- * the cart page says what was added.
- */
-async function addFirstInStock(page: Page, department: 'games' | 'jewelry'): Promise<string> {
-  await page.goto(`/c/${department}?in_stock=1&sort=price-asc`);
-  await page.getByTestId('product-card').first().getByRole('link').click();
-  const name = (await page.getByRole('heading', { level: 1 }).innerText()).trim();
-  await expect(page.getByRole('button', { name: 'Add to cart' })).toBeEnabled();
-  if (jsEnabled(test.info())) {
-    await expect(page.getByTestId('variant-picker')).toHaveAttribute('data-hydrated', 'true');
-    const productUrl = page.url();
-    await page.getByRole('button', { name: 'Add to cart' }).click();
-    await expect(page.getByTestId('added')).toContainText(`Added ${name}`);
-    expect(page.url()).toBe(productUrl);
-    await expect(page.getByTestId('cart-count')).toBeVisible();
-    await page.getByTestId('view-cart').click();
-    await expect(page).toHaveURL(/\/cart$/);
-  } else {
-    await page.getByRole('button', { name: 'Add to cart' }).click();
-    await expect(page).toHaveURL(/\/cart$/);
-    await expect(page.getByTestId('notice')).toContainText(`Added ${name}`);
-  }
-  return name;
-}
-
-/** Polls the dev mailbox until a message with `subject` reaches `email` (the worker sends it). */
-async function expectMail(page: Page, email: string, subject: RegExp) {
-  await expect(async () => {
-    await page.goto(`/dev/mailbox?to=${encodeURIComponent(email)}`);
-    await expect(page.getByTestId('mail').filter({ hasText: subject })).toHaveCount(1, { timeout: 500 });
-  }).toPass({ timeout: 15_000 });
-}
-
-async function pay(page: Page, card: string) {
-  await page.getByLabel('Card number', { exact: true }).fill(card);
-  await page.getByRole('button', { name: /^Pay / }).click();
-}
+import { addFirstInStock, expectMail, pay } from './shop';
 
 test('a guest buys a game: declined card, then a good one', async ({ page }, testInfo) => {
   const email = uniqueEmail(testInfo, 'gamer');

@@ -276,7 +276,8 @@ mod tests {
         let c = Config::from_figment(figment(&format!(
             "{DB}listen = '0.0.0.0:8080'\nseed_demo = true\nbase_url = 'https://shop.example/'\nenv = 'production'\norders.webhook_secrets = ['whsec_production_secret_1']\n\
              licenses.encryption_keys = ['2:cHJvZHVjdGlvbi1rZXktMzItYnl0ZXMtbG9uZyEhISE=']\n\
-             licenses.fingerprint_secret = 'production-fingerprint-secret-0123456789'"
+             licenses.fingerprint_secret = 'production-fingerprint-secret-0123456789'\n\
+             downloads.signing_secret = 'production-download-signing-secret-0123'"
         )))
         .unwrap();
         assert_eq!(c.listen.port(), 8080);
@@ -324,6 +325,17 @@ mod tests {
             ("licenses.encryption_keys = []", "licenses.encryption_keys"),
             ("licenses.fingerprint_secret = 'short'", "licenses.fingerprint_secret"),
             ("orders.payment_provider = 'paypal'", "payment_provider"),
+            (
+                "env = 'production'\nbase_url = 'https://shop.example'\norders.webhook_secrets = ['whsec_production_secret_1']\n\
+                 licenses.encryption_keys = ['2:cHJvZHVjdGlvbi1rZXktMzItYnl0ZXMtbG9uZyEhISE=']\n\
+                 licenses.fingerprint_secret = 'production-fingerprint-secret-0123456789'",
+                "downloads.signing_secret",
+            ),
+            ("downloads.signing_secret = 'short'", "downloads.signing_secret"),
+            ("downloads.link_ttl_secs = 1", "downloads.link_ttl_secs"),
+            ("downloads.max_per_window = 0", "downloads.max_per_window"),
+            ("downloads.backend = 's3'", "downloads.s3.bucket"),
+            ("downloads.backend = 'ftp'", "backend"),
             ("mail.transport = 'smtp'", "mail.smtp"),
             (
                 "mail.transport = 'smtp'\n[mail.smtp]\nhost = 'smtp.example'\nport = 587\nsecurity = 'starttls'\nfrom = 'not an address'",
@@ -366,6 +378,7 @@ mod tests {
             jail.set_env("APP_ORDERS__WEBHOOK_SECRETS", "[\"whsec_bench_1764633600\"]");
             jail.set_env("APP_LICENSES__ENCRYPTION_KEYS", "[\"1:cHJvZHVjdGlvbi1rZXktMzItYnl0ZXMtbG9uZyEhISE=\"]");
             jail.set_env("APP_LICENSES__FINGERPRINT_SECRET", "bench-0123456789abcdef0123456789abcdef");
+            jail.set_env("APP_DOWNLOADS__SIGNING_SECRET", "bench-0123456789abcdef0123456789abcdef");
             let fig = figment(DB).merge(Env::prefixed("APP_").split("__"));
             let c = Config::from_figment(fig).map_err(|e| e.to_string())?;
             assert_eq!(c.orders.webhook_secrets, ["whsec_bench_1764633600"]);

@@ -74,7 +74,7 @@ pub async fn dev_create_drop(launch_in_secs: i64, keys: i64) -> Result<String, A
     if !(0..=86_400).contains(&launch_in_secs) || !(1..=1000).contains(&keys) {
         return Err(AppError::BadRequest("launch_in_secs must be 0 to 86400 and keys 1 to 1000".into()));
     }
-    let (slug, _) = crate::licenses::ssr::drops::create_drop(&state.pool, &state.keys, "Founders Drop", 1999, keys as usize, launch_in_secs)
+    let (slug, _) = crate::licenses::ssr::drops::create_drop(&state.pool, &state.keys, "Founders Drop", 12_999, keys as usize, launch_in_secs)
         .await
         .map_err(AppError::internal)?;
     Ok(format!("/p/{slug}"))

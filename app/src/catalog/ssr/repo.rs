@@ -51,7 +51,8 @@ fn push_variant_conditions(qb: &mut QueryBuilder<'_, Postgres>, q: &ListingQuery
         qb.push(" AND v.metal = ANY(").push_bind(q.metals.clone()).push(")");
     }
     if except != Some(FacetKey::InStock) && q.in_stock {
-        qb.push(" AND v.stock > 0");
+        // Buyable now: a drop before its launch is not.
+        qb.push(" AND v.stock > 0 AND NOT EXISTS (SELECT 1 FROM products lp WHERE lp.id = v.product_id AND lp.launch_at > now())");
     }
     if except != Some(FacetKey::Price) && !q.prices.is_empty() {
         qb.push(" AND (FALSE");
