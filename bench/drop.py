@@ -46,17 +46,17 @@ def buyer(i, start):
             status, _, body = post(o, "/api/cart/add-in-place", {"variant_id": VARIANT, "quantity": 1}, "add")
             if status == 200:
                 break
-            if "not on sale" in body:
+            if "not on sale" in body.lower():
                 with lock:
                     early[0] += 1
                 time.sleep(0.05)
                 continue
-            outcomes[i] = "sold_out_cart" if "sold out" in body else f"error: add {status} {body[:120]}"
+            outcomes[i] = "sold_out_cart" if "sold out" in body.lower() else f"error: add {status} {body[:120]}"
             return
         fields = {"checkout_key": str(uuid.uuid4()), "email": f"drop-{i}@example.com"}
         status, loc, body = post(o, "/api/checkout/place", fields, "checkout")
         if "/pay/" not in loc:
-            outcomes[i] = "sold_out_checkout" if status == 409 and "sold out" in body else f"error: checkout {status} {body[:120]}"
+            outcomes[i] = "sold_out_checkout" if status == 409 and "sold out" in body.lower() else f"error: checkout {status} {body[:120]}"
             return
         order = loc.rsplit("/", 1)[1]
         status, loc, body = post(o, "/api/pay/card", {"order_id": order, "card_number": "4242424242424242"}, "pay")

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { jsEnabled, shot, uniqueEmail } from './helpers';
+import { codeFromMailbox, jsEnabled, shot, uniqueEmail } from './helpers';
 import { expectMail, guestBuysGame, signInAsAdmin } from './shop';
 
 test('a limited drop counts down, opens at its launch and shows the keys left live', async ({ page, browser }, testInfo) => {
@@ -62,6 +62,8 @@ test('refunds: an untouched game at once, a revealed key after staff review', as
 
   // A revealed key: the request waits for staff.
   const second = await guestBuysGame(page, email);
+  // The key is assigned by the worker right after payment; its e-mail says it is there.
+  await expectMail(page, email, new RegExp(`Your game keys for order #${second.number} are ready`));
   await page.goto('/account/library');
   const card = page.getByTestId('library-key').filter({ hasText: `Order #${second.number}` });
   await card.getByRole('button', { name: 'Reveal key' }).click();
@@ -92,14 +94,15 @@ test('refunds: an untouched game at once, a revealed key after staff review', as
 test("a guest's game joins the account they open with the same address", async ({ page }, testInfo) => {
   const email = uniqueEmail(testInfo, 'joiner');
   const { number } = await guestBuysGame(page, email);
+  await expectMail(page, email, new RegExp(`Your game keys for order #${number} are ready`));
   // Another device: no cookies, so nothing but the account can show the game.
   await page.context().clearCookies();
   await page.goto('/account/sign-up');
   await page.getByLabel('E-mail address', { exact: true }).fill(email);
   await page.getByLabel('Password', { exact: true }).fill('Correct-Horse-9');
   await page.getByRole('button', { name: 'Create account' }).click();
-  await expectMail(page, email, /code/i);
-  const code = (await page.getByTestId('mail').filter({ hasText: /code/i }).first().getByTestId('mail-body').innerText()).match(/\b(\d{6})\b/)![1];
+  await expectMail(page, email, /Confirm your e-mail/);
+  const code = await codeFromMailbox(page, email, /Confirm your e-mail/);
   await page.goto('/account/confirm');
   await page.getByLabel('Code', { exact: true }).fill(code);
   await page.getByRole('button', { name: 'Confirm' }).click();
@@ -110,4 +113,48 @@ test("a guest's game joins the account they open with the same address", async (
   await expect(page.getByTestId('library-key').filter({ hasText: `Order #${number}` })).toHaveCount(1);
   await page.goto('/account');
   await expect(page.getByTestId('order-history')).toContainText(`#${number}`);
+});
+
+test('staff fill a key pool by import and by pattern; a bad file adds nothing', async ({ page }, testInfo) => {
+  // A game nobody can buy during the test (it launches in an hour), so its pool changes only here.
+  const made = await page.request.post('/api/dev/drop', { form: { launch_in_secs: '3600', keys: '1' } });
+  const slug: string = (await made.json()).replace('/p/', '');
+  const sku = `DROP-${slug.split('-').pop()!.toUpperCase()}`;
+  await signInAsAdmin(page);
+  await page.goto('/admin');
+  await page.getByRole('link', { name: 'Game keys' }).click();
+  await expect(page).toHaveURL(/\/admin\/keys$/);
+  const available = page.locator(`[data-testid="key-pool"][data-sku="${sku}"]`).getByTestId('pool-available');
+  await expect(available).toHaveText('1');
+  const before = 1;
+  const variant = { label: `Founders Drop · PC · Founder (${sku})` };
+
+  // Unique keys for this run and project (other projects import at the same time).
+  const tag = `${testInfo.project.name.replace(/[^a-z]/g, '').toUpperCase()}${Date.now().toString(36).toUpperCase()}`;
+  const import_ = page.getByTestId('import-keys');
+  await import_.getByLabel('Game', { exact: true }).selectOption(variant);
+  await import_.getByLabel(/Keys, one per line/).fill(`${tag}-AAAA-1111\n${tag}-BBBB-2222\n${tag}-aaaa-1111\n`);
+  await import_.getByRole('button', { name: 'Import keys' }).click();
+  await expect(page.getByTestId('form-error')).toContainText('line 3: duplicate of line 1');
+  await expect(available).toHaveText(String(before));
+  await shot(page, testInfo, 'admin-keys-error');
+
+  await page.getByTestId('import-keys').getByLabel('Game', { exact: true }).selectOption(variant);
+  await page.getByTestId('import-keys').getByLabel(/Keys, one per line/).fill(`${tag}-AAAA-1111\n${tag}-BBBB-2222\n`);
+  await page.getByTestId('import-keys').getByRole('button', { name: 'Import keys' }).click();
+  await expect(page.getByTestId('notice')).toHaveText('2 keys added to the pool.');
+  await expect(available).toHaveText(String(before + 2));
+
+  const generate = page.getByTestId('generate-keys');
+  await generate.getByLabel('Game', { exact: true }).selectOption(variant);
+  await generate.getByLabel('How many', { exact: true }).fill('3');
+  await generate.getByLabel('Pattern', { exact: true }).fill('XXXX-XXXX');
+  await generate.getByRole('button', { name: 'Generate keys' }).click();
+  await expect(page.getByTestId('form-error')).toContainText('at least 16 X');
+  await page.getByTestId('generate-keys').getByLabel('Game', { exact: true }).selectOption(variant);
+  await page.getByTestId('generate-keys').getByLabel('How many', { exact: true }).fill('3');
+  await page.getByTestId('generate-keys').getByRole('button', { name: 'Generate keys' }).click();
+  await expect(page.getByTestId('notice')).toHaveText('3 keys generated into the pool.');
+  await expect(available).toHaveText(String(before + 5));
+  await shot(page, testInfo, 'admin-keys');
 });

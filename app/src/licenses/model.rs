@@ -33,3 +33,22 @@ pub struct LibraryPage {
     pub signed_in: bool,
     pub message: Option<String>,
 }
+
+/// A game variant's key pool, as staff see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyPoolView {
+    pub variant_id: i64,
+    pub product_name: String,
+    pub sku: String,
+    pub label: String,
+    pub available: i64,
+    pub assigned: i64,
+}
+
+/// The staff key page: every game variant's pool and the outcome of the last import.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminKeys {
+    pub pools: Vec<KeyPoolView>,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+}
