@@ -6,8 +6,10 @@ order is missing, none is paid twice, no hold leaks and every ledger balances.
 
 Usage: crash.py BASE_URL DATABASE_URL KILLS   (the server is (re)started by ./restart-server)
 Standard library only."""
-import hashlib, hmac, http.cookiejar, json, os, random, subprocess, sys, threading, time, urllib.error
+import hashlib, hmac, json, os, random, subprocess, sys, threading, time, urllib.error
 import urllib.parse, urllib.request, uuid
+from shopclient import client
+import shopclient
 
 BASE, DB, KILLS = sys.argv[1], sys.argv[2], int(sys.argv[3])
 RESTART = os.environ["CRASH_RESTART"]  # a command that kills and restarts the server, waiting until ready
@@ -19,18 +21,7 @@ stop = threading.Event()
 
 
 def sql(q):
-    out = subprocess.run(["psql", "-X", "-q", "-t", "-A", "-F", "|", DB, "-c", q], check=True, capture_output=True, text=True)
-    return [line.split("|") for line in out.stdout.strip().splitlines() if line]
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *a, **k):
-        return None
-
-
-def client():
-    jar = http.cookiejar.CookieJar()
-    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
+    return shopclient.sql(DB, q)
 
 
 def post(opener, path, fields, headers=None, body=None):

@@ -5,7 +5,8 @@ must be paid, each with its own key, and every other shopper must have been told
 before paying (at the cart or at checkout); nobody may see an error.
 
 Usage: drop.py BASE_URL DATABASE_URL VARIANT_ID KEYS BUYERS LAUNCH_UNIX   Standard library only."""
-import http.cookiejar, json, subprocess, sys, threading, time, urllib.error, urllib.parse, urllib.request, uuid
+import sys, threading, time, urllib.error, urllib.parse, urllib.request, uuid
+import shopclient
 
 BASE, DB, VARIANT, KEYS, BUYERS, LAUNCH = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6])
 lock = threading.Lock()
@@ -15,13 +16,7 @@ early = [0]  # "not on sale yet" answers before the launch
 
 
 def sql(q):
-    out = subprocess.run(["psql", "-X", "-q", "-t", "-A", "-F", "|", DB, "-c", q], check=True, capture_output=True, text=True)
-    return [line.split("|") for line in out.stdout.strip().splitlines() if line]
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *a, **k):
-        return None
+    return shopclient.sql(DB, q)
 
 
 def post(opener, path, fields, kind):
@@ -39,7 +34,7 @@ def post(opener, path, fields, kind):
 
 
 def buyer(i, start):
-    o = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect())
+    o = shopclient.client()
     start.wait()
     try:
         while True:

@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { jsEnabled, shot, uniqueEmail } from './helpers';
-import { addFirstInStock, expectMail, pay } from './shop';
+import { addFirstInStock, expectMail, pay, signUpAndSignIn } from './shop';
 
 test('a guest buys a game: declined card, then a good one', async ({ page }, testInfo) => {
   const email = uniqueEmail(testInfo, 'gamer');
@@ -129,18 +129,7 @@ test('a server function never takes a price from the client', async ({ page, req
 test('a signed-in shopper buys a game and finds it in their order history', async ({ page }, testInfo) => {
   const email = uniqueEmail(testInfo, 'member');
   // A fresh account (the demo shopper is shared by every project).
-  await page.goto('/account/sign-up');
-  await page.getByLabel('E-mail address', { exact: true }).fill(email);
-  await page.getByLabel('Password', { exact: true }).fill('Correct-Horse-9');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.goto(`/dev/mailbox?to=${encodeURIComponent(email)}`);
-  const code = (await page.getByTestId('mail-body').first().innerText()).match(/\b(\d{6})\b/)![1];
-  await page.goto('/account/confirm');
-  await page.getByLabel('Code', { exact: true }).fill(code);
-  await page.getByRole('button', { name: 'Confirm' }).click();
-  await page.getByLabel('E-mail address', { exact: true }).fill(email);
-  await page.getByLabel('Password', { exact: true }).fill('Correct-Horse-9');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signUpAndSignIn(page, email);
   await expect(page.getByTestId('no-orders')).toBeVisible();
 
   await addFirstInStock(page, 'games');

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { codeFromMailbox, jsEnabled, shot, uniqueEmail } from './helpers';
-import { expectMail, guestBuysGame, signInAsAdmin } from './shop';
+import { jsEnabled, shot, uniqueEmail } from './helpers';
+import { expectMail, guestBuysGame, signInAsAdmin, signUpAndSignIn } from './shop';
 
 test('a limited drop counts down, opens at its launch and shows the keys left live', async ({ page, browser }, testInfo) => {
   // A fresh drop for this test (development helper): 5 keys, launching in a few seconds.
@@ -97,18 +97,7 @@ test("a guest's game joins the account they open with the same address", async (
   await expectMail(page, email, new RegExp(`Your game keys for order #${number} are ready`));
   // Another device: no cookies, so nothing but the account can show the game.
   await page.context().clearCookies();
-  await page.goto('/account/sign-up');
-  await page.getByLabel('E-mail address', { exact: true }).fill(email);
-  await page.getByLabel('Password', { exact: true }).fill('Correct-Horse-9');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expectMail(page, email, /Confirm your e-mail/);
-  const code = await codeFromMailbox(page, email, /Confirm your e-mail/);
-  await page.goto('/account/confirm');
-  await page.getByLabel('Code', { exact: true }).fill(code);
-  await page.getByRole('button', { name: 'Confirm' }).click();
-  await page.getByLabel('E-mail address', { exact: true }).fill(email);
-  await page.getByLabel('Password', { exact: true }).fill('Correct-Horse-9');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signUpAndSignIn(page, email);
   await page.goto('/account/library');
   await expect(page.getByTestId('library-key').filter({ hasText: `Order #${number}` })).toHaveCount(1);
   await page.goto('/account');

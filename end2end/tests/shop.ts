@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { jsEnabled } from './helpers';
+import { codeFromMailbox, jsEnabled } from './helpers';
 
 /**
  * Opens the first in-stock product of a department, adds it to the cart and opens the cart. With
@@ -62,4 +62,20 @@ export async function signInAsAdmin(page: Page) {
   await page.getByLabel('Password', { exact: true }).fill('Admin-demo-2026!');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).not.toHaveURL(/sign-in/);
+}
+
+/** Opens an account for `email` (sign-up, the e-mailed code, sign-in). */
+export async function signUpAndSignIn(page: Page, email: string) {
+  await page.goto('/account/sign-up');
+  await page.getByLabel('E-mail address', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill('Correct-Horse-9');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expectMail(page, email, /Confirm your e-mail/);
+  const code = await codeFromMailbox(page, email, /Confirm your e-mail/);
+  await page.goto('/account/confirm');
+  await page.getByLabel('Code', { exact: true }).fill(code);
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await page.getByLabel('E-mail address', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill('Correct-Horse-9');
+  await page.getByRole('button', { name: 'Sign in' }).click();
 }

@@ -334,7 +334,9 @@ pub async fn request_refund(order_id: String, reason: String) -> Result<(), AppE
         use crate::orders::ssr::fulfilment::{request_refund, RefundOutcome};
         let notice = match request_refund(&ctx.state().pool, id, &reason).await? {
             RefundOutcome::Refunded(_) => "Your order is refunded; the money is on its way back to your card.",
-            RefundOutcome::AwaitingReview => "Your request is with our staff: a key was revealed or a download started, so a person decides. We will e-mail you.",
+            RefundOutcome::AwaitingReview => {
+                "Your request is with our staff, because a key was revealed or a download started. Their answer shows on this page; a refund also comes by e-mail."
+            }
         };
         tracing::info!(order = %id, "refund requested by the buyer");
         ctx.accounts().notice(notice).await?;
