@@ -17,10 +17,15 @@ async fn main() {
         LogFormat::Json => tracing_subscriber::fmt().json().with_env_filter(filter).init(),
         LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
     }
-    // `server keys …`: fill a key pool from the command line, then exit.
+    // `server keys …` / `server builds …`: operator tasks from the command line, then exit.
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("keys") {
-        match server::cli::keys(&config, &args[1..]).await {
+    let task = match args.first().map(String::as_str) {
+        Some("keys") => Some(server::cli::keys(&config, &args[1..]).await),
+        Some("builds") => Some(server::cli::builds(&config, &args[1..]).await),
+        _ => None,
+    };
+    if let Some(result) = task {
+        match result {
             Ok(done) => println!("{done}"),
             Err(e) => {
                 eprintln!("error: {e:#}");

@@ -9,4 +9,4 @@ pub mod secrets;
 pub mod service;
 pub mod users;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

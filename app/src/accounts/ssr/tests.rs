@@ -133,7 +133,7 @@ impl Harness {
 }
 
 /// The emulator's URL, or `None` (skipping) when it is not configured and this is not CI.
-fn moto_url() -> Option<String> {
+pub(crate) fn moto_url() -> Option<String> {
     match std::env::var("SHOP_TEST_MOTO_URL") {
         Ok(u) if !u.is_empty() => Some(u),
         _ if std::env::var("CI").is_ok_and(|v| !v.is_empty()) => {
