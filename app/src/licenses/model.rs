@@ -43,6 +43,8 @@ pub struct KeyPoolView {
     pub label: String,
     pub available: i64,
     pub assigned: i64,
+    /// Sold from a key pool (once keys were added).
+    pub keyed: bool,
 }
 
 /// The staff key page: every game variant's pool and the outcome of the last import.

@@ -167,10 +167,11 @@ pub fn AdminKeysPage() -> impl IntoView {
                     </form>
                 </div>
                 <h2>"Pools"</h2>
+                <p class="field-hint">"Games sold from a key pool; a game joins the list when its first keys are added."</p>
                 <table class="order-table" data-testid="key-pools">
                     <thead><tr><th scope="col">"Game"</th><th scope="col">"SKU"</th><th scope="col">"Available"</th><th scope="col">"Sold"</th></tr></thead>
                     <tbody>
-                        {page.pools.into_iter().map(|p| view! {
+                        {page.pools.into_iter().filter(|p| p.keyed).map(|p| view! {
                             <tr data-testid="key-pool" data-sku=p.sku.clone()>
                                 <td>{p.product_name} " " <span class="cart-variant">{p.label}</span></td>
                                 <td>{p.sku.clone()}</td>

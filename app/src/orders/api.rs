@@ -313,7 +313,11 @@ pub async fn admin_decide_refund(request_id: i64, decision: String) -> Result<()
         let order = crate::orders::ssr::fulfilment::decide_refund_request(&ctx.state().pool, request_id, approve, staff.user_id).await?;
         tracing::info!(%order, request_id, approve, "refund request decided by staff");
         ctx.accounts()
-            .notice(if approve { "Refund approved: the money is on its way and the buyer is told." } else { "Refund request declined." })
+            .notice(if approve {
+                "Refund approved: the money is on its way and the buyer is told."
+            } else {
+                "Refund request declined; the buyer is told."
+            })
             .await?;
         Ok("/admin/orders".to_owned())
     }

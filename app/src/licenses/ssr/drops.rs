@@ -23,9 +23,10 @@ pub async fn create_drop(
     let base = base.split('-').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-");
     let slug = format!("drop-{base}-{n}-{}", &uuid::Uuid::new_v4().simple().to_string()[..6]);
     let product: i64 = sqlx::query_scalar(
-        "INSERT INTO products (slug, name, department, category_id, summary, description, launch_at, search_text)
+        "INSERT INTO products (slug, name, department, category_id, summary, description, launch_at, search_text, max_per_order)
          SELECT $1, $2, 'games', id, 'A limited drop: a fixed number of keys, on sale from its launch.',
-                'Only a fixed number of keys exist. When they are gone, they are gone.', now() + make_interval(secs => $3), $2
+                'Only a fixed number of keys exist, one per order. When they are gone, they are gone.',
+                now() + make_interval(secs => $3), $2, 1
          FROM categories WHERE department = 'games' ORDER BY parent_id NULLS FIRST, position, id LIMIT 1
          RETURNING id",
     )

@@ -270,9 +270,9 @@ pub async fn mark_redeemed(pool: &PgPool, key_id: i64) -> sqlx::Result<()> {
 
 /// Every game variant with the size of its pool (available and assigned keys), for staff.
 pub async fn pools(pool: &PgPool) -> sqlx::Result<Vec<crate::licenses::model::KeyPoolView>> {
-    let rows: Vec<(i64, String, String, String, i64, i64)> = sqlx::query_as(
+    let rows: Vec<(i64, String, String, String, i64, i64, bool)> = sqlx::query_as(
         "SELECT v.id, p.name, v.sku, concat_ws(' · ', v.platform, v.edition),
-                count(k.id) FILTER (WHERE k.status = 'available'), count(k.id) FILTER (WHERE k.status = 'assigned')
+                count(k.id) FILTER (WHERE k.status = 'available'), count(k.id) FILTER (WHERE k.status = 'assigned'), v.keyed
          FROM variants v JOIN products p ON p.id = v.product_id LEFT JOIN license_keys k ON k.variant_id = v.id
          WHERE p.department = 'games' GROUP BY v.id, p.name ORDER BY p.name, v.id",
     )
@@ -280,13 +280,14 @@ pub async fn pools(pool: &PgPool) -> sqlx::Result<Vec<crate::licenses::model::Ke
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(variant_id, product_name, sku, label, available, assigned)| crate::licenses::model::KeyPoolView {
+        .map(|(variant_id, product_name, sku, label, available, assigned, keyed)| crate::licenses::model::KeyPoolView {
             variant_id,
             product_name,
             sku,
             label,
             available,
             assigned,
+            keyed,
         })
         .collect())
 }

@@ -353,6 +353,12 @@ async fn refund_requests_follow_what_the_buyer_used(pool: PgPool) {
     assert_eq!(burned, Some(revealed), "a revealed key is never sold again");
     decide_refund_request(&pool, open[1].0, false, staff).await.unwrap();
     assert_eq!(status(downloaded).await, "paid");
+    let declined_mail: i64 = sqlx::query_scalar("SELECT count(*) FROM jobs WHERE kind = 'email.refund_declined' AND payload->>'order_id' = $1")
+        .bind(downloaded.to_string())
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(declined_mail, 1, "the buyer is told of a decline");
     assert!(matches!(decide_refund_request(&pool, open[1].0, true, staff).await, Err(FulfilmentError::Decided)));
     // A refunded purchase cannot download.
     let after = crate::downloads::ssr::builds::start_download(&pool, k1, None, "198.51.100.2", limit).await;

@@ -73,6 +73,13 @@ impl OrderEffects {
                     format!("We refunded {} for order #{number}.\n\nYour order: {link}\n", money(amount, &currency)),
                 )
             }
+            "email.refund_declined" => (
+                format!("Your refund request for order #{number} — {shop}"),
+                format!(
+                    "We looked at your refund request for order #{number} and cannot refund it: a key was revealed or \
+                     the game downloaded. Reply to this e-mail if something is wrong with the game.\n\nYour order: {link}\n"
+                ),
+            ),
             other => return Err(format!("no e-mail for {other}")),
         };
         self.mailer.send(Mail { to: email, subject, body }).await.map_err(|e| e.to_string())

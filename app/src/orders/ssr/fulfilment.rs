@@ -140,6 +140,10 @@ pub async fn decide_refund_request(
     if approve {
         let status = lock(&mut tx, order_id).await?;
         refund_locked(&mut tx, order_id, status, "refund request approved").await?;
+    } else {
+        // The "refunded" e-mail tells an approval; a decline gets its own.
+        let mail = serde_json::json!({ "order_id": order_id });
+        jobs::enqueue(&mut tx, "email.refund_declined", mail, Some(&format!("email.refund_declined:{request_id}"))).await?;
     }
     sqlx::query("UPDATE refund_requests SET status = $2, decided_at = now(), decided_by = $3 WHERE id = $1")
         .bind(request_id)
