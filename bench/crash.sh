@@ -21,10 +21,7 @@ cleanup() {
 trap cleanup EXIT
 
 ensure_tools
-if [[ "${SKIP_BUILD:-}" != 1 ]]; then
-  info "building the server (release)"
-  (cd "$ROOT" && cargo build --release -p server --bin server -q)
-fi
+build_server_unless_skipped
 pg_start "$TMP/pg" "$(free_port)"
 APP_PORT="$(free_port)"
 export PATH="$(pg_bin_dir):$PATH"

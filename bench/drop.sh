@@ -24,10 +24,7 @@ cleanup() {
 trap cleanup EXIT
 
 ensure_tools
-if [[ "${SKIP_BUILD:-}" != 1 ]]; then
-  info "building the server (release)"
-  (cd "$ROOT" && cargo build --release -p server --bin server -q)
-fi
+build_server_unless_skipped
 BIN="${SERVER_BIN:-$(server_bin)}"
 pg_start "$TMP/pg" "$(free_port)"
 pg_create_db "$PG_PORT" drop

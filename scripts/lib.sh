@@ -303,6 +303,14 @@ leptos_build_release() {
   (cd "$ROOT" && cargo leptos build --release --precompress)
 }
 
+# build_server_unless_skipped: the release server binary, unless SKIP_BUILD=1 (the caller built it).
+build_server_unless_skipped() {
+  if [[ "${SKIP_BUILD:-}" != 1 ]]; then
+    info "building the server (release)"
+    (cd "$ROOT" && cargo build --release -p server --bin server -q)
+  fi
+}
+
 server_bin() { echo "$CARGO_TARGET_DIR/release/server"; }
 
 # Where cargo-leptos 0.3.10 writes its output when CARGO_TARGET_DIR is set (checked):

@@ -68,6 +68,8 @@ pub struct ProductCard {
     /// More than one distinct price among variants: show "from".
     pub price_varies: bool,
     pub in_stock: bool,
+    /// A limited drop that has not launched yet.
+    pub coming_soon: bool,
     pub image: Option<ImageRef>,
 }
 

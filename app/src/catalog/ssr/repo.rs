@@ -121,7 +121,7 @@ fn currency(code: &str) -> Currency {
 }
 
 const CARD_COLUMNS: &str = "SELECT p.id, p.slug, p.name, p.department, p.summary, p.currency, \
-     pr.min_price, pr.max_price, pr.in_stock, \
+     pr.min_price, pr.max_price, pr.in_stock, coalesce(p.launch_at > now(), false) AS coming_soon, \
      img.path_prefix, img.widths, img.width, img.height, img.alt";
 
 const CARD_JOINS: &str = " CROSS JOIN LATERAL (SELECT min(price_minor) AS min_price, max(price_minor) AS max_price, \
@@ -152,6 +152,7 @@ fn card_from_row(row: &sqlx::postgres::PgRow) -> Result<ProductCard, sqlx::Error
         price_from: Money { minor: min.unwrap_or(0), currency: cur },
         price_varies: min != max,
         in_stock: row.try_get("in_stock")?,
+        coming_soon: row.try_get("coming_soon")?,
         image,
     })
 }

@@ -45,7 +45,9 @@ pub fn ProductCardView(card: ProductCard, #[prop(optional)] eager: bool) -> impl
                     <span class="card-dept">{card.department.label()}</span>
                     <h3 class="card-title">{card.name}</h3>
                     <p class="card-price" data-testid="card-price">{price}</p>
-                    {if card.in_stock {
+                    {if card.coming_soon {
+                        view! { <p class="stock soon">"Coming soon · limited drop"</p> }.into_any()
+                    } else if card.in_stock {
                         view! { <p class="stock in">"In stock"</p> }.into_any()
                     } else {
                         view! { <p class="stock out">"Sold out"</p> }.into_any()
