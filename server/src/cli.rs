@@ -12,13 +12,12 @@ pub async fn keys(config: &Config, args: &[String]) -> anyhow::Result<String> {
     let keys: Vec<String> = match (cmd.as_str(), &args[2..]) {
         ("generate", [count, pattern]) => {
             let count: usize = count.parse().ok().filter(|n| (1..=100_000).contains(n)).context("COUNT must be 1 to 100000")?;
-            import::check_pattern(pattern).map_err(|e| anyhow!("PATTERN: {e}"))?;
-            (0..count).map(|_| import::generate(pattern)).collect()
+            import::generate_keys(pattern, count).map_err(|e| anyhow!("PATTERN: {e}"))?
         }
         ("import", [file]) => {
             let text = std::fs::read_to_string(file).with_context(|| format!("reading {file}"))?;
             import::parse_keys(&text).map_err(|problems| {
-                let lines: Vec<String> = problems.iter().map(|p| format!("line {}: {}", p.line, p.problem)).collect();
+                let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
                 anyhow!("{file} was not imported:\n  {}", lines.join("\n  "))
             })?
         }

@@ -1,7 +1,7 @@
 //! The cart page and the add-to-cart form.
 use crate::cart::api::{get_cart, RemoveFromCart, SetCartQuantity};
 use crate::cart::model::CartView;
-use crate::ui::page::{await_page, no_store, PageMeta};
+use crate::ui::page::{await_page, no_store, FormOutcome, PageMeta};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -14,8 +14,7 @@ pub fn CartPage() -> impl IntoView {
             <PageMeta title="Your cart".into() description="Your shopping cart".into() canonical_path="/cart".into()/>
             <section class="cart-page" aria-labelledby="cart-title">
                 <h1 id="cart-title">"Your cart"</h1>
-                {cart.notice.map(|n| view! { <p class="notice" role="status" data-testid="notice">{n}</p> })}
-                {cart.error.map(|e| view! { <div class="form-error" role="alert" data-testid="form-error"><p>{e}</p></div> })}
+                <FormOutcome notice=cart.notice error=cart.error/>
                 {if cart.lines.is_empty() {
                     view! {
                         <p data-testid="cart-empty">"Your cart is empty. "

@@ -2,7 +2,7 @@
 use crate::licenses::api::{get_admin_keys, get_library, AdminGenerateKeys, AdminImportKeys, MarkKeyRedeemed, RevealKey};
 use crate::downloads::api::DownloadBuild;
 use crate::licenses::model::{AdminKeys, KeyPoolView, LibraryBuild, LibraryPage as Library};
-use crate::ui::page::{await_page, no_store, PageMeta};
+use crate::ui::page::{await_page, no_store, FormOutcome, PageMeta};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -141,8 +141,7 @@ pub fn AdminKeysPage() -> impl IntoView {
             <section class="admin-page" aria-labelledby="admin-keys-title">
                 <h1 id="admin-keys-title">"Game keys"</h1>
                 <p><a href="/admin">"← Dashboard"</a></p>
-                {page.notice.map(|m| view! { <p class="notice" role="status" data-testid="notice">{m}</p> })}
-                {page.error.map(|m| view! { <div class="form-error" role="alert" data-testid="form-error"><p>{m}</p></div> })}
+                <FormOutcome notice=page.notice error=page.error/>
                 <div class="admin-forms">
                     <form method="post" action=AdminImportKeys::PATH class="auth-form" data-testid="import-keys">
                         <h2>"Import keys"</h2>

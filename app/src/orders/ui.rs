@@ -6,7 +6,7 @@ use crate::orders::api::{
     PlaceOrder, RequestRefund,
 };
 use crate::orders::model::{AdminOrders, CheckoutPage, OrderStatus, OrderView};
-use crate::ui::page::{await_page, no_store, PageMeta};
+use crate::ui::page::{await_page, no_store, FormOutcome, PageMeta};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_params_map;
@@ -263,8 +263,7 @@ pub fn AdminOrdersPage() -> impl IntoView {
             <section class="admin-page" aria-labelledby="admin-orders-title">
                 <h1 id="admin-orders-title">"Orders"</h1>
                 <p><a href="/admin">"← Dashboard"</a></p>
-                {page.notice.map(|m| view! { <p class="notice" role="status" data-testid="notice">{m}</p> })}
-                {page.error.map(|m| view! { <div class="form-error" role="alert" data-testid="form-error"><p>{m}</p></div> })}
+                <FormOutcome notice=page.notice error=page.error/>
                 <h2>"Refund requests"</h2>
                 {if page.refund_requests.is_empty() {
                     view! { <p data-testid="no-refund-requests">"No refund requests waiting."</p> }.into_any()

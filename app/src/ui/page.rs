@@ -42,6 +42,15 @@ pub fn set_status(code: u16) {
     let _ = code;
 }
 
+/// The outcome of the page's last form post: a notice when it worked, an error when it did not.
+#[component]
+pub fn FormOutcome(notice: Option<String>, error: Option<String>) -> impl IntoView {
+    view! {
+        {notice.map(|m| view! { <p class="notice" role="status" data-testid="notice">{m}</p> })}
+        {error.map(|m| view! { <div class="form-error" role="alert" data-testid="form-error"><p>{m}</p></div> })}
+    }
+}
+
 /// Marks the page as private and never stored (checkout, payment, orders, account).
 pub fn no_store() {
     #[cfg(feature = "ssr")]

@@ -64,7 +64,7 @@ pub const DEMO_KEYS_PER_VARIANT: i32 = 20;
 /// Gives every in-stock demo game variant without a pool a pool of generated keys (its stock
 /// becomes the pool's size). Returns how many keys were made.
 pub async fn seed_demo_keys(pool: &sqlx::PgPool, cipher: &app::licenses::ssr::crypto::KeyCipher) -> anyhow::Result<i64> {
-    use app::licenses::ssr::{import::generate, pool::import};
+    use app::licenses::ssr::{import::generate_keys, pool::import};
     let variants: Vec<(i64, i32)> = sqlx::query_as(
         "SELECT v.id, v.stock FROM variants v JOIN products p ON p.id = v.product_id
          WHERE p.department = 'games' AND NOT v.keyed AND v.stock > 0 ORDER BY v.id",
@@ -73,7 +73,7 @@ pub async fn seed_demo_keys(pool: &sqlx::PgPool, cipher: &app::licenses::ssr::cr
     .await?;
     let mut made = 0;
     for (id, stock) in variants {
-        let keys: Vec<String> = (0..stock.min(DEMO_KEYS_PER_VARIANT)).map(|_| generate("PF-XXXXX-XXXXX-XXXXX-XXXXX")).collect();
+        let keys = generate_keys("PF-XXXXX-XXXXX-XXXXX-XXXXX", stock.min(DEMO_KEYS_PER_VARIANT) as usize)?;
         made += import(pool, cipher, id, &keys).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     }
     Ok(made)

@@ -2,9 +2,11 @@
 //! rules live where they apply (cart and checkout refuse a product before its launch; the pool is
 //! the stock); this makes one.
 use super::crypto::KeyCipher;
-use super::import::generate;
+use super::import::generate_keys;
 use super::pool::{import, PoolError};
 use sqlx::PgPool;
+
+const DROP_PATTERN: &str = "DROP-XXXXX-XXXXX-XXXXX-XXXXX";
 
 /// A new drop named `name` (its slug is made from the name and a number) in the first games
 /// category, looking like that category's first game, with `keys` generated keys, launching
@@ -63,7 +65,7 @@ pub async fn create_drop(
     .fetch_one(&mut *tx)
     .await?;
     tx.commit().await?;
-    let pool_keys: Vec<String> = (0..keys).map(|_| generate("DROP-XXXXX-XXXXX-XXXXX-XXXXX")).collect();
+    let pool_keys = generate_keys(DROP_PATTERN, keys).expect("the drop pattern is valid");
     import(pool, cipher, variant, &pool_keys).await?;
     Ok((slug, variant))
 }

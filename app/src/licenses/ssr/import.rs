@@ -12,6 +12,13 @@ pub struct LineProblem {
     pub problem: String,
 }
 
+/// "line 3: duplicate of line 1", as reports show it.
+impl std::fmt::Display for LineProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.problem)
+    }
+}
+
 /// Every key of the file, in order; or every problem, by line.
 pub fn parse_keys(text: &str) -> Result<Vec<String>, Vec<LineProblem>> {
     let mut keys = Vec::new();
@@ -61,6 +68,12 @@ pub fn check_pattern(pattern: &str) -> Result<(), PatternError> {
         return Err(PatternError::TooFewRandom);
     }
     Ok(())
+}
+
+/// `count` keys from `pattern`, once the pattern is checked (admin page, command line, seeds).
+pub fn generate_keys(pattern: &str, count: usize) -> Result<Vec<String>, PatternError> {
+    check_pattern(pattern)?;
+    Ok((0..count).map(|_| generate(pattern)).collect())
 }
 
 /// One key from a checked pattern.

@@ -128,6 +128,11 @@ pub async fn has_keyed_lines(conn: &mut PgConnection, order_id: Uuid) -> sqlx::R
     .await
 }
 
+/// A stored key, decrypted; a row that does not open (a missing data key, a damaged row) is an error.
+fn open_key(cipher: &KeyCipher, variant_id: i64, sealed: super::crypto::Sealed) -> Result<String, PoolError> {
+    cipher.open(variant_id, &sealed).map_err(|e| PoolError::Db(sqlx::Error::Protocol(e.to_string())))
+}
+
 /// The keys of an order, decrypted (for the buyer's library, after the ownership check).
 pub async fn keys_of_order(pool: &PgPool, cipher: &KeyCipher, order_id: Uuid) -> Result<Vec<(i64, i64, String)>, PoolError> {
     #[allow(clippy::type_complexity)]
@@ -139,8 +144,7 @@ pub async fn keys_of_order(pool: &PgPool, cipher: &KeyCipher, order_id: Uuid) ->
     .await?;
     rows.into_iter()
         .map(|(id, variant_id, version, nonce, ciphertext)| {
-            let sealed = super::crypto::Sealed { version, nonce, ciphertext };
-            let plain = cipher.open(variant_id, &sealed).map_err(|e| PoolError::Db(sqlx::Error::Protocol(e.to_string())))?;
+            let plain = open_key(cipher, variant_id, super::crypto::Sealed { version, nonce, ciphertext })?;
             Ok((id, variant_id, plain))
         })
         .collect()
@@ -194,11 +198,9 @@ pub async fn library(
     rows.into_iter()
         .map(|r| {
             let key = match r.revealed_at {
-                Some(_) => Some(
-                    cipher
-                        .open(r.variant_id, &super::crypto::Sealed { version: r.key_version, nonce: r.nonce, ciphertext: r.ciphertext })
-                        .map_err(|e| PoolError::Db(sqlx::Error::Protocol(e.to_string())))?,
-                ),
+                Some(_) => {
+                    Some(open_key(cipher, r.variant_id, super::crypto::Sealed { version: r.key_version, nonce: r.nonce, ciphertext: r.ciphertext })?)
+                }
                 None => None,
             };
             let build = match (r.build_version, r.build_changelog, r.build_size, r.build_sha256) {
