@@ -73,7 +73,7 @@ def webhook(order, variant):
     """A provider delivering one success event until it gets a 200, plus two replays."""
     total = sql(f"SELECT total_minor FROM orders WHERE id = '{order}'")[0][0]
     event = {"id": "evt_" + uuid.uuid4().hex, "type": "payment.succeeded",
-             "data": {"order_id": order, "amount_minor": int(total), "charge": "ch_" + uuid.uuid4().hex}}
+             "data": {"order_id": order, "amount_minor": int(total), "currency": "EUR", "charge": "ch_" + uuid.uuid4().hex}}
     body = json.dumps(event).encode()
     acked, deadline = 0, time.time() + 60
     while acked < 3 and time.time() < deadline:

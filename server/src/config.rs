@@ -47,6 +47,8 @@ pub struct Config {
     pub mail: MailConfig,
     pub licenses: app::licenses::ssr::LicenseSettings,
     pub downloads: app::downloads::ssr::DownloadSettings,
+    /// Unsafe switches for a staging shop running with `env = production`.
+    pub staging: StagingSwitches,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -123,6 +125,7 @@ impl Default for Config {
             mail: MailConfig::default(),
             licenses: app::licenses::ssr::LicenseSettings::default(),
             downloads: app::downloads::ssr::DownloadSettings::default(),
+            staging: StagingSwitches::default(),
         }
     }
 }
@@ -133,6 +136,21 @@ pub enum ConfigError {
     Read(String),
     #[error("invalid configuration value for `{key}`: {message}")]
     Invalid { key: &'static str, message: String },
+    #[error("invalid configuration ({} problems):{}", .0.len(), .0.iter().map(|(k, m)| format!("\n  - `{k}`: {m}")).collect::<String>())]
+    Several(Vec<(&'static str, String)>),
+}
+
+/// Switches that let a production-mode shop run with test parts (a staging shop). Each is named for
+/// what it allows and is logged as a warning at every start.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StagingSwitches {
+    /// The built-in test gateway: test cards mark orders paid.
+    pub allow_test_payments: bool,
+    /// Seeding the demo catalog and its accounts with the README's passwords.
+    pub allow_demo_data: bool,
+    /// Mail kept in the database instead of sent.
+    pub allow_dev_mailbox: bool,
 }
 
 impl Config {
@@ -159,87 +177,129 @@ impl Config {
         Ok(config)
     }
 
+    /// Checks every value and reports **all** problems at once (a production shop missing four
+    /// settings hears about the four in one start, not one per restart).
     pub fn validate(&self) -> Result<(), ConfigError> {
-        let invalid = |key, message: &str| Err(ConfigError::Invalid { key, message: message.to_owned() });
+        let mut problems: Vec<(&'static str, String)> = Vec::new();
+        let mut invalid = |key: &'static str, message: &str| problems.push((key, message.to_owned()));
+        let production = self.env == RunMode::Production;
         match &self.database_url {
-            None => return invalid("database_url", "not set (use APP_DATABASE_URL or DATABASE_URL)"),
+            None => invalid("database_url", "not set (use APP_DATABASE_URL or DATABASE_URL)"),
             Some(u) if !(u.starts_with("postgres://") || u.starts_with("postgresql://")) => {
-                return invalid("database_url", "must start with postgres:// or postgresql://");
+                invalid("database_url", "must start with postgres:// or postgresql://");
             }
             _ => {}
         }
-        if let Some(b) = &self.base_url {
-            let host = b.strip_prefix("https://").or_else(|| b.strip_prefix("http://")).map(|h| h.strip_suffix('/').unwrap_or(h));
-            if !matches!(host, Some(h) if !h.is_empty() && !h.contains('/')) {
-                return invalid("base_url", "must be an origin like https://shop.example (no path)");
+        match &self.base_url {
+            Some(b) => {
+                let host = b.strip_prefix("https://").or_else(|| b.strip_prefix("http://")).map(|h| h.strip_suffix('/').unwrap_or(h));
+                if !matches!(host, Some(h) if !h.is_empty() && !h.contains('/')) {
+                    invalid("base_url", "must be an origin like https://shop.example (no path)");
+                } else if production && b.starts_with("http://") {
+                    invalid("base_url", "must use https in production");
+                }
             }
-            if self.env == RunMode::Production && b.starts_with("http://") {
-                return invalid("base_url", "must use https in production");
-            }
+            None if production => invalid("base_url", "must be set to the shop's https origin in production"),
+            None => {}
         }
         if !(1..=500).contains(&self.db_max_connections) {
-            return invalid("db_max_connections", "must be between 1 and 500");
+            invalid("db_max_connections", "must be between 1 and 500");
         }
         if !(1..=300).contains(&self.request_timeout_secs) {
-            return invalid("request_timeout_secs", "must be between 1 and 300 seconds");
+            invalid("request_timeout_secs", "must be between 1 and 300 seconds");
         }
         if !(1024..=64 * 1024 * 1024).contains(&self.body_limit_bytes) {
-            return invalid("body_limit_bytes", "must be between 1 KiB and 64 MiB");
+            invalid("body_limit_bytes", "must be between 1 KiB and 64 MiB");
         }
         if self.auth.provider == ProviderKind::Cognito {
-            let Some(c) = &self.auth.cognito else {
-                return invalid("auth.cognito", "must be set when auth.provider is cognito");
-            };
-            if c.region.is_empty() || c.user_pool_id.is_empty() || c.client_id.is_empty() {
-                return invalid("auth.cognito", "region, user_pool_id and client_id are required");
+            match &self.auth.cognito {
+                None => invalid("auth.cognito", "must be set when auth.provider is cognito"),
+                Some(c) if c.region.is_empty() || c.user_pool_id.is_empty() || c.client_id.is_empty() => {
+                    invalid("auth.cognito", "region, user_pool_id and client_id are required");
+                }
+                Some(_) => {}
             }
         }
         if !(4..=128).contains(&self.auth.password_policy.min_length) {
-            return invalid("auth.password_policy.min_length", "must be between 4 and 128");
+            invalid("auth.password_policy.min_length", "must be between 4 and 128");
         }
         if !(1..=120).contains(&self.orders.hold_minutes) {
-            return invalid("orders.hold_minutes", "must be between 1 and 120");
+            invalid("orders.hold_minutes", "must be between 1 and 120");
         }
         if self.mail.transport == MailTransport::Smtp {
             match &self.mail.smtp {
-                None => return invalid("mail.smtp", "is needed when mail.transport is 'smtp'"),
+                None => invalid("mail.smtp", "is needed when mail.transport is 'smtp'"),
                 Some(s) => {
                     if let Err(e) = app::mail::ssr::SmtpMailer::new(s) {
-                        return invalid("mail.smtp", &e.to_string());
+                        invalid("mail.smtp", &e.to_string());
                     }
                 }
             }
+        } else if production && !self.staging.allow_dev_mailbox {
+            invalid("mail.transport", "must be 'smtp' in production (the dev mailbox sends nothing)");
         }
         if let Err(e) = self.licenses.cipher() {
-            return invalid("licenses.encryption_keys", &e.to_string());
+            invalid("licenses.encryption_keys", &e.to_string());
         }
         if self.licenses.fingerprint_secret.len() < 32 {
-            return invalid("licenses.fingerprint_secret", "needs 32 characters or more");
+            invalid("licenses.fingerprint_secret", "needs 32 characters or more");
         }
         if self.orders.payment_provider == app::orders::ssr::PaymentProviderKind::Stripe && self.orders.stripe.is_none() {
-            return invalid("orders.stripe", "is needed when orders.payment_provider is 'stripe'");
+            invalid("orders.stripe", "is needed when orders.payment_provider is 'stripe'");
+        }
+        if production
+            && self.orders.payment_provider == app::orders::ssr::PaymentProviderKind::Builtin
+            && !self.staging.allow_test_payments
+        {
+            invalid(
+                "orders.payment_provider",
+                "the built-in test gateway takes test cards as payment: use 'stripe' in production \
+                 (a staging shop may set staging.allow_test_payments = true)",
+            );
+        }
+        if production && self.seed_demo && !self.staging.allow_demo_data {
+            invalid(
+                "seed_demo",
+                "the demo data includes an admin account with a published password: not in production \
+                 (a staging shop may set staging.allow_demo_data = true)",
+            );
         }
         if self.orders.webhook_secrets.is_empty() || self.orders.webhook_secrets.iter().any(|s| s.len() < 16) {
-            return invalid("orders.webhook_secrets", "needs at least one secret of 16 characters or more");
+            invalid("orders.webhook_secrets", "needs at least one secret of 16 characters or more");
+        } else if production && self.orders.webhook_secrets.iter().any(|s| s == app::orders::ssr::DEV_WEBHOOK_SECRET) {
+            invalid("orders.webhook_secrets", "the development secret cannot be used in production");
         }
-        if self.env == RunMode::Production
-            && self.orders.webhook_secrets.iter().any(|s| s == app::orders::ssr::DEV_WEBHOOK_SECRET)
-        {
-            return invalid("orders.webhook_secrets", "the development secret cannot be used in production");
-        }
-        if self.env == RunMode::Production && self.licenses.uses_dev_values() {
-            return invalid("licenses.encryption_keys", "the development key and secret cannot be used in production");
+        if production && self.licenses.uses_dev_values() {
+            invalid("licenses.encryption_keys", "the development key and secret cannot be used in production");
         }
         if let Err((key, why)) = self.downloads.validate() {
-            return invalid(key, why);
+            invalid(key, why);
         }
-        if self.env == RunMode::Production && self.downloads.uses_dev_values() {
-            return invalid("downloads.signing_secret", "the development secret cannot be used in production");
+        if production && self.downloads.uses_dev_values() {
+            invalid("downloads.signing_secret", "the development secret cannot be used in production");
         }
         if !(1..=365).contains(&self.auth.session_days) {
-            return invalid("auth.session_days", "must be between 1 and 365");
+            invalid("auth.session_days", "must be between 1 and 365");
         }
-        Ok(())
+        match problems.len() {
+            0 => Ok(()),
+            1 => {
+                let (key, message) = problems.remove(0);
+                Err(ConfigError::Invalid { key, message })
+            }
+            _ => Err(ConfigError::Several(problems)),
+        }
+    }
+
+    /// The staging switches in force (logged loudly at start-up: they make a production shop unsafe).
+    pub fn unsafe_staging_switches(&self) -> Vec<&'static str> {
+        let s = &self.staging;
+        let on = [
+            (s.allow_test_payments, "staging.allow_test_payments"),
+            (s.allow_demo_data, "staging.allow_demo_data"),
+            (s.allow_dev_mailbox, "staging.allow_dev_mailbox"),
+        ];
+        on.into_iter().filter(|(v, _)| *v).map(|(_, k)| k).collect()
     }
 
     pub fn database_url(&self) -> &str {
@@ -277,9 +337,11 @@ mod tests {
             "{DB}listen = '0.0.0.0:8080'\nseed_demo = true\nbase_url = 'https://shop.example/'\nenv = 'production'\norders.webhook_secrets = ['whsec_production_secret_1']\n\
              licenses.encryption_keys = ['2:cHJvZHVjdGlvbi1rZXktMzItYnl0ZXMtbG9uZyEhISE=']\n\
              licenses.fingerprint_secret = 'production-fingerprint-secret-0123456789'\n\
-             downloads.signing_secret = 'production-download-signing-secret-0123'"
+             downloads.signing_secret = 'production-download-signing-secret-0123'\n\
+             staging.allow_test_payments = true\nstaging.allow_demo_data = true\nstaging.allow_dev_mailbox = true"
         )))
         .unwrap();
+        assert_eq!(c.unsafe_staging_switches().len(), 3);
         assert_eq!(c.listen.port(), 8080);
         assert!(c.seed_demo);
         assert_eq!(c.base_url(), "https://shop.example");
@@ -353,6 +415,47 @@ mod tests {
         assert!(err.to_string().contains("https"), "{err}");
     }
 
+    /// Production refuses test payments, demo accounts, plain http and the dev mailbox, and names
+    /// every missing setting in one message.
+    #[test]
+    fn production_reports_every_unsafe_or_missing_setting_at_once() {
+        let err = Config::from_figment(figment(&format!("{DB}env = 'production'\nseed_demo = true"))).unwrap_err();
+        let text = err.to_string();
+        for key in [
+            "base_url",
+            "mail.transport",
+            "orders.payment_provider",
+            "seed_demo",
+            "orders.webhook_secrets",
+            "licenses.encryption_keys",
+            "downloads.signing_secret",
+        ] {
+            assert!(text.contains(&format!("`{key}`")), "{key} missing from: {text}");
+        }
+        assert!(matches!(err, ConfigError::Several(ref p) if p.len() == 7), "{text}");
+
+        // A real production configuration starts, and has no unsafe switch on.
+        let good = format!(
+            "{DB}env = 'production'\nbase_url = 'https://shop.example'\n\
+             licenses.encryption_keys = ['2:cHJvZHVjdGlvbi1rZXktMzItYnl0ZXMtbG9uZyEhISE=']\n\
+             licenses.fingerprint_secret = 'production-fingerprint-secret-0123456789'\n\
+             downloads.signing_secret = 'production-download-signing-secret-0123'\n\
+             [orders]\nwebhook_secrets = ['whsec_production_secret_1']\npayment_provider = 'stripe'\n[orders.stripe]\nsecret_key = 'sk_live_1'\npublishable_key = 'pk_live_1'\n\
+             [mail]\ntransport = 'smtp'\n[mail.smtp]\nhost = 'smtp.example'\nport = 465\nsecurity = 'tls'\nfrom = 'Shop <orders@shop.example>'"
+        );
+        let c = Config::from_figment(figment(&good)).unwrap();
+        assert!(c.unsafe_staging_switches().is_empty());
+        // Each unsafe part alone is refused, by name.
+        for (extra, key) in [
+            ("seed_demo = true\n", "seed_demo"),
+            ("base_url = 'http://shop.example'\n", "base_url"),
+        ] {
+            let toml = good.replacen(DB, &format!("{DB}{extra}"), 1).replacen("base_url = 'https://shop.example'\n", "", usize::from(key == "base_url"));
+            let err = Config::from_figment(figment(&toml)).unwrap_err();
+            assert!(err.to_string().contains(&format!("`{key}`")), "{extra}: {err}");
+        }
+    }
+
     #[test]
     fn environment_variables_override_the_file() {
         figment::Jail::expect_with(|jail| {
@@ -379,6 +482,8 @@ mod tests {
             jail.set_env("APP_LICENSES__ENCRYPTION_KEYS", "[\"1:cHJvZHVjdGlvbi1rZXktMzItYnl0ZXMtbG9uZyEhISE=\"]");
             jail.set_env("APP_LICENSES__FINGERPRINT_SECRET", "bench-0123456789abcdef0123456789abcdef");
             jail.set_env("APP_DOWNLOADS__SIGNING_SECRET", "bench-0123456789abcdef0123456789abcdef");
+            jail.set_env("APP_STAGING__ALLOW_TEST_PAYMENTS", "true");
+            jail.set_env("APP_STAGING__ALLOW_DEV_MAILBOX", "true");
             let fig = figment(DB).merge(Env::prefixed("APP_").split("__"));
             let c = Config::from_figment(fig).map_err(|e| e.to_string())?;
             assert_eq!(c.orders.webhook_secrets, ["whsec_bench_1764633600"]);

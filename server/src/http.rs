@@ -43,14 +43,39 @@ pub fn is_cross_site(method: &Method, headers: &axum::http::HeaderMap, allowed_o
     {
         return true;
     }
-    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
-        let same_host = origin.split_once("://").map(|(_, h)| h == host).unwrap_or(false);
-        if origin != allowed_origin && !same_host {
+    // The whole origin (scheme, host and port) must be the shop's own: `https://<host>` posting to an
+    // http shop, or another port on the same host, is another origin.
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let same = origin.to_str().is_ok_and(|o| same_origin(o, allowed_origin));
+        if !same {
             return true;
         }
     }
     false
+}
+
+/// Origins compared as browsers send them: scheme and host case-insensitively, a trailing slash
+/// and an explicit default port ignored.
+fn same_origin(a: &str, b: &str) -> bool {
+    fn norm(o: &str) -> String {
+        let o = o.trim_end_matches('/').to_ascii_lowercase();
+        o.strip_suffix(":443").filter(|_| o.starts_with("https://"))
+            .or_else(|| o.strip_suffix(":80").filter(|_| o.starts_with("http://")))
+            .map(str::to_owned)
+            .unwrap_or(o)
+    }
+    norm(a) == norm(b)
+}
+
+/// The answer to a request whose handler panicked (the cause goes to the log, once).
+pub fn panic_response(cause: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let text = cause
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| cause.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(panic = %text, "request handler panicked");
+    (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side. Please try again in a moment.").into_response()
 }
 
 /// Headers every response carries. Pages set their own CSP (with a nonce); everything else gets
@@ -140,9 +165,25 @@ mod tests {
     fn same_origin_and_non_browser_posts_pass() {
         let h = headers(&[("sec-fetch-site", "same-origin"), ("origin", "https://shop.example")]);
         assert!(!is_cross_site(&Method::POST, &h, ORIGIN));
-        let h = headers(&[("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")]);
+        let h = headers(&[("origin", "HTTPS://Shop.Example:443/")]);
         assert!(!is_cross_site(&Method::POST, &h, ORIGIN));
         assert!(!is_cross_site(&Method::POST, &HeaderMap::new(), ORIGIN));
+    }
+
+    /// The whole origin counts, not just the host: another scheme or port is another site.
+    #[test]
+    fn another_scheme_or_port_on_the_same_host_is_cross_site() {
+        for (origin, host, allowed) in [
+            ("https://shop.example", "shop.example", "http://shop.example"),
+            ("http://shop.example", "shop.example", ORIGIN),
+            ("https://shop.example:8443", "shop.example:8443", ORIGIN),
+            ("http://127.0.0.1:3000", "127.0.0.1:3000", ORIGIN),
+            ("null", "shop.example", ORIGIN),
+            ("https://shop.example.evil.example", "shop.example", ORIGIN),
+        ] {
+            let h = headers(&[("origin", origin), ("host", host)]);
+            assert!(is_cross_site(&Method::POST, &h, allowed), "{origin} posting to {allowed}");
+        }
     }
 }
 
@@ -175,6 +216,41 @@ pub async fn payment_webhook(
             (StatusCode::BAD_REQUEST, "bad webhook").into_response()
         }
     }
+}
+
+/// No field of any form needs a NUL byte, and PostgreSQL cannot store one in text: a server-function
+/// request carrying one (query, form body, or a JSON `\u0000`) is a 400 before any code runs.
+pub async fn refuse_nul_bytes(req: Request, next: Next) -> Response {
+    fn has_nul(b: &[u8]) -> bool {
+        form_urlencoded::parse(b).any(|(k, v)| k.contains('\0') || v.contains('\0'))
+    }
+    fn refuse(path: &str) -> Response {
+        tracing::warn!(%path, "refused a request with a NUL byte");
+        let err = app::error::AppError::BadRequest("The request contains a character we cannot accept.".into());
+        (StatusCode::BAD_REQUEST, axum::Json(err)).into_response()
+    }
+    if !req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
+    if req.uri().query().is_some_and(|q| has_nul(q.as_bytes())) {
+        return refuse(req.uri().path());
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(b) => b,
+        // Over the body limit (the outer layer cut it off) or a broken upload.
+        Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "request too large").into_response(),
+    };
+    let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let nul = if content_type.starts_with("application/x-www-form-urlencoded") {
+        has_nul(&bytes)
+    } else {
+        content_type.starts_with("application/json") && bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000"))
+    };
+    if nul {
+        return refuse(parts.uri.path());
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes))).await
 }
 
 /// Money-path forms accept exactly their fields: a request carrying anything else (say `price_minor`)

@@ -162,6 +162,7 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
         .merge(static_files)
         .merge(files)
         .layer(middleware::from_fn(http::strict_forms))
+        .layer(middleware::from_fn(http::refuse_nul_bytes))
         .layer(middleware::from_fn(http::server_fn_error_status))
         .layer(middleware::from_fn_with_state(config.base_url(), http::reject_cross_site))
         .layer(RequestBodyLimitLayer::new(config.body_limit_bytes))
@@ -170,6 +171,8 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
             Duration::from_secs(config.request_timeout_secs),
         ))
         .layer(CompressionLayer::new().compress_when(compress_when))
+        // A bug must never drop the connection without an answer: a panic is a logged 500.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(http::panic_response))
         .layer(middleware::from_fn(http::security_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -229,6 +232,11 @@ pub fn spawn_housekeeping(pool: PgPool) {
             }
             if let Err(e) = app::accounts::ssr::rate_limit::sweep(&pool).await {
                 tracing::warn!(error = %e, "sweeping rate limits failed");
+            }
+            match app::accounts::ssr::users::sweep_unconfirmed(&pool).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(accounts = n, "removed sign-ups never confirmed"),
+                Err(e) => tracing::warn!(error = %e, "removing unconfirmed sign-ups failed"),
             }
         }
     });

@@ -42,6 +42,11 @@ async fn main() {
 
 async fn run(config: Config) -> anyhow::Result<()> {
     use anyhow::Context;
+    for switch in config.unsafe_staging_switches() {
+        if config.env == server::config::RunMode::Production {
+            tracing::warn!(%switch, "UNSAFE STAGING SWITCH ON: this production-mode shop is not safe for real customers");
+        }
+    }
     let pool = server::connect(&config).await.context("connecting to the database")?;
     server::migrate(&pool).await.context("running migrations")?;
     if config.seed_demo {

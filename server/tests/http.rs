@@ -1,38 +1,12 @@
 //! The whole HTTP stack (router, layers, Leptos pages, server functions) against a real database,
 //! driven in-process with `tower::ServiceExt::oneshot`.
+mod common;
+
 use axum::body::{to_bytes, Body};
 use axum::http::{header, Request, StatusCode};
-use server::config::Config;
+use common::*;
 use sqlx::PgPool;
 use tower::ServiceExt;
-
-fn config() -> Config {
-    Config {
-        database_url: Some("postgres://unused".into()),
-        base_url: Some("https://shop.example".into()),
-        ..Config::default()
-    }
-}
-
-async fn category(pool: &PgPool) {
-    sqlx::query("INSERT INTO categories (slug, name, department, description) VALUES ('games', 'Games', 'games', 'All games.')")
-        .execute(pool)
-        .await
-        .unwrap();
-}
-
-async fn send(pool: &PgPool, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
-    let identity = std::sync::Arc::new(server::builtin_provider(&config(), pool));
-    let res = server::router(&config(), pool.clone(), identity).oneshot(req).await.unwrap();
-    let status = res.status();
-    let headers = res.headers().clone();
-    let body = to_bytes(res.into_body(), 4 * 1024 * 1024).await.unwrap();
-    (status, headers, String::from_utf8_lossy(&body).into_owned())
-}
-
-fn get(uri: &str) -> Request<Body> {
-    Request::get(uri).body(Body::empty()).unwrap()
-}
 
 #[sqlx::test(migrations = "../migrations")]
 async fn health_and_readiness(pool: PgPool) {
@@ -137,48 +111,6 @@ async fn server_function_errors_are_typed_and_leak_nothing(pool: PgPool) {
 
 // ---------------------------------------------------------------------------------------------
 // Accounts over HTTP: forms, the session cookie, roles, rate limits.
-
-const ORIGIN: &str = "https://shop.example";
-
-fn form_post(uri: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Request<Body> {
-    let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
-    let mut req = Request::post(uri)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ACCEPT, "text/html")
-        .header(header::ORIGIN, ORIGIN)
-        .header(header::REFERER, format!("{ORIGIN}/account/sign-in?next=%2Fc%2Fgames"));
-    if let Some(c) = cookie {
-        req = req.header(header::COOKIE, c);
-    }
-    req.body(Body::from(body)).unwrap()
-}
-
-fn get_with(uri: &str, cookie: Option<&str>) -> Request<Body> {
-    let mut req = Request::get(uri).header(header::ACCEPT, "text/html");
-    if let Some(c) = cookie {
-        req = req.header(header::COOKIE, c);
-    }
-    req.body(Body::empty()).unwrap()
-}
-
-/// The `shop_session=…` pair of a response's Set-Cookie, and the whole header.
-fn session_cookie(headers: &axum::http::HeaderMap) -> Option<(String, String)> {
-    headers.get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|v| {
-        v.starts_with("shop_session=").then(|| (v.split(';').next().unwrap().to_owned(), v.to_owned()))
-    })
-}
-
-async fn demo_users(pool: &PgPool) {
-    server::seed::seed_demo_users(&server::builtin_provider(&config(), pool)).await.unwrap();
-}
-
-async fn sign_in_as(pool: &PgPool, (email, password): (&str, &str)) -> String {
-    let (status, headers, _) =
-        send(pool, form_post("/api/account/sign-in", None, &[("email", email), ("password", password), ("next", "/account")])).await;
-    assert_eq!(status, StatusCode::FOUND);
-    assert_eq!(headers[header::LOCATION], "/account");
-    session_cookie(&headers).expect("a session cookie").0
-}
 
 #[sqlx::test(migrations = "../migrations")]
 async fn sign_in_uses_a_fresh_http_only_session_and_sign_out_deletes_it(pool: PgPool) {
@@ -314,23 +246,6 @@ async fn production_has_secure_cookies_and_no_dev_mailbox(pool: PgPool) {
 // ---------------------------------------------------------------------------------------------
 // Money paths over HTTP: the webhook route and strict forms.
 
-async fn game_variant(pool: &PgPool, price: i64, stock: i32) -> i64 {
-    category(pool).await;
-    let pid: i64 = sqlx::query_scalar(
-        "INSERT INTO products (slug, name, department, category_id) SELECT 'a-game', 'A Game', 'games', id FROM categories LIMIT 1 RETURNING id",
-    )
-    .fetch_one(pool)
-    .await
-    .unwrap();
-    sqlx::query_scalar("INSERT INTO variants (product_id, sku, price_minor, stock) VALUES ($1, 'GAME-1', $2, $3) RETURNING id")
-        .bind(pid)
-        .bind(price)
-        .bind(stock)
-        .fetch_one(pool)
-        .await
-        .unwrap()
-}
-
 #[sqlx::test(migrations = "../migrations")]
 async fn webhooks_need_a_valid_signature_and_act_once(pool: PgPool) {
     use app::orders::ssr::{checkout, gateway, DEV_WEBHOOK_SECRET};
@@ -338,6 +253,7 @@ async fn webhooks_need_a_valid_signature_and_act_once(pool: PgPool) {
     let variant = game_variant(&pool, 5999, 3).await;
     let req = checkout::CheckoutRequest {
         checkout_key: uuid::Uuid::new_v4(),
+        placed_by: "buyer-session".into(),
         user_id: None,
         email: app::accounts::model::Email::parse("x@example.com").unwrap(),
         lines: vec![(variant, 1)],
@@ -346,7 +262,7 @@ async fn webhooks_need_a_valid_signature_and_act_once(pool: PgPool) {
     };
     let order = checkout::start_checkout(&pool, &req, &Default::default(), 10).await.unwrap();
     let now = chrono::Utc::now().timestamp();
-    let (header, body) = gateway::signed_success(DEV_WEBHOOK_SECRET, order.order_id, 5999, now);
+    let (header, body) = gateway::signed_success(DEV_WEBHOOK_SECRET, order.order_id, 5999, "EUR", now);
     let post = |sig: String, body: Vec<u8>| {
         Request::post("/webhooks/builtin").header("stripe-signature", sig).body(Body::from(body)).unwrap()
     };
@@ -355,7 +271,7 @@ async fn webhooks_need_a_valid_signature_and_act_once(pool: PgPool) {
     // Only the configured provider's route exists (here the built-in one, so Stripe's is a 404).
     let to_stripe = Request::post("/webhooks/stripe").header("stripe-signature", header.clone()).body(Body::from(body.clone())).unwrap();
     assert_eq!(send(&pool, to_stripe).await.0, StatusCode::NOT_FOUND, "another provider's route");
-    let (forged, _) = gateway::signed_success("whsec_someone_else_entirely", order.order_id, 5999, now);
+    let (forged, _) = gateway::signed_success("whsec_someone_else_entirely", order.order_id, 5999, "EUR", now);
     assert_eq!(send(&pool, post(forged, body.clone())).await.0, StatusCode::BAD_REQUEST, "another secret");
     let status_of = || async {
         sqlx::query_scalar::<_, String>("SELECT status FROM orders WHERE id = $1").bind(order.order_id).fetch_one(&pool).await.unwrap()
@@ -367,7 +283,7 @@ async fn webhooks_need_a_valid_signature_and_act_once(pool: PgPool) {
     assert_eq!(status_of().await, "paid");
     let charges: i64 = sqlx::query_scalar("SELECT count(*) FROM payments").fetch_one(&pool).await.unwrap();
     assert_eq!(charges, 1, "replays change nothing");
-    let stale = gateway::signed_success(DEV_WEBHOOK_SECRET, order.order_id, 5999, now - 600);
+    let stale = gateway::signed_success(DEV_WEBHOOK_SECRET, order.order_id, 5999, "EUR", now - 600);
     assert_eq!(send(&pool, post(stale.0, stale.1)).await.0, StatusCode::BAD_REQUEST, "too old");
 }
 

@@ -138,7 +138,7 @@ pub async fn get_form_page(form: String) -> Result<FormPage, AppError> {
         && !acc.has_pending(step).await?
         && flash.is_none()
     {
-        leptos_axum::redirect("/account/sign-in");
+        crate::accounts::ssr::request::redirect("/account/sign-in");
     }
     Ok(FormPage {
         flash,

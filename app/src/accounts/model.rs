@@ -154,19 +154,11 @@ pub struct TotpSetup {
     pub qr_svg: String,
 }
 
-/// Only same-site paths are followed after sign-in (`/account`, not `//evil.example`).
+/// Only same-site paths are followed after sign-in (`/account`, not `//evil.example`); the rules
+/// are `SafePath`'s, and server functions are never a destination.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n)
-            if n.starts_with('/')
-                && !n.starts_with("//")
-                && !n.starts_with("/\\")
-                && !n.contains(['\r', '\n'])
-                && n.len() <= 1000
-                && !n.starts_with("/api/") =>
-        {
-            n.to_owned()
-        }
+    match next.and_then(crate::types::SafePath::parse) {
+        Some(p) if !p.as_str().starts_with("/api/") => p.to_string(),
         _ => "/account".to_owned(),
     }
 }
@@ -202,7 +194,7 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed() {
         assert_eq!(safe_next(Some("/c/games?page=2")), "/c/games?page=2");
-        for bad in ["//evil.example", "https://evil.example", "/\\evil", "/api/account/sign-in", "x"] {
+        for bad in ["//evil.example", "https://evil.example", "/\\evil", "/api/account/sign-in", "x", "/\t/evil.example/", "/%7F", "/%2F/evil.example"] {
             assert_eq!(safe_next(Some(bad)), "/account", "{bad}");
         }
         assert_eq!(safe_next(None), "/account");

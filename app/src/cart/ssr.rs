@@ -142,9 +142,22 @@ pub async fn count(pool: &PgPool, session: &Session) -> Result<i64, CartError> {
     Ok(lines(pool, session).await?.iter().map(|(_, q)| q).sum())
 }
 
-pub async fn clear(pool: &PgPool, session: &Session) -> Result<(), CartError> {
+/// After paying: takes what the order bought out of the cart (a line added after the order was
+/// placed, or more of a line than was ordered, stays).
+pub async fn remove_ordered(pool: &PgPool, session: &Session, order_id: Uuid) -> Result<(), CartError> {
     if let Some(cart) = cart_id(session).await? {
-        sqlx::query("DELETE FROM cart_lines WHERE cart_id = $1").bind(cart).execute(pool).await?;
+        sqlx::query(
+            "WITH ordered AS (SELECT variant_id, quantity FROM order_lines WHERE order_id = $2),
+             lowered AS (
+                 UPDATE cart_lines c SET quantity = c.quantity - o.quantity FROM ordered o
+                 WHERE c.cart_id = $1 AND c.variant_id = o.variant_id AND c.quantity > o.quantity)
+             DELETE FROM cart_lines c USING ordered o
+             WHERE c.cart_id = $1 AND c.variant_id = o.variant_id AND c.quantity <= o.quantity",
+        )
+        .bind(cart)
+        .bind(order_id)
+        .execute(pool)
+        .await?;
     }
     Ok(())
 }

@@ -25,6 +25,23 @@ impl From<crate::orders::ssr::checkout::CheckoutError> for AppError {
     }
 }
 
+/// The session's buyer token, made on first use and kept across sign-in (a new session id keeps the
+/// data); orders store its SHA-256, so a checkout key only ever finds this browser's own order.
+#[cfg(feature = "ssr")]
+async fn placed_by(ctx: &RequestCtx) -> Result<String, AppError> {
+    use sha2::{Digest, Sha256};
+    const BUYER: &str = "buyer_token";
+    let token = match ctx.session().get::<String>(BUYER).await.map_err(AppError::internal)? {
+        Some(t) => t,
+        None => {
+            let t: String = rand::random::<[u8; 32]>().iter().map(|b| format!("{b:02x}")).collect();
+            ctx.session().insert(BUYER, &t).await.map_err(AppError::internal)?;
+            t
+        }
+    };
+    Ok(Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect())
+}
+
 /// Lets this browser see an order from now on (it placed it, or opened its e-mailed link).
 #[cfg(feature = "ssr")]
 async fn remember_order(ctx: &RequestCtx, id: Uuid) -> Result<(), AppError> {
@@ -34,6 +51,12 @@ async fn remember_order(ctx: &RequestCtx, id: Uuid) -> Result<(), AppError> {
         ctx.session().insert(MY_ORDERS, mine).await.map_err(AppError::internal)?;
     }
     Ok(())
+}
+
+/// The page of an order named by a form field: only a parsed id goes into a path (else the home page).
+#[cfg(feature = "ssr")]
+fn order_page(prefix: &str, raw_id: &str) -> String {
+    Uuid::parse_str(raw_id.trim()).map(|id| format!("{prefix}/{id}")).unwrap_or_else(|_| "/".to_owned())
 }
 
 /// The orders this browser may see: those it placed or opened by their e-mailed link, and a
@@ -118,7 +141,8 @@ pub async fn place_order(
             (m, Address { name: f(&name), line1: f(&line1), line2: f(&line2), city: f(&city), postal_code: f(&postal_code), country: f(&country).to_uppercase() })
         });
         let user_id = ctx.accounts().current_user().await?.map(|u| u.user_id);
-        let req = CheckoutRequest { checkout_key: key, user_id, email, lines, discount_code, shipping };
+        let placed_by = placed_by(&ctx).await?;
+        let req = CheckoutRequest { checkout_key: key, placed_by, user_id, email, lines, discount_code, shipping };
         let settings = &ctx.state().orders;
         let started = start_checkout(&ctx.state().pool, &req, &settings.shipping, settings.hold_minutes).await?;
         remember_order(&ctx, started.order_id).await?;
@@ -199,7 +223,7 @@ pub async fn pay_with_card(order_id: String, card_number: String) -> Result<(), 
     use crate::orders::ssr::gateway::{BuiltinGateway, GatewayEvent, TestCard, DELAY_SECS, PROVIDER};
     use crate::orders::ssr::{jobs, payments::receive_webhook};
     let ctx = RequestCtx::load().await?;
-    let page = format!("/pay/{}", order_id.trim());
+    let page = order_page("/pay", &order_id);
     let r = async {
         let id = my_order(&ctx, &order_id).await?;
         if ctx.state().payments.name() != PROVIDER {
@@ -215,7 +239,7 @@ pub async fn pay_with_card(order_id: String, card_number: String) -> Result<(), 
                 "Use a test card: 4242 4242 4242 4242 pays, 4000 0000 0000 0002 is declined, 4000 0000 0000 3220 pays after a few seconds.".into(),
             )
         })?;
-        let event = GatewayEvent::success(id, order.total.minor);
+        let event = GatewayEvent::success(id, order.total.minor, order.total.currency.code());
         match card {
             TestCard::Declined => return Err(AppError::BadRequest("Your card was declined. Try another card.".into())),
             TestCard::Succeeds => {
@@ -233,7 +257,7 @@ pub async fn pay_with_card(order_id: String, card_number: String) -> Result<(), 
                     .map_err(AppError::internal)?;
             }
         }
-        crate::cart::ssr::clear(pool, ctx.session()).await?;
+        crate::cart::ssr::remove_ordered(pool, ctx.session(), id).await?;
         Ok(format!("/order/{id}"))
     }
     .await;
@@ -332,7 +356,7 @@ pub const ORDER_FORM: &str = "order";
 #[server(prefix = "/api/orders", endpoint = "refund")]
 pub async fn request_refund(order_id: String, reason: String) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
-    let page = format!("/order/{}", order_id.trim());
+    let page = order_page("/order", &order_id);
     let r = async {
         let id = my_order(&ctx, &order_id).await?;
         use crate::orders::ssr::fulfilment::{request_refund, RefundOutcome};

@@ -3,20 +3,41 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
 
-/// Title, meta description and canonical URL for a page.
+/// Title, meta description and canonical URL for a page. The only way pages set head text: the
+/// title goes through [`head_text`] (leptos_meta writes `<title>` text as it is); the description and
+/// canonical URL are attributes, which Leptos escapes itself.
 #[component]
 pub fn PageMeta(title: String, description: String, canonical_path: String) -> impl IntoView {
-    let full_title = if title.is_empty() {
+    let full_title = head_text(&if title.is_empty() {
         crate::routes::SITE_NAME.to_owned()
     } else {
         format!("{title} | {}", crate::routes::SITE_NAME)
-    };
+    });
     let href = absolute_url(&canonical_path);
     view! {
         <Title text=full_title/>
         <Meta name="description" content=description/>
         <Link rel="canonical" href=href/>
     }
+}
+
+/// Text made safe for an element of the head that leptos_meta writes raw (`<title>`): a search
+/// term or a product name like `</title><meta http-equiv=refresh …>` stays text. Control characters
+/// other than tab are dropped (they have no place in a title).
+pub fn head_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if c.is_control() && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// `path` prefixed with the configured public base URL (on the server).

@@ -32,6 +32,7 @@ async fn main() -> anyhow::Result<()> {
             while Instant::now() < deadline {
                 let req = CheckoutRequest {
                     checkout_key: uuid::Uuid::new_v4(),
+                    placed_by: "bench".into(),
                     user_id: None,
                     email: email.clone(),
                     lines: vec![(variant, 1)],

@@ -247,9 +247,13 @@ impl IdentityProvider for BuiltinProvider {
     async fn sign_up(&self, email: &Email, password: &str) -> Result<(), AuthError> {
         self.policy.check(password).map_err(AuthError::WeakPassword)?;
         let hash = secrets::hash_password(password).await.map_err(AuthError::Internal)?;
+        // Signing up again for an address nobody has confirmed replaces the password (and the code):
+        // the person who then proves the mailbox is the one whose password counts.
         let inserted: Option<uuid::Uuid> = sqlx::query_scalar(
             "INSERT INTO builtin_accounts (email, password_hash) VALUES ($1, $2)
-             ON CONFLICT (email) DO NOTHING RETURNING id",
+             ON CONFLICT (email) DO UPDATE SET password_hash = EXCLUDED.password_hash, created_at = now()
+             WHERE NOT builtin_accounts.email_verified
+             RETURNING id",
         )
         .bind(email.as_str())
         .bind(hash)

@@ -5,6 +5,7 @@ use super::service::Accounts;
 use crate::accounts::model::FormFlash;
 use crate::error::AppError;
 use crate::state::{app_state, AppState};
+use crate::types::SafePath;
 use tower_sessions::Session;
 
 pub struct RequestCtx {
@@ -57,7 +58,8 @@ fn is_plain_form_post() -> bool {
         .unwrap_or(false)
 }
 
-/// Where to send a failed plain form post back to: the page it came from (same site only).
+/// Where to send a failed plain form post back to: the page it came from (same site only, and only
+/// when it is a `SafePath`), else `page`.
 fn back_to(page: &str) -> String {
     let state = app_state().ok();
     leptos::prelude::use_context::<http::request::Parts>()
@@ -65,9 +67,19 @@ fn back_to(page: &str) -> String {
         .and_then(|r| {
             let base = state?.base_url;
             let path = r.strip_prefix(base.trim_end_matches('/'))?;
-            path.starts_with('/').then(|| path.to_owned())
+            SafePath::parse(path).map(|p| p.to_string())
         })
         .unwrap_or_else(|| page.to_owned())
+}
+
+/// Every server-function redirect goes through here: an unsafe target (built from input) becomes
+/// `/` instead of another site or a panic in the header builder.
+pub fn redirect(to: &str) {
+    let target = SafePath::parse(to).unwrap_or_else(|| {
+        tracing::warn!(target = %to.escape_debug(), "refused an unsafe redirect target");
+        SafePath::or("/", "/")
+    });
+    leptos_axum::redirect(target.as_str());
 }
 
 /// Turns a service result into the server function's answer: a redirect on success; on failure the
@@ -98,7 +110,7 @@ async fn respond_with(
     let page = page.unwrap_or("/");
     match result {
         Ok(to) => {
-            leptos_axum::redirect(&to);
+            redirect(&to);
             Ok(())
         }
         Err(e) => {
@@ -114,7 +126,7 @@ async fn respond_with(
                     email: email.map(|s| s.trim().chars().take(254).collect()),
                 };
                 ctx.accounts().flash(&flash).await?;
-                leptos_axum::redirect(&if use_referer { back_to(page) } else { page.to_owned() });
+                redirect(&if use_referer { back_to(page) } else { page.to_owned() });
             }
             Err(e)
         }

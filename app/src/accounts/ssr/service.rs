@@ -15,6 +15,8 @@ const FLASH: &str = "flash";
 const NOTICE: &str = "notice";
 const FLOW_EMAIL: &str = "flow_email";
 const TOTP_SETUP: &str = "totp_setup";
+/// (address, attempt id) of the sign-up this browser made: the only one it may confirm.
+const SIGNUP: &str = "signup_attempt";
 
 /// A pending second step is abandoned after this long or this many wrong codes.
 const PENDING_TTL_SECS: u64 = 300;
@@ -172,16 +174,39 @@ impl Accounts<'_> {
         self.provider.password_policy().check(password).map_err(AppError::BadRequest)?;
         self.limit_ip("sign-up", self.limits.sign_up_per_ip).await?;
         self.provider.sign_up(&email, password).await.map_err(user_error)?;
+        self.bind_signup(&email).await?;
         self.set_flow_email(&email).await?;
         self.notice(&format!("We sent a code to {email}. Enter it below to confirm your address.")).await?;
         Ok("/account/confirm".into())
+    }
+
+    /// This browser made the newest sign-up attempt for `email` (or proved its password): it alone
+    /// may confirm it, so whoever proves the mailbox confirms their own password, never a
+    /// stranger's who typed the address first.
+    async fn bind_signup(&self, email: &Email) -> Result<(), AppError> {
+        let attempt = users::begin_signup_attempt(self.pool, email.as_str()).await?;
+        self.session.insert(SIGNUP, (email.as_str(), attempt)).await.map_err(session_err)
     }
 
     pub async fn confirm(&self, email: &str, code: &str) -> Result<String, AppError> {
         let email = parse_email(email)?;
         let code = code_field(code)?;
         self.limit_both("code", &email, self.limits.code_per_ip, self.limits.code_per_account).await?;
+        let mine: Option<(String, uuid::Uuid)> = self.session.get(SIGNUP).await.map_err(session_err)?;
+        let bound = match mine {
+            Some((e, attempt)) if e == email.as_str() => users::signup_attempt_is_current(self.pool, e.as_str(), attempt).await?,
+            _ => false,
+        };
+        if !bound {
+            return Err(AppError::Conflict(
+                "Confirm your address in the browser where you signed up, or sign in there with your password. \
+                 If you did not sign up yourself, sign up now to choose your own password."
+                    .into(),
+            ));
+        }
         self.provider.confirm_sign_up(&email, &code).await.map_err(user_error)?;
+        users::end_signup_attempt(self.pool, email.as_str()).await?;
+        self.session.remove::<(String, uuid::Uuid)>(SIGNUP).await.map_err(session_err)?;
         self.set_flow_email(&email).await?;
         self.notice("Your e-mail address is confirmed. You can sign in now.").await?;
         Ok("/account/sign-in".into())
@@ -199,12 +224,18 @@ impl Accounts<'_> {
     pub async fn sign_in(&self, email: &str, password: &str, next: Option<&str>) -> Result<String, AppError> {
         let email = parse_email(email)?;
         let password = password_field(password)?;
-        self.limit_both("sign-in", &email, self.limits.sign_in_per_ip, self.limits.sign_in_per_account).await?;
+        self.limit_ip("sign-in", self.limits.sign_in_per_ip).await?;
+        // Guessing is limited per account; attempts from a network the account signed in from
+        // before count in a bucket of their own, so a stranger's wrong passwords cannot lock the
+        // owner out at home (the trade-off: guesses from inside that network share the owner's bucket).
+        let bucket = if users::is_known_network(self.pool, email.as_str(), self.ip).await? { "sign-in-known" } else { "sign-in" };
+        self.limit_account(bucket, &email, self.limits.sign_in_per_account).await?;
         let next = safe_next(next);
         match self.provider.sign_in(&email, password).await {
             Ok(step) => self.after_step(step, next).await,
             Err(AuthError::NotConfirmed) => {
-                // The password was right: send a fresh code and continue the confirmation.
+                // The password was right: send a fresh code and continue the confirmation here.
+                self.bind_signup(&email).await?;
                 self.provider.resend_confirmation(&email).await.map_err(user_error)?;
                 self.set_flow_email(&email).await?;
                 self.notice("Please confirm your e-mail address first: we sent you a new code.").await?;
@@ -250,6 +281,7 @@ impl Accounts<'_> {
             .map_err(|e| AppError::internal(format!("cart merge: {e}")))?;
         // Guest orders with this address join the account (only a confirmed address can sign in).
         let joined = crate::orders::ssr::queries::claim_guest_orders(self.pool, user_id, &user.identity.email).await?;
+        users::remember_network(self.pool, &user.identity.email, self.ip).await?;
         tracing::info!(%user_id, provider = self.provider.name(), joined_orders = joined, "signed in");
         Ok(())
     }

@@ -221,8 +221,16 @@ async fn sign_up_confirm_and_sign_in(h: &Harness) {
     let p = h.provider();
     let email = Email::parse("ada@example.com").unwrap();
     assert!(matches!(p.sign_up(&email, "short").await, Err(AuthError::WeakPassword(_))));
-    p.sign_up(&email, PASSWORD).await.unwrap();
-    assert_eq!(p.sign_up(&email, PASSWORD).await, Err(AuthError::AccountExists));
+    if h.is_builtin() {
+        // Someone else signed up with this address first: signing up again while nobody has
+        // confirmed it replaces their password (the pre-hijack fix); theirs no longer works.
+        p.sign_up(&email, "Strangers-pass-1!").await.unwrap();
+        p.sign_up(&email, PASSWORD).await.unwrap();
+        assert_eq!(p.sign_in(&email, "Strangers-pass-1!").await, Err(AuthError::InvalidCredentials));
+    } else {
+        p.sign_up(&email, PASSWORD).await.unwrap();
+        assert_eq!(p.sign_up(&email, PASSWORD).await, Err(AuthError::AccountExists));
+    }
     assert_eq!(p.sign_in(&email, PASSWORD).await, Err(AuthError::NotConfirmed));
     if h.is_builtin() {
         let right = h.code(&email).await;
@@ -243,6 +251,8 @@ async fn sign_up_confirm_and_sign_in(h: &Harness) {
     assert!(!signed.identity.two_factor);
     let (identity, _) = p.check(&signed.credentials).await.unwrap().expect("session valid");
     assert_eq!(identity.subject, signed.identity.subject);
+    // Once confirmed, the address is taken for good, with either provider.
+    assert_eq!(p.sign_up(&email, "Strangers-pass-1!").await, Err(AuthError::AccountExists));
     if h.is_builtin() {
         // Resending for a confirmed or unknown address says nothing.
         p.resend_confirmation(&email).await.unwrap();

@@ -292,7 +292,7 @@ pub fn TwoFactorPage() -> impl IntoView {
                                     }.into_any(),
                                     Ok(None) => {
                                         #[cfg(feature = "ssr")]
-                                        leptos_axum::redirect("/account");
+                                        crate::accounts::ssr::request::redirect("/account");
                                         view! { <p><a href="/account">"Start from your account page"</a></p> }.into_any()
                                     }
                                     Err(e) if redirect_to_sign_in(&e, "/account") => view! {

@@ -192,6 +192,7 @@ async fn payment_leads_to_an_assigned_key_and_an_email_without_it(pool: PgPool) 
         provider_ref: "ch_keys".into(),
         order_id: order,
         amount_minor: 1999,
+        currency: "EUR".into(),
     };
     payment_succeeded(&pool, &ev).await.unwrap();
     let effects = OrderEffects {
@@ -396,4 +397,85 @@ async fn guest_purchases_join_the_account_of_their_address(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(claim_guest_orders(&pool, thief, "k@example.com").await.unwrap(), 0);
+}
+
+/// Pay, then refund before the key-assignment job runs: the job finds the order refunded and assigns
+/// nothing, no "keys are ready" e-mail goes out, and every key stays sellable (stock = free keys).
+/// The other order (job first, then refund) gets its unrevealed key back into the pool.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_refund_before_key_assignment_keeps_every_key_in_the_pool(pool: PgPool) {
+    use crate::accounts::model::Email;
+    use crate::orders::ssr::checkout::{payment_succeeded, start_checkout, CheckoutRequest, PaymentEvent};
+    use crate::orders::ssr::{effects::OrderEffects, fulfilment, gateway::BuiltinGateway, jobs};
+    use std::sync::Arc;
+    let c = cipher();
+    let v = game(&pool, 0, "games").await;
+    let keys: Vec<String> = (0..4).map(|i| format!("RACE-{i}AAAA-BBBBB-CCCCC")).collect();
+    import(&pool, &c, v, &keys).await.unwrap();
+    let effects = OrderEffects {
+        pool: pool.clone(),
+        mailer: Arc::new(crate::mail::ssr::DevMailbox::new(pool.clone())),
+        payments: Arc::new(BuiltinGateway::new(vec!["whsec_test_secret_value".into()])),
+        webhook_secrets: vec!["whsec_test_secret_value".into()],
+        shop_name: "Test Shop".into(),
+        base_url: "https://shop.example".into(),
+    };
+    let free_keys = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM license_keys WHERE variant_id = $1 AND status = 'available'")
+            .bind(v)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
+    let stock = || async {
+        sqlx::query_scalar::<_, i32>("SELECT stock FROM variants WHERE id = $1").bind(v).fetch_one(&pool).await.unwrap() as i64
+    };
+    let buy = |n: u8| {
+        let pool = pool.clone();
+        async move {
+            let req = CheckoutRequest {
+                checkout_key: Uuid::new_v4(),
+                placed_by: format!("buyer-{n}"),
+                user_id: None,
+                email: Email::parse(&format!("buyer{n}@example.com")).unwrap(),
+                lines: vec![(v, 1)],
+                discount_code: None,
+                shipping: None,
+            };
+            let o = start_checkout(&pool, &req, &Default::default(), 10).await.unwrap();
+            let ev = PaymentEvent {
+                provider: "builtin".into(),
+                event_id: format!("evt_{n}"),
+                provider_ref: format!("ch_{n}"),
+                order_id: o.order_id,
+                amount_minor: o.totals.total_minor,
+                currency: "EUR".into(),
+            };
+            payment_succeeded(&pool, &ev).await.unwrap();
+            o.order_id
+        }
+    };
+
+    // Refund first, job after.
+    let early = buy(1).await;
+    fulfilment::refund(&pool, early).await.unwrap();
+    while jobs::run_one(&pool, &effects).await.unwrap() {}
+    assert_eq!(keys_of_order(&pool, &c, early).await.unwrap().len(), 0, "no key for a refunded order");
+    let ready: i64 = sqlx::query_scalar("SELECT count(*) FROM dev_mailbox WHERE to_address = 'buyer1@example.com' AND subject LIKE 'Your game keys%'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(ready, 0, "no 'keys are ready' e-mail for a refunded order");
+    assert_eq!((free_keys().await, stock().await), (4, 4), "every key still sellable");
+
+    // Job first, refund after: the unrevealed key goes back.
+    let late = buy(2).await;
+    while jobs::run_one(&pool, &effects).await.unwrap() {}
+    assert_eq!(keys_of_order(&pool, &c, late).await.unwrap().len(), 1);
+    assert_eq!((free_keys().await, stock().await), (3, 3));
+    fulfilment::refund(&pool, late).await.unwrap();
+    while jobs::run_one(&pool, &effects).await.unwrap() {}
+    assert_eq!((free_keys().await, stock().await), (4, 4));
+    let not_done: i64 = sqlx::query_scalar("SELECT count(*) FROM jobs WHERE status <> 'done'").fetch_one(&pool).await.unwrap();
+    assert_eq!(not_done, 0);
 }

@@ -51,6 +51,9 @@ impl Address {
 pub struct CheckoutRequest {
     /// One per checkout attempt (a double submit or a retry sends the same key).
     pub checkout_key: Uuid,
+    /// Who is checking out (a hash of the session's buyer token): the key is idempotent for them
+    /// only, so another browser sending the same key gets an order of its own, never this one.
+    pub placed_by: String,
     pub user_id: Option<Uuid>,
     pub email: Email,
     /// (variant id, quantity) as in the cart; prices come from the database.
@@ -71,8 +74,8 @@ pub struct StartedCheckout {
 
 #[derive(Debug, thiserror::Error)]
 pub enum CheckoutError {
-    #[error("Sorry, {product} just sold out.")]
-    SoldOut { product: String },
+    #[error("{}", sold_out_text(product, *left))]
+    SoldOut { product: String, left: i32 },
     #[error("{product} is not on sale yet: it launches {launch}.")]
     NotOnSale { product: String, launch: String },
     #[error("Something in your cart is no longer sold.")]
@@ -89,6 +92,14 @@ pub enum CheckoutError {
     Db(#[from] sqlx::Error),
 }
 
+fn sold_out_text(product: &str, left: i32) -> String {
+    match left {
+        i32::MIN..=0 => format!("Sorry, {product} just sold out."),
+        1 => format!("Sorry, only 1 of {product} is left. Lower the quantity to buy it."),
+        n => format!("Sorry, only {n} of {product} are left. Lower the quantity to buy them."),
+    }
+}
+
 #[derive(sqlx::FromRow)]
 struct VariantRow {
     id: i64,
@@ -103,12 +114,13 @@ struct VariantRow {
 }
 
 #[allow(clippy::type_complexity)]
-async fn existing(conn: &mut PgConnection, key: Uuid) -> sqlx::Result<Option<StartedCheckout>> {
+async fn existing(conn: &mut PgConnection, key: Uuid, placed_by: &str) -> sqlx::Result<Option<StartedCheckout>> {
     let row: Option<(Uuid, i64, String, i64, i64, i64, i64, i64)> = sqlx::query_as(
         "SELECT id, number, currency::text, subtotal_minor, discount_minor, shipping_minor, tax_minor, total_minor
-         FROM orders WHERE checkout_key = $1",
+         FROM orders WHERE checkout_key = $1 AND placed_by = $2",
     )
     .bind(key)
+    .bind(placed_by)
     .fetch_optional(conn)
     .await?;
     Ok(row.map(|(order_id, number, currency, subtotal_minor, discount_minor, shipping_minor, tax_minor, total_minor)| {
@@ -123,7 +135,33 @@ async fn existing(conn: &mut PgConnection, key: Uuid) -> sqlx::Result<Option<Sta
 }
 
 #[allow(clippy::type_complexity)]
-async fn discount(conn: &mut PgConnection, code: &str, email: &Email) -> Result<Discount, CheckoutError> {
+/// Who "once per customer" counts: the account for a signed-in buyer; for a guest the address,
+/// case-insensitively and without a `+tag` (`Ada+x@example.com` is `ada@example.com`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Customer {
+    Account(Uuid),
+    Guest(String),
+}
+
+impl Customer {
+    pub fn of(user_id: Option<Uuid>, email: &Email) -> Customer {
+        match user_id {
+            Some(id) => Customer::Account(id),
+            None => Customer::Guest(canonical_email(email.as_str())),
+        }
+    }
+}
+
+/// The address without a `+tag` in its local part, lower case (the same rule as the SQL below).
+pub fn canonical_email(email: &str) -> String {
+    let email = email.to_lowercase();
+    match email.split_once('@') {
+        Some((local, domain)) => format!("{}@{domain}", local.split('+').next().unwrap_or(local)),
+        None => email,
+    }
+}
+
+async fn discount(conn: &mut PgConnection, code: &str, customer: &Customer) -> Result<Discount, CheckoutError> {
     let row: Option<(String, String, i64, i64, bool, Option<i32>, Option<i32>, i32)> = sqlx::query_as(
         "SELECT code::text, kind, value, min_subtotal_minor, coalesce(expires_at < now(), false),
                 usage_limit, per_customer_limit, used_count
@@ -141,11 +179,20 @@ async fn discount(conn: &mut PgConnection, code: &str, email: &Email) -> Result<
         return Err(CheckoutError::Discount("That discount code has been used up.".into()));
     }
     if let Some(limit) = per_customer {
-        let mine: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM orders WHERE discount_code = $1 AND email = $2 AND status <> 'cancelled'",
-        )
-        .bind(&code)
-        .bind(email.as_str())
+        // The code's row is locked above, so concurrent checkouts with one code count one by one.
+        let mine: i64 = match customer {
+            Customer::Account(user_id) => sqlx::query_scalar(
+                "SELECT count(*) FROM orders WHERE discount_code = $1 AND user_id = $2 AND status <> 'cancelled'",
+            )
+            .bind(&code)
+            .bind(user_id),
+            Customer::Guest(email) => sqlx::query_scalar(
+                "SELECT count(*) FROM orders WHERE discount_code = $1 AND status <> 'cancelled'
+                   AND regexp_replace(lower(email::text), '\\+[^@]*@', '@') = $2",
+            )
+            .bind(&code)
+            .bind(email),
+        }
         .fetch_one(&mut *conn)
         .await?;
         if mine >= limit as i64 {
@@ -171,7 +218,7 @@ pub async fn start_checkout(
         address.validate().map_err(CheckoutError::Address)?;
     }
     let mut tx = pool.begin().await?;
-    if let Some(done) = existing(&mut tx, req.checkout_key).await? {
+    if let Some(done) = existing(&mut tx, req.checkout_key, &req.placed_by).await? {
         return Ok(done);
     }
     let ids: Vec<i64> = req.lines.iter().map(|(id, _)| *id).collect();
@@ -209,16 +256,17 @@ pub async fn start_checkout(
     lines.sort_by_key(|(l, _)| l.variant_id);
     let priced: Vec<PricedLine> = lines.iter().map(|(l, _)| l.clone()).collect();
     let code = match req.discount_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        Some(c) => Some(discount(&mut tx, c, &req.email).await?),
+        Some(c) => Some(discount(&mut tx, c, &Customer::of(req.user_id, &req.email)).await?),
         None => None,
     };
     let totals = pricing::totals(&priced, code.as_ref(), req.shipping.as_ref().map(|(m, _)| *m), rates)?;
 
     let inserted: Option<(Uuid, i64)> = sqlx::query_as(
         "INSERT INTO orders (checkout_key, user_id, email, currency, subtotal_minor, discount_minor, shipping_minor,
-                             tax_minor, total_minor, discount_code, shipping_method, shipping_address, lines_fingerprint)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-         ON CONFLICT (checkout_key) DO NOTHING RETURNING id, number",
+                             tax_minor, total_minor, discount_code, shipping_method, shipping_address, lines_fingerprint,
+                             placed_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+         ON CONFLICT (checkout_key, placed_by) DO NOTHING RETURNING id, number",
     )
     .bind(req.checkout_key)
     .bind(req.user_id)
@@ -236,13 +284,14 @@ pub async fn start_checkout(
     }))
     .bind(req.shipping.as_ref().map(|(_, a)| serde_json::to_value(a).unwrap_or_default()))
     .bind(pricing::fingerprint(&priced))
+    .bind(&req.placed_by)
     .fetch_optional(&mut *tx)
     .await?;
     let Some((order_id, number)) = inserted else {
         // Another request with this key won the race; its order is the answer.
         drop(tx);
         let mut conn = pool.acquire().await?;
-        return existing(&mut conn, req.checkout_key).await?.ok_or(CheckoutError::UnknownVariant);
+        return existing(&mut conn, req.checkout_key, &req.placed_by).await?.ok_or(CheckoutError::UnknownVariant);
     };
 
     for (line, row) in &lines {
@@ -268,7 +317,11 @@ pub async fn start_checkout(
             .execute(&mut *tx)
             .await?;
         if held.rows_affected() == 0 {
-            return Err(CheckoutError::SoldOut { product: row.product_name.clone() });
+            let left: i32 = sqlx::query_scalar("SELECT stock FROM variants WHERE id = $1")
+                .bind(line.variant_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            return Err(CheckoutError::SoldOut { product: row.product_name.clone(), left });
         }
         sqlx::query(
             "INSERT INTO stock_holds (order_id, variant_id, quantity, expires_at)
@@ -312,7 +365,10 @@ pub struct PaymentEvent {
     /// The charge / PaymentIntent id.
     pub provider_ref: String,
     pub order_id: Uuid,
+    /// Positive (the providers' parsers refuse anything else).
     pub amount_minor: i64,
+    /// ISO 4217 as the provider sent it; compared with the order's, case-insensitively.
+    pub currency: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -352,17 +408,18 @@ pub async fn payment_succeeded(pool: &PgPool, ev: &PaymentEvent) -> Result<Payme
         tx.commit().await?;
         return Ok(PaymentOutcome::AlreadyProcessed);
     }
-    let order: Option<(String, i64)> =
-        sqlx::query_as("SELECT status, total_minor FROM orders WHERE id = $1 FOR UPDATE")
+    let order: Option<(String, i64, String)> =
+        sqlx::query_as("SELECT status, total_minor, currency::text FROM orders WHERE id = $1 FOR UPDATE")
             .bind(ev.order_id)
             .fetch_optional(&mut *tx)
             .await?;
-    let Some((status, total)) = order else {
+    let Some((status, total, currency)) = order else {
         refund(&mut tx, ev, "no such order").await?;
         tx.commit().await?;
         return Ok(PaymentOutcome::RefundQueued);
     };
     let reason = match status.as_str() {
+        "pending_payment" if !ev.currency.eq_ignore_ascii_case(&currency) => Some("currency differs from the order's"),
         "pending_payment" if ev.amount_minor == total => None,
         "pending_payment" => Some("amount differs from the order total"),
         "cancelled" => Some("order was cancelled before the payment arrived"),
@@ -466,7 +523,8 @@ async fn refund(conn: &mut PgConnection, ev: &PaymentEvent, reason: &str) -> sql
         record_payment(&mut tx, ev, "refunded").await?;
     }
     let payload = serde_json::json!({
-        "provider": ev.provider, "provider_ref": ev.provider_ref, "amount_minor": ev.amount_minor, "reason": reason,
+        "provider": ev.provider, "provider_ref": ev.provider_ref, "amount_minor": ev.amount_minor,
+        "currency": ev.currency, "reason": reason,
     });
     jobs::enqueue(&mut tx, "payment.refund", payload, Some(&format!("refund:{}:{}", ev.provider, ev.provider_ref))).await?;
     tx.commit().await

@@ -27,9 +27,29 @@ fn money(minor: i64, currency: &str) -> String {
     format!("{}.{:02} {currency}", minor / 100, minor % 100)
 }
 
+/// The order's status, its row locked for the rest of the job's transaction.
+async fn lock_order_status(conn: &mut PgConnection, id: Uuid) -> Result<String, String> {
+    sqlx::query_scalar("SELECT status FROM orders WHERE id = $1 FOR UPDATE")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("order {id} not found"))
+}
+
+/// States in which a buyer holds the keys they paid for.
+fn holds_keys(status: &str) -> bool {
+    matches!(status, "paid" | "fulfilled" | "shipped" | "delivered" | "partially_refunded")
+}
+
 impl OrderEffects {
     async fn order_mail(&self, conn: &mut PgConnection, job: &Job) -> Result<(), String> {
         let id = field(job, "order_id")?.as_str().and_then(|s| Uuid::parse_str(s).ok()).ok_or("bad order_id")?;
+        // "Your keys are ready" only while the order still holds them (a refund may have come first).
+        if job.kind == "email.keys_ready" && !holds_keys(&lock_order_status(conn, id).await?) {
+            tracing::info!(order = %id, "keys e-mail dropped: the order is no longer paid");
+            return Ok(());
+        }
         let (number, email, total, currency, tracking, access): (i64, String, i64, String, Option<String>, Option<String>) =
             sqlx::query_as(
                 "SELECT number, email::text, total_minor, currency::text, tracking_number, access_token
@@ -94,6 +114,13 @@ impl JobHandler for OrderEffects {
             "keys.assign" => {
                 // One key per unit, and the "keys are ready" e-mail, commit together with the job.
                 let id = field(job, "order_id")?.as_str().and_then(|s| Uuid::parse_str(s).ok()).ok_or("bad order_id")?;
+                // The order row is locked as a refund locks it, so the two serialize: a refund first
+                // leaves nothing to assign; an assignment first is undone by the refund.
+                let status = lock_order_status(conn, id).await?;
+                if !holds_keys(&status) {
+                    tracing::info!(order = %id, %status, "keys not assigned: the order is no longer paid");
+                    return Ok(());
+                }
                 crate::licenses::ssr::pool::assign_for_order(conn, id).await.map_err(|e| e.to_string())?;
                 super::jobs::enqueue(conn, "email.keys_ready", job.payload.clone(), Some(&format!("email.keys_ready:{id}")))
                     .await

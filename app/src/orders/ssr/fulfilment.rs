@@ -187,6 +187,22 @@ async fn refund_locked(tx: &mut PgConnection, id: Uuid, status: OrderStatus, rea
             super::checkout::ledger(tx, variant_id, q, "restock", id).await?;
         }
     }
+    // Keyed units whose keys were never assigned (the assignment job had not run): their hold
+    // came out of the pool's stock, so it goes back; the job, run later, finds the order refunded.
+    let unassigned: Vec<(i64, i32)> = sqlx::query_as(
+        "SELECT l.variant_id, (l.quantity - (SELECT count(*) FROM license_keys k
+                                            WHERE k.order_id = l.order_id AND k.variant_id = l.variant_id))::int
+         FROM order_lines l JOIN variants v ON v.id = l.variant_id
+         WHERE l.order_id = $1 AND v.keyed AND $2",
+    )
+    .bind(id)
+    .bind(matches!(status, OrderStatus::Paid | OrderStatus::Shipped | OrderStatus::Fulfilled | OrderStatus::Delivered))
+    .fetch_all(&mut *tx)
+    .await?;
+    for (variant_id, q) in unassigned.into_iter().filter(|(_, q)| *q > 0) {
+        sqlx::query("UPDATE variants SET stock = stock + $2 WHERE id = $1").bind(variant_id).bind(q).execute(&mut *tx).await?;
+        super::checkout::ledger(tx, variant_id, q, "restock", id).await?;
+    }
     // Keys never shown go back to their pool (and their stock); revealed ones stay with the
     // refunded order, out of its buyer's library.
     let returned: Vec<(i64,)> = sqlx::query_as(

@@ -45,16 +45,23 @@ pub struct GatewayEvent {
 pub struct EventData {
     pub order_id: Uuid,
     pub amount_minor: i64,
+    /// ISO 4217 (`EUR`).
+    pub currency: String,
     pub charge: String,
 }
 
 impl GatewayEvent {
     /// A new successful charge (fresh charge and event ids).
-    pub fn success(order_id: Uuid, amount_minor: i64) -> GatewayEvent {
+    pub fn success(order_id: Uuid, amount_minor: i64, currency: &str) -> GatewayEvent {
         GatewayEvent {
             id: format!("evt_{}", Uuid::new_v4().simple()),
             kind: "payment.succeeded".into(),
-            data: EventData { order_id, amount_minor, charge: format!("ch_{}", Uuid::new_v4().simple()) },
+            data: EventData {
+                order_id,
+                amount_minor,
+                currency: currency.to_owned(),
+                charge: format!("ch_{}", Uuid::new_v4().simple()),
+            },
         }
     }
 
@@ -66,8 +73,8 @@ impl GatewayEvent {
 }
 
 /// The signed webhook for a new successful charge: (header, body).
-pub fn signed_success(secret: &str, order_id: Uuid, amount_minor: i64, now: i64) -> (String, Vec<u8>) {
-    GatewayEvent::success(order_id, amount_minor).signed(secret, now)
+pub fn signed_success(secret: &str, order_id: Uuid, amount_minor: i64, currency: &str, now: i64) -> (String, Vec<u8>) {
+    GatewayEvent::success(order_id, amount_minor, currency).signed(secret, now)
 }
 
 /// The built-in gateway as a [`PaymentProvider`]; it signs with the first secret, verifies with all.
@@ -104,12 +111,14 @@ impl PaymentProvider for BuiltinGateway {
         if event.kind != "payment.succeeded" {
             return Ok(WebhookEvent::Ignored { event_id: event.id, kind: event.kind });
         }
+        let (amount_minor, currency) = super::payments::checked_money(event.data.amount_minor, &event.data.currency)?;
         Ok(WebhookEvent::Succeeded(PaymentEvent {
             provider: PROVIDER.into(),
             event_id: event.id,
             provider_ref: event.data.charge,
             order_id: event.data.order_id,
-            amount_minor: event.data.amount_minor,
+            amount_minor,
+            currency,
         }))
     }
 

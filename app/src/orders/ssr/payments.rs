@@ -69,7 +69,21 @@ pub trait PaymentProvider: Send + Sync {
     }
 }
 
-/// Verifies a webhook and acts on it once (the route and the built-in gateway both come here).
+/// The amount and currency of a signed event, or why the event cannot be acted on: a payment is a
+/// positive amount in a three-letter currency (`eur` and `EUR` alike).
+pub fn checked_money(amount_minor: i64, currency: &str) -> Result<(i64, String), WebhookError> {
+    if amount_minor <= 0 {
+        return Err(WebhookError::Body(format!("amount {amount_minor} is not a payment")));
+    }
+    if !(currency.len() == 3 && currency.bytes().all(|b| b.is_ascii_alphabetic())) {
+        return Err(WebhookError::Body(format!("currency {:?} is not an ISO 4217 code", currency.escape_debug().to_string())));
+    }
+    Ok((amount_minor, currency.to_ascii_uppercase()))
+}
+
+/// Verifies a webhook and acts on it once (the route and the built-in gateway both come here). A
+/// signed event the shop cannot read is recorded in `webhook_refusals` and answered as an error
+/// the route turns into a 400 (a provider stops retrying it); an unsigned one is not recorded.
 pub async fn receive_webhook(
     pool: &PgPool,
     provider: &dyn PaymentProvider,
@@ -77,7 +91,21 @@ pub async fn receive_webhook(
     body: &[u8],
     now: i64,
 ) -> Result<Option<PaymentOutcome>, WebhookError> {
-    match provider.verify_webhook(header, body, now)? {
+    let event = match provider.verify_webhook(header, body, now) {
+        Ok(event) => event,
+        Err(WebhookError::Body(reason)) => {
+            tracing::warn!(provider = provider.name(), %reason, "signed webhook refused");
+            sqlx::query("INSERT INTO webhook_refusals (provider, reason, body) VALUES ($1, $2, $3)")
+                .bind(provider.name())
+                .bind(&reason)
+                .bind(String::from_utf8_lossy(&body[..body.len().min(64 * 1024)]).as_ref())
+                .execute(pool)
+                .await?;
+            return Err(WebhookError::Body(reason));
+        }
+        Err(e) => return Err(e),
+    };
+    match event {
         WebhookEvent::Succeeded(ev) => Ok(Some(payment_succeeded(pool, &ev).await?)),
         WebhookEvent::Failed { event_id, order_id, provider_ref, reason } => {
             payment_failed(pool, provider.name(), &event_id, order_id, &provider_ref, &reason).await?;

@@ -44,7 +44,8 @@ pub fn verify(secrets: &[&str], header: &str, payload: &[u8], now: i64) -> Resul
     if sigs.is_empty() {
         return Err(SignatureError::Malformed);
     }
-    if (now - t).abs() > TOLERANCE_SECS {
+    // abs_diff: a hostile `t` (i64::MIN, i64::MAX) cannot overflow the comparison.
+    if now.abs_diff(t) > TOLERANCE_SECS as u64 {
         return Err(SignatureError::Stale);
     }
     let ok = secrets
@@ -81,7 +82,14 @@ mod tests {
         assert_eq!(verify(&["whsec_a"], &h, b"body", NOW - 301), Err(SignatureError::Stale));
         let other_t = h.replace(&format!("t={NOW}"), &format!("t={}", NOW + 1));
         assert_eq!(verify(&["whsec_a"], &other_t, b"body", NOW), Err(SignatureError::Mismatch));
-        for bad in ["", "t=abc,v1=00", "v1=00", &format!("t={NOW}"), &format!("t={NOW},v1=zz")] {
+        for extreme in [i64::MIN, i64::MAX, i64::MIN + 1, -1, 0] {
+            let h = sign("whsec_a", extreme, b"body");
+            assert_eq!(verify(&["whsec_a"], &h, b"body", NOW), Err(SignatureError::Stale), "t={extreme}");
+        }
+        for (t, now) in [(i64::MAX, i64::MIN), (i64::MIN, i64::MAX)] {
+            assert_eq!(verify(&["whsec_a"], &sign("whsec_a", t, b"body"), b"body", now), Err(SignatureError::Stale));
+        }
+        for bad in ["", "t=abc,v1=00", "v1=00", &format!("t={NOW}"), &format!("t={NOW},v1=zz"), "t=99999999999999999999,v1=00"] {
             assert_eq!(verify(&["whsec_a"], bad, b"body", NOW), Err(SignatureError::Malformed), "{bad}");
         }
     }

@@ -69,6 +69,8 @@ struct IntentObject {
     #[serde(default)]
     amount_received: i64,
     #[serde(default)]
+    currency: String,
+    #[serde(default)]
     metadata: HashMap<String, String>,
     last_payment_error: Option<ErrorDetail>,
 }
@@ -148,13 +150,18 @@ impl PaymentProvider for StripeProvider {
         let event: Event = serde_json::from_slice(body).map_err(|e| WebhookError::Body(e.to_string()))?;
         let object = event.data.object;
         match event.kind.as_str() {
-            "payment_intent.succeeded" => Ok(WebhookEvent::Succeeded(PaymentEvent {
-                provider: PROVIDER.into(),
-                event_id: event.id,
-                order_id: order_id(&object)?,
-                amount_minor: if object.amount_received > 0 { object.amount_received } else { object.amount },
-                provider_ref: object.id,
-            })),
+            "payment_intent.succeeded" => {
+                let amount = if object.amount_received != 0 { object.amount_received } else { object.amount };
+                let (amount_minor, currency) = super::payments::checked_money(amount, &object.currency)?;
+                Ok(WebhookEvent::Succeeded(PaymentEvent {
+                    provider: PROVIDER.into(),
+                    event_id: event.id,
+                    order_id: order_id(&object)?,
+                    amount_minor,
+                    currency,
+                    provider_ref: object.id,
+                }))
+            }
             "payment_intent.payment_failed" => Ok(WebhookEvent::Failed {
                 event_id: event.id,
                 order_id: order_id(&object)?,

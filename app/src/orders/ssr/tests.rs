@@ -53,6 +53,7 @@ fn address() -> Address {
 fn request(variant: i64, qty: i64, physical: bool) -> CheckoutRequest {
     CheckoutRequest {
         checkout_key: Uuid::new_v4(),
+        placed_by: "buyer-session".into(),
         user_id: None,
         email: Email::parse("buyer@example.com").unwrap(),
         lines: vec![(variant, qty)],
@@ -85,6 +86,7 @@ fn paid_event(order: Uuid, amount: i64, charge: &str, event: &str) -> PaymentEve
         provider_ref: charge.into(),
         order_id: order,
         amount_minor: amount,
+        currency: "EUR".into(),
     }
 }
 
@@ -526,7 +528,7 @@ async fn mails_to(pool: &PgPool, subject_like: &str) -> Vec<String> {
 async fn a_late_confirmation_pays_once(pool: PgPool) {
     use super::gateway::{BuiltinGateway, GatewayEvent};
     let (order, total, _) = placed_order(&pool, "games", 1_999, 10).await;
-    let event = GatewayEvent::success(order, total);
+    let event = GatewayEvent::success(order, total, "EUR");
     let mut conn = pool.acquire().await.unwrap();
     jobs::enqueue_after(&mut conn, "payment.builtin_confirm", serde_json::to_value(&event).unwrap(), None, 0).await.unwrap();
     jobs::enqueue_after(&mut conn, "payment.builtin_confirm", serde_json::to_value(&event).unwrap(), None, 0).await.unwrap();
@@ -603,4 +605,121 @@ async fn assert_ledger_sum(pool: &PgPool, variant: i64, initial: i32) {
         .await
         .unwrap();
     assert_eq!(initial as i64 + sum, stock(pool, variant).await as i64, "ledger balances");
+}
+
+// --- Security findings: idempotency per buyer, discounts per customer, webhook payloads ---------
+
+/// The same checkout key from another buyer is another order; from the same buyer, the same one.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_checkout_key_is_idempotent_per_buyer_only(pool: PgPool) {
+    let rates = ShippingRates::default();
+    let game = product(&pool, "games", 5999, 10).await;
+    let alice = request(game, 1, false);
+    let mut mallory = alice.clone();
+    mallory.placed_by = "another-session".into();
+    mallory.email = Email::parse("mallory@example.com").unwrap();
+    let a = start_checkout(&pool, &alice, &rates, 10).await.unwrap();
+    let m = start_checkout(&pool, &mallory, &rates, 10).await.unwrap();
+    assert!(m.created, "a new order, as for any unknown key");
+    assert_ne!(a.order_id, m.order_id);
+    assert_eq!(start_checkout(&pool, &alice, &rates, 10).await.unwrap().order_id, a.order_id);
+    assert_eq!(start_checkout(&pool, &mallory, &rates, 10).await.unwrap().order_id, m.order_id);
+    assert_eq!(stock(&pool, game).await, 8);
+}
+
+/// "Once per customer": a signed-in account is one customer whatever e-mail it types; a guest's
+/// address counts without case or `+tag`.
+#[sqlx::test(migrations = "../migrations")]
+async fn once_per_customer_means_the_account_or_the_canonical_address(pool: PgPool) {
+    let rates = ShippingRates::default();
+    let game = product(&pool, "games", 10_000, 50).await;
+    sqlx::query("INSERT INTO discount_codes (code, kind, value, min_subtotal_minor, per_customer_limit) VALUES ('ONCE', 'percent', 10, 0, 1)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let user: Uuid = sqlx::query_scalar("INSERT INTO users (provider, subject, email) VALUES ('builtin', 's1', 'acc@example.com') RETURNING id")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let with = |email: &str, user_id: Option<Uuid>| {
+        let mut r = request(game, 1, false);
+        r.discount_code = Some("ONCE".into());
+        r.email = Email::parse(email).unwrap();
+        r.user_id = user_id;
+        r
+    };
+    let used = |r: Result<StartedCheckout, CheckoutError>| matches!(r, Err(CheckoutError::Discount(m)) if m.contains("already used"));
+    start_checkout(&pool, &with("one@example.com", Some(user)), &rates, 10).await.unwrap();
+    for other in ["two@example.com", "three@example.com", "x+1@example.com"] {
+        assert!(used(start_checkout(&pool, &with(other, Some(user)), &rates, 10).await), "account typing {other}");
+    }
+    start_checkout(&pool, &with("Guest+shop@Example.com", None), &rates, 10).await.unwrap();
+    for same in ["guest@example.com", "GUEST+other@example.com", "guest+@example.com"] {
+        assert!(used(start_checkout(&pool, &with(same, None), &rates, 10).await), "guest {same}");
+    }
+    start_checkout(&pool, &with("guest2@example.com", None), &rates, 10).await.unwrap();
+    assert_eq!(canonical_email("A.B+x+y@Example.COM"), "a.b@example.com");
+
+    // Twenty concurrent uses by one account: one wins.
+    let user2: Uuid = sqlx::query_scalar("INSERT INTO users (provider, subject, email) VALUES ('builtin', 's2', 'acc2@example.com') RETURNING id")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let (pool, req) = (pool.clone(), with(&format!("typed{i}@example.com"), Some(user2)));
+        tasks.push(tokio::spawn(async move { start_checkout(&pool, &req, &rates, 10).await.is_ok() }));
+    }
+    let mut won = 0;
+    for t in tasks {
+        won += usize::from(t.await.unwrap());
+    }
+    assert_eq!(won, 1);
+}
+
+/// The right amount in another currency is not a payment for the order: refunded, never paid.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_payment_in_another_currency_is_refunded_not_accepted(pool: PgPool) {
+    let rates = ShippingRates::default();
+    let game = product(&pool, "games", 5999, 5).await;
+    let o = start_checkout(&pool, &request(game, 1, false), &rates, 10).await.unwrap();
+    for (i, currency) in ["USD", "JPY", "GBP"].into_iter().enumerate() {
+        let mut ev = paid_event(o.order_id, 5999, &format!("ch_{i}"), &format!("ev_{i}"));
+        ev.currency = currency.into();
+        assert_eq!(payment_succeeded(&pool, &ev).await.unwrap(), PaymentOutcome::RefundQueued, "{currency}");
+        assert_eq!(status(&pool, o.order_id).await, OrderStatus::PendingPayment);
+    }
+    let mut ok = paid_event(o.order_id, 5999, "ch_ok", "ev_ok");
+    ok.currency = "eur".into();
+    assert_eq!(payment_succeeded(&pool, &ok).await.unwrap(), PaymentOutcome::Paid, "the same currency in lower case");
+}
+
+/// Signed events the shop cannot act on (no positive amount, no currency) answer an error that the
+/// route turns into a 400, and are recorded; nothing about the order changes.
+#[sqlx::test(migrations = "../migrations")]
+async fn signed_but_malformed_payment_events_are_refused_and_recorded(pool: PgPool) {
+    use super::gateway::{BuiltinGateway, GatewayEvent};
+    use super::payments::{receive_webhook, WebhookError};
+    let rates = ShippingRates::default();
+    let game = product(&pool, "games", 5999, 5).await;
+    let o = start_checkout(&pool, &request(game, 1, false), &rates, 10).await.unwrap();
+    let gateway = BuiltinGateway::new(vec![super::DEV_WEBHOOK_SECRET.into()]);
+    let now = chrono::Utc::now().timestamp();
+    for (amount, currency) in [(-5999, "EUR"), (0, "EUR"), (i64::MIN, "EUR"), (5999, ""), (5999, "EURO"), (5999, "€UR")] {
+        let mut ev = GatewayEvent::success(o.order_id, amount, currency);
+        ev.data.currency = currency.into();
+        let (header, body) = gateway.sign(&ev, now);
+        let r = receive_webhook(&pool, &gateway, &header, &body, now).await;
+        assert!(matches!(r, Err(WebhookError::Body(_))), "{amount} {currency}: {r:?}");
+    }
+    let refused: i64 = sqlx::query_scalar("SELECT count(*) FROM webhook_refusals").fetch_one(&pool).await.unwrap();
+    assert_eq!(refused, 6);
+    assert_eq!(status(&pool, o.order_id).await, OrderStatus::PendingPayment);
+    assert_eq!(jobs_of(&pool, "payment.refund").await, 0);
+    // An unsigned one is refused without a record (anyone can send those).
+    let ev = GatewayEvent::success(o.order_id, -1, "EUR");
+    let (_, body) = gateway.sign(&ev, now);
+    assert!(receive_webhook(&pool, &gateway, "t=1,v1=00", &body, now).await.is_err());
+    let refused: i64 = sqlx::query_scalar("SELECT count(*) FROM webhook_refusals").fetch_one(&pool).await.unwrap();
+    assert_eq!(refused, 6);
 }
