@@ -7,10 +7,12 @@ pub mod cart;
 pub mod catalog;
 pub mod downloads;
 pub mod error;
+pub mod layout;
 pub mod licenses;
 pub mod mail;
 pub mod orders;
 pub mod routes;
+pub mod site;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod types;

@@ -3,7 +3,7 @@ use crate::accounts::ui::*;
 use crate::cart::ui::CartPage;
 use crate::orders::ui::{AdminOrdersPage, CheckoutPage, OrderPage, PayPage};
 use crate::catalog::ui::{CategoryPage, HomePage, ProductPage, SearchPage};
-use crate::ui::layout::{Layout, NotFound};
+use crate::layout::{Layout, NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet};
 use leptos_router::{
@@ -11,7 +11,6 @@ use leptos_router::{
     path, ParamSegment, SsrMode, StaticSegment,
 };
 
-pub const SITE_NAME: &str = "Pixel & Facet";
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {

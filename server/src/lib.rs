@@ -68,7 +68,7 @@ pub fn builtin_provider(config: &Config, pool: &PgPool) -> BuiltinProvider {
         pool.clone(),
         mailer(config, pool),
         config.auth.password_policy.clone(),
-        app::routes::SITE_NAME.to_owned(),
+        app::site::SITE_NAME.to_owned(),
     )
 }
 
@@ -202,7 +202,7 @@ pub fn spawn_order_workers(config: &Config, pool: PgPool) {
         mailer: mailer(config, &pool),
         payments: config.orders.payment_provider().expect("the configuration was validated"),
         webhook_secrets: config.orders.webhook_secrets.clone(),
-        shop_name: app::routes::SITE_NAME.to_owned(),
+        shop_name: app::site::SITE_NAME.to_owned(),
         base_url: config.base_url(),
     };
     app::orders::ssr::jobs::spawn_worker(pool.clone(), Arc::new(effects));

@@ -255,7 +255,7 @@ async fn webhooks_need_a_valid_signature_and_act_once(pool: PgPool) {
         checkout_key: uuid::Uuid::new_v4(),
         placed_by: "buyer-session".into(),
         user_id: None,
-        email: app::accounts::model::Email::parse("x@example.com").unwrap(),
+        email: app::types::Email::parse("x@example.com").unwrap(),
         lines: vec![(variant, 1)],
         discount_code: None,
         shipping: None,

@@ -171,7 +171,7 @@ pub async fn get_two_factor_setup() -> Result<Option<TotpSetup>, AppError> {
     use crate::accounts::ssr::secrets::totp_uri;
     let ctx = RequestCtx::load().await?;
     let Some((secret, email)) = ctx.accounts().two_factor_setup().await? else { return Ok(None) };
-    let uri = totp_uri(&secret, crate::routes::SITE_NAME, &email)
+    let uri = totp_uri(&secret, crate::site::SITE_NAME, &email)
         .ok_or_else(|| AppError::internal("provider returned an unusable TOTP secret"))?;
     let qr = qrcode::QrCode::new(uri.as_bytes()).map_err(AppError::internal)?;
     let qr_svg = qr

@@ -1,7 +1,7 @@
 //! Cart storage: the cart id lives in the server-side session; lines in Postgres. Adding never
 //! reserves stock (checkout does); quantities are bounded by the product's per-order maximum.
 use super::model::{CartLine, CartView};
-use crate::orders::pricing::{PricingError, Quantity};
+use crate::types::{Quantity, QuantityError};
 use crate::types::{Currency, Money};
 use sqlx::PgPool;
 use tower_sessions::Session;
@@ -19,7 +19,7 @@ pub enum CartError {
     #[error("Not on sale yet: it launches {0}.")]
     NotOnSale(String),
     #[error("{0}")]
-    Quantity(#[from] PricingError),
+    Quantity(#[from] QuantityError),
     #[error("session: {0}")]
     Session(String),
     #[error(transparent)]
@@ -69,7 +69,7 @@ async fn limits(pool: &PgPool, variant_id: i64) -> Result<(i32, i32), CartError>
     .fetch_optional(pool)
     .await?;
     match row.ok_or(CartError::UnknownVariant)? {
-        (_, _, Some(launch)) => Err(CartError::NotOnSale(crate::catalog::model::launch_label(launch.timestamp()))),
+        (_, _, Some(launch)) => Err(CartError::NotOnSale(crate::types::launch_label(launch.timestamp()))),
         (max, stock, None) => Ok((max, stock)),
     }
 }

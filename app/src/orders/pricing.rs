@@ -1,23 +1,7 @@
 //! Order totals, computed on the server from database prices only. Integer minor units throughout;
 //! every step is checked, so an overflow is an error rather than a wrong total.
+pub use crate::types::{Quantity, QuantityError};
 use serde::{Deserialize, Serialize};
-
-/// How many of one variant: at least 1, at most the product's per-order maximum (and never above 99).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Quantity(u8);
-
-impl Quantity {
-    pub const MAX: u8 = 99;
-
-    pub fn new(n: i64, per_order_max: u8) -> Result<Quantity, PricingError> {
-        let max = per_order_max.min(Self::MAX) as i64;
-        if (1..=max).contains(&n) { Ok(Quantity(n as u8)) } else { Err(PricingError::Quantity { max: max as u8 }) }
-    }
-
-    pub fn get(self) -> u8 {
-        self.0
-    }
-}
 
 /// A line as priced from the database.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,8 +61,8 @@ pub struct Totals {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum PricingError {
-    #[error("Choose a quantity between 1 and {max}.")]
-    Quantity { max: u8 },
+    #[error("{0}")]
+    Quantity(#[from] QuantityError),
     #[error("Your cart is empty.")]
     Empty,
     #[error("That amount is too large.")]
@@ -177,7 +161,7 @@ mod tests {
         assert!(Quantity::new(0, 10).is_err());
         assert!(Quantity::new(-1, 10).is_err());
         assert_eq!(Quantity::new(10, 10).unwrap().get(), 10);
-        assert_eq!(Quantity::new(11, 10), Err(PricingError::Quantity { max: 10 }));
+        assert_eq!(Quantity::new(11, 10), Err(QuantityError { max: 10 }));
         assert!(Quantity::new(100, 200).is_err(), "never above 99");
     }
 

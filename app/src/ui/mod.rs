@@ -1,5 +1,4 @@
-//! Shared UI: layout, page metadata, request helpers.
-pub mod layout;
+//! The design system: page metadata and status, the error page, form outcomes, CSP helpers.
 pub mod page;
 #[cfg(feature = "ssr")]
 pub mod security;

@@ -9,9 +9,9 @@ use leptos_meta::{Link, Meta, Title};
 #[component]
 pub fn PageMeta(title: String, description: String, canonical_path: String) -> impl IntoView {
     let full_title = head_text(&if title.is_empty() {
-        crate::routes::SITE_NAME.to_owned()
+        crate::site::SITE_NAME.to_owned()
     } else {
-        format!("{title} | {}", crate::routes::SITE_NAME)
+        format!("{title} | {}", crate::site::SITE_NAME)
     });
     let href = absolute_url(&canonical_path);
     view! {

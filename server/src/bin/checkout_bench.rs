@@ -4,7 +4,7 @@
 //! bench/checkout.sh runs it beside pgbench executing the same SQL statements.
 //!
 //! Usage: DATABASE_URL=… checkout_bench <clients> <seconds> <variant_id>
-use app::accounts::model::Email;
+use app::types::Email;
 use app::orders::pricing::ShippingRates;
 use app::orders::ssr::checkout::{start_checkout, CheckoutRequest};
 use sqlx::postgres::PgPoolOptions;

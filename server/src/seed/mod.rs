@@ -28,7 +28,7 @@ pub const DEMO_SHOPPER: (&str, &str) = ("shopper@example.com", "Shopper-demo-202
 
 /// Creates the demo admin and shopper, confirmed, unless they exist.
 pub async fn seed_demo_users(provider: &app::accounts::ssr::builtin::BuiltinProvider) -> anyhow::Result<()> {
-    use app::accounts::model::Email;
+    use app::types::Email;
     for ((email, password), admin) in [(DEMO_ADMIN, true), (DEMO_SHOPPER, false)] {
         let email = Email::parse(email).map_err(anyhow::Error::msg)?;
         provider.create_confirmed(&email, password, admin).await.map_err(|e| anyhow::anyhow!("{e}"))?;

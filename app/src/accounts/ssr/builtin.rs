@@ -2,7 +2,8 @@
 //! through the mail port, TOTP per RFC 6238.
 use super::provider::*;
 use super::secrets::{self, code_hash, constant_time_eq, unix_now};
-use crate::accounts::model::{Email, PasswordPolicy};
+use crate::accounts::model::PasswordPolicy;
+use crate::types::Email;
 use crate::mail::ssr::{Mail, Mailer};
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;

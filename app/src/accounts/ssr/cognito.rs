@@ -2,7 +2,8 @@
 //! username; Cognito sends the codes. Tokens stay in the server-side session.
 use super::jwt::{Claims, JwtVerifier, TokenError, TokenUse};
 use super::provider::*;
-use crate::accounts::model::{Email, PasswordPolicy};
+use crate::accounts::model::PasswordPolicy;
+use crate::types::Email;
 use aws_sdk_cognitoidentityprovider::{
     error::{ProvideErrorMetadata, SdkError},
     types::{AuthFlowType, AuthenticationResultType, ChallengeNameType, SoftwareTokenMfaSettingsType},

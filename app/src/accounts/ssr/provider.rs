@@ -1,5 +1,6 @@
 //! The identity-provider port: what the shop asks of Cognito or of the built-in provider.
-use crate::accounts::model::{Email, PasswordPolicy};
+use crate::accounts::model::PasswordPolicy;
+use crate::types::Email;
 use serde::{Deserialize, Serialize};
 
 /// Who is signed in, as the provider vouches for it.

@@ -3,7 +3,8 @@
 use super::provider::*;
 use super::rate_limit::{self, AuthLimits, Limit};
 use super::users;
-use crate::accounts::model::{safe_next, Email, FormFlash, MAX_PASSWORD_LEN};
+use crate::accounts::model::{safe_next, FormFlash, MAX_PASSWORD_LEN};
+use crate::types::Email;
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;

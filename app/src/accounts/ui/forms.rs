@@ -57,7 +57,7 @@ pub fn AuthCard(
     children: Children,
 ) -> impl IntoView {
     view! {
-        <PageMeta title=title.to_owned() description=format!("{title} at {}", crate::routes::SITE_NAME)
+        <PageMeta title=title.to_owned() description=format!("{title} at {}", crate::site::SITE_NAME)
             canonical_path="/account".into()/>
         <section class="auth-card" aria-labelledby="auth-title">
             <h1 id="auth-title">{title}</h1>

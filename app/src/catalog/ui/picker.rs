@@ -1,6 +1,7 @@
 //! The variant picker island: option buttons, price and stock for the chosen variant.
 //! Without JavaScript every choice is a link (`?variant=ID`); with it, choices switch in place.
-use crate::catalog::model::{countdown, launch_label, Department, Variant};
+use crate::catalog::model::{Department, Variant};
+use crate::types::{countdown, launch_label};
 use crate::catalog::picker::{choices, OptionState};
 use leptos::prelude::*;
 

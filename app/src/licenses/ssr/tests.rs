@@ -404,7 +404,7 @@ async fn guest_purchases_join_the_account_of_their_address(pool: PgPool) {
 /// The other order (job first, then refund) gets its unrevealed key back into the pool.
 #[sqlx::test(migrations = "../migrations")]
 async fn a_refund_before_key_assignment_keeps_every_key_in_the_pool(pool: PgPool) {
-    use crate::accounts::model::Email;
+    use crate::types::Email;
     use crate::orders::ssr::checkout::{payment_succeeded, start_checkout, CheckoutRequest, PaymentEvent};
     use crate::orders::ssr::{effects::OrderEffects, fulfilment, gateway::BuiltinGateway, jobs};
     use std::sync::Arc;

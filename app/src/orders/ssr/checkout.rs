@@ -2,7 +2,7 @@
 //! update (never below zero, whatever the concurrency), every stock change in the ledger, payment
 //! events acted on once, and the order's side effects queued in the same transaction.
 use super::jobs;
-use crate::accounts::model::Email;
+use crate::types::Email;
 use crate::orders::pricing::{self, Discount, DiscountKind, PricedLine, PricingError, Quantity, ShippingMethod, ShippingRates, Totals};
 use serde::{Deserialize, Serialize};
 use sqlx::{Acquire, PgConnection, PgPool};
@@ -236,10 +236,10 @@ pub async fn start_checkout(
     for (id, qty) in &req.lines {
         let row = rows.iter().find(|r| r.id == *id).ok_or(CheckoutError::UnknownVariant)?;
         if let Some(at) = row.launch_at {
-            let launch = crate::catalog::model::launch_label(at);
+            let launch = crate::types::launch_label(at);
             return Err(CheckoutError::NotOnSale { product: row.product_name.clone(), launch });
         }
-        let quantity = Quantity::new(*qty, row.max_per_order.clamp(1, 99) as u8)?;
+        let quantity = Quantity::new(*qty, row.max_per_order.clamp(1, 99) as u8).map_err(PricingError::from)?;
         lines.push((
             PricedLine { variant_id: row.id, unit_minor: row.price_minor, quantity, physical: row.department == "jewelry" },
             row,

@@ -1,7 +1,7 @@
 //! Checkout, payment and queue rules on a real database, including the race for the last ring.
 use super::checkout::*;
 use super::jobs::{self, Job, JobHandler};
-use crate::accounts::model::Email;
+use crate::types::Email;
 use crate::orders::model::OrderStatus;
 use crate::orders::pricing::{ShippingMethod, ShippingRates};
 use sqlx::{PgConnection, PgPool};

@@ -1,6 +1,6 @@
 //! The frame around every page: skip link, header with departments and search, footer.
 use crate::error::AppError;
-use crate::routes::SITE_NAME;
+use crate::site::SITE_NAME;
 use crate::ui::page::ErrorPage;
 use leptos::prelude::*;
 
