@@ -5,10 +5,9 @@
 pub mod accounts;
 pub mod cart;
 pub mod catalog;
-pub mod downloads;
 pub mod error;
 pub mod layout;
-pub mod licenses;
+pub mod library;
 pub mod mail;
 pub mod orders;
 pub mod routes;

@@ -59,8 +59,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/two-factor") view=TwoFactorPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/orders") view=AdminOrdersPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/keys") view=crate::licenses::ui::AdminKeysPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/library") view=crate::licenses::ui::LibraryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/keys") view=crate::library::keys::ui::AdminKeysPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/library") view=crate::library::keys::ui::LibraryPage ssr=SsrMode::Async/>
                     <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async/>
                     <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async/>
                     <Route path=path!("/pay/:id") view=PayPage ssr=SsrMode::Async/>

@@ -14,9 +14,9 @@ pub struct AppState {
     pub auth_limits: Arc<AuthLimits>,
     pub orders: Arc<OrderSettings>,
     /// Encrypts and decrypts license keys.
-    pub keys: Arc<crate::licenses::ssr::crypto::KeyCipher>,
+    pub keys: Arc<crate::library::keys::ssr::crypto::KeyCipher>,
     /// Game builds: the object store and the download limits.
-    pub downloads: crate::downloads::ssr::Downloads,
+    pub downloads: crate::library::downloads::ssr::Downloads,
     /// The built-in test gateway or Stripe, chosen by configuration.
     pub payments: Arc<dyn PaymentProvider>,
     /// Development helpers such as the dev mailbox (never on in production).

@@ -7,7 +7,7 @@ pub const KEYS_USAGE: &str = "usage: server keys generate SKU COUNT PATTERN | se
 
 /// Runs `server keys …`; returns what to print.
 pub async fn keys(config: &Config, args: &[String]) -> anyhow::Result<String> {
-    use app::licenses::ssr::{import, pool};
+    use app::library::keys::ssr::{import, pool};
     let (Some(cmd), Some(sku)) = (args.first(), args.get(1)) else { bail!(KEYS_USAGE) };
     let keys: Vec<String> = match (cmd.as_str(), &args[2..]) {
         ("generate", [count, pattern]) => {
@@ -57,7 +57,7 @@ pub async fn builds(config: &Config, args: &[String]) -> anyhow::Result<String> 
 /// Stores the file as the newest build of the game `slug`.
 pub async fn publish_build(
     db: &sqlx::PgPool,
-    store: &dyn app::downloads::ssr::store::ObjectStore,
+    store: &dyn app::library::downloads::ssr::store::ObjectStore,
     slug: &str,
     version: &str,
     file: &std::path::Path,
@@ -71,14 +71,14 @@ pub async fn publish_build(
         .await?
         .with_context(|| format!("no product has the slug {slug}"))?;
     let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("build.bin");
-    app::downloads::ssr::builds::add_build(db, store, product, version, changelog, name, bytes).await.map_err(|e| anyhow!("{e}"))?;
+    app::library::downloads::ssr::builds::add_build(db, store, product, version, changelog, name, bytes).await.map_err(|e| anyhow!("{e}"))?;
     Ok(format!("{slug} {version} stored ({size} bytes) with {} store; its owners download it from now on", store.name()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::publish_build;
-    use app::downloads::ssr::local::LocalStore;
+    use app::library::downloads::ssr::local::LocalStore;
 
     #[sqlx::test(migrations = "../migrations")]
     async fn a_published_build_is_the_one_owners_get(pool: sqlx::PgPool) -> anyhow::Result<()> {

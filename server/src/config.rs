@@ -45,8 +45,8 @@ pub struct Config {
     pub auth: AuthConfig,
     pub orders: app::orders::ssr::OrderSettings,
     pub mail: MailConfig,
-    pub licenses: app::licenses::ssr::LicenseSettings,
-    pub downloads: app::downloads::ssr::DownloadSettings,
+    pub licenses: app::library::keys::ssr::LicenseSettings,
+    pub downloads: app::library::downloads::ssr::DownloadSettings,
     /// Unsafe switches for a staging shop running with `env = production`.
     pub staging: StagingSwitches,
 }
@@ -123,8 +123,8 @@ impl Default for Config {
             auth: AuthConfig::default(),
             orders: app::orders::ssr::OrderSettings::default(),
             mail: MailConfig::default(),
-            licenses: app::licenses::ssr::LicenseSettings::default(),
-            downloads: app::downloads::ssr::DownloadSettings::default(),
+            licenses: app::library::keys::ssr::LicenseSettings::default(),
+            downloads: app::library::downloads::ssr::DownloadSettings::default(),
             staging: StagingSwitches::default(),
         }
     }

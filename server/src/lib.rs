@@ -138,7 +138,7 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
     // Game builds behind signed links, when they are kept in a local directory.
     let files = match config.downloads.local_store() {
         Some(store) => Router::new()
-            .route(&format!("{}/{{*key}}", app::downloads::ssr::local::ROUTE), get(app::downloads::ssr::local::serve))
+            .route(&format!("{}/{{*key}}", app::library::downloads::ssr::local::ROUTE), get(app::library::downloads::ssr::local::serve))
             .with_state(store),
         None => Router::new(),
     };

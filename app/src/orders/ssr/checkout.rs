@@ -448,7 +448,7 @@ pub async fn payment_succeeded(pool: &PgPool, ev: &PaymentEvent) -> Result<Payme
     for kind in ["email.order_confirmation", "email.payment_received"] {
         jobs::enqueue(&mut tx, kind, payload.clone(), Some(&format!("{kind}:{}", ev.order_id))).await?;
     }
-    if crate::licenses::ssr::pool::has_keyed_lines(&mut tx, ev.order_id).await? {
+    if crate::library::keys::ssr::pool::has_keyed_lines(&mut tx, ev.order_id).await? {
         jobs::enqueue(&mut tx, "keys.assign", payload.clone(), Some(&format!("keys.assign:{}", ev.order_id))).await?;
     }
     tx.commit().await?;

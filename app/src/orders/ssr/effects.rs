@@ -121,7 +121,7 @@ impl JobHandler for OrderEffects {
                     tracing::info!(order = %id, %status, "keys not assigned: the order is no longer paid");
                     return Ok(());
                 }
-                crate::licenses::ssr::pool::assign_for_order(conn, id).await.map_err(|e| e.to_string())?;
+                crate::library::keys::ssr::pool::assign_for_order(conn, id).await.map_err(|e| e.to_string())?;
                 super::jobs::enqueue(conn, "email.keys_ready", job.payload.clone(), Some(&format!("email.keys_ready:{id}")))
                     .await
                     .map_err(|e| e.to_string())

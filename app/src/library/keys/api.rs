@@ -1,7 +1,7 @@
 //! The library's server functions. A key is shown only to its buyer: the signed-in owner of the
 //! order, or the browser that placed it or opened its e-mailed link. Everyone else gets "not found".
 use crate::error::AppError;
-use crate::licenses::model::LibraryPage;
+use crate::library::keys::model::LibraryPage;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::accounts::ssr::request::{respond_at, RequestCtx};
@@ -19,7 +19,7 @@ pub async fn get_library() -> Result<LibraryPage, AppError> {
     if user.is_none() && orders.is_empty() {
         return Err(AppError::Unauthorized("Sign in to see your library.".into()));
     }
-    let keys = crate::licenses::ssr::pool::library(&ctx.state().pool, &ctx.state().keys, user.as_ref().map(|u| u.user_id), &orders)
+    let keys = crate::library::keys::ssr::pool::library(&ctx.state().pool, &ctx.state().keys, user.as_ref().map(|u| u.user_id), &orders)
         .await
         .map_err(AppError::internal)?;
     let message = acc.take_flash(LIBRARY_FORM).await?.map(|f| f.message).or(acc.take_notice().await?);
@@ -29,7 +29,7 @@ pub async fn get_library() -> Result<LibraryPage, AppError> {
 /// The key's paid order, if this browser may see it.
 #[cfg(feature = "ssr")]
 pub(crate) async fn owned_key(ctx: &RequestCtx, key_id: i64) -> Result<uuid::Uuid, AppError> {
-    let order = crate::licenses::ssr::pool::order_of_key(&ctx.state().pool, key_id).await?.ok_or(AppError::NotFound)?;
+    let order = crate::library::keys::ssr::pool::order_of_key(&ctx.state().pool, key_id).await?.ok_or(AppError::NotFound)?;
     crate::orders::api::my_order(ctx, &order.to_string()).await.map(|_| order)
 }
 
@@ -40,7 +40,7 @@ pub async fn reveal_key(key_id: i64) -> Result<(), AppError> {
     let r = async {
         let order = owned_key(&ctx, key_id).await?;
         let user = ctx.accounts().current_user().await?.map(|u| u.user_id);
-        if !crate::licenses::ssr::pool::reveal(&ctx.state().pool, key_id, order, user, ctx.ip()).await? {
+        if !crate::library::keys::ssr::pool::reveal(&ctx.state().pool, key_id, order, user, ctx.ip()).await? {
             return Err(AppError::NotFound);
         }
         Ok(format!("/account/library#key-{key_id}"))
@@ -55,7 +55,7 @@ pub async fn mark_key_redeemed(key_id: i64) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {
         owned_key(&ctx, key_id).await?;
-        crate::licenses::ssr::pool::mark_redeemed(&ctx.state().pool, key_id).await?;
+        crate::library::keys::ssr::pool::mark_redeemed(&ctx.state().pool, key_id).await?;
         ctx.accounts().notice("Marked as redeemed.").await?;
         Ok(format!("/account/library#key-{key_id}"))
     }
@@ -74,7 +74,7 @@ pub async fn dev_create_drop(launch_in_secs: i64, keys: i64) -> Result<String, A
     if !(0..=86_400).contains(&launch_in_secs) || !(1..=1000).contains(&keys) {
         return Err(AppError::BadRequest("launch_in_secs must be 0 to 86400 and keys 1 to 1000".into()));
     }
-    let (slug, _) = crate::licenses::ssr::drops::create_drop(&state.pool, &state.keys, "Founders Drop", 12_999, keys as usize, launch_in_secs)
+    let (slug, _) = crate::library::keys::ssr::drops::create_drop(&state.pool, &state.keys, "Founders Drop", 12_999, keys as usize, launch_in_secs)
         .await
         .map_err(AppError::internal)?;
     Ok(format!("/p/{slug}"))
@@ -83,9 +83,9 @@ pub async fn dev_create_drop(launch_in_secs: i64, keys: i64) -> Result<String, A
 pub const ADMIN_KEYS_FORM: &str = "admin_keys";
 
 #[cfg(feature = "ssr")]
-impl From<crate::licenses::ssr::pool::PoolError> for AppError {
-    fn from(e: crate::licenses::ssr::pool::PoolError) -> Self {
-        use crate::licenses::ssr::pool::PoolError as E;
+impl From<crate::library::keys::ssr::pool::PoolError> for AppError {
+    fn from(e: crate::library::keys::ssr::pool::PoolError) -> Self {
+        use crate::library::keys::ssr::pool::PoolError as E;
         match e {
             E::Duplicates(ref lines) => AppError::BadRequest(format!("{e} {}", line_report(lines))),
             E::UnknownVariant => AppError::NotFound,
@@ -97,7 +97,7 @@ impl From<crate::licenses::ssr::pool::PoolError> for AppError {
 
 /// "line 2: blank line; line 5: duplicate of line 1" (the first ten, then how many more).
 #[cfg(feature = "ssr")]
-fn line_report(problems: &[crate::licenses::ssr::import::LineProblem]) -> String {
+fn line_report(problems: &[crate::library::keys::ssr::import::LineProblem]) -> String {
     let mut parts: Vec<String> = problems.iter().take(10).map(ToString::to_string).collect();
     if problems.len() > 10 {
         parts.push(format!("and {} more", problems.len() - 10));
@@ -107,13 +107,13 @@ fn line_report(problems: &[crate::licenses::ssr::import::LineProblem]) -> String
 
 /// Staff: every game variant's key pool.
 #[server(prefix = "/api/admin", endpoint = "keys")]
-pub async fn get_admin_keys() -> Result<crate::licenses::model::AdminKeys, AppError> {
+pub async fn get_admin_keys() -> Result<crate::library::keys::model::AdminKeys, AppError> {
     let ctx = RequestCtx::load().await?;
     let acc = ctx.accounts();
     acc.require_admin().await?;
-    let pools = crate::licenses::ssr::pool::pools(&ctx.state().pool).await?;
+    let pools = crate::library::keys::ssr::pool::pools(&ctx.state().pool).await?;
     let error = acc.take_flash(ADMIN_KEYS_FORM).await?.map(|f| f.message);
-    Ok(crate::licenses::model::AdminKeys { pools, notice: acc.take_notice().await?, error })
+    Ok(crate::library::keys::model::AdminKeys { pools, notice: acc.take_notice().await?, error })
 }
 
 /// Staff: adds pasted keys (one per line, or the first CSV column) to a variant's pool; a file with a
@@ -123,12 +123,12 @@ pub async fn admin_import_keys(variant_id: i64, keys: String) -> Result<(), AppE
     let ctx = RequestCtx::load().await?;
     let r = async {
         ctx.accounts().require_admin().await?;
-        let parsed = crate::licenses::ssr::import::parse_keys(&keys)
+        let parsed = crate::library::keys::ssr::import::parse_keys(&keys)
             .map_err(|problems| AppError::BadRequest(format!("Nothing was imported: {}", line_report(&problems))))?;
         if parsed.is_empty() {
             return Err(AppError::BadRequest("Paste at least one key.".into()));
         }
-        let added = crate::licenses::ssr::pool::import(&ctx.state().pool, &ctx.state().keys, variant_id, &parsed).await?;
+        let added = crate::library::keys::ssr::pool::import(&ctx.state().pool, &ctx.state().keys, variant_id, &parsed).await?;
         tracing::info!(variant_id, added, "keys imported by staff");
         ctx.accounts().notice(&format!("{added} keys added to the pool.")).await?;
         Ok("/admin/keys".to_owned())
@@ -146,9 +146,9 @@ pub async fn admin_generate_keys(variant_id: i64, count: i64, pattern: String) -
         if !(1..=10_000).contains(&count) {
             return Err(AppError::BadRequest("Generate 1 to 10000 keys at a time.".into()));
         }
-        let keys = crate::licenses::ssr::import::generate_keys(&pattern.trim().to_uppercase(), count as usize)
+        let keys = crate::library::keys::ssr::import::generate_keys(&pattern.trim().to_uppercase(), count as usize)
             .map_err(|e| AppError::BadRequest(format!("The pattern: {e}.")))?;
-        let added = crate::licenses::ssr::pool::import(&ctx.state().pool, &ctx.state().keys, variant_id, &keys).await?;
+        let added = crate::library::keys::ssr::pool::import(&ctx.state().pool, &ctx.state().keys, variant_id, &keys).await?;
         tracing::info!(variant_id, added, "keys generated by staff");
         ctx.accounts().notice(&format!("{added} keys generated into the pool.")).await?;
         Ok("/admin/keys".to_owned())

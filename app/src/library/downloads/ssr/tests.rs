@@ -201,7 +201,7 @@ async fn s3_store_uploads_and_links_work_against_moto() {
 async fn builds_are_checked_and_owners_get_the_newest(pool: PgPool) {
     let dir = tempfile::tempdir().unwrap();
     let store = LocalStore::new(dir.path().to_path_buf(), b"local-signing-secret-for-tests-0123".to_vec());
-    let v = crate::licenses::ssr::tests::game(&pool, 0, "games").await;
+    let v = crate::library::keys::ssr::tests::game(&pool, 0, "games").await;
     let product: i64 = sqlx::query_scalar("SELECT product_id FROM variants WHERE id = $1").bind(v).fetch_one(&pool).await.unwrap();
     let add = |version: &'static str, bytes: Vec<u8>| {
         let (pool, store) = (pool.clone(), &store);
@@ -211,16 +211,16 @@ async fn builds_are_checked_and_owners_get_the_newest(pool: PgPool) {
     assert!(matches!(add("1.0.0", Vec::new()).await, Err(BuildError::Empty)));
     add("1.0.0", b"first".to_vec()).await.unwrap();
     assert!(matches!(add("1.0.0", b"again".to_vec()).await, Err(BuildError::DuplicateVersion(_))));
-    let ring = crate::licenses::ssr::tests::game(&pool, 1, "jewelry").await;
+    let ring = crate::library::keys::ssr::tests::game(&pool, 1, "jewelry").await;
     let ring_product: i64 = sqlx::query_scalar("SELECT product_id FROM variants WHERE id = $1").bind(ring).fetch_one(&pool).await.unwrap();
     assert!(matches!(add_build(&pool, &store, ring_product, "1.0.0", "", "r.bin", b"x".to_vec()).await, Err(BuildError::NotAGame)));
 
     // A bought key; a newer build arrives after the purchase: the owner gets the newer one.
-    let c = crate::licenses::ssr::tests::cipher();
-    crate::licenses::ssr::pool::import(&pool, &c, v, &["DLKEY-AAAAA-BBBBB".into()]).await.unwrap();
-    let order = crate::licenses::ssr::tests::paid_order(&pool, v, 1).await;
+    let c = crate::library::keys::ssr::tests::cipher();
+    crate::library::keys::ssr::pool::import(&pool, &c, v, &["DLKEY-AAAAA-BBBBB".into()]).await.unwrap();
+    let order = crate::library::keys::ssr::tests::paid_order(&pool, v, 1).await;
     let mut conn = pool.acquire().await.unwrap();
-    crate::licenses::ssr::pool::assign_for_order(&mut conn, order).await.unwrap();
+    crate::library::keys::ssr::pool::assign_for_order(&mut conn, order).await.unwrap();
     let key_id: i64 = sqlx::query_scalar("SELECT id FROM license_keys WHERE order_id = $1").bind(order).fetch_one(&pool).await.unwrap();
     add("1.1.0", b"second build".to_vec()).await.unwrap();
     let limit = RateLimit { max: 3, window: Duration::from_secs(3600) };
@@ -233,7 +233,7 @@ async fn builds_are_checked_and_owners_get_the_newest(pool: PgPool) {
     assert_eq!(sha, sha2::Sha256::digest(b"second build").to_vec());
 
     // The library shows the newest build and counts the download.
-    let lib = crate::licenses::ssr::pool::library(&pool, &c, None, &[order]).await.unwrap();
+    let lib = crate::library::keys::ssr::pool::library(&pool, &c, None, &[order]).await.unwrap();
     let build = lib[0].build.as_ref().unwrap();
     assert_eq!((build.version.as_str(), build.size_bytes, lib[0].downloads), ("1.1.0", 12, 1));
 }
@@ -244,12 +244,12 @@ async fn builds_are_checked_and_owners_get_the_newest(pool: PgPool) {
 async fn the_download_limit_holds_under_concurrent_clicks(pool: PgPool) {
     let dir = tempfile::tempdir().unwrap();
     let store = LocalStore::new(dir.path().to_path_buf(), b"local-signing-secret-for-tests-0123".to_vec());
-    let v = crate::licenses::ssr::tests::game(&pool, 0, "games").await;
-    let c = crate::licenses::ssr::tests::cipher();
-    crate::licenses::ssr::pool::import(&pool, &c, v, &["LIMIT-AAAAA-BBBBB".into()]).await.unwrap();
-    let order = crate::licenses::ssr::tests::paid_order(&pool, v, 1).await;
+    let v = crate::library::keys::ssr::tests::game(&pool, 0, "games").await;
+    let c = crate::library::keys::ssr::tests::cipher();
+    crate::library::keys::ssr::pool::import(&pool, &c, v, &["LIMIT-AAAAA-BBBBB".into()]).await.unwrap();
+    let order = crate::library::keys::ssr::tests::paid_order(&pool, v, 1).await;
     let mut conn = pool.acquire().await.unwrap();
-    crate::licenses::ssr::pool::assign_for_order(&mut conn, order).await.unwrap();
+    crate::library::keys::ssr::pool::assign_for_order(&mut conn, order).await.unwrap();
     let key_id: i64 = sqlx::query_scalar("SELECT id FROM license_keys WHERE order_id = $1").bind(order).fetch_one(&pool).await.unwrap();
     let limit = RateLimit { max: 3, window: Duration::from_secs(600) };
     assert!(matches!(start_download(&pool, key_id, None, "203.0.113.9", limit).await, Err(DownloadError::NoBuild)));

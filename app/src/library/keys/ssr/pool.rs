@@ -177,7 +177,7 @@ pub async fn library(
     cipher: &KeyCipher,
     user_id: Option<Uuid>,
     order_ids: &[Uuid],
-) -> Result<Vec<crate::licenses::model::LibraryKey>, PoolError> {
+) -> Result<Vec<crate::library::keys::model::LibraryKey>, PoolError> {
     let rows: Vec<LibraryRow> = sqlx::query_as(
         "SELECT k.id, k.variant_id, l.product_name, l.variant_label, o.id AS order_id, o.number AS order_number,
                 k.key_version, k.nonce, k.ciphertext, k.revealed_at, k.redeemed_at IS NOT NULL AS redeemed,
@@ -204,7 +204,7 @@ pub async fn library(
                 None => None,
             };
             let build = match (r.build_version, r.build_changelog, r.build_size, r.build_sha256) {
-                (Some(version), Some(changelog), Some(size_bytes), Some(sha)) => Some(crate::licenses::model::LibraryBuild {
+                (Some(version), Some(changelog), Some(size_bytes), Some(sha)) => Some(crate::library::keys::model::LibraryBuild {
                     version,
                     changelog,
                     size_bytes,
@@ -212,7 +212,7 @@ pub async fn library(
                 }),
                 _ => None,
             };
-            Ok(crate::licenses::model::LibraryKey {
+            Ok(crate::library::keys::model::LibraryKey {
                 id: r.id,
                 product_name: r.product_name,
                 variant_label: r.variant_label,
@@ -271,7 +271,7 @@ pub async fn mark_redeemed(pool: &PgPool, key_id: i64) -> sqlx::Result<()> {
 }
 
 /// Every game variant with the size of its pool (available and assigned keys), for staff.
-pub async fn pools(pool: &PgPool) -> sqlx::Result<Vec<crate::licenses::model::KeyPoolView>> {
+pub async fn pools(pool: &PgPool) -> sqlx::Result<Vec<crate::library::keys::model::KeyPoolView>> {
     let rows: Vec<(i64, String, String, String, i64, i64, bool)> = sqlx::query_as(
         "SELECT v.id, p.name, v.sku, concat_ws(' · ', v.platform, v.edition),
                 count(k.id) FILTER (WHERE k.status = 'available'), count(k.id) FILTER (WHERE k.status = 'assigned'), v.keyed
@@ -282,7 +282,7 @@ pub async fn pools(pool: &PgPool) -> sqlx::Result<Vec<crate::licenses::model::Ke
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(variant_id, product_name, sku, label, available, assigned, keyed)| crate::licenses::model::KeyPoolView {
+        .map(|(variant_id, product_name, sku, label, available, assigned, keyed)| crate::library::keys::model::KeyPoolView {
             variant_id,
             product_name,
             sku,

@@ -330,8 +330,8 @@ async fn refund_requests_follow_what_the_buyer_used(pool: PgPool) {
     .execute(&pool)
     .await
     .unwrap();
-    let limit = crate::downloads::ssr::builds::RateLimit { max: 5, window: std::time::Duration::from_secs(60) };
-    crate::downloads::ssr::builds::start_download(&pool, k2, None, "198.51.100.2", limit).await.unwrap();
+    let limit = crate::library::downloads::ssr::builds::RateLimit { max: 5, window: std::time::Duration::from_secs(60) };
+    crate::library::downloads::ssr::builds::start_download(&pool, k2, None, "198.51.100.2", limit).await.unwrap();
     for o in [revealed, downloaded] {
         assert_eq!(request_refund(&pool, o, "Does not run on my machine").await.unwrap(), RefundOutcome::AwaitingReview);
         // Asking twice keeps one open request.
@@ -362,7 +362,7 @@ async fn refund_requests_follow_what_the_buyer_used(pool: PgPool) {
     assert_eq!(declined_mail, 1, "the buyer is told of a decline");
     assert!(matches!(decide_refund_request(&pool, open[1].0, true, staff).await, Err(FulfilmentError::Decided)));
     // A refunded purchase cannot download.
-    let after = crate::downloads::ssr::builds::start_download(&pool, k1, None, "198.51.100.2", limit).await;
+    let after = crate::library::downloads::ssr::builds::start_download(&pool, k1, None, "198.51.100.2", limit).await;
     assert!(after.is_err());
 }
 

@@ -5,9 +5,9 @@ use leptos::prelude::*;
 use crate::accounts::ssr::request::{respond_at, RequestCtx};
 
 #[cfg(feature = "ssr")]
-impl From<crate::downloads::ssr::builds::DownloadError> for AppError {
-    fn from(e: crate::downloads::ssr::builds::DownloadError) -> Self {
-        use crate::downloads::ssr::builds::DownloadError as E;
+impl From<crate::library::downloads::ssr::builds::DownloadError> for AppError {
+    fn from(e: crate::library::downloads::ssr::builds::DownloadError) -> Self {
+        use crate::library::downloads::ssr::builds::DownloadError as E;
         match e {
             E::NoBuild => AppError::Conflict(e.to_string()),
             E::RateLimited(secs) => AppError::TooManyRequests { retry_after_secs: secs },
@@ -21,14 +21,14 @@ impl From<crate::downloads::ssr::builds::DownloadError> for AppError {
 pub async fn download_build(key_id: i64) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {
-        crate::licenses::api::owned_key(&ctx, key_id).await?;
+        crate::library::keys::api::owned_key(&ctx, key_id).await?;
         let user = ctx.accounts().current_user().await?.map(|u| u.user_id);
         let downloads = &ctx.state().downloads;
         let grant =
-            crate::downloads::ssr::builds::start_download(&ctx.state().pool, key_id, user, ctx.ip(), downloads.limit)
+            crate::library::downloads::ssr::builds::start_download(&ctx.state().pool, key_id, user, ctx.ip(), downloads.limit)
                 .await?;
         downloads.store.signed_url(&grant.object_key, &grant.file_name, downloads.link_ttl).await.map_err(AppError::internal)
     }
     .await;
-    respond_at(&ctx, crate::licenses::api::LIBRARY_FORM, "/account/library", r).await
+    respond_at(&ctx, crate::library::keys::api::LIBRARY_FORM, "/account/library", r).await
 }

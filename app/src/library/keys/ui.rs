@@ -1,7 +1,7 @@
 //! "My library": each game key hidden until its owner presses Reveal, then shown to copy.
-use crate::licenses::api::{get_admin_keys, get_library, AdminGenerateKeys, AdminImportKeys, MarkKeyRedeemed, RevealKey};
-use crate::downloads::api::DownloadBuild;
-use crate::licenses::model::{AdminKeys, KeyPoolView, LibraryBuild, LibraryPage as Library};
+use crate::library::keys::api::{get_admin_keys, get_library, AdminGenerateKeys, AdminImportKeys, MarkKeyRedeemed, RevealKey};
+use crate::library::downloads::api::DownloadBuild;
+use crate::library::keys::model::{AdminKeys, KeyPoolView, LibraryBuild, LibraryPage as Library};
 use crate::ui::page::{await_page, no_store, FormOutcome, PageMeta};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
