@@ -10,10 +10,9 @@ pub mod layout;
 pub mod library;
 pub mod mail;
 pub mod orders;
+pub mod platform;
 pub mod routes;
 pub mod site;
-#[cfg(feature = "ssr")]
-pub mod state;
 pub mod types;
 pub mod ui;
 

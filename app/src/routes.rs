@@ -1,7 +1,7 @@
 //! The document shell and the router tree.
 use crate::accounts::ui::*;
 use crate::cart::ui::CartPage;
-use crate::orders::ui::{AdminOrdersPage, CheckoutPage, OrderPage, PayPage};
+use crate::orders::ui::{AdminOrdersPage, CheckoutPage, MyOrders, OrderPage, PayPage};
 use crate::catalog::ui::{CategoryPage, HomePage, ProductPage, SearchPage};
 use crate::layout::{Layout, NotFound};
 use leptos::prelude::*;
@@ -47,7 +47,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("c"), ParamSegment("slug")) view=CategoryPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("search") view=SearchPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("p"), ParamSegment("slug")) view=ProductPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=|| view! { <AccountPage sections=|| view! { <MyOrders/> }/> } ssr=SsrMode::Async/>
                     <Route path=path!("/account/sign-in") view=SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/sign-in/code") view=SignInCodePage ssr=SsrMode::Async/>
                     <Route path=path!("/account/new-password") view=NewPasswordPage ssr=SsrMode::Async/>

@@ -191,18 +191,19 @@ mod tests {
 /// a bad signature or body, 200 once acted on (replays included, so the provider stops retrying),
 /// 500 for a database failure (the provider retries).
 pub async fn payment_webhook(
-    State(app): State<app::state::AppState>,
+    State(pool): State<PgPool>,
+    State(orders): State<app::orders::ssr::OrdersState>,
     axum::extract::Path(provider): axum::extract::Path<String>,
     headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
     use app::orders::ssr::payments::{receive_webhook, WebhookError};
-    if provider != app.payments.name() {
+    if provider != orders.payments.name() {
         return (StatusCode::NOT_FOUND, "no such webhook").into_response();
     }
     let signature = headers.get("stripe-signature").and_then(|v| v.to_str().ok()).unwrap_or_default();
     let now = chrono::Utc::now().timestamp();
-    match receive_webhook(&app.pool, app.payments.as_ref(), signature, &body, now).await {
+    match receive_webhook(&pool, orders.payments.as_ref(), signature, &body, now).await {
         Ok(outcome) => {
             tracing::info!(?outcome, provider, "webhook handled");
             (StatusCode::OK, "ok").into_response()

@@ -8,7 +8,6 @@ use app::accounts::ssr::{
     builtin::BuiltinProvider, cognito::CognitoProvider, provider::IdentityProvider,
 };
 use app::mail::ssr::{DevMailbox, Mailer, SmtpMailer};
-use app::state::AppState;
 use std::sync::Arc;
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
@@ -36,7 +35,7 @@ use tower_http::{
 pub struct ServerState {
     pub leptos_options: LeptosOptions,
     pub pool: PgPool,
-    pub app: AppState,
+    pub orders: app::orders::ssr::OrdersState,
 }
 
 pub async fn connect(config: &Config) -> anyhow::Result<PgPool> {
@@ -98,19 +97,33 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .build()
 }
 
+/// What happens at sign-in besides the session: the guest cart merges into the account's, then
+/// guest orders of the address join the account.
+pub fn sign_in_hooks() -> app::accounts::ssr::SignInHooks {
+    Arc::new(vec![Arc::new(app::cart::ssr::MergeGuestCart), Arc::new(app::orders::ssr::queries::ClaimGuestOrders)])
+}
+
 /// The whole HTTP application.
 pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>) -> Router {
     let leptos_options = leptos_options(config);
-    let app_state = AppState {
+    // One context per concern: the platform, then each domain's own state.
+    let platform = app::platform::Platform {
         pool: pool.clone(),
         base_url: config.base_url(),
+        dev_tools: config.env != RunMode::Production,
+    };
+    let auth = app::accounts::ssr::AuthState {
         identity,
-        auth_limits: Arc::new(config.auth.limits.clone()),
-        orders: Arc::new(config.orders.clone()),
+        limits: Arc::new(config.auth.limits.clone()),
+        hooks: sign_in_hooks(),
+    };
+    let orders = app::orders::ssr::OrdersState {
+        settings: Arc::new(config.orders.clone()),
         payments: config.orders.payment_provider().expect("the configuration was validated"),
+    };
+    let library = app::library::LibraryState {
         keys: Arc::new(config.licenses.cipher().expect("the configuration was validated")),
         downloads: config.downloads.downloads(),
-        dev_tools: config.env != RunMode::Production,
     };
     // Server-side sessions: only an id in the cookie, HttpOnly, SameSite=Lax, Secure in production.
     let sessions = SessionManagerLayer::new(PostgresStore::new(pool.clone()))
@@ -121,12 +134,16 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
         .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::days(
             config.auth.session_days.into(),
         )));
-    let state = ServerState { leptos_options: leptos_options.clone(), pool: pool.clone(), app: app_state.clone() };
+    let state = ServerState { leptos_options: leptos_options.clone(), pool: pool.clone(), orders: orders.clone() };
     let routes = generate_route_list(app::App);
 
     let context = {
-        let app_state = app_state.clone();
-        move || provide_context(app_state.clone())
+        move || {
+            provide_context(platform.clone());
+            provide_context(auth.clone());
+            provide_context(orders.clone());
+            provide_context(library.clone());
+        }
     };
     let site_root = config.site_root.clone();
     let static_files = Router::new()
@@ -205,7 +222,7 @@ pub fn spawn_order_workers(config: &Config, pool: PgPool) {
         shop_name: app::site::SITE_NAME.to_owned(),
         base_url: config.base_url(),
     };
-    app::orders::ssr::jobs::spawn_worker(pool.clone(), Arc::new(effects));
+    app::platform::jobs::spawn_worker(pool.clone(), Arc::new(effects));
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(20));
         loop {

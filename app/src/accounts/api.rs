@@ -5,7 +5,9 @@ use crate::error::AppError;
 use crate::mail::StoredMail;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
-use crate::accounts::ssr::{request::{respond, RequestCtx}, service::PendingStep};
+use crate::accounts::ssr::{service::PendingStep, AccountsExt};
+#[cfg(feature = "ssr")]
+use crate::platform::request::{respond, RequestCtx};
 
 /// Form ids: which page a flash belongs to.
 pub mod forms {
@@ -125,8 +127,8 @@ async fn respond_to(ctx: &RequestCtx, form: &str, page: &str, r: Result<String, 
 pub async fn get_form_page(form: String) -> Result<FormPage, AppError> {
     let ctx = RequestCtx::load().await?;
     let acc = ctx.accounts();
-    let flash = acc.take_flash(&form).await?;
-    let notice = acc.take_notice().await?;
+    let flash = ctx.take_flash(&form).await?;
+    let notice = ctx.take_notice().await?;
     let signed_in = acc.current_user().await?.is_some();
     // The second sign-in steps make sense only while one is pending.
     let step = match form.as_str() {
@@ -138,12 +140,12 @@ pub async fn get_form_page(form: String) -> Result<FormPage, AppError> {
         && !acc.has_pending(step).await?
         && flash.is_none()
     {
-        crate::accounts::ssr::request::redirect("/account/sign-in");
+        crate::platform::request::redirect("/account/sign-in");
     }
     Ok(FormPage {
         flash,
         notice,
-        policy: ctx.state().identity.password_policy().clone(),
+        policy: crate::accounts::ssr::state()?.identity.password_policy().clone(),
         email: acc.flow_email().await?,
         signed_in,
     })
@@ -155,8 +157,8 @@ pub async fn get_account() -> Result<(AccountSummary, Option<String>), AppError>
     let ctx = RequestCtx::load().await?;
     let acc = ctx.accounts();
     let user = acc.require_user().await?;
-    let notice = acc.take_notice().await?;
-    let flash = acc.take_flash(forms::ACCOUNT).await?;
+    let notice = ctx.take_notice().await?;
+    let flash = ctx.take_flash(forms::ACCOUNT).await?;
     let summary = AccountSummary {
         email: user.identity.email,
         two_factor: user.identity.two_factor,
@@ -190,17 +192,17 @@ pub async fn get_two_factor_setup() -> Result<Option<TotpSetup>, AppError> {
 pub async fn get_admin_overview() -> Result<(String, i64, i64), AppError> {
     let ctx = RequestCtx::load().await?;
     let admin = ctx.accounts().require_admin().await?;
-    let (users, products) = crate::accounts::ssr::users::counts(&ctx.state().pool).await?;
+    let (users, products) = crate::accounts::ssr::users::counts(ctx.pool()).await?;
     Ok((admin.identity.email, users, products))
 }
 
 /// The dev mailbox (development and tests only; 404 in production).
 #[server(prefix = "/api/dev", endpoint = "mailbox")]
 pub async fn get_dev_mailbox(to: Option<String>) -> Result<Vec<StoredMail>, AppError> {
-    let state = crate::state::app_state()?;
-    if !state.dev_tools {
+    let platform = crate::platform::platform()?;
+    if !platform.dev_tools {
         return Err(AppError::NotFound);
     }
     let to = to.filter(|t| !t.trim().is_empty());
-    Ok(crate::mail::ssr::DevMailbox::recent(&state.pool, to.as_deref(), 50).await?)
+    Ok(crate::mail::ssr::DevMailbox::recent(&platform.pool, to.as_deref(), 50).await?)
 }

@@ -1,4 +1,5 @@
 //! Account types shared by server and browser: e-mail and password rules, what a page shows.
+pub use crate::platform::FormFlash;
 use serde::{Deserialize, Serialize};
 
 /// The password rules of the identity provider (Cognito's pool policy, or the built-in defaults,
@@ -86,17 +87,6 @@ pub struct AccountSummary {
     pub email: String,
     pub two_factor: bool,
     pub is_admin: bool,
-}
-
-/// A failed form post kept for the page it came from (JavaScript off): the message, the status the
-/// re-shown page answers with, and the e-mail typed (never a password or a code).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FormFlash {
-    pub form: String,
-    pub message: String,
-    pub status: u16,
-    pub retry_after_secs: Option<u64>,
-    pub email: Option<String>,
 }
 
 /// What a form page needs: the flash (if its last post failed), a success notice, the password

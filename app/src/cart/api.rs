@@ -3,7 +3,9 @@ use crate::cart::model::CartView;
 use crate::error::AppError;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
-use crate::accounts::ssr::request::{respond_at, RequestCtx};
+use crate::accounts::ssr::AccountsExt;
+#[cfg(feature = "ssr")]
+use crate::platform::request::{respond_at, RequestCtx};
 
 pub const CART_FORM: &str = "cart";
 
@@ -25,8 +27,8 @@ pub async fn add_to_cart(variant_id: i64, quantity: i64) -> Result<(), AppError>
     let ctx = RequestCtx::load().await?;
     let r = async {
         let user = ctx.accounts().session_user_id().await?;
-        let name = crate::cart::ssr::add(&ctx.state().pool, ctx.session(), user, variant_id, quantity).await?;
-        ctx.accounts().notice(&format!("Added {name} to your cart.")).await?;
+        let name = crate::cart::ssr::add(ctx.pool(), ctx.session(), user, variant_id, quantity).await?;
+        ctx.notice(&format!("Added {name} to your cart.")).await?;
         Ok("/cart".to_owned())
     }
     .await;
@@ -37,7 +39,7 @@ pub async fn add_to_cart(variant_id: i64, quantity: i64) -> Result<(), AppError>
 #[server(prefix = "/api/cart", endpoint = "count")]
 pub async fn get_cart_count() -> Result<i64, AppError> {
     let ctx = RequestCtx::load().await?;
-    Ok(crate::cart::ssr::count(&ctx.state().pool, ctx.session()).await?)
+    Ok(crate::cart::ssr::count(ctx.pool(), ctx.session()).await?)
 }
 
 /// Add to cart from the product page with JavaScript on: no redirect, the page stays where it is.
@@ -46,7 +48,7 @@ pub async fn get_cart_count() -> Result<i64, AppError> {
 pub async fn add_to_cart_in_place(variant_id: i64, quantity: i64) -> Result<crate::cart::model::Added, AppError> {
     let ctx = RequestCtx::load().await?;
     let user = ctx.accounts().session_user_id().await?;
-    let pool = &ctx.state().pool;
+    let pool = &ctx.pool();
     let name = crate::cart::ssr::add(pool, ctx.session(), user, variant_id, quantity).await?;
     let count = crate::cart::ssr::count(pool, ctx.session()).await?;
     Ok(crate::cart::model::Added { name, count })
@@ -55,7 +57,7 @@ pub async fn add_to_cart_in_place(variant_id: i64, quantity: i64) -> Result<crat
 #[server(prefix = "/api/cart", endpoint = "update")]
 pub async fn set_cart_quantity(variant_id: i64, quantity: i64) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
-    let r = crate::cart::ssr::set_quantity(&ctx.state().pool, ctx.session(), variant_id, quantity)
+    let r = crate::cart::ssr::set_quantity(ctx.pool(), ctx.session(), variant_id, quantity)
         .await
         .map(|_| "/cart".to_owned())
         .map_err(AppError::from);
@@ -65,7 +67,7 @@ pub async fn set_cart_quantity(variant_id: i64, quantity: i64) -> Result<(), App
 #[server(prefix = "/api/cart", endpoint = "remove")]
 pub async fn remove_from_cart(variant_id: i64) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
-    let r = crate::cart::ssr::set_quantity(&ctx.state().pool, ctx.session(), variant_id, 0)
+    let r = crate::cart::ssr::set_quantity(ctx.pool(), ctx.session(), variant_id, 0)
         .await
         .map(|_| "/cart".to_owned())
         .map_err(AppError::from);
@@ -75,9 +77,8 @@ pub async fn remove_from_cart(variant_id: i64) -> Result<(), AppError> {
 #[server(prefix = "/api/cart", endpoint = "view")]
 pub async fn get_cart() -> Result<CartView, AppError> {
     let ctx = RequestCtx::load().await?;
-    let mut view = crate::cart::ssr::view(&ctx.state().pool, ctx.session()).await?;
-    let acc = ctx.accounts();
-    view.notice = acc.take_notice().await?;
-    view.error = acc.take_flash(CART_FORM).await?.map(|f| f.message);
+    let mut view = crate::cart::ssr::view(ctx.pool(), ctx.session()).await?;
+    view.notice = ctx.take_notice().await?;
+    view.error = ctx.take_flash(CART_FORM).await?.map(|f| f.message);
     Ok(view)
 }

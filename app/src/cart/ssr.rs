@@ -241,3 +241,13 @@ pub async fn view(pool: &PgPool, session: &Session) -> Result<CartView, CartErro
     let needs_shipping = lines.iter().any(|l| l.physical);
     Ok(CartView { lines, subtotal, needs_shipping, notice: None, error: None })
 }
+
+/// At sign-in the guest cart joins the account's saved cart.
+pub struct MergeGuestCart;
+
+#[async_trait::async_trait]
+impl crate::accounts::ssr::SignInHook for MergeGuestCart {
+    async fn signed_in(&self, pool: &PgPool, session: &Session, user_id: Uuid, _email: &str) -> Result<(), crate::error::AppError> {
+        attach_to_user(pool, session, user_id).await.map_err(|e| crate::error::AppError::internal(format!("cart merge: {e}")))
+    }
+}

@@ -4,34 +4,34 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 #[cfg(feature = "ssr")]
-use crate::{catalog::query::ListingQuery, catalog::ssr::service, state::app_state};
+use crate::{catalog::query::ListingQuery, catalog::ssr::service};
 
 #[server(prefix = "/api/catalog", endpoint = "home")]
 pub async fn get_home() -> Result<HomePage, AppError> {
-    service::home(&app_state()?.pool).await
+    service::home(&crate::platform::platform()?.pool).await
 }
 
 /// `params` are the raw query-string pairs; they are parsed and validated here, on the server.
 #[server(prefix = "/api/catalog", endpoint = "category", input = Json)]
 pub async fn get_category_listing(slug: String, params: Vec<(String, String)>) -> Result<Listing, AppError> {
     let q = ListingQuery::parse(&params)?;
-    service::category_listing(&app_state()?.pool, &slug, q).await
+    service::category_listing(&crate::platform::platform()?.pool, &slug, q).await
 }
 
 #[server(prefix = "/api/catalog", endpoint = "search", input = Json)]
 pub async fn search_products(params: Vec<(String, String)>) -> Result<Listing, AppError> {
     let q = ListingQuery::parse(&params)?;
-    service::search(&app_state()?.pool, q).await
+    service::search(&crate::platform::platform()?.pool, q).await
 }
 
 #[server(prefix = "/api/catalog", endpoint = "product")]
 pub async fn get_product(slug: String) -> Result<ProductDetail, AppError> {
-    service::product(&app_state()?.pool, &slug).await
+    service::product(&crate::platform::platform()?.pool, &slug).await
 }
 
 /// The stock of each variant of a product, fresh (a drop's page asks every few seconds).
 #[server(prefix = "/api/catalog", endpoint = "stock")]
 pub async fn get_stock_levels(product_id: i64) -> Result<Vec<(i64, i32)>, AppError> {
     crate::ui::page::no_store();
-    Ok(crate::catalog::ssr::repo::stock_levels(&app_state()?.pool, product_id).await?)
+    Ok(crate::catalog::ssr::repo::stock_levels(&crate::platform::platform()?.pool, product_id).await?)
 }

@@ -4,7 +4,9 @@ use crate::error::AppError;
 use crate::orders::model::{CheckoutPage, OrderView};
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
-use crate::accounts::ssr::request::{respond_at, RequestCtx};
+use crate::accounts::ssr::AccountsExt;
+#[cfg(feature = "ssr")]
+use crate::platform::request::{respond_at, RequestCtx};
 #[cfg(feature = "ssr")]
 use uuid::Uuid;
 
@@ -68,7 +70,7 @@ pub(crate) async fn my_order(ctx: &RequestCtx, id: &str) -> Result<Uuid, AppErro
     if mine.contains(&id) {
         return Ok(id);
     }
-    let owner = crate::orders::ssr::queries::owner_of(&ctx.state().pool, id).await?;
+    let owner = crate::orders::ssr::queries::owner_of(ctx.pool(), id).await?;
     match (owner, ctx.accounts().current_user().await?) {
         (Some(owner), Some(user)) if owner == user.user_id => Ok(id),
         _ => Err(AppError::NotFound),
@@ -80,7 +82,7 @@ pub(crate) async fn my_order(ctx: &RequestCtx, id: &str) -> Result<Uuid, AppErro
 pub async fn get_my_orders() -> Result<Vec<crate::orders::model::OrderSummary>, AppError> {
     let ctx = RequestCtx::load().await?;
     let user = ctx.accounts().require_user().await?;
-    Ok(crate::orders::ssr::queries::summaries(&ctx.state().pool, Some(user.user_id), 100).await?)
+    Ok(crate::orders::ssr::queries::summaries(ctx.pool(), Some(user.user_id), 100).await?)
 }
 
 #[server(prefix = "/api/checkout", endpoint = "page")]
@@ -88,10 +90,10 @@ pub async fn get_checkout_page() -> Result<CheckoutPage, AppError> {
     use crate::types::{Currency, Money};
     let ctx = RequestCtx::load().await?;
     let acc = ctx.accounts();
-    let cart = crate::cart::ssr::view(&ctx.state().pool, ctx.session()).await?;
+    let cart = crate::cart::ssr::view(ctx.pool(), ctx.session()).await?;
     let email = acc.current_user().await?.map(|u| u.identity.email);
-    let error = acc.take_flash(CHECKOUT_FORM).await?.map(|f| f.message);
-    let rates = ctx.state().orders.shipping;
+    let error = ctx.take_flash(CHECKOUT_FORM).await?.map(|f| f.message);
+    let rates = crate::orders::ssr::state()?.settings.shipping;
     let eur = |minor| Money { minor, currency: Currency::Eur };
     Ok(CheckoutPage {
         cart,
@@ -126,7 +128,7 @@ pub async fn place_order(
     let r = async {
         let key = Uuid::parse_str(checkout_key.trim()).map_err(|_| AppError::BadRequest("Please start the checkout again.".into()))?;
         let email = crate::accounts::ssr::service::parse_email(&email)?;
-        let lines = crate::cart::ssr::lines(&ctx.state().pool, ctx.session()).await?;
+        let lines = crate::cart::ssr::lines(ctx.pool(), ctx.session()).await?;
         if lines.is_empty() {
             return Err(AppError::BadRequest("Your cart is empty.".into()));
         }
@@ -143,8 +145,8 @@ pub async fn place_order(
         let user_id = ctx.accounts().current_user().await?.map(|u| u.user_id);
         let placed_by = placed_by(&ctx).await?;
         let req = CheckoutRequest { checkout_key: key, placed_by, user_id, email, lines, discount_code, shipping };
-        let settings = &ctx.state().orders;
-        let started = start_checkout(&ctx.state().pool, &req, &settings.shipping, settings.hold_minutes).await?;
+        let settings = crate::orders::ssr::state()?.settings;
+        let started = start_checkout(ctx.pool(), &req, &settings.shipping, settings.hold_minutes).await?;
         remember_order(&ctx, started.order_id).await?;
         Ok(format!("/pay/{}", started.order_id))
     }
@@ -157,7 +159,7 @@ pub async fn place_order(
 pub async fn get_order(id: String, token: Option<String>) -> Result<OrderView, AppError> {
     let ctx = RequestCtx::load().await?;
     if let (Ok(order), Some(token)) = (Uuid::parse_str(id.trim()), token.as_deref().filter(|t| !t.is_empty()))
-        && crate::orders::ssr::queries::token_matches(&ctx.state().pool, order, token.trim()).await?
+        && crate::orders::ssr::queries::token_matches(ctx.pool(), order, token.trim()).await?
     {
         remember_order(&ctx, order).await?;
     }
@@ -167,10 +169,9 @@ pub async fn get_order(id: String, token: Option<String>) -> Result<OrderView, A
 #[cfg(feature = "ssr")]
 async fn load_order(ctx: &RequestCtx, id: &str) -> Result<(Uuid, OrderView), AppError> {
     let id = my_order(ctx, id).await?;
-    let mut view = crate::orders::ssr::queries::order_view(&ctx.state().pool, id).await?.ok_or(AppError::NotFound)?;
-    let acc = ctx.accounts();
-    view.message = acc.take_flash(PAY_FORM).await?.map(|f| f.message).or(acc.take_notice().await?);
-    view.refund_error = acc.take_flash(ORDER_FORM).await?.map(|f| f.message);
+    let mut view = crate::orders::ssr::queries::order_view(ctx.pool(), id).await?.ok_or(AppError::NotFound)?;
+    view.message = ctx.take_flash(PAY_FORM).await?.map(|f| f.message).or(ctx.take_notice().await?);
+    view.refund_error = ctx.take_flash(ORDER_FORM).await?.map(|f| f.message);
     Ok((id, view))
 }
 
@@ -200,7 +201,7 @@ async fn start_payment(
     view: &OrderView,
 ) -> Result<Option<crate::orders::model::StripeClient>, crate::orders::ssr::payments::PaymentError> {
     use crate::orders::ssr::payments::{PaymentError, PaymentRequest};
-    let provider = &ctx.state().payments;
+    let provider = crate::orders::ssr::state().map_err(|_| PaymentError::Unavailable("orders state missing".into()))?.payments;
     let Some(publishable_key) = provider.publishable_key() else { return Ok(None) };
     let req = PaymentRequest {
         order_id: id,
@@ -210,7 +211,7 @@ async fn start_payment(
         email: view.email.clone(),
     };
     let started = provider.start_payment(&req).await?;
-    crate::orders::ssr::checkout::payment_started(&ctx.state().pool, provider.name(), id, &started.provider_ref, req.amount_minor)
+    crate::orders::ssr::checkout::payment_started(ctx.pool(), provider.name(), id, &started.provider_ref, req.amount_minor)
         .await
         .map_err(|e| PaymentError::Unavailable(e.to_string()))?;
     Ok(started.client_secret.map(|client_secret| crate::orders::model::StripeClient { publishable_key, client_secret }))
@@ -221,15 +222,16 @@ async fn start_payment(
 #[server(prefix = "/api/pay", endpoint = "card")]
 pub async fn pay_with_card(order_id: String, card_number: String) -> Result<(), AppError> {
     use crate::orders::ssr::gateway::{BuiltinGateway, GatewayEvent, TestCard, DELAY_SECS, PROVIDER};
-    use crate::orders::ssr::{jobs, payments::receive_webhook};
+    use crate::orders::ssr::payments::receive_webhook;
+    use crate::platform::jobs;
     let ctx = RequestCtx::load().await?;
     let page = order_page("/pay", &order_id);
     let r = async {
         let id = my_order(&ctx, &order_id).await?;
-        if ctx.state().payments.name() != PROVIDER {
+        if crate::orders::ssr::state()?.payments.name() != PROVIDER {
             return Err(AppError::NotFound);
         }
-        let pool = &ctx.state().pool;
+        let pool = &ctx.pool();
         let order = crate::orders::ssr::queries::order_view(pool, id).await?.ok_or(AppError::NotFound)?;
         if order.status != crate::orders::model::OrderStatus::PendingPayment {
             return Ok(format!("/order/{id}"));
@@ -243,7 +245,7 @@ pub async fn pay_with_card(order_id: String, card_number: String) -> Result<(), 
         match card {
             TestCard::Declined => return Err(AppError::BadRequest("Your card was declined. Try another card.".into())),
             TestCard::Succeeds => {
-                let gateway = BuiltinGateway::new(ctx.state().orders.webhook_secrets.clone());
+                let gateway = BuiltinGateway::new(crate::orders::ssr::state()?.settings.webhook_secrets.clone());
                 let now = chrono::Utc::now().timestamp();
                 let (header, body) = gateway.sign(&event, now);
                 receive_webhook(pool, &gateway, &header, &body, now).await.map_err(AppError::internal)?;
@@ -285,10 +287,10 @@ pub async fn get_admin_orders() -> Result<crate::orders::model::AdminOrders, App
     let ctx = RequestCtx::load().await?;
     let acc = ctx.accounts();
     acc.require_admin().await?;
-    let orders = crate::orders::ssr::queries::summaries(&ctx.state().pool, None, 50).await?;
-    let refund_requests = crate::orders::ssr::queries::open_refund_requests(&ctx.state().pool).await?;
-    let error = acc.take_flash(ADMIN_ORDERS_FORM).await?.map(|f| f.message);
-    Ok(crate::orders::model::AdminOrders { orders, refund_requests, notice: acc.take_notice().await?, error })
+    let orders = crate::orders::ssr::queries::summaries(ctx.pool(), None, 50).await?;
+    let refund_requests = crate::orders::ssr::queries::open_refund_requests(ctx.pool()).await?;
+    let error = ctx.take_flash(ADMIN_ORDERS_FORM).await?.map(|f| f.message);
+    Ok(crate::orders::model::AdminOrders { orders, refund_requests, notice: ctx.take_notice().await?, error })
 }
 
 /// Marks a paid order with jewelry shipped; the buyer gets the tracking number by e-mail.
@@ -298,9 +300,9 @@ pub async fn admin_ship_order(order_id: String, tracking_number: String) -> Resu
     let r = async {
         ctx.accounts().require_admin().await?;
         let id = Uuid::parse_str(order_id.trim()).map_err(|_| AppError::NotFound)?;
-        crate::orders::ssr::fulfilment::ship(&ctx.state().pool, id, &tracking_number).await?;
+        crate::orders::ssr::fulfilment::ship(ctx.pool(), id, &tracking_number).await?;
         tracing::info!(order = %id, "order shipped by staff");
-        ctx.accounts().notice("The order is marked shipped and the buyer is told.").await?;
+        ctx.notice("The order is marked shipped and the buyer is told.").await?;
         Ok("/admin/orders".to_owned())
     }
     .await;
@@ -314,9 +316,9 @@ pub async fn admin_refund_order(order_id: String) -> Result<(), AppError> {
     let r = async {
         ctx.accounts().require_admin().await?;
         let id = Uuid::parse_str(order_id.trim()).map_err(|_| AppError::NotFound)?;
-        let amount = crate::orders::ssr::fulfilment::refund(&ctx.state().pool, id).await?;
+        let amount = crate::orders::ssr::fulfilment::refund(ctx.pool(), id).await?;
         tracing::info!(order = %id, amount, "order refunded by staff");
-        ctx.accounts().notice("The refund is on its way and the buyer is told.").await?;
+        ctx.notice("The refund is on its way and the buyer is told.").await?;
         Ok("/admin/orders".to_owned())
     }
     .await;
@@ -334,10 +336,9 @@ pub async fn admin_decide_refund(request_id: i64, decision: String) -> Result<()
             "decline" => false,
             _ => return Err(AppError::BadRequest("Choose approve or decline.".into())),
         };
-        let order = crate::orders::ssr::fulfilment::decide_refund_request(&ctx.state().pool, request_id, approve, staff.user_id).await?;
+        let order = crate::orders::ssr::fulfilment::decide_refund_request(ctx.pool(), request_id, approve, staff.user_id).await?;
         tracing::info!(%order, request_id, approve, "refund request decided by staff");
-        ctx.accounts()
-            .notice(if approve {
+        ctx.notice(if approve {
                 "Refund approved: the money is on its way and the buyer is told."
             } else {
                 "Refund request declined; the buyer is told."
@@ -360,14 +361,14 @@ pub async fn request_refund(order_id: String, reason: String) -> Result<(), AppE
     let r = async {
         let id = my_order(&ctx, &order_id).await?;
         use crate::orders::ssr::fulfilment::{request_refund, RefundOutcome};
-        let notice = match request_refund(&ctx.state().pool, id, &reason).await? {
+        let notice = match request_refund(ctx.pool(), id, &reason).await? {
             RefundOutcome::Refunded(_) => "Your order is refunded; the money is on its way back to your card.",
             RefundOutcome::AwaitingReview => {
                 "Your request is with our staff, because a key was revealed or a download started. Their answer shows on this page; a refund also comes by e-mail."
             }
         };
         tracing::info!(order = %id, "refund requested by the buyer");
-        ctx.accounts().notice(notice).await?;
+        ctx.notice(notice).await?;
         Ok(format!("/order/{id}"))
     }
     .await;

@@ -44,7 +44,7 @@ pub fn head_text(text: &str) -> String {
 pub fn absolute_url(path: &str) -> String {
     #[cfg(feature = "ssr")]
     {
-        if let Some(state) = use_context::<crate::state::AppState>() {
+        if let Some(state) = use_context::<crate::platform::Platform>() {
             return format!("{}{}", state.base_url.trim_end_matches('/'), path);
         }
     }

@@ -3,7 +3,7 @@
 use super::provider::*;
 use super::rate_limit::{self, AuthLimits, Limit};
 use super::users;
-use crate::accounts::model::{safe_next, FormFlash, MAX_PASSWORD_LEN};
+use crate::accounts::model::{safe_next, MAX_PASSWORD_LEN};
 use crate::types::Email;
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
@@ -12,8 +12,6 @@ use tower_sessions::Session;
 
 const USER: &str = "user";
 const PENDING: &str = "pending_sign_in";
-const FLASH: &str = "flash";
-const NOTICE: &str = "notice";
 const FLOW_EMAIL: &str = "flow_email";
 const TOTP_SETUP: &str = "totp_setup";
 /// (address, attempt id) of the sign-up this browser made: the only one it may confirm.
@@ -48,9 +46,11 @@ struct Pending {
 
 /// Everything an account action needs from the request.
 pub struct Accounts<'a> {
-    pub provider: &'a dyn IdentityProvider,
+    pub provider: std::sync::Arc<dyn IdentityProvider>,
     pub pool: &'a PgPool,
-    pub limits: &'a AuthLimits,
+    pub limits: std::sync::Arc<AuthLimits>,
+    /// Told of every sign-in (see [`super::SignInHook`]).
+    pub hooks: super::SignInHooks,
     pub session: &'a Session,
     /// The client's IP address as text (rate-limit key).
     pub ip: &'a str,
@@ -137,30 +137,6 @@ impl Accounts<'_> {
         self.limit_account(action, email, per_account).await
     }
 
-    pub async fn notice(&self, text: &str) -> Result<(), AppError> {
-        self.session.insert(NOTICE, text).await.map_err(session_err)
-    }
-
-    pub async fn take_notice(&self) -> Result<Option<String>, AppError> {
-        self.session.remove(NOTICE).await.map_err(session_err)
-    }
-
-    pub async fn flash(&self, flash: &FormFlash) -> Result<(), AppError> {
-        self.session.insert(FLASH, flash).await.map_err(session_err)
-    }
-
-    /// The flash for `form`, if the last failed post came from it (removed once read).
-    pub async fn take_flash(&self, form: &str) -> Result<Option<FormFlash>, AppError> {
-        let flash: Option<FormFlash> = self.session.get(FLASH).await.map_err(session_err)?;
-        match flash {
-            Some(f) if f.form == form => {
-                self.session.remove::<FormFlash>(FLASH).await.map_err(session_err)?;
-                Ok(Some(f))
-            }
-            _ => Ok(None),
-        }
-    }
-
     /// The address the current flow (confirm, reset) is about.
     pub async fn flow_email(&self) -> Result<Option<String>, AppError> {
         self.session.get(FLOW_EMAIL).await.map_err(session_err)
@@ -177,7 +153,7 @@ impl Accounts<'_> {
         self.provider.sign_up(&email, password).await.map_err(user_error)?;
         self.bind_signup(&email).await?;
         self.set_flow_email(&email).await?;
-        self.notice(&format!("We sent a code to {email}. Enter it below to confirm your address.")).await?;
+        crate::platform::request::notice(self.session, &format!("We sent a code to {email}. Enter it below to confirm your address.")).await?;
         Ok("/account/confirm".into())
     }
 
@@ -209,7 +185,7 @@ impl Accounts<'_> {
         users::end_signup_attempt(self.pool, email.as_str()).await?;
         self.session.remove::<(String, uuid::Uuid)>(SIGNUP).await.map_err(session_err)?;
         self.set_flow_email(&email).await?;
-        self.notice("Your e-mail address is confirmed. You can sign in now.").await?;
+        crate::platform::request::notice(self.session, "Your e-mail address is confirmed. You can sign in now.").await?;
         Ok("/account/sign-in".into())
     }
 
@@ -218,7 +194,7 @@ impl Accounts<'_> {
         self.limit_both("code", &email, self.limits.code_per_ip, self.limits.code_per_account).await?;
         self.provider.resend_confirmation(&email).await.map_err(user_error)?;
         self.set_flow_email(&email).await?;
-        self.notice(&format!("If {email} is waiting for confirmation, a new code is on its way.")).await?;
+        crate::platform::request::notice(self.session, &format!("If {email} is waiting for confirmation, a new code is on its way.")).await?;
         Ok("/account/confirm".into())
     }
 
@@ -239,7 +215,7 @@ impl Accounts<'_> {
                 self.bind_signup(&email).await?;
                 self.provider.resend_confirmation(&email).await.map_err(user_error)?;
                 self.set_flow_email(&email).await?;
-                self.notice("Please confirm your e-mail address first: we sent you a new code.").await?;
+                crate::platform::request::notice(self.session, "Please confirm your e-mail address first: we sent you a new code.").await?;
                 Ok("/account/confirm".into())
             }
             Err(e) => Err(user_error(e)),
@@ -276,14 +252,13 @@ impl Accounts<'_> {
         self.session.remove::<Pending>(PENDING).await.map_err(session_err)?;
         let user = SessionUser { user_id, identity: signed.identity, credentials: signed.credentials };
         self.session.insert(USER, &user).await.map_err(session_err)?;
-        // The guest cart joins the account's saved cart.
-        crate::cart::ssr::attach_to_user(self.pool, self.session, user_id)
-            .await
-            .map_err(|e| AppError::internal(format!("cart merge: {e}")))?;
-        // Guest orders with this address join the account (only a confirmed address can sign in).
-        let joined = crate::orders::ssr::queries::claim_guest_orders(self.pool, user_id, &user.identity.email).await?;
+        // What other homes do at sign-in (the guest cart merges, guest orders join the account):
+        // they hear of it through the port, in the order the server wired them.
+        for hook in self.hooks.iter() {
+            hook.signed_in(self.pool, self.session, user_id, &user.identity.email).await?;
+        }
         users::remember_network(self.pool, &user.identity.email, self.ip).await?;
-        tracing::info!(%user_id, provider = self.provider.name(), joined_orders = joined, "signed in");
+        tracing::info!(%user_id, provider = self.provider.name(), "signed in");
         Ok(())
     }
 
@@ -394,7 +369,7 @@ impl Accounts<'_> {
         self.limit_both("reset", &email, self.limits.reset_per_ip, self.limits.reset_per_account).await?;
         self.provider.forgot_password(&email).await.map_err(user_error)?;
         self.set_flow_email(&email).await?;
-        self.notice(&format!(
+        crate::platform::request::notice(self.session, &format!(
             "If an account exists for {email}, we sent it a code. Enter it below with your new password."
         ))
         .await?;
@@ -409,7 +384,7 @@ impl Accounts<'_> {
         self.limit_account("reset-code", &email, self.limits.code_per_account).await?;
         self.provider.confirm_forgot_password(&email, &code, password).await.map_err(user_error)?;
         self.set_flow_email(&email).await?;
-        self.notice("Your password is changed. Sign in with the new password.").await?;
+        crate::platform::request::notice(self.session, "Your password is changed. Sign in with the new password.").await?;
         Ok("/account/sign-in".into())
     }
 
@@ -427,7 +402,7 @@ impl Accounts<'_> {
                 // Other sessions were voided; this one continues under a new id.
                 self.session.cycle_id().await.map_err(session_err)?;
                 self.session.insert(USER, &user).await.map_err(session_err)?;
-                self.notice("Your password is changed.").await?;
+                crate::platform::request::notice(self.session, "Your password is changed.").await?;
                 Ok("/account".into())
             }
             Err(AuthError::InvalidCredentials) => {
@@ -467,7 +442,7 @@ impl Accounts<'_> {
         self.session.remove::<String>(TOTP_SETUP).await.map_err(session_err)?;
         user.identity.two_factor = true;
         self.session.insert(USER, &user).await.map_err(session_err)?;
-        self.notice("Two-factor sign-in is on. You'll need a code from your app each time you sign in.").await?;
+        crate::platform::request::notice(self.session, "Two-factor sign-in is on. You'll need a code from your app each time you sign in.").await?;
         Ok("/account".into())
     }
 }

@@ -30,7 +30,7 @@ pub fn redirect_to_sign_in(error: &AppError, back: &str) -> bool {
     }
     set_status(302);
     #[cfg(feature = "ssr")]
-    crate::accounts::ssr::request::redirect(&format!("/account/sign-in?next={}", form_urlencoded::byte_serialize(back.as_bytes()).collect::<String>()));
+    crate::platform::request::redirect(&format!("/account/sign-in?next={}", form_urlencoded::byte_serialize(back.as_bytes()).collect::<String>()));
     #[cfg(not(feature = "ssr"))]
     let _ = back;
     true

@@ -177,27 +177,31 @@ pub fn ChangePasswordPage() -> impl IntoView {
     })
 }
 
+/// "My account"; `sections` are what other homes add to it (the router passes the order history),
+/// so this page names no domain above accounts.
 #[component]
-pub fn AccountPage() -> impl IntoView {
+pub fn AccountPage(#[prop(into)] sections: ViewFn) -> impl IntoView {
     no_store();
     let data = Resource::new(|| (), |_| api::get_account());
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {move || {
+                let sections = sections.clone();
+                Suspend::new(async move {
                 match data.await {
-                    Ok((summary, message)) => view! { <AccountView summary message/> }.into_any(),
+                    Ok((summary, message)) => view! { <AccountView summary message sections/> }.into_any(),
                     Err(e) if redirect_to_sign_in(&e, "/account") => view! {
                         <p><a href="/account/sign-in?next=%2Faccount">"Sign in to see your account"</a></p>
                     }.into_any(),
                     Err(error) => view! { <ErrorPage error/> }.into_any(),
                 }
-            })}
+            })}}
         </Suspense>
     }
 }
 
 #[component]
-fn AccountView(summary: crate::accounts::model::AccountSummary, message: Option<String>) -> impl IntoView {
+fn AccountView(summary: crate::accounts::model::AccountSummary, message: Option<String>, sections: ViewFn) -> impl IntoView {
     view! {
         <PageMeta title="My account".into() description="Your account".into() canonical_path="/account".into()/>
         <section class="account-page" aria-labelledby="account-title">
@@ -209,7 +213,7 @@ fn AccountView(summary: crate::accounts::model::AccountSummary, message: Option<
                 <dt>"Two-factor sign-in"</dt>
                 <dd data-testid="two-factor-status">{if summary.two_factor { "On" } else { "Off" }}</dd>
             </dl>
-            <MyOrders/>
+            {sections.run()}
             <div class="account-actions">
                 <a class="button" href="/account/library" data-testid="library-link">"My library (game keys)"</a>
                 {(!summary.two_factor).then(|| view! {
@@ -227,33 +231,6 @@ fn AccountView(summary: crate::accounts::model::AccountSummary, message: Option<
                     <button type="submit" class="button">"Sign out on every device"</button>
                 </form>
             </div>
-        </section>
-    }
-}
-
-/// The signed-in user's orders, newest first.
-#[component]
-fn MyOrders() -> impl IntoView {
-    let orders = Resource::new(|| (), |_| crate::orders::api::get_my_orders());
-    view! {
-        <section class="my-orders" aria-labelledby="orders-title">
-            <h2 id="orders-title">"Orders"</h2>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match orders.await {
-                        Ok(list) if list.is_empty() => view! { <p data-testid="no-orders">"No orders yet."</p> }.into_any(),
-                        Ok(list) => view! {
-                            <ul class="order-history" data-testid="order-history">
-                                {list.into_iter().map(|o| view! {
-                                    <li><a href=format!("/order/{}", o.id)>"#" {o.number}</a>
-                                        " · " {o.placed} " · " {o.status.label()} " · " {o.total.display()}</li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                        Err(_) => view! { <p>"Your orders could not be loaded just now."</p> }.into_any(),
-                    }
-                })}
-            </Suspense>
         </section>
     }
 }
@@ -292,7 +269,7 @@ pub fn TwoFactorPage() -> impl IntoView {
                                     }.into_any(),
                                     Ok(None) => {
                                         #[cfg(feature = "ssr")]
-                                        crate::accounts::ssr::request::redirect("/account");
+                                        crate::platform::request::redirect("/account");
                                         view! { <p><a href="/account">"Start from your account page"</a></p> }.into_any()
                                     }
                                     Err(e) if redirect_to_sign_in(&e, "/account") => view! {

@@ -2,7 +2,9 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
-use crate::accounts::ssr::request::{respond_at, RequestCtx};
+use crate::accounts::ssr::AccountsExt;
+#[cfg(feature = "ssr")]
+use crate::platform::request::{respond_at, RequestCtx};
 
 #[cfg(feature = "ssr")]
 impl From<crate::library::downloads::ssr::builds::DownloadError> for AppError {
@@ -23,9 +25,9 @@ pub async fn download_build(key_id: i64) -> Result<(), AppError> {
     let r = async {
         crate::library::keys::api::owned_key(&ctx, key_id).await?;
         let user = ctx.accounts().current_user().await?.map(|u| u.user_id);
-        let downloads = &ctx.state().downloads;
+        let downloads = crate::library::state()?.downloads;
         let grant =
-            crate::library::downloads::ssr::builds::start_download(&ctx.state().pool, key_id, user, ctx.ip(), downloads.limit)
+            crate::library::downloads::ssr::builds::start_download(ctx.pool(), key_id, user, ctx.ip(), downloads.limit)
                 .await?;
         downloads.store.signed_url(&grant.object_key, &grant.file_name, downloads.link_ttl).await.map_err(AppError::internal)
     }

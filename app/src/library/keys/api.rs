@@ -4,7 +4,9 @@ use crate::error::AppError;
 use crate::library::keys::model::LibraryPage;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
-use crate::accounts::ssr::request::{respond_at, RequestCtx};
+use crate::accounts::ssr::AccountsExt;
+#[cfg(feature = "ssr")]
+use crate::platform::request::{respond_at, RequestCtx};
 
 pub const LIBRARY_FORM: &str = "library";
 
@@ -19,17 +21,17 @@ pub async fn get_library() -> Result<LibraryPage, AppError> {
     if user.is_none() && orders.is_empty() {
         return Err(AppError::Unauthorized("Sign in to see your library.".into()));
     }
-    let keys = crate::library::keys::ssr::pool::library(&ctx.state().pool, &ctx.state().keys, user.as_ref().map(|u| u.user_id), &orders)
+    let keys = crate::library::keys::ssr::pool::library(ctx.pool(), &crate::library::state()?.keys, user.as_ref().map(|u| u.user_id), &orders)
         .await
         .map_err(AppError::internal)?;
-    let message = acc.take_flash(LIBRARY_FORM).await?.map(|f| f.message).or(acc.take_notice().await?);
+    let message = ctx.take_flash(LIBRARY_FORM).await?.map(|f| f.message).or(ctx.take_notice().await?);
     Ok(LibraryPage { keys, signed_in: user.is_some(), message })
 }
 
 /// The key's paid order, if this browser may see it.
 #[cfg(feature = "ssr")]
 pub(crate) async fn owned_key(ctx: &RequestCtx, key_id: i64) -> Result<uuid::Uuid, AppError> {
-    let order = crate::library::keys::ssr::pool::order_of_key(&ctx.state().pool, key_id).await?.ok_or(AppError::NotFound)?;
+    let order = crate::library::keys::ssr::pool::order_of_key(ctx.pool(), key_id).await?.ok_or(AppError::NotFound)?;
     crate::orders::api::my_order(ctx, &order.to_string()).await.map(|_| order)
 }
 
@@ -40,7 +42,7 @@ pub async fn reveal_key(key_id: i64) -> Result<(), AppError> {
     let r = async {
         let order = owned_key(&ctx, key_id).await?;
         let user = ctx.accounts().current_user().await?.map(|u| u.user_id);
-        if !crate::library::keys::ssr::pool::reveal(&ctx.state().pool, key_id, order, user, ctx.ip()).await? {
+        if !crate::library::keys::ssr::pool::reveal(ctx.pool(), key_id, order, user, ctx.ip()).await? {
             return Err(AppError::NotFound);
         }
         Ok(format!("/account/library#key-{key_id}"))
@@ -55,8 +57,8 @@ pub async fn mark_key_redeemed(key_id: i64) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {
         owned_key(&ctx, key_id).await?;
-        crate::library::keys::ssr::pool::mark_redeemed(&ctx.state().pool, key_id).await?;
-        ctx.accounts().notice("Marked as redeemed.").await?;
+        crate::library::keys::ssr::pool::mark_redeemed(ctx.pool(), key_id).await?;
+        ctx.notice("Marked as redeemed.").await?;
         Ok(format!("/account/library#key-{key_id}"))
     }
     .await;
@@ -67,14 +69,14 @@ pub async fn mark_key_redeemed(key_id: i64) -> Result<(), AppError> {
 /// launches in `launch_in_secs`; returns its product page.
 #[server(prefix = "/api/dev", endpoint = "drop")]
 pub async fn dev_create_drop(launch_in_secs: i64, keys: i64) -> Result<String, AppError> {
-    let state = crate::state::app_state()?;
-    if !state.dev_tools {
+    let platform = crate::platform::platform()?;
+    if !platform.dev_tools {
         return Err(AppError::NotFound);
     }
     if !(0..=86_400).contains(&launch_in_secs) || !(1..=1000).contains(&keys) {
         return Err(AppError::BadRequest("launch_in_secs must be 0 to 86400 and keys 1 to 1000".into()));
     }
-    let (slug, _) = crate::library::keys::ssr::drops::create_drop(&state.pool, &state.keys, "Founders Drop", 12_999, keys as usize, launch_in_secs)
+    let (slug, _) = crate::library::keys::ssr::drops::create_drop(&platform.pool, &crate::library::state()?.keys, "Founders Drop", 12_999, keys as usize, launch_in_secs)
         .await
         .map_err(AppError::internal)?;
     Ok(format!("/p/{slug}"))
@@ -111,9 +113,9 @@ pub async fn get_admin_keys() -> Result<crate::library::keys::model::AdminKeys, 
     let ctx = RequestCtx::load().await?;
     let acc = ctx.accounts();
     acc.require_admin().await?;
-    let pools = crate::library::keys::ssr::pool::pools(&ctx.state().pool).await?;
-    let error = acc.take_flash(ADMIN_KEYS_FORM).await?.map(|f| f.message);
-    Ok(crate::library::keys::model::AdminKeys { pools, notice: acc.take_notice().await?, error })
+    let pools = crate::library::keys::ssr::pool::pools(ctx.pool()).await?;
+    let error = ctx.take_flash(ADMIN_KEYS_FORM).await?.map(|f| f.message);
+    Ok(crate::library::keys::model::AdminKeys { pools, notice: ctx.take_notice().await?, error })
 }
 
 /// Staff: adds pasted keys (one per line, or the first CSV column) to a variant's pool; a file with a
@@ -128,9 +130,9 @@ pub async fn admin_import_keys(variant_id: i64, keys: String) -> Result<(), AppE
         if parsed.is_empty() {
             return Err(AppError::BadRequest("Paste at least one key.".into()));
         }
-        let added = crate::library::keys::ssr::pool::import(&ctx.state().pool, &ctx.state().keys, variant_id, &parsed).await?;
+        let added = crate::library::keys::ssr::pool::import(ctx.pool(), &crate::library::state()?.keys, variant_id, &parsed).await?;
         tracing::info!(variant_id, added, "keys imported by staff");
-        ctx.accounts().notice(&format!("{added} keys added to the pool.")).await?;
+        ctx.notice(&format!("{added} keys added to the pool.")).await?;
         Ok("/admin/keys".to_owned())
     }
     .await;
@@ -148,9 +150,9 @@ pub async fn admin_generate_keys(variant_id: i64, count: i64, pattern: String) -
         }
         let keys = crate::library::keys::ssr::import::generate_keys(&pattern.trim().to_uppercase(), count as usize)
             .map_err(|e| AppError::BadRequest(format!("The pattern: {e}.")))?;
-        let added = crate::library::keys::ssr::pool::import(&ctx.state().pool, &ctx.state().keys, variant_id, &keys).await?;
+        let added = crate::library::keys::ssr::pool::import(ctx.pool(), &crate::library::state()?.keys, variant_id, &keys).await?;
         tracing::info!(variant_id, added, "keys generated by staff");
-        ctx.accounts().notice(&format!("{added} keys generated into the pool.")).await?;
+        ctx.notice(&format!("{added} keys generated into the pool.")).await?;
         Ok("/admin/keys".to_owned())
     }
     .await;

@@ -10,7 +10,7 @@ use leptos::server_fn::ServerFn;
 pub fn LibraryPage() -> impl IntoView {
     no_store();
     #[cfg(feature = "ssr")]
-    if let Some(origin) = use_context::<crate::state::AppState>().and_then(|s| s.downloads.store.link_origin()) {
+    if let Some(origin) = use_context::<crate::library::LibraryState>().and_then(|s| s.downloads.store.link_origin()) {
         crate::ui::security::allow_form_target(&origin);
     }
     let data = Resource::new(|| (), |_| get_library());

@@ -1,7 +1,7 @@
 //! Checkout and payment in the database: an order per checkout key, stock held with a conditional
 //! update (never below zero, whatever the concurrency), every stock change in the ledger, payment
 //! events acted on once, and the order's side effects queued in the same transaction.
-use super::jobs;
+use crate::platform::jobs;
 use crate::types::Email;
 use crate::orders::pricing::{self, Discount, DiscountKind, PricedLine, PricingError, Quantity, ShippingMethod, ShippingRates, Totals};
 use serde::{Deserialize, Serialize};

@@ -1,7 +1,7 @@
 //! The job handler for order side effects: the e-mails, the built-in gateway's late confirmations,
 //! and refunds through the payment provider.
 use super::gateway::{BuiltinGateway, GatewayEvent};
-use super::jobs::{Job, JobHandler};
+use crate::platform::jobs::{Job, JobHandler};
 use super::payments::{receive_webhook, PaymentProvider};
 use crate::mail::ssr::{Mail, Mailer};
 use sqlx::{PgConnection, PgPool};
@@ -122,7 +122,7 @@ impl JobHandler for OrderEffects {
                     return Ok(());
                 }
                 crate::library::keys::ssr::pool::assign_for_order(conn, id).await.map_err(|e| e.to_string())?;
-                super::jobs::enqueue(conn, "email.keys_ready", job.payload.clone(), Some(&format!("email.keys_ready:{id}")))
+                crate::platform::jobs::enqueue(conn, "email.keys_ready", job.payload.clone(), Some(&format!("email.keys_ready:{id}")))
                     .await
                     .map_err(|e| e.to_string())
             }

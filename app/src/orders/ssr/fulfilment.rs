@@ -1,6 +1,6 @@
 //! Staff actions on paid orders: shipping with a tracking number, and refunds. Each is one
 //! transaction with the state change, the stock and the queued effects (e-mail, provider refund).
-use super::jobs;
+use crate::platform::jobs;
 use crate::orders::model::OrderStatus;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;

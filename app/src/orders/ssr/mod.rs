@@ -3,7 +3,6 @@ pub mod checkout;
 pub mod effects;
 pub mod fulfilment;
 pub mod gateway;
-pub mod jobs;
 pub mod payments;
 pub mod queries;
 pub mod signature;
@@ -38,6 +37,18 @@ pub struct OrderSettings {
     pub webhook_secrets: Vec<String>,
     pub payment_provider: PaymentProviderKind,
     pub stripe: Option<stripe::StripeSettings>,
+}
+
+/// The orders domain's state, provided by the server as its own context.
+#[derive(Clone)]
+pub struct OrdersState {
+    pub settings: Arc<OrderSettings>,
+    /// The built-in test gateway or Stripe, chosen by configuration.
+    pub payments: Arc<dyn PaymentProvider>,
+}
+
+pub fn state() -> Result<OrdersState, crate::error::AppError> {
+    crate::platform::domain_state("orders")
 }
 
 /// The development secret; production must configure its own.

@@ -138,3 +138,24 @@ pub async fn claim_guest_orders(pool: &PgPool, user_id: Uuid, email: &str) -> sq
         .await?
         .rows_affected())
 }
+
+/// At sign-in, guest orders placed with the account's address join the account (only a confirmed
+/// address can sign in).
+pub struct ClaimGuestOrders;
+
+#[async_trait::async_trait]
+impl crate::accounts::ssr::SignInHook for ClaimGuestOrders {
+    async fn signed_in(
+        &self,
+        pool: &PgPool,
+        _session: &tower_sessions::Session,
+        user_id: Uuid,
+        email: &str,
+    ) -> Result<(), crate::error::AppError> {
+        let joined = claim_guest_orders(pool, user_id, email).await?;
+        if joined > 0 {
+            tracing::info!(%user_id, joined_orders = joined, "guest orders joined the account");
+        }
+        Ok(())
+    }
+}

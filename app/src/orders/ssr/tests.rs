@@ -1,6 +1,6 @@
 //! Checkout, payment and queue rules on a real database, including the race for the last ring.
 use super::checkout::*;
-use super::jobs::{self, Job, JobHandler};
+use crate::platform::jobs::{self, Job, JobHandler};
 use crate::types::Email;
 use crate::orders::model::OrderStatus;
 use crate::orders::pricing::{ShippingMethod, ShippingRates};

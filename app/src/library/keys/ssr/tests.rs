@@ -180,7 +180,8 @@ async fn concurrent_assignment_gives_every_unit_its_own_key(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn payment_leads_to_an_assigned_key_and_an_email_without_it(pool: PgPool) {
     use crate::orders::ssr::checkout::{payment_succeeded, PaymentEvent};
-    use crate::orders::ssr::{effects::OrderEffects, gateway::BuiltinGateway, jobs};
+    use crate::orders::ssr::{effects::OrderEffects, gateway::BuiltinGateway};
+    use crate::platform::jobs;
     use std::sync::Arc;
     let c = cipher();
     let v = game(&pool, 0, "games").await;
@@ -406,7 +407,8 @@ async fn guest_purchases_join_the_account_of_their_address(pool: PgPool) {
 async fn a_refund_before_key_assignment_keeps_every_key_in_the_pool(pool: PgPool) {
     use crate::types::Email;
     use crate::orders::ssr::checkout::{payment_succeeded, start_checkout, CheckoutRequest, PaymentEvent};
-    use crate::orders::ssr::{effects::OrderEffects, fulfilment, gateway::BuiltinGateway, jobs};
+    use crate::orders::ssr::{effects::OrderEffects, fulfilment, gateway::BuiltinGateway};
+    use crate::platform::jobs;
     use std::sync::Arc;
     let c = cipher();
     let v = game(&pool, 0, "games").await;

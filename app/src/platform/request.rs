@@ -1,22 +1,28 @@
-//! Glue between server functions and the account service: the session, the client IP, and the
-//! answer to a form post (a redirect; with JavaScript off, a failed post is kept as a flash and the
-//! browser is sent back to the form).
-use super::service::Accounts;
-use crate::accounts::model::FormFlash;
+//! Glue between server functions and the request: the pool, the session, the client IP, notices,
+//! and the answer to a form post (a redirect; with JavaScript off, a failed post is kept as a flash
+//! and the browser is sent back to the form).
+use super::{platform, FormFlash, Platform};
 use crate::error::AppError;
-use crate::state::{app_state, AppState};
 use crate::types::SafePath;
+use sqlx::PgPool;
 use tower_sessions::Session;
 
+const FLASH: &str = "flash";
+const NOTICE: &str = "notice";
+
 pub struct RequestCtx {
-    state: AppState,
+    platform: Platform,
     session: Session,
     ip: String,
 }
 
+fn session_err(e: tower_sessions::session::Error) -> AppError {
+    AppError::internal(format!("session store: {e}"))
+}
+
 impl RequestCtx {
     pub async fn load() -> Result<Self, AppError> {
-        let state = app_state()?;
+        let platform = platform()?;
         let session: Session = leptos_axum::extract()
             .await
             .map_err(|e| AppError::internal(format!("session layer missing: {e:?}")))?;
@@ -24,21 +30,15 @@ impl RequestCtx {
             .await
             .map(|c| c.0.ip().to_string())
             .unwrap_or_else(|_| "unknown".into());
-        Ok(RequestCtx { state, session, ip })
+        Ok(RequestCtx { platform, session, ip })
     }
 
-    pub fn accounts(&self) -> Accounts<'_> {
-        Accounts {
-            provider: self.state.identity.as_ref(),
-            pool: &self.state.pool,
-            limits: &self.state.auth_limits,
-            session: &self.session,
-            ip: &self.ip,
-        }
+    pub fn pool(&self) -> &PgPool {
+        &self.platform.pool
     }
 
-    pub fn state(&self) -> &AppState {
-        &self.state
+    pub fn platform(&self) -> &Platform {
+        &self.platform
     }
 
     pub fn session(&self) -> &Session {
@@ -48,6 +48,41 @@ impl RequestCtx {
     /// The client's address as the server saw it ("unknown" when not available).
     pub fn ip(&self) -> &str {
         &self.ip
+    }
+
+    /// A message for the next page this browser shows ("Added to your cart").
+    pub async fn notice(&self, text: &str) -> Result<(), AppError> {
+        notice(&self.session, text).await
+    }
+
+    pub async fn take_notice(&self) -> Result<Option<String>, AppError> {
+        self.session.remove(NOTICE).await.map_err(session_err)
+    }
+
+    pub async fn flash(&self, flash: &FormFlash) -> Result<(), AppError> {
+        self.session.insert(FLASH, flash).await.map_err(session_err)
+    }
+
+    /// The flash for `form`, if the last failed post came from it (removed once read).
+    pub async fn take_flash(&self, form: &str) -> Result<Option<FormFlash>, AppError> {
+        take_flash(&self.session, form).await
+    }
+}
+
+/// A message for the next page this session shows.
+pub async fn notice(session: &Session, text: &str) -> Result<(), AppError> {
+    session.insert(NOTICE, text).await.map_err(session_err)
+}
+
+/// The flash for `form` in this session, if the last failed post came from it (removed once read).
+pub async fn take_flash(session: &Session, form: &str) -> Result<Option<FormFlash>, AppError> {
+    let flash: Option<FormFlash> = session.get(FLASH).await.map_err(session_err)?;
+    match flash {
+        Some(f) if f.form == form => {
+            session.remove::<FormFlash>(FLASH).await.map_err(session_err)?;
+            Ok(Some(f))
+        }
+        _ => Ok(None),
     }
 }
 
@@ -61,7 +96,7 @@ fn is_plain_form_post() -> bool {
 /// Where to send a failed plain form post back to: the page it came from (same site only, and only
 /// when it is a `SafePath`), else `page`.
 fn back_to(page: &str) -> String {
-    let state = app_state().ok();
+    let state = platform().ok();
     leptos::prelude::use_context::<http::request::Parts>()
         .and_then(|p| p.headers.get(http::header::REFERER).and_then(|v| v.to_str().ok()).map(str::to_owned))
         .and_then(|r| {
@@ -125,7 +160,7 @@ async fn respond_with(
                     },
                     email: email.map(|s| s.trim().chars().take(254).collect()),
                 };
-                ctx.accounts().flash(&flash).await?;
+                ctx.flash(&flash).await?;
                 redirect(&if use_referer { back_to(page) } else { page.to_owned() });
             }
             Err(e)

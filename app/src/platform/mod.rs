@@ -1,0 +1,45 @@
+//! The plumbing every domain shares: the request context (pool, session, client IP), the answer to
+//! a form post (redirect, or flash and back), notices, and the durable job queue.
+//!
+//! Each domain keeps its own state (identity provider, payment provider, key cipher…), provided by
+//! the server as a separate context; this module knows none of them.
+use serde::{Deserialize, Serialize};
+#[cfg(feature = "ssr")]
+pub mod jobs;
+#[cfg(feature = "ssr")]
+pub mod request;
+
+/// A failed form post kept for the page it came from (JavaScript off): the message, the status the
+/// re-shown page answers with, and the e-mail typed (never a password or a code).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormFlash {
+    pub form: String,
+    pub message: String,
+    pub status: u16,
+    pub retry_after_secs: Option<u64>,
+    pub email: Option<String>,
+}
+
+/// What every request may use: the pool, the public origin and whether development tools are on.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Debug)]
+pub struct Platform {
+    pub pool: sqlx::PgPool,
+    /// Public origin for canonical URLs and links, e.g. `https://shop.example`.
+    pub base_url: String,
+    /// Development helpers such as the dev mailbox (never on in production).
+    pub dev_tools: bool,
+}
+
+/// The request's platform context; an internal error if the server forgot to provide it.
+#[cfg(feature = "ssr")]
+pub fn platform() -> Result<Platform, crate::error::AppError> {
+    leptos::prelude::use_context::<Platform>().ok_or_else(|| crate::error::AppError::internal("Platform missing from context"))
+}
+
+/// A domain's own state from the request context (provided by the server next to `Platform`).
+#[cfg(feature = "ssr")]
+pub fn domain_state<T: Clone + Send + Sync + 'static>(name: &str) -> Result<T, crate::error::AppError> {
+    leptos::prelude::use_context::<T>()
+        .ok_or_else(|| crate::error::AppError::internal(format!("{name} state missing from context")))
+}
