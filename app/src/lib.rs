@@ -3,13 +3,20 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
+pub mod admin;
 pub mod cart;
 pub mod catalog;
+pub mod checkout;
+pub mod dev;
 pub mod error;
+#[cfg(feature = "ssr")]
+pub mod inventory;
 pub mod layout;
 pub mod library;
 pub mod mail;
 pub mod orders;
+#[cfg(feature = "ssr")]
+pub mod payments;
 pub mod platform;
 pub mod routes;
 pub mod site;

@@ -1,7 +1,10 @@
 //! The document shell and the router tree.
 use crate::accounts::ui::*;
 use crate::cart::ui::CartPage;
-use crate::orders::ui::{AdminOrdersPage, CheckoutPage, MyOrders, OrderPage, PayPage};
+use crate::admin::{keys::AdminKeysPage, orders::AdminOrdersPage, overview::AdminPage};
+use crate::checkout::ui::{CheckoutPage, OrderPage, PayPage};
+use crate::dev::MailboxPage;
+use crate::orders::ui::MyOrders;
 use crate::catalog::ui::{CategoryPage, HomePage, ProductPage, SearchPage};
 use crate::layout::{Layout, NotFound};
 use leptos::prelude::*;
@@ -59,7 +62,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/two-factor") view=TwoFactorPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/orders") view=AdminOrdersPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/keys") view=crate::library::keys::ui::AdminKeysPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/keys") view=AdminKeysPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/library") view=crate::library::keys::ui::LibraryPage ssr=SsrMode::Async/>
                     <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async/>
                     <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async/>

@@ -43,7 +43,7 @@ pub struct Config {
     pub body_limit_bytes: usize,
     pub log_format: LogFormat,
     pub auth: AuthConfig,
-    pub orders: app::orders::ssr::OrderSettings,
+    pub orders: app::checkout::ssr::OrderSettings,
     pub mail: MailConfig,
     pub licenses: app::library::keys::ssr::LicenseSettings,
     pub downloads: app::library::downloads::ssr::DownloadSettings,
@@ -121,7 +121,7 @@ impl Default for Config {
             body_limit_bytes: 1024 * 1024,
             log_format: LogFormat::Text,
             auth: AuthConfig::default(),
-            orders: app::orders::ssr::OrderSettings::default(),
+            orders: app::checkout::ssr::OrderSettings::default(),
             mail: MailConfig::default(),
             licenses: app::library::keys::ssr::LicenseSettings::default(),
             downloads: app::library::downloads::ssr::DownloadSettings::default(),
@@ -244,11 +244,11 @@ impl Config {
         if self.licenses.fingerprint_secret.len() < 32 {
             invalid("licenses.fingerprint_secret", "needs 32 characters or more");
         }
-        if self.orders.payment_provider == app::orders::ssr::PaymentProviderKind::Stripe && self.orders.stripe.is_none() {
+        if self.orders.payment_provider == app::payments::PaymentProviderKind::Stripe && self.orders.stripe.is_none() {
             invalid("orders.stripe", "is needed when orders.payment_provider is 'stripe'");
         }
         if production
-            && self.orders.payment_provider == app::orders::ssr::PaymentProviderKind::Builtin
+            && self.orders.payment_provider == app::payments::PaymentProviderKind::Builtin
             && !self.staging.allow_test_payments
         {
             invalid(
@@ -266,7 +266,7 @@ impl Config {
         }
         if self.orders.webhook_secrets.is_empty() || self.orders.webhook_secrets.iter().any(|s| s.len() < 16) {
             invalid("orders.webhook_secrets", "needs at least one secret of 16 characters or more");
-        } else if production && self.orders.webhook_secrets.iter().any(|s| s == app::orders::ssr::DEV_WEBHOOK_SECRET) {
+        } else if production && self.orders.webhook_secrets.iter().any(|s| s == app::payments::DEV_WEBHOOK_SECRET) {
             invalid("orders.webhook_secrets", "the development secret cannot be used in production");
         }
         if production && self.licenses.uses_dev_values() {

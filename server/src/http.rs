@@ -192,12 +192,13 @@ mod tests {
 /// 500 for a database failure (the provider retries).
 pub async fn payment_webhook(
     State(pool): State<PgPool>,
-    State(orders): State<app::orders::ssr::OrdersState>,
+    State(orders): State<app::checkout::ssr::CheckoutState>,
     axum::extract::Path(provider): axum::extract::Path<String>,
     headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    use app::orders::ssr::payments::{receive_webhook, WebhookError};
+    use app::checkout::ssr::place::receive_webhook;
+    use app::payments::WebhookError;
     if provider != orders.payments.name() {
         return (StatusCode::NOT_FOUND, "no such webhook").into_response();
     }
@@ -257,7 +258,7 @@ pub async fn refuse_nul_bytes(req: Request, next: Next) -> Response {
 /// Money-path forms accept exactly their fields: a request carrying anything else (say `price_minor`)
 /// is a 400 before any server function runs.
 pub async fn strict_forms(req: Request, next: Next) -> Response {
-    let Some((_, allowed)) = app::orders::api::FORM_FIELDS.iter().find(|(path, _)| *path == req.uri().path()) else {
+    let Some((_, allowed)) = app::checkout::api::FORM_FIELDS.iter().find(|(path, _)| *path == req.uri().path()) else {
         return next.run(req).await;
     };
     let (parts, body) = req.into_parts();

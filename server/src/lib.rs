@@ -35,7 +35,7 @@ use tower_http::{
 pub struct ServerState {
     pub leptos_options: LeptosOptions,
     pub pool: PgPool,
-    pub orders: app::orders::ssr::OrdersState,
+    pub orders: app::checkout::ssr::CheckoutState,
 }
 
 pub async fn connect(config: &Config) -> anyhow::Result<PgPool> {
@@ -117,7 +117,7 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
         limits: Arc::new(config.auth.limits.clone()),
         hooks: sign_in_hooks(),
     };
-    let orders = app::orders::ssr::OrdersState {
+    let orders = app::checkout::ssr::CheckoutState {
         settings: Arc::new(config.orders.clone()),
         payments: config.orders.payment_provider().expect("the configuration was validated"),
     };
@@ -214,7 +214,7 @@ pub async fn shutdown_signal() {
 
 /// The order side-effect worker and the release of expired stock holds.
 pub fn spawn_order_workers(config: &Config, pool: PgPool) {
-    let effects = app::orders::ssr::effects::OrderEffects {
+    let effects = app::checkout::ssr::effects::OrderEffects {
         pool: pool.clone(),
         mailer: mailer(config, &pool),
         payments: config.orders.payment_provider().expect("the configuration was validated"),
@@ -227,7 +227,7 @@ pub fn spawn_order_workers(config: &Config, pool: PgPool) {
         let mut tick = tokio::time::interval(Duration::from_secs(20));
         loop {
             tick.tick().await;
-            match app::orders::ssr::checkout::release_expired_holds(&pool).await {
+            match app::checkout::ssr::place::release_expired_holds(&pool).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(orders = n, "released expired stock holds"),
                 Err(e) => tracing::warn!(error = %e, "releasing expired holds failed"),

@@ -248,7 +248,8 @@ async fn production_has_secure_cookies_and_no_dev_mailbox(pool: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn webhooks_need_a_valid_signature_and_act_once(pool: PgPool) {
-    use app::orders::ssr::{checkout, gateway, DEV_WEBHOOK_SECRET};
+    use app::checkout::ssr::place as checkout;
+    use app::payments::{gateway, DEV_WEBHOOK_SECRET};
     server::migrate(&pool).await.unwrap();
     let variant = game_variant(&pool, 5999, 3).await;
     let req = checkout::CheckoutRequest {

@@ -2,7 +2,6 @@
 //! a redirect, or a typed error (kept as a flash for a plain form post). No SQL here.
 use crate::accounts::model::{AccountSummary, FormPage, TotpSetup};
 use crate::error::AppError;
-use crate::mail::StoredMail;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::accounts::ssr::{service::PendingStep, AccountsExt};
@@ -185,24 +184,4 @@ pub async fn get_two_factor_setup() -> Result<Option<TotpSetup>, AppError> {
     // Four-letter groups are easier to type into an app.
     let grouped = secret.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ");
     Ok(Some(TotpSetup { secret: grouped, otpauth_uri: uri, qr_svg }))
-}
-
-/// The admin dashboard's figures: (users, products). Admins only; 403 for everyone else.
-#[server(prefix = "/api/admin", endpoint = "overview")]
-pub async fn get_admin_overview() -> Result<(String, i64, i64), AppError> {
-    let ctx = RequestCtx::load().await?;
-    let admin = ctx.accounts().require_admin().await?;
-    let (users, products) = crate::accounts::ssr::users::counts(ctx.pool()).await?;
-    Ok((admin.identity.email, users, products))
-}
-
-/// The dev mailbox (development and tests only; 404 in production).
-#[server(prefix = "/api/dev", endpoint = "mailbox")]
-pub async fn get_dev_mailbox(to: Option<String>) -> Result<Vec<StoredMail>, AppError> {
-    let platform = crate::platform::platform()?;
-    if !platform.dev_tools {
-        return Err(AppError::NotFound);
-    }
-    let to = to.filter(|t| !t.trim().is_empty());
-    Ok(crate::mail::ssr::DevMailbox::recent(&platform.pool, to.as_deref(), 50).await?)
 }

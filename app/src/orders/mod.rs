@@ -1,7 +1,7 @@
-//! Orders: pricing, the order state machine, checkout with stock holds, payments and the job queue.
+//! Orders as records: the order state machine, the buyer's view of an order, My orders, and who may
+//! see an order.
 pub mod api;
 pub mod model;
-pub mod pricing;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod ui;

@@ -148,18 +148,6 @@ impl OrderStatus {
     }
 }
 
-/// What the checkout page needs.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct CheckoutPage {
-    pub cart: crate::cart::model::CartView,
-    pub email: Option<String>,
-    /// A fresh idempotency key for this checkout attempt.
-    pub checkout_key: String,
-    pub standard_shipping: crate::types::Money,
-    pub insured_shipping: crate::types::Money,
-    pub insured_above: crate::types::Money,
-    pub error: Option<String>,
-}
 
 /// A row of "My orders".
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -174,15 +162,6 @@ pub struct OrderSummary {
     pub ships: bool,
 }
 
-/// The admin's order list and the outcome of the last action.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct AdminOrders {
-    pub orders: Vec<OrderSummary>,
-    /// Buyers' refund requests waiting for a decision (a key was revealed or a build downloaded).
-    pub refund_requests: Vec<RefundRequestView>,
-    pub notice: Option<String>,
-    pub error: Option<String>,
-}
 
 /// The browser's half of a Stripe payment (a publishable key and the PaymentIntent's client secret).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

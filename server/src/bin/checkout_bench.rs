@@ -5,8 +5,8 @@
 //!
 //! Usage: DATABASE_URL=… checkout_bench <clients> <seconds> <variant_id>
 use app::types::Email;
-use app::orders::pricing::ShippingRates;
-use app::orders::ssr::checkout::{start_checkout, CheckoutRequest};
+use app::checkout::pricing::ShippingRates;
+use app::checkout::ssr::place::{start_checkout, CheckoutRequest};
 use sqlx::postgres::PgPoolOptions;
 use std::time::{Duration, Instant};
 

@@ -4,7 +4,7 @@ use super::forms::*;
 use crate::accounts::api::{self, forms};
 use crate::accounts::model::FormPage;
 use crate::error::AppError;
-use crate::ui::page::{await_page, no_store, query_pairs, ErrorPage, PageMeta};
+use crate::ui::page::{no_store, query_pairs, ErrorPage, PageMeta};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -282,56 +282,6 @@ pub fn TwoFactorPage() -> impl IntoView {
                     }
                 </Suspense>
             </AuthCard>
-        }
-    })
-}
-
-#[component]
-pub fn AdminPage() -> impl IntoView {
-    no_store();
-    let data = Resource::new(|| (), |_| api::get_admin_overview());
-    await_page(data, |(email, users, products)| {
-        view! {
-            <PageMeta title="Admin".into() description="Shop administration".into() canonical_path="/admin".into()/>
-            <section class="admin-page" aria-labelledby="admin-title">
-                <h1 id="admin-title">"Admin dashboard"</h1>
-                <p>"Signed in as " <strong data-testid="admin-email">{email}</strong> "."</p>
-                <dl class="account-facts">
-                    <dt>"Customers"</dt><dd data-testid="admin-users">{users}</dd>
-                    <dt>"Products"</dt><dd data-testid="admin-products">{products}</dd>
-                </dl>
-                <p><a href="/admin/orders" class="button">"Orders"</a> " " <a href="/admin/keys" class="button">"Game keys"</a></p>
-            </section>
-        }
-    })
-}
-
-#[component]
-pub fn MailboxPage() -> impl IntoView {
-    let to = query("to");
-    let data = Resource::new(move || to.clone(), api::get_dev_mailbox);
-    await_page(data, |mails| {
-        view! {
-            <PageMeta title="Dev mailbox".into() description="Mail sent in development".into() canonical_path="/dev/mailbox".into()/>
-            <leptos_meta::Meta name="robots" content="noindex"/>
-            <section class="mailbox" aria-labelledby="mailbox-title">
-                <h1 id="mailbox-title">"Dev mailbox"</h1>
-                <p>"Mail the shop sent while running in development. Newest first."</p>
-                {if mails.is_empty() {
-                    view! { <p data-testid="mailbox-empty">"No mail yet."</p> }.into_any()
-                } else {
-                    view! {
-                        <ol class="mail-list">
-                            {mails.into_iter().map(|m| view! {
-                                <li class="mail" data-testid="mail">
-                                    <p class="mail-meta"><strong>{m.subject}</strong>" — to "<span data-testid="mail-to">{m.to}</span>" · "{m.sent_at}</p>
-                                    <pre data-testid="mail-body">{m.body}</pre>
-                                </li>
-                            }).collect_view()}
-                        </ol>
-                    }.into_any()
-                }}
-            </section>
         }
     })
 }

@@ -2,4 +2,4 @@
 pub mod repo;
 pub mod service;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -272,3 +272,34 @@ async fn database_rejects_impossible_catalog_rows(pool: PgPool) {
     assert!(insert("OK-ROW", 100, 1, 6).await.is_ok());
     assert!(insert("DUP-COMBO", 100, 1, 6).await.is_err(), "one row per option combination");
 }
+
+/// A product with one variant; returns the variant id.
+pub(crate) async fn product(pool: &sqlx::PgPool, department: &str, price: i64, stock: i32) -> i64 {
+    let slug = format!("p-{}", uuid::Uuid::new_v4().simple());
+    let cat: i64 = sqlx::query_scalar(
+        "INSERT INTO categories (slug, name, department, description) VALUES ($1, 'C', $2, '') RETURNING id",
+    )
+    .bind(format!("c-{}", uuid::Uuid::new_v4().simple()))
+    .bind(department)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let pid: i64 = sqlx::query_scalar(
+        "INSERT INTO products (slug, name, department, category_id) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(&slug)
+    .bind(format!("Item {slug}"))
+    .bind(department)
+    .bind(cat)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    sqlx::query_scalar("INSERT INTO variants (product_id, sku, price_minor, stock) VALUES ($1, $2, $3, $4) RETURNING id")
+        .bind(pid)
+        .bind(format!("SKU-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]).to_uppercase())
+        .bind(price)
+        .bind(stock)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}

@@ -46,11 +46,3 @@ pub struct KeyPoolView {
     /// Sold from a key pool (once keys were added).
     pub keyed: bool,
 }
-
-/// The staff key page: every game variant's pool and the outcome of the last import.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AdminKeys {
-    pub pools: Vec<KeyPoolView>,
-    pub notice: Option<String>,
-    pub error: Option<String>,
-}

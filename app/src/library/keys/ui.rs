@@ -1,8 +1,8 @@
 //! "My library": each game key hidden until its owner presses Reveal, then shown to copy.
-use crate::library::keys::api::{get_admin_keys, get_library, AdminGenerateKeys, AdminImportKeys, MarkKeyRedeemed, RevealKey};
+use crate::library::keys::api::{get_library, MarkKeyRedeemed, RevealKey};
 use crate::library::downloads::api::DownloadBuild;
-use crate::library::keys::model::{AdminKeys, KeyPoolView, LibraryBuild, LibraryPage as Library};
-use crate::ui::page::{await_page, no_store, FormOutcome, PageMeta};
+use crate::library::keys::model::{LibraryBuild, LibraryPage as Library};
+use crate::ui::page::{await_page, no_store, PageMeta};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -122,65 +122,4 @@ pub fn CopyButton(text: String) -> impl IntoView {
             {move || if copied.get() { "Copied" } else { "Copy" }}
         </button>
     }
-}
-
-/// Staff: each game variant's key pool; import a key file's contents or generate keys by a pattern.
-#[component]
-pub fn AdminKeysPage() -> impl IntoView {
-    no_store();
-    let data = Resource::new(|| (), |_| get_admin_keys());
-    await_page(data, |page: AdminKeys| {
-        let options = move |pools: &[KeyPoolView]| {
-            pools
-                .iter()
-                .map(|p| view! { <option value=p.variant_id.to_string()>{format!("{} · {} ({})", p.product_name, p.label, p.sku)}</option> })
-                .collect_view()
-        };
-        view! {
-            <PageMeta title="Game keys · Admin".into() description="Key pools".into() canonical_path="/admin/keys".into()/>
-            <section class="admin-page" aria-labelledby="admin-keys-title">
-                <h1 id="admin-keys-title">"Game keys"</h1>
-                <p><a href="/admin">"← Dashboard"</a></p>
-                <FormOutcome notice=page.notice error=page.error/>
-                <div class="admin-forms">
-                    <form method="post" action=AdminImportKeys::PATH class="auth-form" data-testid="import-keys">
-                        <h2>"Import keys"</h2>
-                        <label for="import-variant">"Game"</label>
-                        <select id="import-variant" name="variant_id" required=true>{options(&page.pools)}</select>
-                        <label for="import-keys">"Keys, one per line (or a CSV file's first column)"</label>
-                        <textarea id="import-keys" name="keys" rows="6" required=true spellcheck="false" autocomplete="off"></textarea>
-                        <p class="field-hint">"Blank lines, repeated keys and keys already in a pool refuse the whole file, with the line numbers."</p>
-                        <button type="submit" class="button primary">"Import keys"</button>
-                    </form>
-                    <form method="post" action=AdminGenerateKeys::PATH class="auth-form" data-testid="generate-keys">
-                        <h2>"Generate keys"</h2>
-                        <label for="generate-variant">"Game"</label>
-                        <select id="generate-variant" name="variant_id" required=true>{options(&page.pools)}</select>
-                        <label for="generate-count">"How many"</label>
-                        <input id="generate-count" name="count" type="number" min="1" max="10000" value="10" required=true/>
-                        <label for="generate-pattern">"Pattern"</label>
-                        <input id="generate-pattern" name="pattern" value="XXXXX-XXXXX-XXXXX-XXXXX" required=true
-                            spellcheck="false" autocomplete="off"/>
-                        <p class="field-hint">"Each X becomes a random letter or digit (no 0/O or 1/I/L); at least 16 X."</p>
-                        <button type="submit" class="button primary">"Generate keys"</button>
-                    </form>
-                </div>
-                <h2>"Pools"</h2>
-                <p class="field-hint">"Games sold from a key pool; a game joins the list when its first keys are added."</p>
-                <table class="order-table" data-testid="key-pools">
-                    <thead><tr><th scope="col">"Game"</th><th scope="col">"SKU"</th><th scope="col">"Available"</th><th scope="col">"Sold"</th></tr></thead>
-                    <tbody>
-                        {page.pools.into_iter().filter(|p| p.keyed).map(|p| view! {
-                            <tr data-testid="key-pool" data-sku=p.sku.clone()>
-                                <td>{p.product_name} " " <span class="cart-variant">{p.label}</span></td>
-                                <td>{p.sku.clone()}</td>
-                                <td data-testid="pool-available">{p.available}</td>
-                                <td>{p.assigned}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </section>
-        }
-    })
 }

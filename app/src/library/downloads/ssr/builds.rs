@@ -160,3 +160,8 @@ pub async fn start_download(
     tx.commit().await?;
     Ok(Grant { object_key, file_name })
 }
+
+/// Whether any build was downloaded for the order (a refund then needs staff review).
+pub async fn downloaded(conn: &mut sqlx::PgConnection, order_id: uuid::Uuid) -> sqlx::Result<bool> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM downloads WHERE order_id = $1)").bind(order_id).fetch_one(conn).await
+}

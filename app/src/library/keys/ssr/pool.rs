@@ -293,3 +293,39 @@ pub async fn pools(pool: &PgPool) -> sqlx::Result<Vec<crate::library::keys::mode
         })
         .collect())
 }
+
+/// Keyed units of an order whose keys were never assigned (the assignment job had not run):
+/// (variant, how many). Their hold came out of the pool's stock.
+pub async fn unassigned_units(conn: &mut PgConnection, order_id: Uuid) -> sqlx::Result<Vec<(i64, i32)>> {
+    let rows: Vec<(i64, i32)> = sqlx::query_as(
+        "SELECT l.variant_id, (l.quantity - (SELECT count(*) FROM license_keys k
+                                            WHERE k.order_id = l.order_id AND k.variant_id = l.variant_id))::int
+         FROM order_lines l JOIN variants v ON v.id = l.variant_id
+         WHERE l.order_id = $1 AND v.keyed",
+    )
+    .bind(order_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().filter(|(_, q)| *q > 0).collect())
+}
+
+/// A refund: the order's keys never shown go back to their pool; one variant id per key returned
+/// (the caller gives the stock back). Revealed keys stay with the refunded order.
+pub async fn return_unrevealed(conn: &mut PgConnection, order_id: Uuid) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar(
+        "UPDATE license_keys SET status = 'available', order_id = NULL, assigned_at = NULL
+         WHERE order_id = $1 AND revealed_at IS NULL RETURNING variant_id",
+    )
+    .bind(order_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// Locks the order's keys (a reveal at the same moment waits) and says whether any was revealed.
+pub async fn lock_and_check_revealed(conn: &mut PgConnection, order_id: Uuid) -> sqlx::Result<bool> {
+    let revealed: Vec<bool> = sqlx::query_scalar("SELECT revealed_at IS NOT NULL FROM license_keys WHERE order_id = $1 FOR UPDATE")
+        .bind(order_id)
+        .fetch_all(conn)
+        .await?;
+    Ok(revealed.contains(&true))
+}

@@ -1,8 +1,7 @@
 //! The built-in test gateway (the default provider): a card form served by the shop that accepts
 //! the usual test cards and announces the outcome with a signed webhook, exactly as a real provider
 //! would, so the whole flow (declines and late confirmations included) runs with no account anywhere.
-use super::checkout::PaymentEvent;
-use super::payments::{PaymentError, PaymentProvider, PaymentRequest, StartedPayment, WebhookError, WebhookEvent};
+use super::{PaymentEvent, PaymentError, PaymentProvider, PaymentRequest, StartedPayment, WebhookError, WebhookEvent};
 use super::signature;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -111,7 +110,7 @@ impl PaymentProvider for BuiltinGateway {
         if event.kind != "payment.succeeded" {
             return Ok(WebhookEvent::Ignored { event_id: event.id, kind: event.kind });
         }
-        let (amount_minor, currency) = super::payments::checked_money(event.data.amount_minor, &event.data.currency)?;
+        let (amount_minor, currency) = super::checked_money(event.data.amount_minor, &event.data.currency)?;
         Ok(WebhookEvent::Succeeded(PaymentEvent {
             provider: PROVIDER.into(),
             event_id: event.id,

@@ -1,10 +1,54 @@
-//! The payment port: a provider starts a payment for an order, turns its signed webhooks into
+//! The payment port (bottom floor: it knows no domain): a provider starts a payment for an order, turns its signed webhooks into
 //! events, and refunds charges. The built-in test gateway (the default) and Stripe implement it; the
 //! database side (an order paid once, a second charge refunded) is the same for both.
-use super::checkout::{payment_failed, payment_succeeded, PaymentEvent, PaymentOutcome};
-use super::signature;
-use sqlx::PgPool;
+pub mod gateway;
+pub mod signature;
+pub mod stripe;
+#[cfg(test)]
+pub mod stripe_standin;
+
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PaymentProviderKind {
+    /// The shop's own test gateway (the default; no account anywhere).
+    Builtin,
+    /// Stripe PaymentIntents (`orders.stripe`).
+    Stripe,
+}
+
+/// The development secret; production must configure its own.
+pub const DEV_WEBHOOK_SECRET: &str = "whsec_builtin_development_only";
+
+/// The payment provider a configuration names.
+pub fn provider(
+    kind: PaymentProviderKind,
+    stripe: Option<stripe::StripeSettings>,
+    webhook_secrets: Vec<String>,
+) -> Result<Arc<dyn PaymentProvider>, String> {
+    Ok(match kind {
+        PaymentProviderKind::Builtin => Arc::new(gateway::BuiltinGateway::new(webhook_secrets)),
+        PaymentProviderKind::Stripe => Arc::new(stripe::StripeProvider::new(stripe.ok_or("orders.stripe is not set")?, webhook_secrets)),
+    })
+}
+
+/// A provider's word that money arrived.
+#[derive(Debug, Clone)]
+pub struct PaymentEvent {
+    pub provider: String,
+    pub event_id: String,
+    /// The charge / PaymentIntent id.
+    pub provider_ref: String,
+    pub order_id: Uuid,
+    /// Positive (the providers' parsers refuse anything else).
+    pub amount_minor: i64,
+    /// ISO 4217 as the provider sent it; compared with the order's, case-insensitively.
+    pub currency: String,
+}
+
 
 /// What a provider needs to take money for an order. The amount comes from the order row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,39 +125,3 @@ pub fn checked_money(amount_minor: i64, currency: &str) -> Result<(i64, String),
     Ok((amount_minor, currency.to_ascii_uppercase()))
 }
 
-/// Verifies a webhook and acts on it once (the route and the built-in gateway both come here). A
-/// signed event the shop cannot read is recorded in `webhook_refusals` and answered as an error
-/// the route turns into a 400 (a provider stops retrying it); an unsigned one is not recorded.
-pub async fn receive_webhook(
-    pool: &PgPool,
-    provider: &dyn PaymentProvider,
-    header: &str,
-    body: &[u8],
-    now: i64,
-) -> Result<Option<PaymentOutcome>, WebhookError> {
-    let event = match provider.verify_webhook(header, body, now) {
-        Ok(event) => event,
-        Err(WebhookError::Body(reason)) => {
-            tracing::warn!(provider = provider.name(), %reason, "signed webhook refused");
-            sqlx::query("INSERT INTO webhook_refusals (provider, reason, body) VALUES ($1, $2, $3)")
-                .bind(provider.name())
-                .bind(&reason)
-                .bind(String::from_utf8_lossy(&body[..body.len().min(64 * 1024)]).as_ref())
-                .execute(pool)
-                .await?;
-            return Err(WebhookError::Body(reason));
-        }
-        Err(e) => return Err(e),
-    };
-    match event {
-        WebhookEvent::Succeeded(ev) => Ok(Some(payment_succeeded(pool, &ev).await?)),
-        WebhookEvent::Failed { event_id, order_id, provider_ref, reason } => {
-            payment_failed(pool, provider.name(), &event_id, order_id, &provider_ref, &reason).await?;
-            Ok(None)
-        }
-        WebhookEvent::Ignored { event_id, kind } => {
-            tracing::debug!(%event_id, %kind, "webhook event ignored");
-            Ok(None)
-        }
-    }
-}

@@ -1,7 +1,6 @@
 //! Stripe over its HTTP API: a PaymentIntent per order (created with an idempotency key, so a
 //! retried checkout never makes a second intent), `Stripe-Signature` webhooks, and refunds.
-use super::checkout::PaymentEvent;
-use super::payments::{PaymentError, PaymentProvider, PaymentRequest, StartedPayment, WebhookError, WebhookEvent};
+use super::{PaymentEvent, PaymentError, PaymentProvider, PaymentRequest, StartedPayment, WebhookError, WebhookEvent};
 use super::signature;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -152,7 +151,7 @@ impl PaymentProvider for StripeProvider {
         match event.kind.as_str() {
             "payment_intent.succeeded" => {
                 let amount = if object.amount_received != 0 { object.amount_received } else { object.amount };
-                let (amount_minor, currency) = super::payments::checked_money(amount, &object.currency)?;
+                let (amount_minor, currency) = super::checked_money(amount, &object.currency)?;
                 Ok(WebhookEvent::Succeeded(PaymentEvent {
                     provider: PROVIDER.into(),
                     event_id: event.id,

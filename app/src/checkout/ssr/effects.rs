@@ -1,8 +1,9 @@
 //! The job handler for order side effects: the e-mails, the built-in gateway's late confirmations,
 //! and refunds through the payment provider.
-use super::gateway::{BuiltinGateway, GatewayEvent};
+use crate::payments::gateway::{BuiltinGateway, GatewayEvent};
 use crate::platform::jobs::{Job, JobHandler};
-use super::payments::{receive_webhook, PaymentProvider};
+use super::place::receive_webhook;
+use crate::payments::PaymentProvider;
 use crate::mail::ssr::{Mail, Mailer};
 use sqlx::{PgConnection, PgPool};
 use std::sync::Arc;

@@ -1,5 +1,7 @@
 //! Staff actions on paid orders: shipping with a tracking number, and refunds. Each is one
 //! transaction with the state change, the stock and the queued effects (e-mail, provider refund).
+use crate::inventory;
+use crate::library::keys::ssr::pool as keys;
 use crate::platform::jobs;
 use crate::orders::model::OrderStatus;
 use sqlx::{PgConnection, PgPool};
@@ -96,15 +98,9 @@ pub async fn request_refund(pool: &PgPool, id: Uuid, reason: &str) -> Result<Ref
     if status != OrderStatus::Paid {
         return Err(FulfilmentError::NotAllowed(status.label(), "refunded on request"));
     }
-    let revealed: Vec<bool> = sqlx::query_scalar("SELECT revealed_at IS NOT NULL FROM license_keys WHERE order_id = $1 FOR UPDATE")
-        .bind(id)
-        .fetch_all(&mut *tx)
-        .await?;
-    let downloaded: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM downloads WHERE order_id = $1)")
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
-    if revealed.contains(&true) || downloaded {
+    let revealed = keys::lock_and_check_revealed(&mut tx, id).await?;
+    let downloaded = crate::library::downloads::ssr::builds::downloaded(&mut tx, id).await?;
+    if revealed || downloaded {
         sqlx::query(
             "INSERT INTO refund_requests (order_id, reason) VALUES ($1, $2)
              ON CONFLICT (order_id) WHERE status = 'open' DO UPDATE SET reason = EXCLUDED.reason",
@@ -176,45 +172,26 @@ async fn refund_locked(tx: &mut PgConnection, id: Uuid, status: OrderStatus, rea
         .execute(&mut *tx)
         .await?;
     if status == OrderStatus::Paid {
-        let lines: Vec<(i64, i32)> = sqlx::query_as(
-            "UPDATE variants v SET stock = v.stock + l.quantity FROM order_lines l
-             WHERE l.order_id = $1 AND l.department = 'jewelry' AND v.id = l.variant_id RETURNING v.id, l.quantity",
-        )
-        .bind(id)
-        .fetch_all(&mut *tx)
-        .await?;
+        let lines: Vec<(i64, i32)> =
+            sqlx::query_as("SELECT variant_id, quantity FROM order_lines WHERE order_id = $1 AND department = 'jewelry'")
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
         for (variant_id, q) in lines {
-            super::checkout::ledger(tx, variant_id, q, "restock", id).await?;
+            inventory::give_back(tx, variant_id, q, "restock", id).await?;
         }
     }
     // Keyed units whose keys were never assigned (the assignment job had not run): their hold
     // came out of the pool's stock, so it goes back; the job, run later, finds the order refunded.
-    let unassigned: Vec<(i64, i32)> = sqlx::query_as(
-        "SELECT l.variant_id, (l.quantity - (SELECT count(*) FROM license_keys k
-                                            WHERE k.order_id = l.order_id AND k.variant_id = l.variant_id))::int
-         FROM order_lines l JOIN variants v ON v.id = l.variant_id
-         WHERE l.order_id = $1 AND v.keyed AND $2",
-    )
-    .bind(id)
-    .bind(matches!(status, OrderStatus::Paid | OrderStatus::Shipped | OrderStatus::Fulfilled | OrderStatus::Delivered))
-    .fetch_all(&mut *tx)
-    .await?;
-    for (variant_id, q) in unassigned.into_iter().filter(|(_, q)| *q > 0) {
-        sqlx::query("UPDATE variants SET stock = stock + $2 WHERE id = $1").bind(variant_id).bind(q).execute(&mut *tx).await?;
-        super::checkout::ledger(tx, variant_id, q, "restock", id).await?;
+    if matches!(status, OrderStatus::Paid | OrderStatus::Shipped | OrderStatus::Fulfilled | OrderStatus::Delivered) {
+        for (variant_id, q) in keys::unassigned_units(tx, id).await? {
+            inventory::give_back(tx, variant_id, q, "restock", id).await?;
+        }
     }
     // Keys never shown go back to their pool (and their stock); revealed ones stay with the
     // refunded order, out of its buyer's library.
-    let returned: Vec<(i64,)> = sqlx::query_as(
-        "UPDATE license_keys SET status = 'available', order_id = NULL, assigned_at = NULL
-         WHERE order_id = $1 AND revealed_at IS NULL RETURNING variant_id",
-    )
-    .bind(id)
-    .fetch_all(&mut *tx)
-    .await?;
-    for (variant_id,) in returned {
-        sqlx::query("UPDATE variants SET stock = stock + 1 WHERE id = $1").bind(variant_id).execute(&mut *tx).await?;
-        super::checkout::ledger(tx, variant_id, 1, "restock", id).await?;
+    for variant_id in keys::return_unrevealed(tx, id).await? {
+        inventory::give_back(tx, variant_id, 1, "restock", id).await?;
     }
     if let Some((provider, provider_ref)) = charge {
         let payload = serde_json::json!({

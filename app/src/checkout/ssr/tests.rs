@@ -1,43 +1,14 @@
 //! Checkout, payment and queue rules on a real database, including the race for the last ring.
-use super::checkout::*;
+use super::place::*;
+use crate::payments::PaymentEvent;
 use crate::platform::jobs::{self, Job, JobHandler};
 use crate::types::Email;
 use crate::orders::model::OrderStatus;
-use crate::orders::pricing::{ShippingMethod, ShippingRates};
+use crate::checkout::pricing::{ShippingMethod, ShippingRates};
 use sqlx::{PgConnection, PgPool};
 use std::sync::Arc;
+use crate::catalog::ssr::tests::product;
 use uuid::Uuid;
-
-/// A product with one variant; returns the variant id.
-pub(crate) async fn product(pool: &PgPool, department: &str, price: i64, stock: i32) -> i64 {
-    let slug = format!("p-{}", Uuid::new_v4().simple());
-    let cat: i64 = sqlx::query_scalar(
-        "INSERT INTO categories (slug, name, department, description) VALUES ($1, 'C', $2, '') RETURNING id",
-    )
-    .bind(format!("c-{}", Uuid::new_v4().simple()))
-    .bind(department)
-    .fetch_one(pool)
-    .await
-    .unwrap();
-    let pid: i64 = sqlx::query_scalar(
-        "INSERT INTO products (slug, name, department, category_id) VALUES ($1, $2, $3, $4) RETURNING id",
-    )
-    .bind(&slug)
-    .bind(format!("Item {slug}"))
-    .bind(department)
-    .bind(cat)
-    .fetch_one(pool)
-    .await
-    .unwrap();
-    sqlx::query_scalar("INSERT INTO variants (product_id, sku, price_minor, stock) VALUES ($1, $2, $3, $4) RETURNING id")
-        .bind(pid)
-        .bind(format!("SKU-{}", &Uuid::new_v4().simple().to_string()[..12]).to_uppercase())
-        .bind(price)
-        .bind(stock)
-        .fetch_one(pool)
-        .await
-        .unwrap()
-}
 
 fn address() -> Address {
     Address {
@@ -375,10 +346,11 @@ async fn placed_order(pool: &PgPool, department: &str, price: i64, stock: i32) -
 
 mod stripe_provider {
     use super::*;
-    use crate::orders::ssr::payments::{receive_webhook, PaymentError, PaymentProvider, PaymentRequest};
-    use crate::orders::ssr::stripe::{StripeProvider, StripeSettings};
-    use crate::orders::ssr::signature;
-    use crate::orders::ssr::stripe_standin::StripeStandin;
+    use super::super::place::receive_webhook;
+    use crate::payments::{PaymentError, PaymentProvider, PaymentRequest};
+    use crate::payments::stripe::{StripeProvider, StripeSettings};
+    use crate::payments::signature;
+    use crate::payments::stripe_standin::StripeStandin;
 
     const SECRET_KEY: &str = "sk_test_standin_key";
     const WEBHOOK_SECRET: &str = "whsec_standin_signing_secret";
@@ -487,7 +459,7 @@ mod stripe_provider {
         let (header, body) = standin.take_events().remove(0);
         receive_webhook(&pool, stripe.as_ref(), &header, &body, chrono::Utc::now().timestamp()).await.unwrap();
 
-        assert_eq!(crate::orders::ssr::fulfilment::refund(&pool, order).await.unwrap(), total);
+        assert_eq!(crate::checkout::ssr::fulfilment::refund(&pool, order).await.unwrap(), total);
         let effects = effects(&pool, stripe.clone());
         while jobs::run_one(&pool, &effects).await.unwrap() {}
         let refunds = standin.refunds();
@@ -503,12 +475,12 @@ mod stripe_provider {
     }
 }
 
-fn effects(pool: &PgPool, payments: Arc<dyn crate::orders::ssr::payments::PaymentProvider>) -> super::effects::OrderEffects {
+fn effects(pool: &PgPool, payments: Arc<dyn crate::payments::PaymentProvider>) -> super::effects::OrderEffects {
     super::effects::OrderEffects {
         pool: pool.clone(),
         mailer: Arc::new(crate::mail::ssr::DevMailbox::new(pool.clone())),
         payments,
-        webhook_secrets: vec![super::DEV_WEBHOOK_SECRET.into()],
+        webhook_secrets: vec![crate::payments::DEV_WEBHOOK_SECRET.into()],
         shop_name: "Test Shop".into(),
         base_url: "https://shop.example".into(),
     }
@@ -526,13 +498,13 @@ async fn mails_to(pool: &PgPool, subject_like: &str) -> Vec<String> {
 /// order once even when the job runs twice.
 #[sqlx::test(migrations = "../migrations")]
 async fn a_late_confirmation_pays_once(pool: PgPool) {
-    use super::gateway::{BuiltinGateway, GatewayEvent};
+    use crate::payments::gateway::{BuiltinGateway, GatewayEvent};
     let (order, total, _) = placed_order(&pool, "games", 1_999, 10).await;
     let event = GatewayEvent::success(order, total, "EUR");
     let mut conn = pool.acquire().await.unwrap();
     jobs::enqueue_after(&mut conn, "payment.builtin_confirm", serde_json::to_value(&event).unwrap(), None, 0).await.unwrap();
     jobs::enqueue_after(&mut conn, "payment.builtin_confirm", serde_json::to_value(&event).unwrap(), None, 0).await.unwrap();
-    let effects = effects(&pool, Arc::new(BuiltinGateway::new(vec![super::DEV_WEBHOOK_SECRET.into()])));
+    let effects = effects(&pool, Arc::new(BuiltinGateway::new(vec![crate::payments::DEV_WEBHOOK_SECRET.into()])));
     while jobs::run_one(&pool, &effects).await.unwrap() {}
     assert_eq!(status(&pool, order).await, OrderStatus::Paid);
     let payments: i64 = sqlx::query_scalar("SELECT count(*) FROM payments WHERE order_id = $1").bind(order).fetch_one(&pool).await.unwrap();
@@ -544,17 +516,17 @@ async fn a_late_confirmation_pays_once(pool: PgPool) {
     let confirmation = mails_to(&pool, "Order confirmation%").await;
     assert_eq!(confirmation.len(), 1);
     assert!(confirmation[0].contains(&format!("https://shop.example/order/{order}?token={token}")), "{}", confirmation[0]);
-    assert!(super::queries::token_matches(&pool, order, &token).await.unwrap());
-    assert!(!super::queries::token_matches(&pool, order, &token[..63]).await.unwrap());
-    assert!(!super::queries::token_matches(&pool, order, &"0".repeat(64)).await.unwrap());
+    assert!(crate::orders::ssr::queries::token_matches(&pool, order, &token).await.unwrap());
+    assert!(!crate::orders::ssr::queries::token_matches(&pool, order, &token[..63]).await.unwrap());
+    assert!(!crate::orders::ssr::queries::token_matches(&pool, order, &"0".repeat(64)).await.unwrap());
 }
 
 /// Staff ship a paid ring with a tracking number; refunds return unshipped stock and are final.
 #[sqlx::test(migrations = "../migrations")]
 async fn shipping_and_refunds_follow_the_rules(pool: PgPool) {
     use super::fulfilment::{refund, ship, FulfilmentError};
-    use super::gateway::BuiltinGateway;
-    let effects = effects(&pool, Arc::new(BuiltinGateway::new(vec![super::DEV_WEBHOOK_SECRET.into()])));
+    use crate::payments::gateway::BuiltinGateway;
+    let effects = effects(&pool, Arc::new(BuiltinGateway::new(vec![crate::payments::DEV_WEBHOOK_SECRET.into()])));
 
     // Not paid yet: nothing to ship or refund.
     let (ring_order, ring_total, ring) = placed_order(&pool, "jewelry", 24_900, 3).await;
@@ -698,12 +670,13 @@ async fn a_payment_in_another_currency_is_refunded_not_accepted(pool: PgPool) {
 /// route turns into a 400, and are recorded; nothing about the order changes.
 #[sqlx::test(migrations = "../migrations")]
 async fn signed_but_malformed_payment_events_are_refused_and_recorded(pool: PgPool) {
-    use super::gateway::{BuiltinGateway, GatewayEvent};
-    use super::payments::{receive_webhook, WebhookError};
+    use crate::payments::gateway::{BuiltinGateway, GatewayEvent};
+    use super::place::receive_webhook;
+    use crate::payments::WebhookError;
     let rates = ShippingRates::default();
     let game = product(&pool, "games", 5999, 5).await;
     let o = start_checkout(&pool, &request(game, 1, false), &rates, 10).await.unwrap();
-    let gateway = BuiltinGateway::new(vec![super::DEV_WEBHOOK_SECRET.into()]);
+    let gateway = BuiltinGateway::new(vec![crate::payments::DEV_WEBHOOK_SECRET.into()]);
     let now = chrono::Utc::now().timestamp();
     for (amount, currency) in [(-5999, "EUR"), (0, "EUR"), (i64::MIN, "EUR"), (5999, ""), (5999, "EURO"), (5999, "€UR")] {
         let mut ev = GatewayEvent::success(o.order_id, amount, currency);

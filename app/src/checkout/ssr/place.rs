@@ -1,9 +1,11 @@
 //! Checkout and payment in the database: an order per checkout key, stock held with a conditional
 //! update (never below zero, whatever the concurrency), every stock change in the ledger, payment
 //! events acted on once, and the order's side effects queued in the same transaction.
+use crate::payments::{PaymentEvent, PaymentProvider, WebhookError, WebhookEvent};
+use crate::inventory;
 use crate::platform::jobs;
 use crate::types::Email;
-use crate::orders::pricing::{self, Discount, DiscountKind, PricedLine, PricingError, Quantity, ShippingMethod, ShippingRates, Totals};
+use crate::checkout::pricing::{self, Discount, DiscountKind, PricedLine, PricingError, Quantity, ShippingMethod, ShippingRates, Totals};
 use serde::{Deserialize, Serialize};
 use sqlx::{Acquire, PgConnection, PgPool};
 use uuid::Uuid;
@@ -310,17 +312,9 @@ pub async fn start_checkout(
         .bind(q)
         .execute(&mut *tx)
         .await?;
-        // The hold: only when enough is left, in one statement, so stock can never go below zero.
-        let held = sqlx::query("UPDATE variants SET stock = stock - $2 WHERE id = $1 AND stock >= $2")
-            .bind(line.variant_id)
-            .bind(q)
-            .execute(&mut *tx)
-            .await?;
-        if held.rows_affected() == 0 {
-            let left: i32 = sqlx::query_scalar("SELECT stock FROM variants WHERE id = $1")
-                .bind(line.variant_id)
-                .fetch_one(&mut *tx)
-                .await?;
+        // The hold: only when enough is left, so stock can never go below zero.
+        if !inventory::hold(&mut tx, line.variant_id, q, order_id).await? {
+            let left = inventory::stock(&mut tx, line.variant_id).await?;
             return Err(CheckoutError::SoldOut { product: row.product_name.clone(), left });
         }
         sqlx::query(
@@ -333,7 +327,6 @@ pub async fn start_checkout(
         .bind(hold_minutes)
         .execute(&mut *tx)
         .await?;
-        ledger(&mut tx, line.variant_id, -q, "hold", order_id).await?;
     }
     if let Some(c) = &code {
         sqlx::query("UPDATE discount_codes SET used_count = used_count + 1 WHERE code = $1")
@@ -345,31 +338,7 @@ pub async fn start_checkout(
     Ok(StartedCheckout { order_id, number, currency, totals, created: true })
 }
 
-/// One stock change, with its reason, in the ledger.
-pub(super) async fn ledger(conn: &mut PgConnection, variant_id: i64, delta: i32, reason: &str, order_id: Uuid) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO stock_ledger (variant_id, delta, reason, order_id) VALUES ($1, $2, $3, $4)")
-        .bind(variant_id)
-        .bind(delta)
-        .bind(reason)
-        .bind(order_id)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
 
-/// A provider's word that money arrived.
-#[derive(Debug, Clone)]
-pub struct PaymentEvent {
-    pub provider: String,
-    pub event_id: String,
-    /// The charge / PaymentIntent id.
-    pub provider_ref: String,
-    pub order_id: Uuid,
-    /// Positive (the providers' parsers refuse anything else).
-    pub amount_minor: i64,
-    /// ISO 4217 as the provider sent it; compared with the order's, case-insensitively.
-    pub currency: String,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PaymentOutcome {
@@ -442,7 +411,7 @@ pub async fn payment_succeeded(pool: &PgPool, ev: &PaymentEvent) -> Result<Payme
     .fetch_all(&mut *tx)
     .await?;
     for (variant_id,) in sold {
-        ledger(&mut tx, variant_id, 0, "sale", ev.order_id).await?;
+        inventory::ledger(&mut tx, variant_id, 0, "sale", ev.order_id).await?;
     }
     let payload = serde_json::json!({ "order_id": ev.order_id });
     for kind in ["email.order_confirmation", "email.payment_received"] {
@@ -551,12 +520,7 @@ pub async fn release_expired_holds(pool: &PgPool) -> sqlx::Result<u64> {
         .fetch_all(&mut *tx)
         .await?;
         for (variant_id, q) in released {
-            sqlx::query("UPDATE variants SET stock = stock + $2 WHERE id = $1")
-                .bind(variant_id)
-                .bind(q)
-                .execute(&mut *tx)
-                .await?;
-            ledger(&mut tx, variant_id, q, "release", *order_id).await?;
+            inventory::give_back(&mut tx, variant_id, q, "release", *order_id).await?;
         }
         sqlx::query("UPDATE orders SET status = 'cancelled' WHERE id = $1").bind(order_id).execute(&mut *tx).await?;
         if let Some(c) = code {
@@ -568,4 +532,41 @@ pub async fn release_expired_holds(pool: &PgPool) -> sqlx::Result<u64> {
     }
     tx.commit().await?;
     Ok(orders.len() as u64)
+}
+
+/// Verifies a webhook and acts on it once (the route and the built-in gateway both come here). A
+/// signed event the shop cannot read is recorded in `webhook_refusals` and answered as an error
+/// the route turns into a 400 (a provider stops retrying it); an unsigned one is not recorded.
+pub async fn receive_webhook(
+    pool: &PgPool,
+    provider: &dyn PaymentProvider,
+    header: &str,
+    body: &[u8],
+    now: i64,
+) -> Result<Option<PaymentOutcome>, WebhookError> {
+    let event = match provider.verify_webhook(header, body, now) {
+        Ok(event) => event,
+        Err(WebhookError::Body(reason)) => {
+            tracing::warn!(provider = provider.name(), %reason, "signed webhook refused");
+            sqlx::query("INSERT INTO webhook_refusals (provider, reason, body) VALUES ($1, $2, $3)")
+                .bind(provider.name())
+                .bind(&reason)
+                .bind(String::from_utf8_lossy(&body[..body.len().min(64 * 1024)]).as_ref())
+                .execute(pool)
+                .await?;
+            return Err(WebhookError::Body(reason));
+        }
+        Err(e) => return Err(e),
+    };
+    match event {
+        WebhookEvent::Succeeded(ev) => Ok(Some(payment_succeeded(pool, &ev).await?)),
+        WebhookEvent::Failed { event_id, order_id, provider_ref, reason } => {
+            payment_failed(pool, provider.name(), &event_id, order_id, &provider_ref, &reason).await?;
+            Ok(None)
+        }
+        WebhookEvent::Ignored { event_id, kind } => {
+            tracing::debug!(%event_id, %kind, "webhook event ignored");
+            Ok(None)
+        }
+    }
 }

@@ -1,0 +1,38 @@
+//! The staff dashboard's front page.
+use crate::error::AppError;
+use crate::ui::page::{await_page, no_store, PageMeta};
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use crate::accounts::ssr::AccountsExt;
+#[cfg(feature = "ssr")]
+use crate::platform::request::RequestCtx;
+
+/// The admin dashboard's figures: (users, products). Admins only; 403 for everyone else.
+#[server(prefix = "/api/admin", endpoint = "overview")]
+pub async fn get_admin_overview() -> Result<(String, i64, i64), AppError> {
+    let ctx = RequestCtx::load().await?;
+    let admin = ctx.accounts().require_admin().await?;
+    let (users, products) = crate::accounts::ssr::users::counts(ctx.pool()).await?;
+    Ok((admin.identity.email, users, products))
+}
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    no_store();
+    let data = Resource::new(|| (), |_| get_admin_overview());
+    await_page(data, |(email, users, products)| {
+        view! {
+            <PageMeta title="Admin".into() description="Shop administration".into() canonical_path="/admin".into()/>
+            <section class="admin-page" aria-labelledby="admin-title">
+                <h1 id="admin-title">"Admin dashboard"</h1>
+                <p>"Signed in as " <strong data-testid="admin-email">{email}</strong> "."</p>
+                <dl class="account-facts">
+                    <dt>"Customers"</dt><dd data-testid="admin-users">{users}</dd>
+                    <dt>"Products"</dt><dd data-testid="admin-products">{products}</dd>
+                </dl>
+                <p><a href="/admin/orders" class="button">"Orders"</a> " " <a href="/admin/keys" class="button">"Game keys"</a></p>
+            </section>
+        }
+    })
+}
+
