@@ -1,7 +1,7 @@
 //! The document shell and the router tree.
 use crate::accounts::ui::*;
 use crate::cart::ui::CartPage;
-use crate::admin::{keys::AdminKeysPage, orders::AdminOrdersPage, overview::AdminPage};
+use crate::admin::{keys::AdminKeysPage, orders::AdminOrdersPage, overview::AdminPage, AdminShell};
 use crate::checkout::ui::{CheckoutPage, OrderPage, PayPage};
 use crate::dev::MailboxPage;
 use crate::orders::ui::MyOrders;
@@ -10,7 +10,7 @@ use crate::layout::{Layout, NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet};
 use leptos_router::{
-    components::{Route, Router, Routes},
+    components::{ParentRoute, Route, Router, Routes},
     path, ParamSegment, SsrMode, StaticSegment,
 };
 
@@ -60,9 +60,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/reset") view=ResetPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/password") view=ChangePasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/two-factor") view=TwoFactorPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/orders") view=AdminOrdersPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/keys") view=AdminKeysPage ssr=SsrMode::Async/>
+                    <ParentRoute path=path!("/admin") view=AdminShell ssr=SsrMode::Async>
+                        <Route path=path!("") view=AdminPage ssr=SsrMode::Async/>
+                        <Route path=path!("orders") view=AdminOrdersPage ssr=SsrMode::Async/>
+                        <Route path=path!("keys") view=AdminKeysPage ssr=SsrMode::Async/>
+                    </ParentRoute>
                     <Route path=path!("/account/library") view=crate::library::keys::ui::LibraryPage ssr=SsrMode::Async/>
                     <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async/>
                     <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async/>

@@ -67,6 +67,46 @@ fn same_origin(a: &str, b: &str) -> bool {
     norm(a) == norm(b)
 }
 
+/// What the staff gate needs to tell staff from everyone else.
+#[derive(Clone)]
+pub struct StaffGate {
+    pub pool: PgPool,
+    pub auth: app::accounts::ssr::AuthState,
+}
+
+/// `/api/admin/*` answers 403 to anyone who is not staff (anonymous, a shopper, a forged or expired
+/// cookie, or when the check itself fails) before any server function runs. Staff functions still
+/// call `require_admin()` themselves: this is the outer wall, not the only one.
+pub async fn staff_only(State(gate): State<StaffGate>, req: Request, next: Next) -> Response {
+    if !req.uri().path().starts_with("/api/admin/") {
+        return next.run(req).await;
+    }
+    let ip = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    let staff = match req.extensions().get::<tower_sessions::Session>() {
+        Some(session) => {
+            let accounts = app::accounts::ssr::service::Accounts {
+                provider: gate.auth.identity.clone(),
+                pool: &gate.pool,
+                limits: gate.auth.limits.clone(),
+                hooks: gate.auth.hooks.clone(),
+                session,
+                ip: &ip,
+            };
+            accounts.require_admin().await.is_ok()
+        }
+        None => false,
+    };
+    if !staff {
+        tracing::warn!(path = %req.uri().path(), %ip, "refused a staff function to a non-staff caller");
+        return (StatusCode::FORBIDDEN, axum::Json(app::error::AppError::Forbidden)).into_response();
+    }
+    next.run(req).await
+}
+
 /// The answer to a request whose handler panicked (the cause goes to the log, once).
 pub fn panic_response(cause: Box<dyn std::any::Any + Send + 'static>) -> Response {
     let text = cause

@@ -134,6 +134,7 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
         .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::days(
             config.auth.session_days.into(),
         )));
+    let gate = http::StaffGate { pool: pool.clone(), auth: auth.clone() };
     let state = ServerState { leptos_options: leptos_options.clone(), pool: pool.clone(), orders: orders.clone() };
     let routes = generate_route_list(app::App);
 
@@ -175,6 +176,9 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
             move || app::shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, app::shell))
+        // Staff functions: 403 for everyone who is not staff before any server function runs
+        // (inside the session layer, which it needs; each function checks again).
+        .layer(middleware::from_fn_with_state(gate, http::staff_only))
         .layer(sessions)
         .merge(static_files)
         .merge(files)

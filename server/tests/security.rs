@@ -205,6 +205,7 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("/api/admin/keys-import", &["variant_id", "keys"]),
     ("/api/admin/keys-generate", &["variant_id", "count", "pattern"]),
     ("/api/admin/overview", &[]),
+    ("/api/admin/staff", &[]),
     ("/api/dev/drop", &["launch_in_secs", "keys"]),
     ("/api/dev/mailbox", &["to"]),
     ("/api/cart/add", &["variant_id", "quantity"]),
@@ -433,4 +434,89 @@ async fn a_stranger_cannot_lock_the_owner_out_of_their_usual_network(pool: PgPoo
     // The owner at home (another address in the same /24) still gets in.
     let (status, headers, _) = send(&pool, attempt(password, [198, 51, 100, 42])).await;
     assert_eq!((status, location(&headers).as_deref()), (StatusCode::FOUND, Some("/account")));
+}
+
+// --- Staff functions behind one gate (restructure) ------------------------------------------
+
+/// Every `/api/admin/*` function, called with plausible fields by an anonymous visitor, a signed-in
+/// shopper and a forged cookie: 403 each time, and nothing in the database changes.
+#[sqlx::test(migrations = "../migrations")]
+async fn every_staff_function_refuses_non_staff_and_changes_nothing(pool: PgPool) {
+    use app::checkout::ssr::place::{payment_succeeded, start_checkout, CheckoutRequest};
+    server::migrate(&pool).await.unwrap();
+    demo_users(&pool).await;
+    let variant = game_variant(&pool, 5999, 10).await;
+    let req = CheckoutRequest {
+        checkout_key: uuid::Uuid::new_v4(),
+        placed_by: "buyer".into(),
+        user_id: None,
+        email: app::types::Email::parse("buyer@example.com").unwrap(),
+        lines: vec![(variant, 1)],
+        discount_code: None,
+        shipping: None,
+    };
+    let order = start_checkout(&pool, &req, &Default::default(), 10).await.unwrap();
+    let ev = app::payments::PaymentEvent {
+        provider: "builtin".into(),
+        event_id: "evt_gate".into(),
+        provider_ref: "ch_gate".into(),
+        order_id: order.order_id,
+        amount_minor: order.totals.total_minor,
+        currency: "EUR".into(),
+    };
+    payment_succeeded(&pool, &ev).await.unwrap();
+    let request_id: i64 = sqlx::query_scalar("INSERT INTO refund_requests (order_id, reason) VALUES ($1, 'x') RETURNING id")
+        .bind(order.order_id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let snapshot = || async {
+        sqlx::query_as::<_, (String, i64, String, i64, i64)>(
+            "SELECT (SELECT string_agg(status, ',' ORDER BY id) FROM orders),
+                    (SELECT count(*) FROM license_keys),
+                    (SELECT string_agg(status, ',' ORDER BY id) FROM refund_requests),
+                    (SELECT count(*) FROM jobs),
+                    (SELECT coalesce(sum(stock), 0) FROM variants)",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+    };
+    let before = snapshot().await;
+    let value = |field: &str| match field {
+        "order_id" => order.order_id.to_string(),
+        "request_id" => request_id.to_string(),
+        "decision" => "approve".into(),
+        "tracking_number" => "TRACK-1".into(),
+        "variant_id" => variant.to_string(),
+        "keys" => "AAAA-BBBB-CCCC-DDDD\nEEEE-FFFF-GGGG-HHHH".into(),
+        "count" => "5".into(),
+        "pattern" => "XXXXX-XXXXX-XXXXX-XXXXX".into(),
+        _ => "1".into(),
+    };
+    let shopper = sign_in_as(&pool, server::seed::DEMO_SHOPPER).await;
+    let staff_paths: Vec<&str> = leptos::server_fn::axum::server_fn_paths().map(|(p, _)| p).filter(|p| p.starts_with("/api/admin/")).collect();
+    assert!(staff_paths.len() >= 9, "{staff_paths:?}");
+    for path in &staff_paths {
+        let fields = FIELDS.iter().find(|(p, _)| p == path).map(|(_, f)| *f).unwrap_or(&[]);
+        let owned: Vec<(String, String)> = fields.iter().map(|f| (f.to_string(), value(f))).collect();
+        let pairs: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        for cookie in [None, Some(shopper.as_str()), Some("shop_session=forged")] {
+            for accept in ["text/html", "application/json"] {
+                let mut req = form_post(path, cookie, &pairs);
+                req.headers_mut().insert(header::ACCEPT, accept.parse().unwrap());
+                let (status, _, body) = send(&pool, req).await;
+                assert_eq!(status, StatusCode::FORBIDDEN, "{path} as {cookie:?} ({accept}): {body}");
+                assert_eq!(body, r#""Forbidden""#);
+            }
+        }
+    }
+    assert_eq!(snapshot().await, before, "nothing changed");
+    // Staff get through the gate.
+    let admin = sign_in_as(&pool, server::seed::DEMO_ADMIN).await;
+    let mut req = form_post("/api/admin/overview", Some(&admin), &[]);
+    req.headers_mut().insert(header::ACCEPT, "application/json".parse().unwrap());
+    let (status, _, body) = send(&pool, req).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("admin@example.com"), "{body}");
 }
