@@ -24,7 +24,8 @@ ensure_tools
 build_server_unless_skipped
 pg_start "$TMP/pg" "$(free_port)"
 APP_PORT="$(free_port)"
-export PATH="$(pg_bin_dir):$PATH"
+PATH="$(pg_bin_dir):$PATH"
+export PATH
 
 # (Re)starts the server and waits until it answers; a running one is killed with SIGKILL first.
 cat >"$TMP/restart" <<SH
@@ -41,7 +42,8 @@ chmod +x "$TMP/restart"
 
 for ((round = 1; round <= ROUNDS; round++)); do
   pg_create_db "$PG_PORT" "crash$round"
-  export CRASH_DB="$(pg_url "$PG_PORT" "crash$round")"
+  CRASH_DB="$(pg_url "$PG_PORT" "crash$round")"
+  export CRASH_DB
   "$TMP/restart"
   psql -X -q -v ON_ERROR_STOP=1 "$CRASH_DB" >/dev/null <<'SQL'
 WITH c AS (INSERT INTO categories (slug, name, department, description) VALUES ('crash-rings', 'Rings', 'jewelry', '') RETURNING id),

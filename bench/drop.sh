@@ -28,8 +28,9 @@ build_server_unless_skipped
 BIN="${SERVER_BIN:-$(server_bin)}"
 pg_start "$TMP/pg" "$(free_port)"
 pg_create_db "$PG_PORT" drop
-export PATH="$(pg_bin_dir):$PATH"
-export APP_DATABASE_URL="$(pg_url "$PG_PORT" drop)"
+PATH="$(pg_bin_dir):$PATH"
+APP_DATABASE_URL="$(pg_url "$PG_PORT" drop)"
+export PATH APP_DATABASE_URL
 APP_PORT="$(free_port)"
 export APP_LISTEN="127.0.0.1:$APP_PORT" APP_DOWNLOADS__LOCAL_DIR="$TMP/downloads" RUST_LOG=warn
 # The crowd arrives within a second: let requests queue for a connection rather than time out.

@@ -78,20 +78,10 @@ else
 
   APP_PORT="$(free_port)"
   BASE_URL="http://127.0.0.1:$APP_PORT"
-  (
-    cd "$ROOT"
-    export APP_DATABASE_URL="$DB" APP_SEED_DEMO=true APP_MEDIA_DIR="$TMP/media" APP_SITE_ROOT="$(site_dir)"
-    # Production refuses an http:// base_url; it is used only for the canonical link (and the cross-site
-    # check, which GET pages do not hit), so an https origin on the same host and port is enough here.
-    export APP_LISTEN="127.0.0.1:$APP_PORT" APP_ENV=production APP_STAGING__ALLOW_TEST_PAYMENTS=true APP_STAGING__ALLOW_DEMO_DATA=true APP_STAGING__ALLOW_DEV_MAILBOX=true APP_BASE_URL="https://127.0.0.1:$APP_PORT" RUST_LOG=warn
-    # Production refuses the development secrets: throwaway ones for this run.
-    export APP_ORDERS__WEBHOOK_SECRETS="[\"whsec_bench_$(date +%s%N)\"]"
-    export APP_LICENSES__ENCRYPTION_KEYS="[\"1:$(head -c 32 /dev/urandom | base64)\"]"
-    export APP_LICENSES__FINGERPRINT_SECRET="bench-$(head -c 24 /dev/urandom | base64)"
-    export APP_DOWNLOADS__SIGNING_SECRET="bench-$(head -c 32 /dev/urandom | base64)" APP_DOWNLOADS__LOCAL_DIR="$TMP/downloads"
-    exec "$(server_bin)"
-  ) >"$TMP/server.log" 2>&1 &
-  PIDS+=($!)
+  # Production refuses an http:// base_url; it is used only for the canonical link (and the cross-site
+  # check, which GET pages do not hit), so an https origin on the same host and port is enough here.
+  start_production_shop "$APP_PORT" "$DB" "https://127.0.0.1:$APP_PORT" "$TMP"
+  PIDS+=("$SHOP_PID")
   info "starting the release server on $BASE_URL (seeding the demo catalog)"
   wait_ready "$BASE_URL/readyz" "${PIDS[0]}" 180 "$TMP/server.log"
 fi

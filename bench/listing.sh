@@ -35,18 +35,8 @@ pg_create_db "$PG_PORT" bench
 DB="$(pg_url "$PG_PORT" bench)"
 
 APP_PORT="$(free_port)"
-(
-  cd "$ROOT"
-  export APP_DATABASE_URL="$DB" APP_SEED_DEMO=true APP_MEDIA_DIR="$TMP/media" APP_SITE_ROOT="$(site_dir)"
-  export APP_LISTEN="127.0.0.1:$APP_PORT" APP_ENV=production APP_STAGING__ALLOW_TEST_PAYMENTS=true APP_STAGING__ALLOW_DEMO_DATA=true APP_STAGING__ALLOW_DEV_MAILBOX=true APP_BASE_URL="https://shop.example" RUST_LOG=warn
-  # Production refuses the development secrets: throwaway ones for this run.
-  export APP_ORDERS__WEBHOOK_SECRETS="[\"whsec_bench_$(date +%s%N)\"]"
-  export APP_LICENSES__ENCRYPTION_KEYS="[\"1:$(head -c 32 /dev/urandom | base64)\"]"
-  export APP_LICENSES__FINGERPRINT_SECRET="bench-$(head -c 24 /dev/urandom | base64)"
-  export APP_DOWNLOADS__SIGNING_SECRET="bench-$(head -c 32 /dev/urandom | base64)" APP_DOWNLOADS__LOCAL_DIR="$TMP/downloads"
-  exec "$(server_bin)"
-) >"$TMP/server.log" 2>&1 &
-PIDS+=($!)
+start_production_shop "$APP_PORT" "$DB" "https://shop.example" "$TMP"
+PIDS+=("$SHOP_PID")
 wait_ready "http://127.0.0.1:$APP_PORT/readyz" "${PIDS[0]}" 180 "$TMP/server.log"
 
 BASE_PORT="$(free_port)"
