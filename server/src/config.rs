@@ -241,7 +241,7 @@ impl Config {
         if let Err(e) = self.licenses.cipher() {
             invalid("licenses.encryption_keys", &e.to_string());
         }
-        if self.licenses.fingerprint_secret.len() < 32 {
+        if self.licenses.fingerprint_secret.expose().len() < 32 {
             invalid("licenses.fingerprint_secret", "needs 32 characters or more");
         }
         if self.orders.payment_provider == app::payments::PaymentProviderKind::Stripe && self.orders.stripe.is_none() {
@@ -264,9 +264,9 @@ impl Config {
                  (a staging shop may set staging.allow_demo_data = true)",
             );
         }
-        if self.orders.webhook_secrets.is_empty() || self.orders.webhook_secrets.iter().any(|s| s.len() < 16) {
+        if self.orders.webhook_secrets.is_empty() || self.orders.webhook_secrets.iter().any(|s| s.expose().len() < 16) {
             invalid("orders.webhook_secrets", "needs at least one secret of 16 characters or more");
-        } else if production && self.orders.webhook_secrets.iter().any(|s| s == app::payments::DEV_WEBHOOK_SECRET) {
+        } else if production && self.orders.webhook_secrets.iter().any(|s| s.expose() == app::payments::DEV_WEBHOOK_SECRET) {
             invalid("orders.webhook_secrets", "the development secret cannot be used in production");
         }
         if production && self.licenses.uses_dev_values() {
@@ -456,6 +456,45 @@ mod tests {
         }
     }
 
+    /// Every secret the configuration holds is a `Secret`: the `Debug` output of the whole
+    /// configuration (what a stray `{:?}` or a panic message would print) contains none of them.
+    #[test]
+    fn debug_output_of_the_configuration_shows_no_secret() {
+        let secrets = [
+            "sk_live_stripe_secret_value_123",
+            "whsec_webhook_secret_value_456",
+            "cHJvZHVjdGlvbi1rZXktMzItYnl0ZXMtbG9uZyEhISE=",
+            "fingerprint-secret-value-0123456789abcdef",
+            "download-signing-secret-0123456789abcdef",
+            "smtp-password-value-789",
+            "cognito-client-secret-value-abc",
+            "s3-secret-access-key-value-def",
+        ];
+        let toml = format!(
+            "{DB}env = 'production'\nbase_url = 'https://shop.example'\n\
+             [licenses]\nencryption_keys = ['2:{}']\nfingerprint_secret = '{}'\n\
+             [downloads]\nbackend = 's3'\nsigning_secret = '{}'\n\
+             [downloads.s3]\nbucket = 'b'\nregion = 'eu-west-1'\naccess_key_id = 'AKIA1'\nsecret_access_key = '{}'\n\
+             [orders]\nwebhook_secrets = ['{}']\npayment_provider = 'stripe'\n\
+             [orders.stripe]\nsecret_key = '{}'\npublishable_key = 'pk_live_1'\n\
+             [mail]\ntransport = 'smtp'\n[mail.smtp]\nhost = 'smtp.example'\nport = 465\nsecurity = 'tls'\n\
+             username = 'shop'\npassword = '{}'\nfrom = 'Shop <orders@shop.example>'\n\
+             [auth]\nprovider = 'cognito'\n[auth.cognito]\nregion = 'eu-west-1'\nuser_pool_id = 'eu-west-1_x'\n\
+             client_id = 'c1'\nclient_secret = '{}'",
+            secrets[2], secrets[3], secrets[4], secrets[7], secrets[1], secrets[0], secrets[5], secrets[6]
+        );
+        let c = Config::from_figment(figment(&toml)).unwrap();
+        // The values did arrive (so the test is about Debug, not about missing values)…
+        assert_eq!(c.orders.stripe.as_ref().unwrap().secret_key.expose(), secrets[0]);
+        assert_eq!(c.mail.smtp.as_ref().unwrap().password.as_ref().unwrap().expose(), secrets[5]);
+        // …and none of them shows.
+        let debug = format!("{c:?} {c:#?}");
+        for s in secrets {
+            assert!(!debug.contains(s), "{s} shows in the Debug output");
+        }
+        assert!(debug.contains("Secret([REDACTED])"));
+    }
+
     #[test]
     fn environment_variables_override_the_file() {
         figment::Jail::expect_with(|jail| {
@@ -486,7 +525,7 @@ mod tests {
             jail.set_env("APP_STAGING__ALLOW_DEV_MAILBOX", "true");
             let fig = figment(DB).merge(Env::prefixed("APP_").split("__"));
             let c = Config::from_figment(fig).map_err(|e| e.to_string())?;
-            assert_eq!(c.orders.webhook_secrets, ["whsec_bench_1764633600"]);
+            assert_eq!(app::types::expose_all(&c.orders.webhook_secrets), ["whsec_bench_1764633600"]);
             assert_eq!(c.licenses.encryption_keys.len(), 1);
             Ok(())
         });

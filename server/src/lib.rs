@@ -222,7 +222,7 @@ pub fn spawn_order_workers(config: &Config, pool: PgPool) {
         pool: pool.clone(),
         mailer: mailer(config, &pool),
         payments: config.orders.payment_provider().expect("the configuration was validated"),
-        webhook_secrets: config.orders.webhook_secrets.clone(),
+        webhook_secrets: app::types::expose_all(&config.orders.webhook_secrets),
         shop_name: app::site::SITE_NAME.to_owned(),
         base_url: config.base_url(),
     };

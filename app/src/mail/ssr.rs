@@ -88,7 +88,7 @@ pub struct SmtpSettings {
     pub port: u16,
     pub security: SmtpSecurity,
     pub username: Option<String>,
-    pub password: Option<String>,
+    pub password: Option<crate::types::Secret>,
     /// The sender, e.g. `Rust Shop <orders@shop.example>`.
     pub from: String,
 }
@@ -110,7 +110,7 @@ impl SmtpMailer {
         };
         let mut builder = builder.port(s.port).timeout(Some(std::time::Duration::from_secs(20)));
         if let (Some(user), Some(password)) = (&s.username, &s.password) {
-            builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+            builder = builder.credentials(Credentials::new(user.clone(), password.expose().to_owned()));
         }
         let from = s.from.parse().map_err(|e| MailError(format!("mail.smtp.from: {e}")))?;
         Ok(SmtpMailer { transport: builder.build(), from })

@@ -16,7 +16,7 @@ pub struct StripeSettings {
     /// `https://api.stripe.com` in production; a local stand-in in tests.
     #[serde(default = "default_api_base")]
     pub api_base: String,
-    pub secret_key: String,
+    pub secret_key: crate::types::Secret,
     pub publishable_key: String,
 }
 
@@ -94,7 +94,7 @@ impl StripeProvider {
         let res = self
             .http
             .post(&url)
-            .bearer_auth(&self.settings.secret_key)
+            .bearer_auth(self.settings.secret_key.expose())
             .header("Idempotency-Key", idempotency_key)
             .form(form)
             .send()

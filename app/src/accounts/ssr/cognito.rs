@@ -20,7 +20,7 @@ pub struct CognitoSettings {
     pub user_pool_id: String,
     pub client_id: String,
     /// Set when the app client has a secret (every call then carries a SECRET_HASH).
-    pub client_secret: Option<String>,
+    pub client_secret: Option<crate::types::Secret>,
     /// Another endpoint than AWS's (a local emulator in tests).
     pub endpoint_url: Option<String>,
     /// Defaults to `https://cognito-idp.<region>.amazonaws.com/<pool>`.
@@ -124,7 +124,7 @@ impl CognitoProvider {
     /// Cognito's SECRET_HASH: Base64(HMAC-SHA256(client secret, username + client id)).
     pub fn secret_hash(&self, username: &str) -> Option<String> {
         let secret = self.settings.client_secret.as_ref()?;
-        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).ok()?;
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.expose().as_bytes()).ok()?;
         mac.update(username.as_bytes());
         mac.update(self.settings.client_id.as_bytes());
         Some(base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes()))

@@ -205,7 +205,7 @@ async fn moto_pool(client_of: Option<&str>) -> Option<(cognito::Client, CognitoS
         region: region.into(),
         user_pool_id: pool_id.clone(),
         client_id: c.client_id().unwrap().to_owned(),
-        client_secret: c.client_secret().map(str::to_owned),
+        client_secret: c.client_secret().map(crate::types::Secret::from),
         endpoint_url: Some(url.clone()),
         // The emulator signs with the AWS-form issuer but serves the key set itself.
         issuer: None,

@@ -22,7 +22,7 @@ pub struct OrderSettings {
     pub hold_minutes: i32,
     pub shipping: ShippingRates,
     /// Webhook signing secrets; the first signs, all verify (rotation).
-    pub webhook_secrets: Vec<String>,
+    pub webhook_secrets: Vec<crate::types::Secret>,
     pub payment_provider: crate::payments::PaymentProviderKind,
     pub stripe: Option<crate::payments::stripe::StripeSettings>,
 }
@@ -55,6 +55,6 @@ impl Default for OrderSettings {
 impl OrderSettings {
     /// The payment provider these settings name.
     pub fn payment_provider(&self) -> Result<Arc<dyn PaymentProvider>, String> {
-        crate::payments::provider(self.payment_provider, self.stripe.clone(), self.webhook_secrets.clone())
+        crate::payments::provider(self.payment_provider, self.stripe.clone(), crate::types::expose_all(&self.webhook_secrets))
     }
 }

@@ -30,7 +30,7 @@ pub struct DownloadSettings {
     /// The local directory (backend `local`).
     pub local_dir: PathBuf,
     /// Signs local links (backend `local`); production must set its own.
-    pub signing_secret: String,
+    pub signing_secret: crate::types::Secret,
     /// How long a minted link works.
     pub link_ttl_secs: u64,
     /// At most this many downloads of one purchase per window.
@@ -74,7 +74,7 @@ impl DownloadSettings {
             return Err(("downloads.max_per_window", "and downloads.window_secs must be positive"));
         }
         match self.backend {
-            StoreKind::Local if self.signing_secret.len() < 32 => {
+            StoreKind::Local if self.signing_secret.expose().len() < 32 => {
                 Err(("downloads.signing_secret", "needs 32 characters or more"))
             }
             StoreKind::S3 if self.s3.as_ref().is_none_or(|s| s.bucket.is_empty()) => {
@@ -85,13 +85,13 @@ impl DownloadSettings {
     }
 
     pub fn uses_dev_values(&self) -> bool {
-        self.backend == StoreKind::Local && self.signing_secret == DEV_SIGNING_SECRET
+        self.backend == StoreKind::Local && self.signing_secret.expose() == DEV_SIGNING_SECRET
     }
 
     /// The local store, when that is the backend (the server mounts its file route).
     pub fn local_store(&self) -> Option<Arc<local::LocalStore>> {
         (self.backend == StoreKind::Local)
-            .then(|| Arc::new(local::LocalStore::new(self.local_dir.clone(), self.signing_secret.as_bytes().to_vec())))
+            .then(|| Arc::new(local::LocalStore::new(self.local_dir.clone(), self.signing_secret.expose().as_bytes().to_vec())))
     }
 
     pub fn downloads(&self) -> Downloads {

@@ -20,7 +20,7 @@ pub struct S3Settings {
     #[serde(default)]
     pub access_key_id: Option<String>,
     #[serde(default)]
-    pub secret_access_key: Option<String>,
+    pub secret_access_key: Option<crate::types::Secret>,
 }
 
 pub struct S3Store {
@@ -46,7 +46,7 @@ impl S3Store {
                 if let (Some(id), Some(secret)) = (&s.access_key_id, &s.secret_access_key) {
                     loader = loader.credentials_provider(aws_sdk_s3::config::Credentials::new(
                         id.clone(),
-                        secret.clone(),
+                        secret.expose().to_owned(),
                         None,
                         None,
                         "shop-config",

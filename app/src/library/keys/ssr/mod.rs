@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LicenseSettings {
-    pub encryption_keys: Vec<String>,
-    pub fingerprint_secret: String,
+    pub encryption_keys: Vec<crate::types::Secret>,
+    pub fingerprint_secret: crate::types::Secret,
 }
 
 /// Development-only values (refused in production).
@@ -32,11 +32,11 @@ impl Default for LicenseSettings {
 
 impl LicenseSettings {
     pub fn cipher(&self) -> Result<crypto::KeyCipher, crypto::CryptoError> {
-        crypto::KeyCipher::new(&self.encryption_keys, &self.fingerprint_secret)
+        crypto::KeyCipher::new(&crate::types::expose_all(&self.encryption_keys), self.fingerprint_secret.expose())
     }
 
     /// Whether a development value is in use.
     pub fn uses_dev_values(&self) -> bool {
-        self.encryption_keys.iter().any(|k| k == DEV_ENCRYPTION_KEY) || self.fingerprint_secret == DEV_FINGERPRINT_SECRET
+        self.encryption_keys.iter().any(|k| k.expose() == DEV_ENCRYPTION_KEY) || self.fingerprint_secret.expose() == DEV_FINGERPRINT_SECRET
     }
 }
