@@ -23,6 +23,10 @@ pub enum AppError {
     /// The thing cannot be created because it exists already.
     #[error("{0}")]
     Conflict(String),
+    /// One field of a form is not acceptable (taken, out of range): the form shows `message` next to
+    /// the field named `field`.
+    #[error("{message}")]
+    Field { field: String, message: String },
     /// Too many attempts; the client may try again after the given number of seconds.
     #[error("Too many attempts. Please wait {} and try again.", wait_text(*retry_after_secs))]
     TooManyRequests { retry_after_secs: u64 },
@@ -39,6 +43,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::Conflict(_) => 409,
+            AppError::Field { .. } => 422,
             AppError::TooManyRequests { .. } => 429,
             AppError::Internal => 500,
         }
@@ -49,6 +54,21 @@ impl AppError {
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");
         AppError::Internal
+    }
+}
+
+/// The shop's result type: the error is `AppError` unless said otherwise.
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// A database error, with the violation of `constraint` (a unique index, a CHECK) turned into an
+/// error on the form's `field`; any other database error is internal (its cause logged).
+#[cfg(feature = "ssr")]
+pub fn on_constraint(e: sqlx::Error, constraint: &str, field: &str, message: &str) -> AppError {
+    match &e {
+        sqlx::Error::Database(db) if db.constraint() == Some(constraint) => {
+            AppError::Field { field: field.to_owned(), message: message.to_owned() }
+        }
+        _ => AppError::internal(e),
     }
 }
 

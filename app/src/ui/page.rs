@@ -98,6 +98,7 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
         AppError::Unauthorized(_) => ("Sign in needed", "Please sign in"),
         AppError::Forbidden => ("Access denied", "Access denied"),
         AppError::Conflict(_) => ("Conflict", "That can't be done"),
+        AppError::Field { .. } => ("Check the form", "Please check the form"),
         AppError::TooManyRequests { .. } => ("Too many attempts", "Too many attempts"),
         AppError::Internal => ("Something went wrong", "Something went wrong"),
     };

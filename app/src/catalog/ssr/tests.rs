@@ -303,3 +303,23 @@ pub(crate) async fn product(pool: &sqlx::PgPool, department: &str, price: i64, s
         .await
         .unwrap()
 }
+
+/// A unique violation becomes an error on the form's field (what the staff editors show); another
+/// database error stays internal.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_unique_violation_is_a_field_error(pool: sqlx::PgPool) {
+    use crate::error::{on_constraint, AppError};
+    let insert = || sqlx::query("INSERT INTO categories (slug, name, department, description) VALUES ('rings', 'Rings', 'jewelry', '')").execute(&pool);
+    insert().await.unwrap();
+    let err = insert().await.unwrap_err();
+    assert_eq!(
+        on_constraint(err, "categories_slug_key", "slug", "That address is taken."),
+        AppError::Field { field: "slug".into(), message: "That address is taken.".into() }
+    );
+    assert_eq!(AppError::Field { field: "slug".into(), message: "x".into() }.status(), 422);
+    let other = sqlx::query("INSERT INTO categories (slug, name, department, description) VALUES ('Bad Slug', 'x', 'jewelry', '')")
+        .execute(&pool)
+        .await
+        .unwrap_err();
+    assert_eq!(on_constraint(other, "categories_slug_key", "slug", "taken"), AppError::Internal, "a CHECK on another rule");
+}

@@ -10,8 +10,7 @@ use uuid::Uuid;
 async fn payment_leads_to_an_assigned_key_and_an_email_without_it(pool: PgPool) {
     use crate::checkout::ssr::place::payment_succeeded;
     use crate::payments::PaymentEvent;
-    use crate::checkout::ssr::effects::OrderEffects;
-    use crate::payments::gateway::BuiltinGateway;
+        use crate::payments::gateway::BuiltinGateway;
     use crate::platform::jobs;
     use std::sync::Arc;
     let c = cipher();
@@ -27,14 +26,7 @@ async fn payment_leads_to_an_assigned_key_and_an_email_without_it(pool: PgPool) 
         currency: "EUR".into(),
     };
     payment_succeeded(&pool, &ev).await.unwrap();
-    let effects = OrderEffects {
-        pool: pool.clone(),
-        mailer: Arc::new(crate::mail::ssr::DevMailbox::new(pool.clone())),
-        payments: Arc::new(BuiltinGateway::new(vec!["whsec_test_secret_value".into()])),
-        webhook_secrets: vec!["whsec_test_secret_value".into()],
-        shop_name: "Test Shop".into(),
-        base_url: "https://shop.example".into(),
-    };
+    let effects = super::tests::effects(&pool, Arc::new(BuiltinGateway::new(vec![crate::payments::DEV_WEBHOOK_SECRET.into()])));
     while jobs::run_one(&pool, &effects).await.unwrap() {}
     let keys = keys_of_order(&pool, &c, order).await.unwrap();
     assert_eq!(keys.len(), 1);
@@ -172,7 +164,7 @@ async fn a_refund_before_key_assignment_keeps_every_key_in_the_pool(pool: PgPool
     use crate::types::Email;
     use crate::checkout::ssr::place::{payment_succeeded, start_checkout, CheckoutRequest};
     use crate::payments::PaymentEvent;
-    use crate::checkout::ssr::{effects::OrderEffects, fulfilment};
+    use crate::checkout::ssr::fulfilment;
     use crate::payments::gateway::BuiltinGateway;
     use crate::platform::jobs;
     use std::sync::Arc;
@@ -180,14 +172,7 @@ async fn a_refund_before_key_assignment_keeps_every_key_in_the_pool(pool: PgPool
     let v = game(&pool, 0, "games").await;
     let keys: Vec<String> = (0..4).map(|i| format!("RACE-{i}AAAA-BBBBB-CCCCC")).collect();
     import(&pool, &c, v, &keys).await.unwrap();
-    let effects = OrderEffects {
-        pool: pool.clone(),
-        mailer: Arc::new(crate::mail::ssr::DevMailbox::new(pool.clone())),
-        payments: Arc::new(BuiltinGateway::new(vec!["whsec_test_secret_value".into()])),
-        webhook_secrets: vec!["whsec_test_secret_value".into()],
-        shop_name: "Test Shop".into(),
-        base_url: "https://shop.example".into(),
-    };
+    let effects = super::tests::effects(&pool, Arc::new(BuiltinGateway::new(vec![crate::payments::DEV_WEBHOOK_SECRET.into()])));
     let free_keys = || async {
         sqlx::query_scalar::<_, i64>("SELECT count(*) FROM license_keys WHERE variant_id = $1 AND status = 'available'")
             .bind(v)

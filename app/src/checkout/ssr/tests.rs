@@ -475,7 +475,7 @@ mod stripe_provider {
     }
 }
 
-fn effects(pool: &PgPool, payments: Arc<dyn crate::payments::PaymentProvider>) -> super::effects::OrderEffects {
+pub(crate) fn effects(pool: &PgPool, payments: Arc<dyn crate::payments::PaymentProvider>) -> super::effects::OrderEffects {
     super::effects::OrderEffects {
         pool: pool.clone(),
         mailer: Arc::new(crate::mail::ssr::DevMailbox::new(pool.clone())),
