@@ -202,15 +202,29 @@ pub async fn attach_to_user(pool: &PgPool, session: &Session, user_id: Uuid) -> 
     session.insert(CART, target).await.map_err(session_err)
 }
 
+#[derive(sqlx::FromRow)]
+struct LineRow {
+    variant_id: i64,
+    product_name: String,
+    product_slug: String,
+    variant_label: String,
+    price_minor: i64,
+    quantity: i32,
+    max_per_order: i32,
+    department: String,
+    currency: String,
+    stock: i32,
+}
+
 /// The cart as the page shows it.
 pub async fn view(pool: &PgPool, session: &Session) -> Result<CartView, CartError> {
     let Some(cart) = cart_id(session).await? else {
         return Ok(CartView { lines: vec![], subtotal: None, needs_shipping: false, notice: None, error: None });
     };
-    #[allow(clippy::type_complexity)]
-    let rows: Vec<(i64, String, String, String, i64, i32, i32, String, String, i32)> = sqlx::query_as(
-        "SELECT v.id, p.name, p.slug, concat_ws(' · ', v.platform, v.edition, v.metal, 'size ' || v.ring_size),
-                v.price_minor, l.quantity, p.max_per_order, p.department, p.currency::text, v.stock
+    let rows: Vec<LineRow> = sqlx::query_as(
+        "SELECT v.id AS variant_id, p.name AS product_name, p.slug AS product_slug,
+                concat_ws(' · ', v.platform, v.edition, v.metal, 'size ' || v.ring_size) AS variant_label,
+                v.price_minor, l.quantity, p.max_per_order, p.department, p.currency::text AS currency, v.stock
          FROM cart_lines l JOIN variants v ON v.id = l.variant_id JOIN products p ON p.id = v.product_id
          WHERE l.cart_id = $1 ORDER BY l.added_at, v.id",
     )
@@ -220,21 +234,21 @@ pub async fn view(pool: &PgPool, session: &Session) -> Result<CartView, CartErro
     let mut subtotal: Option<Money> = None;
     let lines: Vec<CartLine> = rows
         .into_iter()
-        .map(|(variant_id, product_name, product_slug, variant_label, price, q, max, department, currency, stock)| {
-            let currency = Currency::parse(&currency).unwrap_or(Currency::Eur);
-            let line_total = Money { minor: price * q as i64, currency };
+        .map(|r| {
+            let currency = Currency::parse(&r.currency).unwrap_or(Currency::Eur);
+            let line_total = Money { minor: r.price_minor * r.quantity as i64, currency };
             subtotal = Some(Money { minor: subtotal.map(|s| s.minor).unwrap_or(0) + line_total.minor, currency });
             CartLine {
-                variant_id,
-                product_name,
-                product_slug,
-                variant_label,
-                unit_price: Money { minor: price, currency },
-                quantity: q as i64,
-                max_quantity: max as i64,
+                variant_id: r.variant_id,
+                product_name: r.product_name,
+                product_slug: r.product_slug,
+                variant_label: r.variant_label,
+                unit_price: Money { minor: r.price_minor, currency },
+                quantity: r.quantity as i64,
+                max_quantity: r.max_per_order as i64,
                 line_total,
-                physical: department == "jewelry",
-                in_stock: stock as i64,
+                physical: r.department == "jewelry",
+                in_stock: r.stock as i64,
             }
         })
         .collect();

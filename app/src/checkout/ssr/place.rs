@@ -115,28 +115,42 @@ struct VariantRow {
     launch_at: Option<i64>,
 }
 
-#[allow(clippy::type_complexity)]
+#[derive(sqlx::FromRow)]
+struct ExistingOrder {
+    id: Uuid,
+    number: i64,
+    currency: String,
+    subtotal_minor: i64,
+    discount_minor: i64,
+    shipping_minor: i64,
+    tax_minor: i64,
+    total_minor: i64,
+}
+
 async fn existing(conn: &mut PgConnection, key: Uuid, placed_by: &str) -> sqlx::Result<Option<StartedCheckout>> {
-    let row: Option<(Uuid, i64, String, i64, i64, i64, i64, i64)> = sqlx::query_as(
-        "SELECT id, number, currency::text, subtotal_minor, discount_minor, shipping_minor, tax_minor, total_minor
+    let row: Option<ExistingOrder> = sqlx::query_as(
+        "SELECT id, number, currency::text AS currency, subtotal_minor, discount_minor, shipping_minor, tax_minor, total_minor
          FROM orders WHERE checkout_key = $1 AND placed_by = $2",
     )
     .bind(key)
     .bind(placed_by)
     .fetch_optional(conn)
     .await?;
-    Ok(row.map(|(order_id, number, currency, subtotal_minor, discount_minor, shipping_minor, tax_minor, total_minor)| {
-        StartedCheckout {
-            order_id,
-            number,
-            currency,
-            totals: Totals { subtotal_minor, discount_minor, shipping_minor, tax_minor, total_minor },
-            created: false,
-        }
+    Ok(row.map(|o| StartedCheckout {
+        order_id: o.id,
+        number: o.number,
+        currency: o.currency,
+        totals: Totals {
+            subtotal_minor: o.subtotal_minor,
+            discount_minor: o.discount_minor,
+            shipping_minor: o.shipping_minor,
+            tax_minor: o.tax_minor,
+            total_minor: o.total_minor,
+        },
+        created: false,
     }))
 }
 
-#[allow(clippy::type_complexity)]
 /// Who "once per customer" counts: the account for a signed-in buyer; for a guest the address,
 /// case-insensitively and without a `+tag` (`Ada+x@example.com` is `ada@example.com`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,9 +177,21 @@ pub fn canonical_email(email: &str) -> String {
     }
 }
 
+#[derive(sqlx::FromRow)]
+struct CodeRow {
+    code: String,
+    kind: String,
+    value: i64,
+    min_subtotal_minor: i64,
+    expired: bool,
+    usage_limit: Option<i32>,
+    per_customer_limit: Option<i32>,
+    used_count: i32,
+}
+
 async fn discount(conn: &mut PgConnection, code: &str, customer: &Customer) -> Result<Discount, CheckoutError> {
-    let row: Option<(String, String, i64, i64, bool, Option<i32>, Option<i32>, i32)> = sqlx::query_as(
-        "SELECT code::text, kind, value, min_subtotal_minor, coalesce(expires_at < now(), false),
+    let row: Option<CodeRow> = sqlx::query_as(
+        "SELECT code::text AS code, kind, value, min_subtotal_minor, coalesce(expires_at < now(), false) AS expired,
                 usage_limit, per_customer_limit, used_count
          FROM discount_codes WHERE code = $1::citext FOR UPDATE",
     )
@@ -173,7 +199,11 @@ async fn discount(conn: &mut PgConnection, code: &str, customer: &Customer) -> R
     .fetch_optional(&mut *conn)
     .await?;
     let invalid = || CheckoutError::Discount("That discount code is not valid.".into());
-    let Some((code, kind, value, min, expired, usage_limit, per_customer, used)) = row else { return Err(invalid()) };
+    let Some(CodeRow { code, kind, value, min_subtotal_minor: min, expired, usage_limit, per_customer_limit: per_customer, used_count: used }) =
+        row
+    else {
+        return Err(invalid());
+    };
     if expired {
         return Err(CheckoutError::Discount("That discount code has expired.".into()));
     }

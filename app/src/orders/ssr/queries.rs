@@ -4,23 +4,44 @@ use crate::types::{Currency, Money};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-#[allow(clippy::type_complexity)]
+#[derive(sqlx::FromRow)]
+struct OrderRow {
+    number: i64,
+    status: String,
+    email: String,
+    currency: String,
+    subtotal_minor: i64,
+    discount_minor: i64,
+    discount_code: Option<String>,
+    shipping_minor: i64,
+    shipping_method: Option<String>,
+    tax_minor: i64,
+    total_minor: i64,
+    tracking_number: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct LineRow {
+    product_name: String,
+    variant_label: String,
+    unit_price_minor: i64,
+    quantity: i32,
+    line_total_minor: i64,
+}
+
 pub async fn order_view(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<OrderView>> {
-    let row: Option<(i64, String, String, String, i64, i64, Option<String>, i64, Option<String>, i64, i64, Option<String>)> = sqlx::query_as(
-        "SELECT number, status, email::text, currency::text, subtotal_minor, discount_minor, discount_code::text,
-                shipping_minor, shipping_method, tax_minor, total_minor, tracking_number
+    let row: Option<OrderRow> = sqlx::query_as(
+        "SELECT number, status, email::text AS email, currency::text AS currency, subtotal_minor, discount_minor,
+                discount_code::text AS discount_code, shipping_minor, shipping_method, tax_minor, total_minor, tracking_number
          FROM orders WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(pool)
     .await?;
-    let Some((number, status, email, currency, subtotal, discount, discount_code, shipping, shipping_method, tax, total, tracking_number)) = row
-    else {
-        return Ok(None);
-    };
-    let currency = Currency::parse(&currency).unwrap_or(Currency::Eur);
+    let Some(o) = row else { return Ok(None) };
+    let currency = Currency::parse(&o.currency).unwrap_or(Currency::Eur);
     let money = |minor| Money { minor, currency };
-    let lines: Vec<(String, String, i64, i32, i64)> = sqlx::query_as(
+    let lines: Vec<LineRow> = sqlx::query_as(
         "SELECT product_name, variant_label, unit_price_minor, quantity, line_total_minor
          FROM order_lines WHERE order_id = $1 ORDER BY variant_id",
     )
@@ -29,27 +50,27 @@ pub async fn order_view(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<OrderVie
     .await?;
     Ok(Some(OrderView {
         id: id.to_string(),
-        number,
-        status: OrderStatus::parse(&status).unwrap_or(OrderStatus::PendingPayment),
-        email,
+        number: o.number,
+        status: OrderStatus::parse(&o.status).unwrap_or(OrderStatus::PendingPayment),
+        email: o.email,
         lines: lines
             .into_iter()
-            .map(|(product_name, variant_label, unit, q, line)| OrderLineView {
-                product_name,
-                variant_label,
-                unit_price: money(unit),
-                quantity: q as i64,
-                line_total: money(line),
+            .map(|l| OrderLineView {
+                product_name: l.product_name,
+                variant_label: l.variant_label,
+                unit_price: money(l.unit_price_minor),
+                quantity: l.quantity as i64,
+                line_total: money(l.line_total_minor),
             })
             .collect(),
-        subtotal: money(subtotal),
-        discount: money(discount),
-        discount_code,
-        shipping: money(shipping),
-        shipping_method,
-        tax: money(tax),
-        total: money(total),
-        tracking_number,
+        subtotal: money(o.subtotal_minor),
+        discount: money(o.discount_minor),
+        discount_code: o.discount_code,
+        shipping: money(o.shipping_minor),
+        shipping_method: o.shipping_method,
+        tax: money(o.tax_minor),
+        total: money(o.total_minor),
+        tracking_number: o.tracking_number,
         stripe: None,
         message: None,
         refund_request: sqlx::query_scalar("SELECT status FROM refund_requests WHERE order_id = $1 ORDER BY id DESC LIMIT 1")
