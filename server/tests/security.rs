@@ -520,3 +520,20 @@ async fn every_staff_function_refuses_non_staff_and_changes_nothing(pool: PgPool
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(body.contains("admin@example.com"), "{body}");
 }
+
+/// A staff form that fails sends the browser back to its page, which shows why (the flash survives
+/// the staff frame around the page).
+#[sqlx::test(migrations = "../migrations")]
+async fn a_failed_staff_form_shows_its_message_on_the_staff_page(pool: PgPool) {
+    server::migrate(&pool).await.unwrap();
+    demo_users(&pool).await;
+    let admin = sign_in_as(&pool, server::seed::DEMO_ADMIN).await;
+    let mut req = form_post("/api/admin/ship", Some(&admin), &[("order_id", &uuid::Uuid::new_v4().to_string()), ("tracking_number", "<b>")]);
+    req.headers_mut().insert(header::REFERER, format!("{ORIGIN}/admin/orders").parse().unwrap());
+    let (status, headers, _) = send(&pool, req).await;
+    assert_eq!((status, location(&headers).as_deref()), (StatusCode::FOUND, Some("/admin/orders")));
+    let (status, _, html) = send(&pool, get_with("/admin/orders", Some(&admin))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("data-testid=\"form-error\"") && html.contains("tracking number"), "{html}");
+    assert!(html.contains("data-testid=\"admin-nav\""), "the staff navigation");
+}

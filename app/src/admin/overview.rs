@@ -30,7 +30,6 @@ pub fn AdminPage() -> impl IntoView {
                     <dt>"Customers"</dt><dd data-testid="admin-users">{users}</dd>
                     <dt>"Products"</dt><dd data-testid="admin-products">{products}</dd>
                 </dl>
-                <p><a href="/admin/orders" class="button">"Orders"</a> " " <a href="/admin/keys" class="button">"Game keys"</a></p>
             </section>
         }
     })
