@@ -2,7 +2,7 @@
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use crate::library::keys::model::KeyPoolView;
-use crate::ui::page::{await_page, no_store, FormOutcome, PageMeta};
+use crate::ui::page::{FormOutcome, PageMeta, private_page};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 #[cfg(feature = "ssr")]
@@ -75,9 +75,7 @@ pub async fn admin_generate_keys(variant_id: i64, count: i64, pattern: String) -
 /// Staff: each game variant's key pool; import a key file's contents or generate keys by a pattern.
 #[component]
 pub fn AdminKeysPage() -> impl IntoView {
-    no_store();
-    let data = Resource::new(|| (), |_| get_admin_keys());
-    await_page(data, |page: AdminKeys| {
+    private_page(get_admin_keys, |page: AdminKeys| {
         let options = move |pools: &[KeyPoolView]| {
             pools
                 .iter()

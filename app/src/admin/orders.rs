@@ -9,7 +9,7 @@ use crate::platform::request::{respond_at, RequestCtx};
 #[cfg(feature = "ssr")]
 use uuid::Uuid;
 use crate::orders::model::OrderStatus;
-use crate::ui::page::{await_page, no_store, FormOutcome, PageMeta};
+use crate::ui::page::{FormOutcome, PageMeta, private_page};
 
 /// The admin's order list and the outcome of the last action.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -94,9 +94,7 @@ pub async fn admin_decide_refund(request_id: i64, decision: String) -> Result<()
 
 #[component]
 pub fn AdminOrdersPage() -> impl IntoView {
-    no_store();
-    let data = Resource::new(|| (), |_| get_admin_orders());
-    await_page(data, |page: AdminOrders| {
+    private_page(get_admin_orders, |page: AdminOrders| {
         view! {
             <PageMeta title="Orders · Admin".into() description="Orders".into() canonical_path="/admin/orders".into()/>
             <section class="admin-page" aria-labelledby="admin-orders-title">

@@ -1,6 +1,6 @@
 //! The staff dashboard's front page.
 use crate::error::AppError;
-use crate::ui::page::{await_page, no_store, PageMeta};
+use crate::ui::page::{PageMeta, private_page};
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::accounts::ssr::AccountsExt;
@@ -18,9 +18,7 @@ pub async fn get_admin_overview() -> Result<(String, i64, i64), AppError> {
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
-    no_store();
-    let data = Resource::new(|| (), |_| get_admin_overview());
-    await_page(data, |(email, users, products)| {
+    private_page(get_admin_overview, |(email, users, products)| {
         view! {
             <PageMeta title="Admin".into() description="Shop administration".into() canonical_path="/admin".into()/>
             <section class="admin-page" aria-labelledby="admin-title">

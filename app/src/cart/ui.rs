@@ -1,15 +1,13 @@
 //! The cart page and the add-to-cart form.
 use crate::cart::api::{get_cart, RemoveFromCart, SetCartQuantity};
 use crate::cart::model::CartView;
-use crate::ui::page::{await_page, no_store, FormOutcome, PageMeta};
+use crate::ui::page::{FormOutcome, PageMeta, private_page};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 #[component]
 pub fn CartPage() -> impl IntoView {
-    no_store();
-    let data = Resource::new(|| (), |_| get_cart());
-    await_page(data, |cart: CartView| {
+    private_page(get_cart, |cart: CartView| {
         view! {
             <PageMeta title="Your cart".into() description="Your shopping cart".into() canonical_path="/cart".into()/>
             <section class="cart-page" aria-labelledby="cart-title">

@@ -4,16 +4,14 @@ use crate::accounts::ui::forms::Field;
 use crate::checkout::api::{get_checkout_page, get_order, get_pay_page, PayWithCard, PlaceOrder, RequestRefund};
 use crate::checkout::model::CheckoutPage;
 use crate::orders::model::{OrderStatus, OrderView};
-use crate::ui::page::{await_page, no_store, PageMeta};
+use crate::ui::page::{PageMeta, await_page, no_store, private_page};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn CheckoutPage() -> impl IntoView {
-    no_store();
-    let data = Resource::new(|| (), |_| get_checkout_page());
-    await_page(data, |page: CheckoutPage| {
+    private_page(get_checkout_page, |page: CheckoutPage| {
         if page.cart.lines.is_empty() {
             return view! {
                 <PageMeta title="Checkout".into() description="Checkout".into() canonical_path="/checkout".into()/>

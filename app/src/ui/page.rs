@@ -120,6 +120,22 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
     }
 }
 
+/// A private page (account, cart, checkout, staff): never stored, its data loaded once, then rendered
+/// or the error page with the right status.
+pub fn private_page<T, Fut, V>(
+    fetch: impl Fn() -> Fut + Send + Sync + 'static,
+    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    Fut: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+    V: IntoView + 'static,
+{
+    no_store();
+    let data = Resource::new(|| (), move |_| fetch());
+    await_page(data, render)
+}
+
 /// Waits for a page's data, then renders it, or the error page with the right status.
 pub fn await_page<T, V>(
     data: Resource<Result<T, AppError>>,

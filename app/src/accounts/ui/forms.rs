@@ -2,7 +2,7 @@
 //! that ticks off the password rules while typing.
 use crate::accounts::model::{FormFlash, FormPage, PasswordPolicy};
 use crate::error::AppError;
-use crate::ui::page::{await_page, no_store, set_status, PageMeta};
+use crate::ui::page::{PageMeta, private_page, set_status};
 use leptos::prelude::*;
 
 /// Loads the form's page data, answers with the failed post's status, and renders the card.
@@ -10,9 +10,7 @@ pub fn form_page<V: IntoView + 'static>(
     form: &'static str,
     render: impl Fn(FormPage) -> V + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
-    no_store();
-    let data = Resource::new(|| (), move |_| crate::accounts::api::get_form_page(form.to_owned()));
-    await_page(data, move |page: FormPage| {
+    private_page(move || crate::accounts::api::get_form_page(form.to_owned()), move |page: FormPage| {
         if let Some(f) = &page.flash {
             set_status(f.status);
             if let Some(secs) = f.retry_after_secs {
