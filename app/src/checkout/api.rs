@@ -71,6 +71,61 @@ pub async fn get_checkout_page() -> Result<CheckoutPage, AppError> {
     })
 }
 
+/// The checkout form as a browser posts it: every field text.
+#[cfg(feature = "ssr")]
+struct CheckoutForm {
+    checkout_key: String,
+    email: String,
+    discount_code: Option<String>,
+    shipping_method: Option<String>,
+    name: Option<String>,
+    line1: Option<String>,
+    line2: Option<String>,
+    city: Option<String>,
+    postal_code: Option<String>,
+    country: Option<String>,
+}
+
+/// The checkout form parsed: a key, an address, a shipping choice (the address itself is checked
+/// field by field when the order is placed).
+#[cfg(feature = "ssr")]
+struct CheckoutInput {
+    key: Uuid,
+    email: crate::types::Email,
+    discount_code: Option<String>,
+    shipping: Option<(crate::checkout::pricing::ShippingMethod, crate::checkout::ssr::place::Address)>,
+}
+
+#[cfg(feature = "ssr")]
+impl TryFrom<CheckoutForm> for CheckoutInput {
+    type Error = AppError;
+
+    fn try_from(f: CheckoutForm) -> Result<Self, AppError> {
+        use crate::checkout::pricing::ShippingMethod;
+        let key = Uuid::parse_str(f.checkout_key.trim()).map_err(|_| AppError::BadRequest("Please start the checkout again.".into()))?;
+        let email = crate::accounts::ssr::service::parse_email(&f.email)?;
+        let method = match f.shipping_method.as_deref() {
+            None | Some("") => None,
+            Some("standard") => Some(ShippingMethod::Standard),
+            Some("insured") => Some(ShippingMethod::Insured),
+            Some(_) => return Err(AppError::BadRequest("Choose a shipping method.".into())),
+        };
+        let text = |v: Option<String>| v.unwrap_or_default().trim().to_owned();
+        let shipping = method.map(|m| {
+            let address = crate::checkout::ssr::place::Address {
+                name: text(f.name),
+                line1: text(f.line1),
+                line2: text(f.line2),
+                city: text(f.city),
+                postal_code: text(f.postal_code),
+                country: text(f.country).to_uppercase(),
+            };
+            (m, address)
+        });
+        Ok(CheckoutInput { key, email, discount_code: f.discount_code, shipping })
+    }
+}
+
 /// Creates the order from the cart (holding its stock) and goes to payment. The same
 /// `checkout_key` twice (a double click, a retry) is the same order.
 #[allow(clippy::too_many_arguments)]
@@ -87,26 +142,15 @@ pub async fn place_order(
     postal_code: Option<String>,
     country: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::checkout::pricing::ShippingMethod;
-    use crate::checkout::ssr::place::{start_checkout, Address, CheckoutRequest};
+    use crate::checkout::ssr::place::{start_checkout, CheckoutRequest};
     let ctx = RequestCtx::load().await?;
     let r = async {
-        let key = Uuid::parse_str(checkout_key.trim()).map_err(|_| AppError::BadRequest("Please start the checkout again.".into()))?;
-        let email = crate::accounts::ssr::service::parse_email(&email)?;
+        let form = CheckoutForm { checkout_key, email, discount_code, shipping_method, name, line1, line2, city, postal_code, country };
+        let CheckoutInput { key, email, discount_code, shipping } = CheckoutInput::try_from(form)?;
         let lines = crate::cart::ssr::lines(ctx.pool(), ctx.session()).await?;
         if lines.is_empty() {
             return Err(AppError::BadRequest("Your cart is empty.".into()));
         }
-        let method = match shipping_method.as_deref() {
-            None | Some("") => None,
-            Some("standard") => Some(ShippingMethod::Standard),
-            Some("insured") => Some(ShippingMethod::Insured),
-            Some(_) => return Err(AppError::BadRequest("Choose a shipping method.".into())),
-        };
-        let shipping = method.map(|m| {
-            let f = |v: &Option<String>| v.clone().unwrap_or_default().trim().to_owned();
-            (m, Address { name: f(&name), line1: f(&line1), line2: f(&line2), city: f(&city), postal_code: f(&postal_code), country: f(&country).to_uppercase() })
-        });
         let user_id = ctx.accounts().current_user().await?.map(|u| u.user_id);
         let placed_by = placed_by(&ctx).await?;
         let req = CheckoutRequest { checkout_key: key, placed_by, user_id, email, lines, discount_code, shipping };
