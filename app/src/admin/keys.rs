@@ -13,6 +13,8 @@ use crate::platform::request::{respond_at, RequestCtx};
 /// The staff key page: every game variant's pool and the outcome of the last import.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdminKeys {
+    /// The signed-in staff member's address (for the staff navigation).
+    pub staff: String,
     pub pools: Vec<crate::library::keys::model::KeyPoolView>,
     pub notice: Option<String>,
     pub error: Option<String>,
@@ -24,11 +26,10 @@ pub const ADMIN_KEYS_FORM: &str = "admin_keys";
 #[server(prefix = "/api/admin", endpoint = "keys")]
 pub async fn get_admin_keys() -> Result<AdminKeys, AppError> {
     let ctx = RequestCtx::load().await?;
-    let acc = ctx.accounts();
-    acc.require_admin().await?;
+    let staff = ctx.accounts().require_admin().await?.identity.email;
     let pools = crate::library::keys::ssr::pool::pools(ctx.pool()).await?;
     let error = ctx.take_flash(ADMIN_KEYS_FORM).await?.map(|f| f.message);
-    Ok(AdminKeys { pools, notice: ctx.take_notice().await?, error })
+    Ok(AdminKeys { staff, pools, notice: ctx.take_notice().await?, error })
 }
 
 /// Staff: adds pasted keys (one per line, or the first CSV column) to a variant's pool; a file with a
@@ -84,6 +85,7 @@ pub fn AdminKeysPage() -> impl IntoView {
         };
         view! {
             <PageMeta title="Game keys · Admin".into() description="Key pools".into() canonical_path="/admin/keys".into()/>
+            <super::AdminNav email=page.staff.clone()/>
             <section class="admin-page" aria-labelledby="admin-keys-title">
                 <h1 id="admin-keys-title">"Game keys"</h1>
                 <p><a href="/admin">"← Dashboard"</a></p>

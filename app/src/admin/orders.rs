@@ -14,6 +14,8 @@ use crate::ui::page::{FormOutcome, PageMeta, private_page};
 /// The admin's order list and the outcome of the last action.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AdminOrders {
+    /// The signed-in staff member's address (for the staff navigation).
+    pub staff: String,
     pub orders: Vec<crate::orders::model::OrderSummary>,
     /// Buyers' refund requests waiting for a decision (a key was revealed or a build downloaded).
     pub refund_requests: Vec<crate::orders::model::RefundRequestView>,
@@ -27,12 +29,11 @@ pub const ADMIN_ORDERS_FORM: &str = "admin_orders";
 #[server(prefix = "/api/admin", endpoint = "orders")]
 pub async fn get_admin_orders() -> Result<AdminOrders, AppError> {
     let ctx = RequestCtx::load().await?;
-    let acc = ctx.accounts();
-    acc.require_admin().await?;
+    let staff = ctx.accounts().require_admin().await?.identity.email;
     let orders = crate::orders::ssr::queries::summaries(ctx.pool(), None, 50).await?;
     let refund_requests = crate::orders::ssr::queries::open_refund_requests(ctx.pool()).await?;
     let error = ctx.take_flash(ADMIN_ORDERS_FORM).await?.map(|f| f.message);
-    Ok(AdminOrders { orders, refund_requests, notice: ctx.take_notice().await?, error })
+    Ok(AdminOrders { staff, orders, refund_requests, notice: ctx.take_notice().await?, error })
 }
 
 /// Marks a paid order with jewelry shipped; the buyer gets the tracking number by e-mail.
@@ -97,6 +98,7 @@ pub fn AdminOrdersPage() -> impl IntoView {
     private_page(get_admin_orders, |page: AdminOrders| {
         view! {
             <PageMeta title="Orders · Admin".into() description="Orders".into() canonical_path="/admin/orders".into()/>
+            <super::AdminNav email=page.staff.clone()/>
             <section class="admin-page" aria-labelledby="admin-orders-title">
                 <h1 id="admin-orders-title">"Orders"</h1>
                 <p><a href="/admin">"← Dashboard"</a></p>

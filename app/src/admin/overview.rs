@@ -21,6 +21,7 @@ pub fn AdminPage() -> impl IntoView {
     private_page(get_admin_overview, |(email, users, products)| {
         view! {
             <PageMeta title="Admin".into() description="Shop administration".into() canonical_path="/admin".into()/>
+            <super::AdminNav email=email.clone()/>
             <section class="admin-page" aria-labelledby="admin-title">
                 <h1 id="admin-title">"Admin dashboard"</h1>
                 <p>"Signed in as " <strong data-testid="admin-email">{email}</strong> "."</p>

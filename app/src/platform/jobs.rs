@@ -45,10 +45,32 @@ pub async fn enqueue_after(
     Ok(())
 }
 
+/// Why one attempt of a job failed: recorded in `last_error` and logged once by the worker; the job
+/// is retried with back-off until it is dead.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    /// The payload lacks a field or has a wrong one (retrying will not help; it dies after its tries).
+    #[error("job {job}: bad payload: {what}")]
+    Payload { job: i64, what: String },
+    #[error("unknown job kind {0}")]
+    UnknownKind(String),
+    /// An adapter said no or could not be reached (mail server, payment provider, key pool).
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl JobError {
+    pub fn failed(e: impl std::fmt::Display) -> JobError {
+        JobError::Failed(e.to_string())
+    }
+}
+
 /// Does a job's work. Database changes made through `conn` commit together with the job's completion.
 #[async_trait::async_trait]
 pub trait JobHandler: Send + Sync {
-    async fn handle(&self, conn: &mut PgConnection, job: &Job) -> Result<(), String>;
+    async fn handle(&self, conn: &mut PgConnection, job: &Job) -> Result<(), JobError>;
 }
 
 /// Seconds to wait before attempt `n + 1`: 2, 4, 8 … up to an hour.
@@ -90,7 +112,7 @@ pub async fn run_one(pool: &PgPool, handler: &dyn JobHandler) -> sqlx::Result<bo
             )
             .bind(job.id)
             .bind(attempts)
-            .bind(error.chars().take(2000).collect::<String>())
+            .bind(error.to_string().chars().take(2000).collect::<String>())
             .bind(dead)
             .bind(backoff_secs(attempts) as f64)
             .execute(&mut *tx)

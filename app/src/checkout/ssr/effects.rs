@@ -1,7 +1,7 @@
 //! The job handler for order side effects: the e-mails, the built-in gateway's late confirmations,
 //! and refunds through the payment provider.
 use crate::payments::gateway::{BuiltinGateway, GatewayEvent};
-use crate::platform::jobs::{Job, JobHandler};
+use crate::platform::jobs::{Job, JobError, JobHandler};
 use super::place::receive_webhook;
 use crate::payments::PaymentProvider;
 use crate::mail::ssr::{Mail, Mailer};
@@ -20,8 +20,17 @@ pub struct OrderEffects {
     pub base_url: String,
 }
 
-fn field<'a>(job: &'a Job, name: &str) -> Result<&'a serde_json::Value, String> {
-    job.payload.get(name).ok_or_else(|| format!("job {} has no {name}", job.id))
+fn field<'a>(job: &'a Job, name: &str) -> Result<&'a serde_json::Value, JobError> {
+    job.payload.get(name).ok_or_else(|| bad(job, &format!("no {name}")))
+}
+
+fn bad(job: &Job, what: &str) -> JobError {
+    JobError::Payload { job: job.id, what: what.to_owned() }
+}
+
+/// The order a job is about.
+fn order_id(job: &Job) -> Result<Uuid, JobError> {
+    field(job, "order_id")?.as_str().and_then(|s| Uuid::parse_str(s).ok()).ok_or_else(|| bad(job, "bad order_id"))
 }
 
 fn money(minor: i64, currency: &str) -> String {
@@ -29,13 +38,12 @@ fn money(minor: i64, currency: &str) -> String {
 }
 
 /// The order's status, its row locked for the rest of the job's transaction.
-async fn lock_order_status(conn: &mut PgConnection, id: Uuid) -> Result<String, String> {
+async fn lock_order_status(conn: &mut PgConnection, id: Uuid) -> Result<String, JobError> {
     sqlx::query_scalar("SELECT status FROM orders WHERE id = $1 FOR UPDATE")
         .bind(id)
         .fetch_optional(&mut *conn)
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("order {id} not found"))
+        .await?
+        .ok_or_else(|| JobError::Failed(format!("order {id} not found")))
 }
 
 /// States in which a buyer holds the keys they paid for.
@@ -44,8 +52,8 @@ fn holds_keys(status: &str) -> bool {
 }
 
 impl OrderEffects {
-    async fn order_mail(&self, conn: &mut PgConnection, job: &Job) -> Result<(), String> {
-        let id = field(job, "order_id")?.as_str().and_then(|s| Uuid::parse_str(s).ok()).ok_or("bad order_id")?;
+    async fn order_mail(&self, conn: &mut PgConnection, job: &Job) -> Result<(), JobError> {
+        let id = order_id(job)?;
         // "Your keys are ready" only while the order still holds them (a refund may have come first).
         if job.kind == "email.keys_ready" && !holds_keys(&lock_order_status(conn, id).await?) {
             tracing::info!(order = %id, "keys e-mail dropped: the order is no longer paid");
@@ -58,8 +66,7 @@ impl OrderEffects {
             )
             .bind(id)
             .fetch_one(&mut *conn)
-            .await
-            .map_err(|e| e.to_string())?;
+            .await?;
         let shop = &self.shop_name;
         // Guests reach their order through this unguessable link; account holders also see it in "My account".
         let link = match access {
@@ -101,20 +108,20 @@ impl OrderEffects {
                      the game downloaded. Reply to this e-mail if something is wrong with the game.\n\nYour order: {link}\n"
                 ),
             ),
-            other => return Err(format!("no e-mail for {other}")),
+            other => return Err(JobError::UnknownKind(other.to_owned())),
         };
-        self.mailer.send(Mail { to: email, subject, body }).await.map_err(|e| e.to_string())
+        self.mailer.send(Mail { to: email, subject, body }).await.map_err(JobError::failed)
     }
 }
 
 #[async_trait::async_trait]
 impl JobHandler for OrderEffects {
-    async fn handle(&self, conn: &mut PgConnection, job: &Job) -> Result<(), String> {
+    async fn handle(&self, conn: &mut PgConnection, job: &Job) -> Result<(), JobError> {
         match job.kind.as_str() {
             k if k.starts_with("email.") => self.order_mail(conn, job).await,
             "keys.assign" => {
                 // One key per unit, and the "keys are ready" e-mail, commit together with the job.
-                let id = field(job, "order_id")?.as_str().and_then(|s| Uuid::parse_str(s).ok()).ok_or("bad order_id")?;
+                let id = order_id(job)?;
                 // The order row is locked as a refund locks it, so the two serialize: a refund first
                 // leaves nothing to assign; an assignment first is undone by the refund.
                 let status = lock_order_status(conn, id).await?;
@@ -122,31 +129,31 @@ impl JobHandler for OrderEffects {
                     tracing::info!(order = %id, %status, "keys not assigned: the order is no longer paid");
                     return Ok(());
                 }
-                crate::library::keys::ssr::pool::assign_for_order(conn, id).await.map_err(|e| e.to_string())?;
+                crate::library::keys::ssr::pool::assign_for_order(conn, id).await.map_err(JobError::failed)?;
                 crate::platform::jobs::enqueue(conn, "email.keys_ready", job.payload.clone(), Some(&format!("email.keys_ready:{id}")))
-                    .await
-                    .map_err(|e| e.to_string())
+                    .await?;
+                Ok(())
             }
             "payment.builtin_confirm" => {
                 // The event's ids were fixed when the card was taken, so a retry is a replay.
-                let event: GatewayEvent = serde_json::from_value(job.payload.clone()).map_err(|e| e.to_string())?;
+                let event: GatewayEvent = serde_json::from_value(job.payload.clone()).map_err(|e| bad(job, &e.to_string()))?;
                 let gateway = BuiltinGateway::new(self.webhook_secrets.clone());
                 let now = chrono::Utc::now().timestamp();
                 let (header, body) = gateway.sign(&event, now);
-                receive_webhook(&self.pool, &gateway, &header, &body, now).await.map_err(|e| e.to_string())?;
+                receive_webhook(&self.pool, &gateway, &header, &body, now).await.map_err(JobError::failed)?;
                 Ok(())
             }
             "payment.refund" => {
                 let provider = field(job, "provider")?.as_str().unwrap_or_default();
                 if provider != self.payments.name() {
-                    return Err(format!("refund for provider {provider}, but {} is configured", self.payments.name()));
+                    return Err(JobError::Failed(format!("refund for provider {provider}, but {} is configured", self.payments.name())));
                 }
-                let charge = field(job, "provider_ref")?.as_str().ok_or("bad provider_ref")?;
-                let amount = field(job, "amount_minor")?.as_i64().ok_or("bad amount_minor")?;
+                let charge = field(job, "provider_ref")?.as_str().ok_or_else(|| bad(job, "bad provider_ref"))?;
+                let amount = field(job, "amount_minor")?.as_i64().ok_or_else(|| bad(job, "bad amount_minor"))?;
                 let key = format!("refund-job-{}", job.id);
-                self.payments.refund(charge, amount, &key).await.map_err(|e| e.to_string())
+                self.payments.refund(charge, amount, &key).await.map_err(JobError::failed)
             }
-            other => Err(format!("unknown job kind {other}")),
+            other => Err(JobError::UnknownKind(other.to_owned())),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Checkout, payment and queue rules on a real database, including the race for the last ring.
 use super::place::*;
 use crate::payments::PaymentEvent;
-use crate::platform::jobs::{self, Job, JobHandler};
+use crate::platform::jobs::{self, Job, JobError, JobHandler};
 use crate::types::Email;
 use crate::orders::model::OrderStatus;
 use crate::checkout::pricing::{ShippingMethod, ShippingRates};
@@ -289,13 +289,12 @@ struct FailingTwice;
 
 #[async_trait::async_trait]
 impl JobHandler for FailingTwice {
-    async fn handle(&self, conn: &mut PgConnection, job: &Job) -> Result<(), String> {
+    async fn handle(&self, conn: &mut PgConnection, job: &Job) -> Result<(), JobError> {
         // Work done before failing is rolled back with the attempt.
         sqlx::query("INSERT INTO dev_mailbox (to_address, subject, body) VALUES ('x@example.com', 'attempt', '')")
             .execute(&mut *conn)
-            .await
-            .map_err(|e| e.to_string())?;
-        if job.attempts < 2 { Err("smtp down".into()) } else { Ok(()) }
+            .await?;
+        if job.attempts < 2 { Err(JobError::Failed("smtp down".into())) } else { Ok(()) }
     }
 }
 
@@ -320,8 +319,8 @@ async fn jobs_retry_with_backoff_then_succeed_or_die(pool: PgPool) {
     struct Never;
     #[async_trait::async_trait]
     impl JobHandler for Never {
-        async fn handle(&self, _: &mut PgConnection, _: &Job) -> Result<(), String> {
-            Err("permanent".into())
+        async fn handle(&self, _: &mut PgConnection, _: &Job) -> Result<(), JobError> {
+            Err(JobError::Failed("permanent".into()))
         }
     }
     for _ in 0..2 {
