@@ -13,9 +13,8 @@ use leptos_router::components::Outlet;
 
 /// The parent of every staff route: the pages under it are private (never stored). Each page's own
 /// staff function is its role check (a 403 page for everyone else, after the server's
-/// `/api/admin/*` gate) and the page draws [`AdminNav`] once its data has loaded. (A navigation with
-/// a role check of its own, in a second resource beside the page's, made the server render hang now
-/// and then; one resource per page does not.)
+/// `/api/admin/*` gate) and the page draws [`AdminNav`] once its data has loaded: one resource per
+/// page, so its data (and a failed form's flash) is read once.
 #[component]
 pub fn AdminShell() -> impl IntoView {
     no_store();
