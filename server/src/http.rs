@@ -87,17 +87,7 @@ pub async fn staff_only(State(gate): State<StaffGate>, req: Request, next: Next)
         .map(|c| c.0.ip().to_string())
         .unwrap_or_else(|| "unknown".into());
     let staff = match req.extensions().get::<tower_sessions::Session>() {
-        Some(session) => {
-            let accounts = app::accounts::ssr::service::Accounts {
-                provider: gate.auth.identity.clone(),
-                pool: &gate.pool,
-                limits: gate.auth.limits.clone(),
-                hooks: gate.auth.hooks.clone(),
-                session,
-                ip: &ip,
-            };
-            accounts.require_admin().await.is_ok()
-        }
+        Some(session) => gate.auth.accounts(&gate.pool, session, &ip).require_admin().await.is_ok(),
         None => false,
     };
     if !staff {

@@ -16,7 +16,8 @@ pub struct RequestCtx {
     ip: String,
 }
 
-fn session_err(e: tower_sessions::session::Error) -> AppError {
+/// A session store failure, as the opaque internal error (its cause logged).
+pub fn session_err(e: tower_sessions::session::Error) -> AppError {
     AppError::internal(format!("session store: {e}"))
 }
 

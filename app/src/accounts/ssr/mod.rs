@@ -48,18 +48,24 @@ pub trait AccountsExt {
     fn accounts(&self) -> service::Accounts<'_>;
 }
 
+impl AuthState {
+    /// The account service for one request (a server function's, or the server's staff gate's).
+    pub fn accounts<'a>(&self, pool: &'a sqlx::PgPool, session: &'a tower_sessions::Session, ip: &'a str) -> service::Accounts<'a> {
+        service::Accounts {
+            provider: self.identity.clone(),
+            pool,
+            limits: self.limits.clone(),
+            hooks: self.hooks.clone(),
+            session,
+            ip,
+        }
+    }
+}
+
 impl AccountsExt for crate::platform::request::RequestCtx {
     fn accounts(&self) -> service::Accounts<'_> {
         // The server provides AuthState with every request; without it nothing here can work, and
         // the panic is answered as a logged 500 (never as access granted).
-        let auth = state().expect("the server provides AuthState");
-        service::Accounts {
-            provider: auth.identity,
-            pool: self.pool(),
-            limits: auth.limits,
-            hooks: auth.hooks,
-            session: self.session(),
-            ip: self.ip(),
-        }
+        state().expect("the server provides AuthState").accounts(self.pool(), self.session(), self.ip())
     }
 }

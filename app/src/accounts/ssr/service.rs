@@ -56,9 +56,7 @@ pub struct Accounts<'a> {
     pub ip: &'a str,
 }
 
-fn session_err(e: tower_sessions::session::Error) -> AppError {
-    AppError::internal(format!("session store: {e}"))
-}
+use crate::platform::request::session_err;
 
 /// The message a user sees for a provider failure.
 pub fn user_error(e: AuthError) -> AppError {
