@@ -33,10 +33,10 @@ cat >"$TMP/restart" <<SH
 set -euo pipefail
 source "$ROOT/scripts/lib.sh"
 if [[ -f "$TMP/server.pid" ]]; then kill -9 "\$(cat "$TMP/server.pid")" 2>/dev/null || true; sleep 0.1; fi
-(APP_DATABASE_URL="\$CRASH_DB" APP_LISTEN="127.0.0.1:$APP_PORT" RUST_LOG=warn \
-  exec "${SERVER_BIN:-$(server_bin)}" >>"$TMP/server.log" 2>&1) &
-echo \$! >"$TMP/server.pid"
-wait_ready "http://127.0.0.1:$APP_PORT/readyz" "\$(cat "$TMP/server.pid")" 60 "$TMP/server.log"
+export RUST_LOG=warn
+SHOP_READY_TIMEOUT=60 start_shop development "$APP_PORT" "\$CRASH_DB" "$TMP" || status=\$?
+echo "\$SHOP_PID" >"$TMP/server.pid"
+exit "\${status:-0}"
 SH
 chmod +x "$TMP/restart"
 

@@ -32,12 +32,12 @@ PATH="$(pg_bin_dir):$PATH"
 APP_DATABASE_URL="$(pg_url "$PG_PORT" drop)"
 export PATH APP_DATABASE_URL
 APP_PORT="$(free_port)"
-export APP_LISTEN="127.0.0.1:$APP_PORT" APP_DOWNLOADS__LOCAL_DIR="$TMP/downloads" RUST_LOG=warn
+export RUST_LOG=warn
 # The crowd arrives within a second: let requests queue for a connection rather than time out.
 export APP_DB_MAX_CONNECTIONS=20 APP_REQUEST_TIMEOUT_SECS=60
-(exec "$BIN" >"$TMP/server.log" 2>&1) &
-SERVER_PID=$!
-wait_ready "http://127.0.0.1:$APP_PORT/readyz" "$SERVER_PID" 60 "$TMP/server.log"
+SERVER_BIN="$BIN" SHOP_READY_TIMEOUT=60 start_shop development "$APP_PORT" "$APP_DATABASE_URL" "$TMP" || status=$?
+SERVER_PID="$SHOP_PID"
+[[ -z "${status:-}" ]] || exit "$status"
 psql -X -q -v ON_ERROR_STOP=1 "$APP_DATABASE_URL" >/dev/null \
   -c "INSERT INTO categories (slug, name, department, description) VALUES ('drops', 'Drops', 'games', '')"
 

@@ -80,10 +80,13 @@ else
   BASE_URL="http://127.0.0.1:$APP_PORT"
   # Production refuses an http:// base_url; it is used only for the canonical link (and the cross-site
   # check, which GET pages do not hit), so an https origin on the same host and port is enough here.
-  start_production_shop "$APP_PORT" "$DB" "https://127.0.0.1:$APP_PORT" "$TMP"
-  PIDS+=("$SHOP_PID")
   info "starting the release server on $BASE_URL (seeding the demo catalog)"
-  wait_ready "$BASE_URL/readyz" "${PIDS[0]}" 180 "$TMP/server.log"
+  export RUST_LOG=warn APP_SEED_DEMO=true
+  start_shop production "$APP_PORT" "$DB" "$TMP" || {
+    PIDS+=("$SHOP_PID")
+    exit 1
+  }
+  PIDS+=("$SHOP_PID")
 fi
 
 # --- pages ----------------------------------------------------------------------------------------

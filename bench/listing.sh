@@ -35,9 +35,12 @@ pg_create_db "$PG_PORT" bench
 DB="$(pg_url "$PG_PORT" bench)"
 
 APP_PORT="$(free_port)"
-start_production_shop "$APP_PORT" "$DB" "https://shop.example" "$TMP"
+export RUST_LOG=warn APP_SEED_DEMO=true
+start_shop production "$APP_PORT" "$DB" "$TMP" "https://shop.example" || {
+  PIDS+=("$SHOP_PID")
+  exit 1
+}
 PIDS+=("$SHOP_PID")
-wait_ready "http://127.0.0.1:$APP_PORT/readyz" "${PIDS[0]}" 180 "$TMP/server.log"
 
 BASE_PORT="$(free_port)"
 DATABASE_URL="$DB" BASELINE_LISTEN="127.0.0.1:$BASE_PORT" "$CARGO_TARGET_DIR/release/baseline" >"$TMP/baseline.log" 2>&1 &

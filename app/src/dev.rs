@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 /// The dev mailbox (development and tests only; 404 in production).
 #[server(prefix = "/api/dev", endpoint = "mailbox")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/dev/mailbox", skip_all))]
 pub async fn get_dev_mailbox(to: Option<String>) -> Result<Vec<StoredMail>, AppError> {
     let platform = crate::platform::platform()?;
     if !platform.dev_tools {
@@ -18,6 +19,7 @@ pub async fn get_dev_mailbox(to: Option<String>) -> Result<Vec<StoredMail>, AppE
 /// Development and tests only (404 in production): a new limited drop with `keys` keys that
 /// launches in `launch_in_secs`; returns its product page.
 #[server(prefix = "/api/dev", endpoint = "drop")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/dev/drop", skip_all))]
 pub async fn dev_create_drop(launch_in_secs: i64, keys: i64) -> Result<String, AppError> {
     let platform = crate::platform::platform()?;
     if !platform.dev_tools {

@@ -1,5 +1,10 @@
 //! The one error type that crosses the wire. Variants are things a shopper can be shown;
 //! the cause of an `Internal` error stays in the server log and never reaches the client.
+//!
+//! Errors are logged once, where they leave the server (`AppError::log`, called by the server
+//! function encoder, the form-post responder and the error page), inside the span of the server
+//! function that failed (`#[tracing::instrument(skip_all)]`), so the log line says what was being
+//! done; never when the value is built.
 use leptos::server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
@@ -30,9 +35,45 @@ pub enum AppError {
     /// Too many attempts; the client may try again after the given number of seconds.
     #[error("Too many attempts. Please wait {} and try again.", wait_text(*retry_after_secs))]
     TooManyRequests { retry_after_secs: u64 },
-    /// Something failed on our side; details are in the server log.
+    /// Something failed on our side. The cause is kept for the server log and never serialized.
     #[error("Something went wrong on our side. Please try again in a moment.")]
-    Internal,
+    Internal {
+        #[serde(skip)]
+        cause: Cause,
+    },
+}
+
+/// Why an internal error happened, for the server log only: it is not serialized, so a client
+/// never sees it, and it does not take part in equality (a client cannot tell two apart). Clones
+/// share one "logged" mark, so a value rendered twice (server-side rendering may build a view
+/// more than once) is still logged once.
+#[derive(Clone, Default)]
+pub struct Cause(Option<std::sync::Arc<(String, std::sync::atomic::AtomicBool)>>);
+
+impl Cause {
+    pub fn new(cause: impl std::fmt::Display) -> Self {
+        Cause(Some(std::sync::Arc::new((cause.to_string(), std::sync::atomic::AtomicBool::new(false)))))
+    }
+
+    /// True the first time only (for this value and its clones).
+    #[cfg(feature = "ssr")]
+    fn first_log(&self) -> bool {
+        self.0.as_ref().is_none_or(|c| !c.1.swap(true, std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
+impl PartialEq for Cause {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Cause {}
+
+impl std::fmt::Debug for Cause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.as_ref().map_or("(no cause kept)", |c| c.0.as_str()))
+    }
 }
 
 impl AppError {
@@ -45,15 +86,29 @@ impl AppError {
             AppError::Conflict(_) => 409,
             AppError::Field { .. } => 422,
             AppError::TooManyRequests { .. } => 429,
-            AppError::Internal => 500,
+            AppError::Internal { .. } => 500,
         }
     }
 
-    /// Logs the real cause and returns the opaque error the client may see.
-    #[cfg(feature = "ssr")]
+    /// The opaque error the client may see, keeping the real cause for the log (see `log`).
     pub fn internal(cause: impl std::fmt::Display) -> Self {
-        tracing::error!(error = %cause, "internal error");
-        AppError::Internal
+        AppError::Internal { cause: Cause::new(cause) }
+    }
+
+    /// Logs this error once, where it leaves the server, in the current span (the server function
+    /// or request that failed): an internal error at ERROR with its cause, a refusal for too many
+    /// attempts at WARN, any other refusal (bad input, not found, not signed in) at INFO.
+    #[cfg(feature = "ssr")]
+    pub fn log(&self) {
+        match self {
+            AppError::Internal { cause } => {
+                if cause.first_log() {
+                    tracing::error!(?cause, "internal error")
+                }
+            }
+            AppError::TooManyRequests { .. } => tracing::warn!(status = self.status(), error = %self, "refused"),
+            _ => tracing::info!(status = self.status(), error = %self, "refused"),
+        }
     }
 }
 
@@ -87,20 +142,28 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(msg) | ServerFnErrorErr::Deserialization(msg) => {
                 AppError::BadRequest(format!("Invalid request: {msg}"))
             }
-            // The body could not be read (too large, cut off): the client's problem, not ours.
+            // The body could not be read (too large, cut off): the client's problem, not ours. The
+            // refusal is logged where it is sent (`ser`); the reader's own words only when debugging.
             ServerFnErrorErr::Request(msg) => {
                 #[cfg(feature = "ssr")]
-                tracing::warn!(error = %msg, "unreadable server function request");
+                tracing::debug!(error = %msg, "unreadable server function request");
                 let _ = msg;
                 AppError::BadRequest("The request could not be read.".into())
             }
-            other => {
-                #[cfg(feature = "ssr")]
-                tracing::error!(error = %other, "server function failure");
-                let _ = other;
-                AppError::Internal
-            }
+            other => AppError::internal(format!("server function failure: {other}")),
         }
+    }
+
+    /// Encodes the error for the client; on the server this is where a failed server function's
+    /// error leaves, so it is logged here, once.
+    fn ser(&self) -> leptos::server_fn::Bytes {
+        use leptos::server_fn::Encodes;
+        #[cfg(feature = "ssr")]
+        self.log();
+        // As the default: an error that cannot be encoded is sent as the encoding failure.
+        JsonEncoding::encode(self).unwrap_or_else(|e| {
+            JsonEncoding::encode(&AppError::internal(format!("encoding an error: {e}"))).unwrap_or_default()
+        })
     }
 }
 

@@ -101,6 +101,3 @@ pg_create_db() {
     "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres "$db"
   fi
 }
-
-# start_production_shop PORT DB BASE_URL TMP: the release server in production mode on 127.0.0.1:PORT
-# with the demo catalog (a staging shop: the unsafe staging switches on, throwaway secrets, since

@@ -257,7 +257,13 @@ impl Config {
                  (a staging shop may set staging.allow_test_payments = true)",
             );
         }
-        if production && self.seed_demo && !self.staging.allow_demo_data {
+        if self.seed_demo && !cfg!(feature = "demo") {
+            invalid(
+                "seed_demo",
+                "this server was built without the demo data (the `demo` feature of the server crate): \
+                 set seed_demo = false, or build the server with its default features",
+            );
+        } else if production && self.seed_demo && !self.staging.allow_demo_data {
             invalid(
                 "seed_demo",
                 "the demo data includes an admin account with a published password: not in production \
@@ -413,6 +419,16 @@ mod tests {
         let err = Config::from_figment(figment(&format!("{DB}env = 'production'\nbase_url = 'http://shop.example'")))
             .unwrap_err();
         assert!(err.to_string().contains("https"), "{err}");
+    }
+
+    /// A build without the demo data refuses to seed it, with a message that says why and what to do.
+    #[cfg(not(feature = "demo"))]
+    #[test]
+    fn a_build_without_demo_data_refuses_seed_demo() {
+        let err = Config::from_figment(figment(&format!("{DB}seed_demo = true"))).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("`seed_demo`") && text.contains("built without the demo data"), "{text}");
+        assert!(Config::from_figment(figment(&format!("{DB}seed_demo = false"))).is_ok());
     }
 
     /// Production refuses test payments, demo accounts, plain http and the dev mailbox, and names

@@ -227,7 +227,7 @@ pub async fn payment_webhook(
     headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    use app::checkout::ssr::place::receive_webhook;
+    use app::checkout::ssr::payment::receive_webhook;
     use app::payments::WebhookError;
     if provider != orders.payments.name() {
         return (StatusCode::NOT_FOUND, "no such webhook").into_response();

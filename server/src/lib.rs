@@ -2,6 +2,7 @@
 pub mod cli;
 pub mod config;
 pub mod http;
+#[cfg(feature = "demo")]
 pub mod seed;
 
 use app::accounts::ssr::{
@@ -195,7 +196,14 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
         // A bug must never drop the connection without an answer: a panic is a logged 500.
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(http::panic_response))
         .layer(middleware::from_fn(http::security_headers))
-        .layer(TraceLayer::new_for_http())
+        // Every log line inside a request carries its method and path (errors are logged once, where
+        // they leave: this span says which request it was).
+        // (A 500's status line is DEBUG: its cause was logged at ERROR where the error left.)
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(tower_http::trace::DefaultMakeSpan::new().level(tracing::Level::INFO))
+                .on_failure(tower_http::trace::DefaultOnFailure::new().level(tracing::Level::DEBUG)),
+        )
         .with_state(state)
 }
 
@@ -231,7 +239,7 @@ pub fn spawn_order_workers(config: &Config, pool: PgPool) {
         let mut tick = tokio::time::interval(Duration::from_secs(20));
         loop {
             tick.tick().await;
-            match app::checkout::ssr::place::release_expired_holds(&pool).await {
+            match app::checkout::ssr::payment::release_expired_holds(&pool).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(orders = n, "released expired stock holds"),
                 Err(e) => tracing::warn!(error = %e, "releasing expired holds failed"),

@@ -49,29 +49,11 @@ async fn run(config: Config) -> anyhow::Result<()> {
     }
     let pool = server::connect(&config).await.context("connecting to the database")?;
     server::migrate(&pool).await.context("running migrations")?;
-    if config.seed_demo {
-        let started = std::time::Instant::now();
-        if server::seed::seed_demo(&pool, &config.media_dir).await.context("seeding demo data")? {
-            tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "seeded the demo catalog");
-        }
-        server::seed::seed_demo_discounts(&pool).await.context("seeding demo discount codes")?;
-        let cipher = config.licenses.cipher().context("licenses.encryption_keys")?;
-        let keys = server::seed::seed_demo_keys(&pool, &cipher).await.context("seeding demo license keys")?;
-        if keys > 0 {
-            tracing::info!(keys, "seeded demo license keys");
-        }
-        if let Some(slug) = server::seed::seed_demo_drop(&pool, &cipher).await.context("seeding the demo drop")? {
-            tracing::info!(%slug, "seeded a limited drop launching in 15 minutes");
-        }
-        let downloads = config.downloads.downloads();
-        let builds = server::seed::seed_demo_builds(&pool, downloads.store.as_ref()).await.context("seeding demo game builds")?;
-        if builds > 0 {
-            tracing::info!(builds, store = downloads.store.name(), "seeded demo game builds");
-        }
-    }
     let identity = server::identity_provider(&config, &pool).await.context("setting up the identity provider")?;
-    if config.seed_demo && config.auth.provider == server::config::ProviderKind::Builtin {
-        server::seed::seed_demo_users(&server::builtin_provider(&config, &pool)).await.context("seeding demo users")?;
+    // Without the `demo` feature, the configuration check has already refused seed_demo = true.
+    #[cfg(feature = "demo")]
+    if config.seed_demo {
+        server::seed::seed_demo_data(&config, &pool).await?;
     }
     server::spawn_housekeeping(pool.clone());
     server::spawn_order_workers(&config, pool.clone());

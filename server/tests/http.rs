@@ -352,3 +352,83 @@ async fn a_guest_cart_joins_the_account_at_sign_in(pool: PgPool) {
     let carts: i64 = sqlx::query_scalar("SELECT count(*) FROM carts").fetch_one(&pool).await.unwrap();
     assert_eq!(carts, 1, "the guest cart was folded into the saved one");
 }
+
+/// The password policy is checked once, by the account service, whichever way a password comes
+/// in (the adapters no longer check it again): each is refused with the policy's message, and
+/// nothing changes.
+#[sqlx::test(migrations = "../migrations")]
+async fn weak_passwords_are_refused_on_every_way_in_and_change_nothing(pool: PgPool) {
+    server::migrate(&pool).await.unwrap();
+    demo_users(&pool).await;
+    let (email, password) = server::seed::DEMO_SHOPPER;
+
+    // Each form posted from its own page (a failed post goes back there with its message).
+    let from = |page: &str, uri: &str, cookie: Option<&str>, fields: &[(&str, &str)]| {
+        let mut req = form_post(uri, cookie, fields);
+        req.headers_mut().insert(header::REFERER, format!("{ORIGIN}{page}").parse().unwrap());
+        req
+    };
+
+    // Sign-up: back to the form with the message, and no account.
+    let (status, headers, _) =
+        send(&pool, from("/account/sign-up", "/api/account/sign-up", None, &[("email", "new@example.com"), ("password", "short")])).await;
+    assert_eq!(status, StatusCode::FOUND);
+    let (browser, _) = session_cookie(&headers).expect("the flash needs a session");
+    let (_, _, html) = send(&pool, get_with(headers[header::LOCATION].to_str().unwrap(), Some(&browser))).await;
+    assert!(html.contains("too weak"), "{html}");
+    let accounts: i64 = sqlx::query_scalar("SELECT count(*) FROM builtin_accounts WHERE email = 'new@example.com'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(accounts, 0);
+
+    // Reset: refused before the code is even looked at (so the message is about the password).
+    let (status, headers, _) = send(
+        &pool,
+        from("/account/reset", "/api/account/reset-password", Some(&browser), &[("email", email), ("code", "123456"), ("password", "weak")]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FOUND);
+    let (_, _, html) = send(&pool, get_with(headers[header::LOCATION].to_str().unwrap(), Some(&browser))).await;
+    assert!(html.contains("too weak"), "{html}");
+
+    // Change: refused, and the old password still signs in.
+    let shopper = sign_in_as(&pool, server::seed::DEMO_SHOPPER).await;
+    let (status, headers, _) = send(
+        &pool,
+        from("/account/password", "/api/account/change-password", Some(&shopper), &[("current_password", password), ("new_password", "weak")]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FOUND);
+    let (_, _, html) = send(&pool, get_with(headers[header::LOCATION].to_str().unwrap(), Some(&shopper))).await;
+    assert!(html.contains("too weak"), "{html}");
+    sign_in_as(&pool, server::seed::DEMO_SHOPPER).await;
+}
+
+/// An internal error is logged once, where it leaves the server, with its cause and what was being
+/// done (the request, or the page); the client sees neither the cause nor a stack of log lines.
+#[sqlx::test(migrations = "../migrations")]
+async fn an_internal_error_is_logged_once_with_its_cause_and_never_sent(pool: PgPool) {
+    server::migrate(&pool).await.unwrap();
+    // Every catalog query now fails inside the database.
+    sqlx::query("ALTER TABLE products RENAME TO products_moved").execute(&pool).await.unwrap();
+    let server_fn = Request::post("/api/catalog/home")
+        .header(header::ORIGIN, ORIGIN)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::empty())
+        .unwrap();
+    for (what, req, context) in [("server function", server_fn, "/api/catalog/home"), ("page", get("/"), "page{path=/}")] {
+        let logs = LogCapture::default();
+        let (status, _, body) = {
+            let _guard = logs.capture();
+            send(&pool, req).await
+        };
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{what}");
+        assert!(!body.contains("does not exist") && !body.contains("products_moved"), "{what}: the cause is not sent: {body}");
+        let text = logs.text();
+        let errors: Vec<&str> = text.lines().filter(|l| l.contains("internal error")).collect();
+        assert_eq!(errors.len(), 1, "{what}: logged once: {text}");
+        assert!(errors[0].contains("relation \"products\" does not exist"), "{what}: with its cause: {text}");
+        assert!(errors[0].contains(context), "{what}: with what was being done ({context}): {text}");
+    }
+}

@@ -441,7 +441,8 @@ async fn a_stranger_cannot_lock_the_owner_out_of_their_usual_network(pool: PgPoo
 /// shopper and a forged cookie: 403 each time, and nothing in the database changes.
 #[sqlx::test(migrations = "../migrations")]
 async fn every_staff_function_refuses_non_staff_and_changes_nothing(pool: PgPool) {
-    use app::checkout::ssr::place::{payment_succeeded, start_checkout, CheckoutRequest};
+    use app::checkout::ssr::payment::payment_succeeded;
+    use app::checkout::ssr::place::{start_checkout, CheckoutRequest};
     server::migrate(&pool).await.unwrap();
     demo_users(&pool).await;
     let variant = game_variant(&pool, 5999, 10).await;

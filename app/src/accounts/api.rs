@@ -23,6 +23,7 @@ pub mod forms {
 }
 
 #[server(prefix = "/api/account", endpoint = "sign-up")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/account/sign-up", skip_all))]
 pub async fn sign_up(email: String, password: String) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = ctx.accounts().sign_up(&email, &password).await;
@@ -30,6 +31,7 @@ pub async fn sign_up(email: String, password: String) -> Result<(), AppError> {
 }
 
 #[server(prefix = "/api/account", endpoint = "confirm")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/account/confirm", skip_all))]
 pub async fn confirm_email(email: String, code: String) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = ctx.accounts().confirm(&email, &code).await;
@@ -37,6 +39,7 @@ pub async fn confirm_email(email: String, code: String) -> Result<(), AppError> 
 }
 
 #[server(prefix = "/api/account", endpoint = "resend-code")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/account/resend-code", skip_all))]
 pub async fn resend_code(email: String) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = ctx.accounts().resend_code(&email).await;
@@ -44,6 +47,7 @@ pub async fn resend_code(email: String) -> Result<(), AppError> {
 }
 
 #[server(prefix = "/api/account", endpoint = "sign-in")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/account/sign-in", skip_all))]
 pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = ctx.accounts().sign_in(&email, &password, next.as_deref()).await;
@@ -51,6 +55,7 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
 }
 
 #[server(prefix = "/api/account", endpoint = "sign-in-code")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/account/sign-in-code", skip_all))]
 pub async fn sign_in_code(code: String) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = ctx.accounts().sign_in_code(&code).await;
@@ -61,6 +66,7 @@ pub async fn sign_in_code(code: String) -> Result<(), AppError> {
 }
 
 #[server(prefix = "/api/account", endpoint = "new-password")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/account/new-password", skip_all))]
 pub async fn choose_new_password(password: String) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = ctx.accounts().new_password(&password).await;
@@ -73,6 +79,7 @@ pub async fn choose_new_password(password: String) -> Result<(), AppError> {
 }
 
 #[server(prefix = "/api/account", endpoint = "sign-out")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/account/sign-out", skip_all))]
 pub async fn sign_out(everywhere: Option<String>) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = ctx.accounts().sign_out(everywhere.is_some()).await;
@@ -80,6 +87,7 @@ pub async fn sign_out(everywhere: Option<String>) -> Result<(), AppError> {
 }
 
 #[server(prefix = "/api/account", endpoint = "forgot-password")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/account/forgot-password", skip_all))]
 pub async fn forgot_password(email: String) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = ctx.accounts().forgot_password(&email).await;
@@ -87,6 +95,7 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
 }
 
 #[server(prefix = "/api/account", endpoint = "reset-password")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/account/reset-password", skip_all))]
 pub async fn reset_password(email: String, code: String, password: String) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = ctx.accounts().reset_password(&email, &code, &password).await;
@@ -94,6 +103,7 @@ pub async fn reset_password(email: String, code: String, password: String) -> Re
 }
 
 #[server(prefix = "/api/account", endpoint = "change-password")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/account/change-password", skip_all))]
 pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = ctx.accounts().change_password(&current_password, &new_password).await;
@@ -101,6 +111,7 @@ pub async fn change_password(current_password: String, new_password: String) -> 
 }
 
 #[server(prefix = "/api/account", endpoint = "two-factor/begin")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/account/two-factor/begin", skip_all))]
 pub async fn begin_two_factor() -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = ctx.accounts().begin_two_factor().await;
@@ -108,6 +119,7 @@ pub async fn begin_two_factor() -> Result<(), AppError> {
 }
 
 #[server(prefix = "/api/account", endpoint = "two-factor/enable")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/account/two-factor/enable", skip_all))]
 pub async fn enable_two_factor(code: String) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = ctx.accounts().enable_two_factor(&code).await;
@@ -123,6 +135,7 @@ async fn respond_to(ctx: &RequestCtx, form: &str, page: &str, r: Result<String, 
 /// What a form page shows: its flash (answering with the failed post's status), any notice, the
 /// password rules and the address of the flow in progress.
 #[server(prefix = "/api/account", endpoint = "form-page")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/account/form-page", skip_all))]
 pub async fn get_form_page(form: String) -> Result<FormPage, AppError> {
     let ctx = RequestCtx::load().await?;
     let acc = ctx.accounts();
@@ -152,6 +165,7 @@ pub async fn get_form_page(form: String) -> Result<FormPage, AppError> {
 
 /// "My account"; 401 when nobody is signed in (the page sends them to sign in).
 #[server(prefix = "/api/account", endpoint = "summary")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/account/summary", skip_all))]
 pub async fn get_account() -> Result<(AccountSummary, Option<String>), AppError> {
     let ctx = RequestCtx::load().await?;
     let acc = ctx.accounts();
@@ -168,6 +182,7 @@ pub async fn get_account() -> Result<(AccountSummary, Option<String>), AppError>
 
 /// The TOTP set-up in progress: the secret as text and as a QR code.
 #[server(prefix = "/api/account", endpoint = "two-factor/setup")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/account/two-factor/setup", skip_all))]
 pub async fn get_two_factor_setup() -> Result<Option<TotpSetup>, AppError> {
     use crate::accounts::ssr::secrets::totp_uri;
     let ctx = RequestCtx::load().await?;

@@ -24,6 +24,7 @@ pub const ADMIN_KEYS_FORM: &str = "admin_keys";
 
 /// Staff: every game variant's key pool.
 #[server(prefix = "/api/admin", endpoint = "keys")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/keys", skip_all))]
 pub async fn get_admin_keys() -> Result<AdminKeys, AppError> {
     let ctx = RequestCtx::load().await?;
     let staff = ctx.accounts().require_admin().await?.identity.email;
@@ -35,6 +36,7 @@ pub async fn get_admin_keys() -> Result<AdminKeys, AppError> {
 /// Staff: adds pasted keys (one per line, or the first CSV column) to a variant's pool; a file with a
 /// bad line, or a key already known, adds nothing and says which lines.
 #[server(prefix = "/api/admin", endpoint = "keys-import")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/keys-import", skip_all))]
 pub async fn admin_import_keys(variant_id: i64, keys: String) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {
@@ -55,6 +57,7 @@ pub async fn admin_import_keys(variant_id: i64, keys: String) -> Result<(), AppE
 
 /// Staff: generates `count` keys from a pattern (`X` = a random character) into a variant's pool.
 #[server(prefix = "/api/admin", endpoint = "keys-generate")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/keys-generate", skip_all))]
 pub async fn admin_generate_keys(variant_id: i64, count: i64, pattern: String) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {

@@ -27,6 +27,7 @@ pub const ADMIN_ORDERS_FORM: &str = "admin_orders";
 
 /// The admin's order list: newest first, with the message of the last action.
 #[server(prefix = "/api/admin", endpoint = "orders")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/orders", skip_all))]
 pub async fn get_admin_orders() -> Result<AdminOrders, AppError> {
     let ctx = RequestCtx::load().await?;
     let staff = ctx.accounts().require_admin().await?.identity.email;
@@ -38,6 +39,7 @@ pub async fn get_admin_orders() -> Result<AdminOrders, AppError> {
 
 /// Marks a paid order with jewelry shipped; the buyer gets the tracking number by e-mail.
 #[server(prefix = "/api/admin", endpoint = "ship")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/ship", skip_all))]
 pub async fn admin_ship_order(order_id: String, tracking_number: String) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {
@@ -54,6 +56,7 @@ pub async fn admin_ship_order(order_id: String, tracking_number: String) -> Resu
 
 /// Refunds what is left of a paid order through its payment provider.
 #[server(prefix = "/api/admin", endpoint = "refund")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/refund", skip_all))]
 pub async fn admin_refund_order(order_id: String) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {
@@ -70,6 +73,7 @@ pub async fn admin_refund_order(order_id: String) -> Result<(), AppError> {
 
 /// Staff decide a buyer's refund request: `decision` is "approve" (the order is refunded) or "decline".
 #[server(prefix = "/api/admin", endpoint = "refund-request")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/refund-request", skip_all))]
 pub async fn admin_decide_refund(request_id: i64, decision: String) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {

@@ -9,6 +9,7 @@ use crate::platform::request::RequestCtx;
 
 /// The admin dashboard's figures: (users, products). Admins only; 403 for everyone else.
 #[server(prefix = "/api/admin", endpoint = "overview")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/overview", skip_all))]
 pub async fn get_admin_overview() -> Result<(String, i64, i64), AppError> {
     let ctx = RequestCtx::load().await?;
     let admin = ctx.accounts().require_admin().await?;

@@ -51,6 +51,7 @@ fn order_page(prefix: &str, raw_id: &str) -> String {
 }
 
 #[server(prefix = "/api/checkout", endpoint = "page")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/checkout/page", skip_all))]
 pub async fn get_checkout_page() -> Result<CheckoutPage, AppError> {
     use crate::types::{Currency, Money};
     let ctx = RequestCtx::load().await?;
@@ -130,6 +131,7 @@ impl TryFrom<CheckoutForm> for CheckoutInput {
 /// `checkout_key` twice (a double click, a retry) is the same order.
 #[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api/checkout", endpoint = "place")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/checkout/place", skip_all))]
 pub async fn place_order(
     checkout_key: String,
     email: String,
@@ -165,6 +167,7 @@ pub async fn place_order(
 
 /// An order for its buyer; `token` is the e-mailed link's, which admits a guest on any device.
 #[server(prefix = "/api/orders", endpoint = "view")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/orders/view", skip_all))]
 pub async fn get_order(id: String, token: Option<String>) -> Result<OrderView, AppError> {
     let ctx = RequestCtx::load().await?;
     if let (Ok(order), Some(token)) = (Uuid::parse_str(id.trim()), token.as_deref().filter(|t| !t.is_empty()))
@@ -186,6 +189,7 @@ async fn load_order(ctx: &RequestCtx, id: &str) -> Result<(Uuid, OrderView), App
 
 /// The review-and-pay page: the order and, while it is unpaid, the provider's payment for it.
 #[server(prefix = "/api/orders", endpoint = "pay-page")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/orders/pay-page", skip_all))]
 pub async fn get_pay_page(id: String) -> Result<OrderView, AppError> {
     let ctx = RequestCtx::load().await?;
     let (id, mut view) = load_order(&ctx, &id).await?;
@@ -193,7 +197,8 @@ pub async fn get_pay_page(id: String) -> Result<OrderView, AppError> {
         match start_payment(&ctx, id, &view).await {
             Ok(stripe) => view.stripe = stripe,
             Err(e) => {
-                tracing::error!(order = %id, error = %e, "could not start the payment");
+                // Handled here (the page still shows, with a message), so logged here, once.
+                tracing::error!(order = %id, error = ?e, "could not start the payment");
                 view.message = Some("Card payments are unavailable for a moment. Please reload this page shortly.".into());
             }
         }
@@ -220,7 +225,7 @@ async fn start_payment(
         email: view.email.clone(),
     };
     let started = provider.start_payment(&req).await?;
-    crate::checkout::ssr::place::payment_started(ctx.pool(), provider.name(), id, &started.provider_ref, req.amount_minor)
+    crate::checkout::ssr::payment::payment_started(ctx.pool(), provider.name(), id, &started.provider_ref, req.amount_minor)
         .await
         .map_err(|e| PaymentError::Unavailable(e.to_string()))?;
     Ok(started.client_secret.map(|client_secret| crate::orders::model::StripeClient { publishable_key, client_secret }))
@@ -229,9 +234,10 @@ async fn start_payment(
 /// The built-in gateway's card form: a test card succeeds (a signed webhook marks the order paid),
 /// is declined, or succeeds a few seconds later (the webhook comes from a queued job).
 #[server(prefix = "/api/pay", endpoint = "card")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/pay/card", skip_all))]
 pub async fn pay_with_card(order_id: String, card_number: String) -> Result<(), AppError> {
     use crate::payments::gateway::{BuiltinGateway, GatewayEvent, TestCard, DELAY_SECS, PROVIDER};
-    use crate::checkout::ssr::place::receive_webhook;
+    use crate::checkout::ssr::payment::receive_webhook;
     use crate::platform::jobs;
     let ctx = RequestCtx::load().await?;
     let page = order_page("/pay", &order_id);
@@ -293,6 +299,7 @@ pub const ORDER_FORM: &str = "order";
 /// The buyer asks for a refund of a paid order: made at once if no key was revealed and no build
 /// downloaded, else queued for staff.
 #[server(prefix = "/api/orders", endpoint = "refund")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/orders/refund", skip_all))]
 pub async fn request_refund(order_id: String, reason: String) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let page = order_page("/order", &order_id);

@@ -31,7 +31,15 @@ impl DevMailbox {
 
     /// The newest messages, optionally for one recipient.
     pub async fn recent(pool: &PgPool, to: Option<&str>, limit: i64) -> sqlx::Result<Vec<StoredMail>> {
-        let rows: Vec<(i64, String, String, String, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: i64,
+            to_address: String,
+            subject: String,
+            body: String,
+            sent_at: chrono::DateTime<chrono::Utc>,
+        }
+        let rows: Vec<Row> = sqlx::query_as(
             "SELECT id, to_address, subject, body, sent_at FROM dev_mailbox
              WHERE $1::text IS NULL OR lower(to_address) = lower($1)
              ORDER BY id DESC LIMIT $2",
@@ -42,12 +50,12 @@ impl DevMailbox {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, to, subject, body, sent_at)| StoredMail {
-                id,
-                to,
-                subject,
-                body,
-                sent_at: sent_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+            .map(|r| StoredMail {
+                id: r.id,
+                to: r.to_address,
+                subject: r.subject,
+                body: r.body,
+                sent_at: r.sent_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
             })
             .collect())
     }

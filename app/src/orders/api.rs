@@ -40,6 +40,7 @@ pub(crate) async fn my_order(ctx: &RequestCtx, id: &str) -> Result<Uuid, AppErro
 
 /// "My orders" for the signed-in user.
 #[server(prefix = "/api/orders", endpoint = "mine")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/orders/mine", skip_all))]
 pub async fn get_my_orders() -> Result<Vec<crate::orders::model::OrderSummary>, AppError> {
     let ctx = RequestCtx::load().await?;
     let user = ctx.accounts().require_user().await?;

@@ -20,7 +20,12 @@ pub fn MyOrders() -> impl IntoView {
                                 }).collect_view()}
                             </ul>
                         }.into_any(),
-                        Err(_) => view! { <p>"Your orders could not be loaded just now."</p> }.into_any(),
+                        Err(e) => {
+                            #[cfg(feature = "ssr")]
+                            e.log();
+                            let _ = e;
+                            view! { <p>"Your orders could not be loaded just now."</p> }.into_any()
+                        }
                     }
                 })}
             </Suspense>

@@ -103,7 +103,10 @@ pub async fn run_one(pool: &PgPool, handler: &dyn JobHandler) -> sqlx::Result<bo
             work.rollback().await?;
             let attempts = job.attempts + 1;
             let dead = attempts >= job.max_attempts;
-            tracing::warn!(job = job.id, kind = %job.kind, attempts, dead, %error, "job failed");
+            // The handler logged the error (its `#[instrument(err)]`); this is only the outcome.
+            if dead {
+                tracing::error!(job = job.id, kind = %job.kind, attempts, "job given up: no attempts left");
+            }
             sqlx::query(
                 "UPDATE jobs SET attempts = $2, last_error = $3,
                    status = CASE WHEN $4 THEN 'dead' ELSE 'queued' END,

@@ -91,6 +91,13 @@ pub fn query_pairs() -> Vec<(String, String)> {
 /// The page shown for an error: a clear message and a way on, with the right status.
 #[component]
 pub fn ErrorPage(error: AppError) -> impl IntoView {
+    // Where a page's error leaves the server: logged here, with the page it was for (the hydrating
+    // client does not log). An internal error is logged once even if this view is built twice.
+    #[cfg(feature = "ssr")]
+    {
+        let path = use_context::<http::request::Parts>().map(|p| p.uri.path().to_owned()).unwrap_or_default();
+        tracing::info_span!("page", %path).in_scope(|| error.log());
+    }
     set_status(error.status());
     let (title, heading) = match &error {
         AppError::NotFound => ("Page not found", "We couldn't find that page"),
@@ -100,7 +107,7 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
         AppError::Conflict(_) => ("Conflict", "That can't be done"),
         AppError::Field { .. } => ("Check the form", "Please check the form"),
         AppError::TooManyRequests { .. } => ("Too many attempts", "Too many attempts"),
-        AppError::Internal => ("Something went wrong", "Something went wrong"),
+        AppError::Internal { .. } => ("Something went wrong", "Something went wrong"),
     };
     view! {
         <PageMeta title=title.to_owned() description=error.to_string() canonical_path="/".into()/>

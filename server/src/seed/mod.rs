@@ -1,13 +1,12 @@
-//! Demo catalog: two departments (digital game licences and physical jewelry) with categories,
-//! products, department details, purchasable variants and generated product pictures.
+//! Writes the demo shop (the `demo` crate's data) into the database and its pictures into the
+//! media directory: catalog, accounts, discount codes, key pools, a limited drop and game builds.
+//! Only in a build with the `demo` feature (the default); without it, `seed_demo = true` is refused
+//! by the configuration check.
 //!
-//! The catalog is planned in memory first (pure, deterministic apart from `created_at`, which is
-//! relative to "now"), then the pictures are rendered to disk on blocking threads, and finally
-//! every row is inserted in a single transaction. Seeding is skipped when any product exists.
+//! The catalog is planned in memory first (pure: `demo::plan_catalog`), then the pictures are
+//! rendered to disk on blocking threads, and finally every row is inserted in a single
+//! transaction. Seeding is skipped when any product exists.
 
-mod games;
-mod images;
-mod jewelry;
 #[cfg(test)]
 mod tests;
 
@@ -15,19 +14,47 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::Utc;
+use demo::{Details, ProductPlan, images};
+pub use demo::{DEMO_ADMIN, DEMO_SHOPPER};
+#[cfg(test)]
+use demo::{GAMES, JEWELRY};
 use sqlx::{PgPool, Postgres, Transaction};
+
+use crate::config::{Config, ProviderKind};
 
 /// Key for `pg_advisory_xact_lock`, so two processes seeding the same database at once cannot
 /// both insert the catalog.
 const SEED_LOCK_KEY: i64 = 0x5EED_CA7A_1064;
 
-/// The demo accounts of the built-in provider (documented in the README).
-pub const DEMO_ADMIN: (&str, &str) = ("admin@example.com", "Admin-demo-2026!");
-pub const DEMO_SHOPPER: (&str, &str) = ("shopper@example.com", "Shopper-demo-2026!");
+/// Everything the demo needs in the database (each step leaves what exists alone), logged as it goes.
+pub async fn seed_demo_data(config: &Config, pool: &PgPool) -> Result<()> {
+    let started = Instant::now();
+    if seed_demo(pool, &config.media_dir).await.context("seeding demo data")? {
+        tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "seeded the demo catalog");
+    }
+    seed_demo_discounts(pool).await.context("seeding demo discount codes")?;
+    let cipher = config.licenses.cipher().context("licenses.encryption_keys")?;
+    let keys = seed_demo_keys(pool, &cipher).await.context("seeding demo license keys")?;
+    if keys > 0 {
+        tracing::info!(keys, "seeded demo license keys");
+    }
+    if let Some(slug) = seed_demo_drop(pool, &cipher).await.context("seeding the demo drop")? {
+        tracing::info!(%slug, "seeded a limited drop launching in 15 minutes");
+    }
+    let downloads = config.downloads.downloads();
+    let builds = seed_demo_builds(pool, downloads.store.as_ref()).await.context("seeding demo game builds")?;
+    if builds > 0 {
+        tracing::info!(builds, store = downloads.store.name(), "seeded demo game builds");
+    }
+    if config.auth.provider == ProviderKind::Builtin {
+        seed_demo_users(&crate::builtin_provider(config, pool)).await.context("seeding demo users")?;
+    }
+    Ok(())
+}
 
 /// Creates the demo admin and shopper, confirmed, unless they exist.
-pub async fn seed_demo_users(provider: &app::accounts::ssr::builtin::BuiltinProvider) -> anyhow::Result<()> {
+pub async fn seed_demo_users(provider: &app::accounts::ssr::builtin::BuiltinProvider) -> Result<()> {
     use app::types::Email;
     for ((email, password), admin) in [(DEMO_ADMIN, true), (DEMO_SHOPPER, false)] {
         let email = Email::parse(email).map_err(anyhow::Error::msg)?;
@@ -36,34 +63,27 @@ pub async fn seed_demo_users(provider: &app::accounts::ssr::builtin::BuiltinProv
     Ok(())
 }
 
-/// The demo discount codes (documented in the README): 10% off once per customer, and €20 off
-/// orders of €100 or more.
-pub const DEMO_DISCOUNTS: [(&str, &str, i64, i64, Option<i32>); 2] =
-    [("WELCOME10", "percent", 10, 0, Some(1)), ("SPARKLE20", "fixed", 2_000, 10_000, None)];
-
-pub async fn seed_demo_discounts(pool: &sqlx::PgPool) -> anyhow::Result<()> {
-    for (code, kind, value, min, per_customer) in DEMO_DISCOUNTS {
+/// The demo discount codes (`demo::DEMO_DISCOUNTS`), unless they exist.
+pub async fn seed_demo_discounts(pool: &PgPool) -> Result<()> {
+    for d in &demo::DEMO_DISCOUNTS {
         sqlx::query(
             "INSERT INTO discount_codes (code, kind, value, min_subtotal_minor, per_customer_limit)
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (code) DO NOTHING",
         )
-        .bind(code)
-        .bind(kind)
-        .bind(value)
-        .bind(min)
-        .bind(per_customer)
+        .bind(d.code)
+        .bind(d.kind)
+        .bind(d.value)
+        .bind(d.min_subtotal_minor)
+        .bind(d.per_customer_limit)
         .execute(pool)
         .await?;
     }
     Ok(())
 }
 
-/// Keys per game variant in the demo (or fewer when the variant had less stock).
-pub const DEMO_KEYS_PER_VARIANT: i32 = 20;
-
 /// Gives every in-stock demo game variant without a pool a pool of generated keys (its stock
 /// becomes the pool's size). Returns how many keys were made.
-pub async fn seed_demo_keys(pool: &sqlx::PgPool, cipher: &app::library::keys::ssr::crypto::KeyCipher) -> anyhow::Result<i64> {
+pub async fn seed_demo_keys(pool: &PgPool, cipher: &app::library::keys::ssr::crypto::KeyCipher) -> Result<i64> {
     use app::library::keys::ssr::{import::generate_keys, pool::import};
     let variants: Vec<(i64, i32)> = sqlx::query_as(
         "SELECT v.id, v.stock FROM variants v JOIN products p ON p.id = v.product_id
@@ -73,28 +93,29 @@ pub async fn seed_demo_keys(pool: &sqlx::PgPool, cipher: &app::library::keys::ss
     .await?;
     let mut made = 0;
     for (id, stock) in variants {
-        let keys = generate_keys("PF-XXXXX-XXXXX-XXXXX-XXXXX", stock.min(DEMO_KEYS_PER_VARIANT) as usize)?;
+        let keys = generate_keys(demo::DEMO_KEY_PATTERN, stock.min(demo::DEMO_KEYS_PER_VARIANT) as usize)?;
         made += import(pool, cipher, id, &keys).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     }
     Ok(made)
 }
 
-/// The demo's limited drop (50 keys, launching 15 minutes after the first start), unless one exists.
-pub async fn seed_demo_drop(pool: &sqlx::PgPool, cipher: &app::library::keys::ssr::crypto::KeyCipher) -> anyhow::Result<Option<String>> {
+/// The demo's limited drop (`demo::DEMO_DROP`), unless one exists.
+pub async fn seed_demo_drop(pool: &PgPool, cipher: &app::library::keys::ssr::crypto::KeyCipher) -> Result<Option<String>> {
     let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM products WHERE launch_at IS NOT NULL)").fetch_one(pool).await?;
     if exists {
         return Ok(None);
     }
-    let (slug, _) = app::library::keys::ssr::drops::create_drop(pool, cipher, "Starfall Founders Edition", 2499, 50, 15 * 60)
+    let (name, price, keys, launch_in) = demo::DEMO_DROP;
+    let (slug, _) = app::library::keys::ssr::drops::create_drop(pool, cipher, name, price, keys, launch_in)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(Some(slug))
 }
 
-/// Two demo builds (1.0.0, then 1.1.0 with a changelog) for every game that has none. The files
-/// are generated bytes, the same on every run. Returns how many builds it stored.
-pub async fn seed_demo_builds(pool: &sqlx::PgPool, store: &dyn app::library::downloads::ssr::store::ObjectStore) -> anyhow::Result<usize> {
-    use app::library::downloads::ssr::builds::{add_build, BuildError};
+/// The demo builds (`demo::DEMO_BUILDS`) for every game that has none. The files are generated
+/// bytes, the same on every run. Returns how many builds it stored.
+pub async fn seed_demo_builds(pool: &PgPool, store: &dyn app::library::downloads::ssr::store::ObjectStore) -> Result<usize> {
+    use app::library::downloads::ssr::builds::{BuildError, add_build};
     let games: Vec<(i64, String, String)> = sqlx::query_as(
         "SELECT id, slug, name FROM products p WHERE department = 'games'
          AND NOT EXISTS (SELECT 1 FROM builds b WHERE b.product_id = p.id) ORDER BY id",
@@ -103,11 +124,9 @@ pub async fn seed_demo_builds(pool: &sqlx::PgPool, store: &dyn app::library::dow
     .await?;
     let mut made = 0;
     for (id, slug, name) in games {
-        for (version, changelog) in [
-            ("1.0.0", "First release."),
-            ("1.1.0", "Faster loading on older machines.\nFixed a crash when the controller disconnects.\nNew photo mode."),
-        ] {
-            match add_build(pool, store, id, version, changelog, &format!("{slug}-{version}.bin"), demo_build_bytes(&name, version)).await {
+        for (version, changelog) in demo::DEMO_BUILDS {
+            let bytes = demo::demo_build_bytes(&name, version);
+            match add_build(pool, store, id, version, changelog, &format!("{slug}-{version}.bin"), bytes).await {
                 Ok(_) => made += 1,
                 // Another server seeding at the same moment stored it.
                 Err(BuildError::DuplicateVersion(_)) => {}
@@ -116,19 +135,6 @@ pub async fn seed_demo_builds(pool: &sqlx::PgPool, store: &dyn app::library::dow
         }
     }
     Ok(made)
-}
-
-/// A readable header, then 192 KiB of deterministic filler (xorshift), so checksums are stable.
-pub fn demo_build_bytes(name: &str, version: &str) -> Vec<u8> {
-    let mut bytes = format!("{name} {version} (demo build)\n").into_bytes();
-    let mut x: u64 = 0x9E37_79B9_7F4A_7C15 ^ bytes.iter().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(*b as u64));
-    while bytes.len() < 192 * 1024 {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        bytes.extend_from_slice(&x.to_le_bytes());
-    }
-    bytes
 }
 
 /// Inserts the demo catalog (both departments) unless products already exist; writes generated
@@ -154,20 +160,12 @@ pub async fn seed_demo(pool: &sqlx::PgPool, media_dir: &std::path::Path) -> anyh
         return Ok(false);
     }
 
-    let plan = plan_catalog(Utc::now());
+    let plan = demo::plan_catalog(Utc::now());
 
     // Pictures before any row: they are idempotent (same slug, same bytes), so if anything below
     // fails, the transaction rolls back and the files left behind are simply rewritten next time.
     let started = Instant::now();
-    let jobs: Vec<images::Job> = plan
-        .iter()
-        .flat_map(|p| {
-            p.images.iter().map(|img| images::Job {
-                stem: format!("{}-{}", p.slug, img.n),
-                art: img.art.clone(),
-            })
-        })
-        .collect();
+    let jobs = demo::image_jobs(&plan);
     let job_count = jobs.len();
     let dir = media_dir.join("products");
     tokio::task::spawn_blocking(move || images::write_all(&dir, &jobs))
@@ -206,180 +204,6 @@ async fn product_count(pool: &PgPool) -> Result<i64> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Plan types
-// ---------------------------------------------------------------------------------------------
-
-pub(crate) const GAMES: &str = "games";
-pub(crate) const JEWELRY: &str = "jewelry";
-
-pub(crate) struct CategorySeed {
-    pub slug: &'static str,
-    pub name: &'static str,
-    pub department: &'static str,
-    /// `None` for a department root.
-    pub parent: Option<&'static str>,
-    pub description: &'static str,
-    pub position: i32,
-}
-
-pub(crate) const CATEGORIES: &[CategorySeed] = &[
-    CategorySeed {
-        slug: "games",
-        name: "Games",
-        department: GAMES,
-        parent: None,
-        description: "Digital game keys for PC and consoles, delivered instantly to your account.",
-        position: 1,
-    },
-    CategorySeed {
-        slug: "jewelry",
-        name: "Jewelry",
-        department: JEWELRY,
-        parent: None,
-        description: "Fine jewelry made to order in our workshop, with certified gemstones.",
-        position: 2,
-    },
-    CategorySeed {
-        slug: "action-adventure",
-        name: "Action & Adventure",
-        department: GAMES,
-        parent: Some("games"),
-        description: "Fast combat, daring platforming and sprawling worlds to explore.",
-        position: 1,
-    },
-    CategorySeed {
-        slug: "role-playing",
-        name: "Role-Playing",
-        department: GAMES,
-        parent: Some("games"),
-        description: "Story-rich RPGs where your party, your choices and your build matter.",
-        position: 2,
-    },
-    CategorySeed {
-        slug: "strategy",
-        name: "Strategy & Simulation",
-        department: GAMES,
-        parent: Some("games"),
-        description: "Outthink your rivals or build something great, one careful decision at a time.",
-        position: 3,
-    },
-    CategorySeed {
-        slug: "racing-sports",
-        name: "Racing & Sports",
-        department: GAMES,
-        parent: Some("games"),
-        description: "Supercars, rally stages and stadiums full of fans, from arcade fun to full simulation.",
-        position: 4,
-    },
-    CategorySeed {
-        slug: "puzzle-indie",
-        name: "Puzzle & Indie",
-        department: GAMES,
-        parent: Some("games"),
-        description: "Clever puzzles and small-studio gems with big ideas.",
-        position: 5,
-    },
-    CategorySeed {
-        slug: "rings",
-        name: "Rings",
-        department: JEWELRY,
-        parent: Some("jewelry"),
-        description: "Engagement rings, wedding bands and cocktail rings, made to your size.",
-        position: 1,
-    },
-    CategorySeed {
-        slug: "necklaces",
-        name: "Necklaces",
-        department: JEWELRY,
-        parent: Some("jewelry"),
-        description: "Pendants, chains and strands to wear alone or layered.",
-        position: 2,
-    },
-    CategorySeed {
-        slug: "earrings",
-        name: "Earrings",
-        department: JEWELRY,
-        parent: Some("jewelry"),
-        description: "Studs, hoops and drops, from everyday staples to evening statements.",
-        position: 3,
-    },
-    CategorySeed {
-        slug: "bracelets",
-        name: "Bracelets",
-        department: JEWELRY,
-        parent: Some("jewelry"),
-        description: "Tennis bracelets, cuffs, bangles and beaded strands for every wrist.",
-        position: 4,
-    },
-];
-
-/// One product, fully resolved and ready to insert.
-pub(crate) struct ProductPlan {
-    pub slug: &'static str,
-    pub name: &'static str,
-    pub department: &'static str,
-    /// Leaf category slug.
-    pub category: &'static str,
-    pub summary: &'static str,
-    pub description: &'static str,
-    pub featured: bool,
-    pub created_at: DateTime<Utc>,
-    pub search_text: String,
-    pub details: Details,
-    pub variants: Vec<VariantPlan>,
-    pub images: Vec<ImagePlan>,
-}
-
-pub(crate) enum Details {
-    Game {
-        genre: &'static str,
-        publisher: &'static str,
-        release_date: NaiveDate,
-        age_rating: &'static str,
-        system_requirements: &'static str,
-    },
-    Jewelry {
-        stone: Option<&'static str>,
-        carat_hundredths: Option<i32>,
-        finish: &'static str,
-        cert_lab: Option<&'static str>,
-        cert_number: Option<&'static str>,
-        cert_grade: Option<&'static str>,
-    },
-}
-
-#[derive(Debug, Clone)]
-pub(crate) struct VariantPlan {
-    pub sku: String,
-    pub price_minor: i64,
-    pub stock: i32,
-    pub platform: Option<&'static str>,
-    pub edition: Option<&'static str>,
-    pub metal: Option<&'static str>,
-    pub ring_size: Option<i16>,
-}
-
-pub(crate) struct ImagePlan {
-    /// 1-based; also the `position` column.
-    pub n: i32,
-    pub alt: String,
-    pub art: images::Art,
-}
-
-impl ImagePlan {
-    pub fn path_prefix(&self, slug: &str) -> String {
-        format!("products/{slug}-{}", self.n)
-    }
-}
-
-/// The whole demo catalog, games first. `now` anchors the `created_at` spread.
-pub(crate) fn plan_catalog(now: DateTime<Utc>) -> Vec<ProductPlan> {
-    let mut plan = games::plan(now);
-    plan.extend(jewelry::plan(now));
-    plan
-}
-
-// ---------------------------------------------------------------------------------------------
 // Inserts
 // ---------------------------------------------------------------------------------------------
 
@@ -387,10 +211,10 @@ async fn insert_categories(
     tx: &mut Transaction<'_, Postgres>,
 ) -> Result<HashMap<&'static str, i64>> {
     let mut ids = HashMap::new();
-    // Roots come first in CATEGORIES, so a parent id is always known before its children.
-    for c in CATEGORIES {
-        let parent_id = match c.parent {
-            Some(parent) => Some(*ids.get(parent).with_context(|| {
+    // Roots come first in the data file, so a parent id is always known before its children.
+    for c in demo::categories() {
+        let parent_id = match &c.parent {
+            Some(parent) => Some(*ids.get(parent.as_str()).with_context(|| {
                 format!("category {} listed before its parent {parent}", c.slug)
             })?),
             None => None,
@@ -401,16 +225,16 @@ async fn insert_categories(
              ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name
              RETURNING id",
         )
-        .bind(c.slug)
-        .bind(c.name)
-        .bind(c.department)
+        .bind(&c.slug)
+        .bind(&c.name)
+        .bind(&c.department)
         .bind(parent_id)
-        .bind(c.description)
+        .bind(&c.description)
         .bind(c.position)
         .fetch_one(&mut **tx)
         .await
         .with_context(|| format!("inserting category {}", c.slug))?;
-        ids.insert(c.slug, id);
+        ids.insert(c.slug.as_str(), id);
     }
     Ok(ids)
 }
@@ -522,57 +346,4 @@ async fn insert_product(
         .await?;
     }
     Ok(())
-}
-
-// ---------------------------------------------------------------------------------------------
-// Small deterministic helpers shared by the data modules
-// ---------------------------------------------------------------------------------------------
-
-/// FNV-1a: a stable hash (std's hasher is randomly keyed), so stock levels, dates and pictures
-/// are the same on every run.
-pub(crate) fn hash(s: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.bytes() {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    // Final avalanche so nearby inputs give unrelated low bits.
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    h ^= h >> 33;
-    h
-}
-
-/// Joins keyword phrases into `search_text`, dropping words that are already in the name (the
-/// name is indexed with a higher weight anyway) and repeated phrases. Phrases stay intact
-/// ("Rose gold", not "Rose"), so substring (trigram) search finds them too.
-pub(crate) fn search_text(name: &str, phrases: &[&str]) -> String {
-    fn norm(w: &str) -> String {
-        w.trim_matches(|c: char| !c.is_alphanumeric())
-            .to_lowercase()
-    }
-    let in_name: Vec<String> = name.split_whitespace().map(norm).collect();
-    let mut seen: Vec<String> = Vec::new();
-    let mut out: Vec<String> = Vec::new();
-    for phrase in phrases {
-        let kept: Vec<&str> = phrase
-            .split_whitespace()
-            .filter(|w| {
-                let key = norm(w);
-                !key.is_empty() && !in_name.contains(&key)
-            })
-            .collect();
-        let kept = kept.join(" ");
-        let key = kept.to_lowercase();
-        if !kept.is_empty() && !seen.contains(&key) {
-            seen.push(key);
-            out.push(kept);
-        }
-    }
-    out.join(" ")
-}
-
-/// Rounds a price in minor units to a shop-style "…900" amount (e.g. 125 860 → 125 900).
-pub(crate) fn shop_price(minor: i64) -> i64 {
-    ((minor + 500) / 1000).max(1) * 1000 - 100
 }

@@ -256,7 +256,6 @@ impl IdentityProvider for CognitoProvider {
     }
 
     async fn sign_up(&self, email: &Email, password: &str) -> Result<(), AuthError> {
-        self.policy.check(password).map_err(AuthError::WeakPassword)?;
         let attr = aws_sdk_cognitoidentityprovider::types::AttributeType::builder()
             .name("email")
             .value(email.as_str())
@@ -334,7 +333,6 @@ impl IdentityProvider for CognitoProvider {
     }
 
     async fn answer_new_password(&self, challenge: &Challenge, new_password: &str) -> Result<SignInStep, AuthError> {
-        self.policy.check(new_password).map_err(AuthError::WeakPassword)?;
         self.respond(challenge, ChallengeNameType::NewPasswordRequired, "NEW_PASSWORD", new_password).await
     }
 
@@ -384,7 +382,6 @@ impl IdentityProvider for CognitoProvider {
     }
 
     async fn confirm_forgot_password(&self, email: &Email, code: &str, new_password: &str) -> Result<(), AuthError> {
-        self.policy.check(new_password).map_err(AuthError::WeakPassword)?;
         match self
             .client
             .confirm_forgot_password()
@@ -409,7 +406,6 @@ impl IdentityProvider for CognitoProvider {
         old_password: &str,
         new_password: &str,
     ) -> Result<Option<Credentials>, AuthError> {
-        self.policy.check(new_password).map_err(AuthError::WeakPassword)?;
         let (_, access, _, _) = self.tokens(credentials)?;
         self.client
             .change_password()

@@ -115,7 +115,8 @@ impl Accounts<'_> {
         match rate_limit::hit(self.pool, &key, limit).await? {
             Ok(()) => Ok(()),
             Err(retry_after_secs) => {
-                tracing::warn!(%key, "rate limit reached");
+                // The refusal is logged where it leaves (AppError::log); which limit, only when debugging.
+                tracing::debug!(%key, "rate limit reached");
                 Err(AppError::TooManyRequests { retry_after_secs })
             }
         }

@@ -221,7 +221,11 @@ async fn moto_pool(client_of: Option<&str>) -> Option<(cognito::Client, CognitoS
 async fn sign_up_confirm_and_sign_in(h: &Harness) {
     let p = h.provider();
     let email = Email::parse("ada@example.com").unwrap();
-    assert!(matches!(p.sign_up(&email, "short").await, Err(AuthError::WeakPassword(_))));
+    // The service checks our policy once (server/tests/http.rs); Cognito also enforces its pool's
+    // own, and the adapter reports that as WeakPassword.
+    if !h.is_builtin() {
+        assert!(matches!(p.sign_up(&email, "short").await, Err(AuthError::WeakPassword(_))));
+    }
     if h.is_builtin() {
         // Someone else signed up with this address first: signing up again while nobody has
         // confirmed it replaces their password (the pre-hijack fix); theirs no longer works.
@@ -279,7 +283,11 @@ async fn change_and_reset_password(h: &Harness) {
         p.change_password(&signed.credentials, "Not-my-password-1", NEW_PASSWORD).await,
         Err(AuthError::InvalidCredentials)
     );
-    assert!(matches!(p.change_password(&signed.credentials, PASSWORD, "weak").await, Err(AuthError::WeakPassword(_))));
+    // The service checks our policy once (server/tests/http.rs); Cognito also enforces its pool's
+    // own, and the adapter reports that as WeakPassword.
+    if !h.is_builtin() {
+        assert!(matches!(p.change_password(&signed.credentials, PASSWORD, "weak").await, Err(AuthError::WeakPassword(_))));
+    }
     p.change_password(&signed.credentials, PASSWORD, NEW_PASSWORD).await.unwrap();
     assert_eq!(p.sign_in(&email, PASSWORD).await, Err(AuthError::InvalidCredentials));
     h.signed_in(&email, NEW_PASSWORD).await;
@@ -287,7 +295,9 @@ async fn change_and_reset_password(h: &Harness) {
     // Forgot password: a code by e-mail, then a new password.
     p.forgot_password(&email).await.unwrap();
     let code = h.code(&email).await;
-    assert!(matches!(p.confirm_forgot_password(&email, &code, "weak").await, Err(AuthError::WeakPassword(_))));
+    // A weak new password here is refused by the service before the adapter is called (the HTTP
+    // test `weak_passwords_are_refused_on_every_way_in_and_change_nothing`); the Cognito emulator
+    // does not check the pool's policy on this call, so there is nothing to assert at this level.
     if h.is_builtin() {
         let wrong = if code == "000000" { "111111" } else { "000000" };
         assert_eq!(p.confirm_forgot_password(&email, wrong, PASSWORD).await, Err(AuthError::WrongCode));

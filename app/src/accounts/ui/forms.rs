@@ -49,7 +49,7 @@ fn set_retry_after(secs: u64) {
 #[component]
 pub fn AuthCard(
     title: &'static str,
-    #[prop(optional)] intro: Option<&'static str>,
+    #[prop(optional_no_strip)] intro: Option<&'static str>,
     #[prop(optional_no_strip)] flash: Option<FormFlash>,
     #[prop(optional_no_strip)] notice: Option<String>,
     children: Children,
@@ -68,6 +68,56 @@ pub fn AuthCard(
             })}
             {children()}
         </section>
+    }
+}
+
+/// One account form page's scaffolding: the card (title, intro, notice, error), a plain POST form
+/// to `action` holding the fields (`children`), its submit button (and optionally a second button
+/// that posts the same fields elsewhere, such as "Send a new code"), and the links under it.
+#[component]
+pub fn AccountForm(
+    page: FormPage,
+    title: &'static str,
+    /// The server function's path the form posts to.
+    action: &'static str,
+    /// The submit button's label.
+    submit: &'static str,
+    #[prop(optional)] intro: Option<&'static str>,
+    #[prop(optional)] testid: Option<&'static str>,
+    /// (path, label) of a second submit button.
+    #[prop(optional)] also: Option<(&'static str, &'static str)>,
+    /// (href, text) of the links under the form.
+    #[prop(optional)] links: Vec<(String, &'static str)>,
+    /// Say so first when the visitor is already signed in (the sign-in page).
+    #[prop(optional)] note_signed_in: bool,
+    children: Children,
+) -> impl IntoView {
+    let buttons = match also {
+        Some((formaction, label)) => view! {
+            <div class="form-actions">
+                <button type="submit" class="button primary">{submit}</button>
+                <button type="submit" class="button" formaction=formaction formnovalidate=true>{label}</button>
+            </div>
+        }
+        .into_any(),
+        None => view! { <button type="submit" class="button primary">{submit}</button> }.into_any(),
+    };
+    view! {
+        <AuthCard title=title intro=intro flash=page.flash.clone() notice=page.notice.clone()>
+            {(note_signed_in && page.signed_in).then(|| view! {
+                <p class="notice" role="status">"You're signed in. "
+                    <a href="/account">"Go to your account"</a> "."</p>
+            })}
+            <form method="post" action=action class="auth-form" data-testid=testid>
+                {children()}
+                {buttons}
+            </form>
+            {(!links.is_empty()).then(|| view! {
+                <p class="auth-links">
+                    {links.into_iter().map(|(href, text)| view! { <a href=href>{text}</a> }).collect_view()}
+                </p>
+            })}
+        </AuthCard>
     }
 }
 

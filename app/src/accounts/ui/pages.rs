@@ -12,13 +12,6 @@ fn query(key: &str) -> Option<String> {
     query_pairs().into_iter().find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
-fn signed_in_already() -> impl IntoView {
-    view! {
-        <p class="notice" role="status">"You're signed in. "
-            <a href="/account">"Go to your account"</a> "."</p>
-    }
-}
-
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let next = query("next").filter(|n| n.starts_with('/'));
@@ -28,21 +21,15 @@ pub fn SignInPage() -> impl IntoView {
             Some(n) => format!("/account/sign-up?next={}", form_urlencoded::byte_serialize(n.as_bytes()).collect::<String>()),
             None => "/account/sign-up".into(),
         };
+        let links = vec![("/account/forgot".to_owned(), "Forgot your password?"), (sign_up_href, "New here? Create an account")];
         view! {
-            <AuthCard title="Sign in" flash=page.flash.clone() notice=page.notice.clone()>
-                {page.signed_in.then(signed_in_already)}
-                <form method="post" action=api::SignIn::PATH class="auth-form" data-testid="sign-in-form">
-                    {email_field(&page)}
-                    <Field name="password" label="Password" kind="password" autocomplete="current-password"
-                        invalid=page.flash.is_some() maxlength=256/>
-                    <input type="hidden" name="next" value=next.unwrap_or_default()/>
-                    <button type="submit" class="button primary">"Sign in"</button>
-                </form>
-                <p class="auth-links">
-                    <a href="/account/forgot">"Forgot your password?"</a>
-                    <a href=sign_up_href>"New here? Create an account"</a>
-                </p>
-            </AuthCard>
+            <AccountForm page=page.clone() title="Sign in" action=api::SignIn::PATH submit="Sign in" testid="sign-in-form"
+                links=links note_signed_in=true>
+                {email_field(&page)}
+                <Field name="password" label="Password" kind="password" autocomplete="current-password"
+                    invalid=page.flash.is_some() maxlength=256/>
+                <input type="hidden" name="next" value=next.unwrap_or_default()/>
+            </AccountForm>
         }
     })
 }
@@ -51,16 +38,13 @@ pub fn SignInPage() -> impl IntoView {
 pub fn SignUpPage() -> impl IntoView {
     form_page(forms::SIGN_UP, |page: FormPage| {
         view! {
-            <AuthCard title="Create an account" intro="Your account keeps your orders and your game library in one place."
-                flash=page.flash.clone() notice=page.notice.clone()>
-                <form method="post" action=api::SignUp::PATH class="auth-form" data-testid="sign-up-form">
-                    {email_field(&page)}
-                    <PasswordField name="password".into() label="Password".into() policy=page.policy.clone()
-                        invalid=page.flash.is_some()/>
-                    <button type="submit" class="button primary">"Create account"</button>
-                </form>
-                <p class="auth-links"><a href="/account/sign-in">"Already have an account? Sign in"</a></p>
-            </AuthCard>
+            <AccountForm page=page.clone() title="Create an account" action=api::SignUp::PATH submit="Create account"
+                intro="Your account keeps your orders and your game library in one place." testid="sign-up-form"
+                links=vec![("/account/sign-in".to_owned(), "Already have an account? Sign in")]>
+                {email_field(&page)}
+                <PasswordField name="password".into() label="Password".into() policy=page.policy.clone()
+                    invalid=page.flash.is_some()/>
+            </AccountForm>
         }
     })
 }
@@ -69,19 +53,11 @@ pub fn SignUpPage() -> impl IntoView {
 pub fn ConfirmPage() -> impl IntoView {
     form_page(forms::CONFIRM, |page: FormPage| {
         view! {
-            <AuthCard title="Confirm your e-mail address" flash=page.flash.clone()
-                notice=page.notice.clone()>
-                <form method="post" action=api::ConfirmEmail::PATH class="auth-form" data-testid="confirm-form">
-                    {email_field(&page)}
-                    {code_field(&page, "The six-digit code from our e-mail. It works for 15 minutes.")}
-                    <div class="form-actions">
-                        <button type="submit" class="button primary">"Confirm"</button>
-                        <button type="submit" class="button" formaction=api::ResendCode::PATH formnovalidate=true>
-                            "Send a new code"
-                        </button>
-                    </div>
-                </form>
-            </AuthCard>
+            <AccountForm page=page.clone() title="Confirm your e-mail address" action=api::ConfirmEmail::PATH
+                submit="Confirm" testid="confirm-form" also=(api::ResendCode::PATH, "Send a new code")>
+                {email_field(&page)}
+                {code_field(&page, "The six-digit code from our e-mail. It works for 15 minutes.")}
+            </AccountForm>
         }
     })
 }
@@ -90,14 +66,12 @@ pub fn ConfirmPage() -> impl IntoView {
 pub fn SignInCodePage() -> impl IntoView {
     form_page(forms::CODE, |page: FormPage| {
         view! {
-            <AuthCard title="Two-factor sign-in" intro="Enter the six-digit code your authenticator app shows for this shop."
-                flash=page.flash.clone() notice=page.notice.clone()>
-                <form method="post" action=api::SignInCode::PATH class="auth-form" data-testid="code-form">
-                    {code_field(&page, "Codes change every 30 seconds.")}
-                    <button type="submit" class="button primary">"Verify and sign in"</button>
-                </form>
-                <p class="auth-links"><a href="/account/sign-in">"Start again"</a></p>
-            </AuthCard>
+            <AccountForm page=page.clone() title="Two-factor sign-in" action=api::SignInCode::PATH
+                submit="Verify and sign in" testid="code-form"
+                intro="Enter the six-digit code your authenticator app shows for this shop."
+                links=vec![("/account/sign-in".to_owned(), "Start again")]>
+                {code_field(&page, "Codes change every 30 seconds.")}
+            </AccountForm>
         }
     })
 }
@@ -106,14 +80,11 @@ pub fn SignInCodePage() -> impl IntoView {
 pub fn NewPasswordPage() -> impl IntoView {
     form_page(forms::NEW_PASSWORD, |page: FormPage| {
         view! {
-            <AuthCard title="Choose a new password" intro="Your account needs a new password before you continue."
-                flash=page.flash.clone() notice=page.notice.clone()>
-                <form method="post" action=api::ChooseNewPassword::PATH class="auth-form">
-                    <PasswordField name="password".into() label="New password".into() policy=page.policy.clone()
-                        invalid=page.flash.is_some()/>
-                    <button type="submit" class="button primary">"Save and sign in"</button>
-                </form>
-            </AuthCard>
+            <AccountForm page=page.clone() title="Choose a new password" action=api::ChooseNewPassword::PATH
+                submit="Save and sign in" intro="Your account needs a new password before you continue.">
+                <PasswordField name="password".into() label="New password".into() policy=page.policy.clone()
+                    invalid=page.flash.is_some()/>
+            </AccountForm>
         }
     })
 }
@@ -122,14 +93,12 @@ pub fn NewPasswordPage() -> impl IntoView {
 pub fn ForgotPasswordPage() -> impl IntoView {
     form_page(forms::FORGOT, |page: FormPage| {
         view! {
-            <AuthCard title="Reset your password" intro="Enter your e-mail address and we'll send you a code to choose a new password."
-                flash=page.flash.clone() notice=page.notice.clone()>
-                <form method="post" action=api::ForgotPassword::PATH class="auth-form" data-testid="forgot-form">
-                    {email_field(&page)}
-                    <button type="submit" class="button primary">"Send code"</button>
-                </form>
-                <p class="auth-links"><a href="/account/sign-in">"Back to sign in"</a></p>
-            </AuthCard>
+            <AccountForm page=page.clone() title="Reset your password" action=api::ForgotPassword::PATH
+                submit="Send code" testid="forgot-form"
+                intro="Enter your e-mail address and we'll send you a code to choose a new password."
+                links=vec![("/account/sign-in".to_owned(), "Back to sign in")]>
+                {email_field(&page)}
+            </AccountForm>
         }
     })
 }
@@ -138,20 +107,13 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 pub fn ResetPasswordPage() -> impl IntoView {
     form_page(forms::RESET, |page: FormPage| {
         view! {
-            <AuthCard title="Choose a new password" flash=page.flash.clone() notice=page.notice.clone()>
-                <form method="post" action=api::ResetPassword::PATH class="auth-form" data-testid="reset-form">
-                    {email_field(&page)}
-                    {code_field(&page, "The six-digit code from our e-mail.")}
-                    <PasswordField name="password".into() label="New password".into() policy=page.policy.clone()
-                        invalid=page.flash.is_some()/>
-                    <div class="form-actions">
-                        <button type="submit" class="button primary">"Set new password"</button>
-                        <button type="submit" class="button" formaction=api::ForgotPassword::PATH formnovalidate=true>
-                            "Send a new code"
-                        </button>
-                    </div>
-                </form>
-            </AuthCard>
+            <AccountForm page=page.clone() title="Choose a new password" action=api::ResetPassword::PATH
+                submit="Set new password" testid="reset-form" also=(api::ForgotPassword::PATH, "Send a new code")>
+                {email_field(&page)}
+                {code_field(&page, "The six-digit code from our e-mail.")}
+                <PasswordField name="password".into() label="New password".into() policy=page.policy.clone()
+                    invalid=page.flash.is_some()/>
+            </AccountForm>
         }
     })
 }
@@ -163,16 +125,14 @@ pub fn ChangePasswordPage() -> impl IntoView {
             redirect_to_sign_in(&AppError::Unauthorized(String::new()), "/account/password");
         }
         view! {
-            <AuthCard title="Change your password" flash=page.flash.clone() notice=page.notice.clone()>
-                <form method="post" action=api::ChangePassword::PATH class="auth-form" data-testid="change-password-form">
-                    <Field name="current_password" label="Current password" kind="password"
-                        autocomplete="current-password" invalid=page.flash.is_some() maxlength=256/>
-                    <PasswordField name="new_password".into() label="New password".into() policy=page.policy.clone()
-                        invalid=page.flash.is_some()/>
-                    <button type="submit" class="button primary">"Change password"</button>
-                </form>
-                <p class="auth-links"><a href="/account">"Back to your account"</a></p>
-            </AuthCard>
+            <AccountForm page=page.clone() title="Change your password" action=api::ChangePassword::PATH
+                submit="Change password" testid="change-password-form"
+                links=vec![("/account".to_owned(), "Back to your account")]>
+                <Field name="current_password" label="Current password" kind="password"
+                    autocomplete="current-password" invalid=page.flash.is_some() maxlength=256/>
+                <PasswordField name="new_password".into() label="New password".into() policy=page.policy.clone()
+                    invalid=page.flash.is_some()/>
+            </AccountForm>
         }
     })
 }

@@ -2,7 +2,7 @@
 //! and refunds through the payment provider.
 use crate::payments::gateway::{BuiltinGateway, GatewayEvent};
 use crate::platform::jobs::{Job, JobError, JobHandler};
-use super::place::receive_webhook;
+use super::payment::receive_webhook;
 use crate::payments::PaymentProvider;
 use crate::mail::ssr::{Mail, Mailer};
 use sqlx::{PgConnection, PgPool};
@@ -59,14 +59,22 @@ impl OrderEffects {
             tracing::info!(order = %id, "keys e-mail dropped: the order is no longer paid");
             return Ok(());
         }
-        let (number, email, total, currency, tracking, access): (i64, String, i64, String, Option<String>, Option<String>) =
-            sqlx::query_as(
-                "SELECT number, email::text, total_minor, currency::text, tracking_number, access_token
-                 FROM orders WHERE id = $1",
-            )
-            .bind(id)
-            .fetch_one(&mut *conn)
-            .await?;
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            number: i64,
+            email: String,
+            total_minor: i64,
+            currency: String,
+            tracking_number: Option<String>,
+            access_token: Option<String>,
+        }
+        let Row { number, email, total_minor: total, currency, tracking_number: tracking, access_token: access } = sqlx::query_as(
+            "SELECT number, email::text AS email, total_minor, currency::text AS currency, tracking_number, access_token
+             FROM orders WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
         let shop = &self.shop_name;
         // Guests reach their order through this unguessable link; account holders also see it in "My account".
         let link = match access {
@@ -116,6 +124,8 @@ impl OrderEffects {
 
 #[async_trait::async_trait]
 impl JobHandler for OrderEffects {
+    // The job's error is logged here, once, with the job it belongs to; the runner records it.
+    #[tracing::instrument(name = "job", skip_all, err, fields(id = job.id, kind = %job.kind, attempt = job.attempts + 1))]
     async fn handle(&self, conn: &mut PgConnection, job: &Job) -> Result<(), JobError> {
         match job.kind.as_str() {
             k if k.starts_with("email.") => self.order_mail(conn, job).await,

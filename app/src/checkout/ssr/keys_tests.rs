@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 #[sqlx::test(migrations = "../migrations")]
 async fn payment_leads_to_an_assigned_key_and_an_email_without_it(pool: PgPool) {
-    use crate::checkout::ssr::place::payment_succeeded;
+    use crate::checkout::ssr::payment::payment_succeeded;
     use crate::payments::PaymentEvent;
         use crate::payments::gateway::BuiltinGateway;
     use crate::platform::jobs;
@@ -162,7 +162,8 @@ async fn refund_requests_follow_what_the_buyer_used(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn a_refund_before_key_assignment_keeps_every_key_in_the_pool(pool: PgPool) {
     use crate::types::Email;
-    use crate::checkout::ssr::place::{payment_succeeded, start_checkout, CheckoutRequest};
+    use crate::checkout::ssr::payment::payment_succeeded;
+    use crate::checkout::ssr::place::{start_checkout, CheckoutRequest};
     use crate::payments::PaymentEvent;
     use crate::checkout::ssr::fulfilment;
     use crate::payments::gateway::BuiltinGateway;

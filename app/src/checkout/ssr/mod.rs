@@ -2,6 +2,7 @@
 //! expired holds, ship and refund, and the job handler for the order's side effects.
 pub mod effects;
 pub mod fulfilment;
+pub mod payment;
 pub mod place;
 #[cfg(test)]
 pub(crate) mod tests;

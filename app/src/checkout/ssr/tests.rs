@@ -1,4 +1,5 @@
 //! Checkout, payment and queue rules on a real database, including the race for the last ring.
+use super::payment::*;
 use super::place::*;
 use crate::payments::PaymentEvent;
 use crate::platform::jobs::{self, Job, JobError, JobHandler};
@@ -345,7 +346,7 @@ async fn placed_order(pool: &PgPool, department: &str, price: i64, stock: i32) -
 
 mod stripe_provider {
     use super::*;
-    use super::super::place::receive_webhook;
+    use super::super::payment::receive_webhook;
     use crate::payments::{PaymentError, PaymentProvider, PaymentRequest};
     use crate::payments::stripe::{StripeProvider, StripeSettings};
     use crate::payments::signature;
@@ -670,7 +671,7 @@ async fn a_payment_in_another_currency_is_refunded_not_accepted(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn signed_but_malformed_payment_events_are_refused_and_recorded(pool: PgPool) {
     use crate::payments::gateway::{BuiltinGateway, GatewayEvent};
-    use super::place::receive_webhook;
+    use super::payment::receive_webhook;
     use crate::payments::WebhookError;
     let rates = ShippingRates::default();
     let game = product(&pool, "games", 5999, 5).await;

@@ -20,6 +20,7 @@ impl From<crate::library::downloads::ssr::builds::DownloadError> for AppError {
 
 /// Sends the owner of purchase `key_id` to a link for the game's newest build (valid a few minutes).
 #[server(prefix = "/api/library", endpoint = "download")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/library/download", skip_all))]
 pub async fn download_build(key_id: i64) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {

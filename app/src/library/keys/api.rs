@@ -12,6 +12,7 @@ pub const LIBRARY_FORM: &str = "library";
 
 /// The buyer's keys: every paid order of the signed-in user and of this browser.
 #[server(prefix = "/api/library", endpoint = "page")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/library/page", skip_all))]
 pub async fn get_library() -> Result<LibraryPage, AppError> {
     let ctx = RequestCtx::load().await?;
     let acc = ctx.accounts();
@@ -37,6 +38,7 @@ pub(crate) async fn owned_key(ctx: &RequestCtx, key_id: i64) -> Result<uuid::Uui
 
 /// Shows a key (every reveal is logged with who, when and the address it came from).
 #[server(prefix = "/api/library", endpoint = "reveal")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/library/reveal", skip_all))]
 pub async fn reveal_key(key_id: i64) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {
@@ -53,6 +55,7 @@ pub async fn reveal_key(key_id: i64) -> Result<(), AppError> {
 
 /// The owner has used the key in the game's store.
 #[server(prefix = "/api/library", endpoint = "redeemed")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/library/redeemed", skip_all))]
 pub async fn mark_key_redeemed(key_id: i64) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {

@@ -36,6 +36,7 @@ pub struct LibraryPage {
 
 /// A game variant's key pool, as staff see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct KeyPoolView {
     pub variant_id: i64,
     pub product_name: String,

@@ -83,10 +83,20 @@ pub async fn order_view(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<OrderVie
 
 /// Orders newest first: a user's own (those placed while signed in), or every order (admin).
 pub async fn summaries(pool: &PgPool, user_id: Option<Uuid>, limit: i64) -> sqlx::Result<Vec<crate::orders::model::OrderSummary>> {
-    #[allow(clippy::type_complexity)]
-    let rows: Vec<(Uuid, i64, chrono::DateTime<chrono::Utc>, String, i64, String, String, bool)> = sqlx::query_as(
-        "SELECT id, number, created_at, status, total_minor, currency::text, email::text,
-                EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.department = 'jewelry')
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: Uuid,
+        number: i64,
+        created_at: chrono::DateTime<chrono::Utc>,
+        status: String,
+        total_minor: i64,
+        currency: String,
+        email: String,
+        ships: bool,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT id, number, created_at, status, total_minor, currency::text AS currency, email::text AS email,
+                EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.department = 'jewelry') AS ships
          FROM orders o WHERE $1::uuid IS NULL OR user_id = $1 ORDER BY created_at DESC LIMIT $2",
     )
     .bind(user_id)
@@ -95,14 +105,14 @@ pub async fn summaries(pool: &PgPool, user_id: Option<Uuid>, limit: i64) -> sqlx
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, number, created, status, total, currency, email, ships)| crate::orders::model::OrderSummary {
-            id: id.to_string(),
-            number,
-            placed: created.format("%Y-%m-%d").to_string(),
-            status: OrderStatus::parse(&status).unwrap_or(OrderStatus::PendingPayment),
-            total: Money { minor: total, currency: Currency::parse(&currency).unwrap_or(Currency::Eur) },
-            email,
-            ships,
+        .map(|r| crate::orders::model::OrderSummary {
+            id: r.id.to_string(),
+            number: r.number,
+            placed: r.created_at.format("%Y-%m-%d").to_string(),
+            status: OrderStatus::parse(&r.status).unwrap_or(OrderStatus::PendingPayment),
+            total: Money { minor: r.total_minor, currency: Currency::parse(&r.currency).unwrap_or(Currency::Eur) },
+            email: r.email,
+            ships: r.ships,
         })
         .collect())
 }
@@ -123,28 +133,37 @@ pub async fn owner_of(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<Uuid>> {
 
 /// Open refund requests, oldest first, with how many keys the buyer revealed and builds downloaded.
 pub async fn open_refund_requests(pool: &PgPool) -> sqlx::Result<Vec<crate::orders::model::RefundRequestView>> {
-    #[allow(clippy::type_complexity)]
-    let rows: Vec<(i64, i64, String, i64, String, String, chrono::DateTime<chrono::Utc>, i64, i64)> = sqlx::query_as(
-        "SELECT r.id, o.number, o.email::text, o.total_minor, o.currency::text, r.reason, r.created_at,
-                (SELECT count(*) FROM license_keys k WHERE k.order_id = o.id AND k.revealed_at IS NOT NULL),
-                (SELECT count(*) FROM downloads d WHERE d.order_id = o.id)
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: i64,
+        number: i64,
+        email: String,
+        total_minor: i64,
+        currency: String,
+        reason: String,
+        created_at: chrono::DateTime<chrono::Utc>,
+        keys_revealed: i64,
+        downloads: i64,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT r.id, o.number, o.email::text AS email, o.total_minor, o.currency::text AS currency, r.reason, r.created_at,
+                (SELECT count(*) FROM license_keys k WHERE k.order_id = o.id AND k.revealed_at IS NOT NULL) AS keys_revealed,
+                (SELECT count(*) FROM downloads d WHERE d.order_id = o.id) AS downloads
          FROM refund_requests r JOIN orders o ON o.id = r.order_id WHERE r.status = 'open' ORDER BY r.id",
     )
     .fetch_all(pool)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, order_number, email, total, currency, reason, at, keys_revealed, downloads)| {
-            crate::orders::model::RefundRequestView {
-                id,
-                order_number,
-                email,
-                total: Money { minor: total, currency: Currency::parse(&currency).unwrap_or(Currency::Eur) },
-                reason,
-                requested: at.format("%Y-%m-%d %H:%M UTC").to_string(),
-                keys_revealed,
-                downloads,
-            }
+        .map(|r| crate::orders::model::RefundRequestView {
+            id: r.id,
+            order_number: r.number,
+            email: r.email,
+            total: Money { minor: r.total_minor, currency: Currency::parse(&r.currency).unwrap_or(Currency::Eur) },
+            reason: r.reason,
+            requested: r.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            keys_revealed: r.keys_revealed,
+            downloads: r.downloads,
         })
         .collect())
 }

@@ -272,26 +272,15 @@ pub async fn mark_redeemed(pool: &PgPool, key_id: i64) -> sqlx::Result<()> {
 
 /// Every game variant with the size of its pool (available and assigned keys), for staff.
 pub async fn pools(pool: &PgPool) -> sqlx::Result<Vec<crate::library::keys::model::KeyPoolView>> {
-    let rows: Vec<(i64, String, String, String, i64, i64, bool)> = sqlx::query_as(
-        "SELECT v.id, p.name, v.sku, concat_ws(' · ', v.platform, v.edition),
-                count(k.id) FILTER (WHERE k.status = 'available'), count(k.id) FILTER (WHERE k.status = 'assigned'), v.keyed
+    sqlx::query_as(
+        "SELECT v.id AS variant_id, p.name AS product_name, v.sku, concat_ws(' · ', v.platform, v.edition) AS label,
+                count(k.id) FILTER (WHERE k.status = 'available') AS available,
+                count(k.id) FILTER (WHERE k.status = 'assigned') AS assigned, v.keyed
          FROM variants v JOIN products p ON p.id = v.product_id LEFT JOIN license_keys k ON k.variant_id = v.id
          WHERE p.department = 'games' GROUP BY v.id, p.name ORDER BY p.name, v.id",
     )
     .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(variant_id, product_name, sku, label, available, assigned, keyed)| crate::library::keys::model::KeyPoolView {
-            variant_id,
-            product_name,
-            sku,
-            label,
-            available,
-            assigned,
-            keyed,
-        })
-        .collect())
+    .await
 }
 
 /// Keyed units of an order whose keys were never assigned (the assignment job had not run):
