@@ -411,7 +411,7 @@ async fn weak_passwords_are_refused_on_every_way_in_and_change_nothing(pool: PgP
 async fn an_internal_error_is_logged_once_with_its_cause_and_never_sent(pool: PgPool) {
     server::migrate(&pool).await.unwrap();
     // Every catalog query now fails inside the database.
-    sqlx::query("ALTER TABLE products RENAME TO products_moved").execute(&pool).await.unwrap();
+    sqlx::query("DROP VIEW shop_products").execute(&pool).await.unwrap();
     let server_fn = Request::post("/api/catalog/home")
         .header(header::ORIGIN, ORIGIN)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -424,11 +424,60 @@ async fn an_internal_error_is_logged_once_with_its_cause_and_never_sent(pool: Pg
             send(&pool, req).await
         };
         assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{what}");
-        assert!(!body.contains("does not exist") && !body.contains("products_moved"), "{what}: the cause is not sent: {body}");
+        assert!(!body.contains("does not exist") && !body.contains("shop_products"), "{what}: the cause is not sent: {body}");
         let text = logs.text();
         let errors: Vec<&str> = text.lines().filter(|l| l.contains("internal error")).collect();
         assert_eq!(errors.len(), 1, "{what}: logged once: {text}");
-        assert!(errors[0].contains("relation \"products\" does not exist"), "{what}: with its cause: {text}");
+        assert!(errors[0].contains("relation \"shop_products\" does not exist"), "{what}: with its cause: {text}");
         assert!(errors[0].contains(context), "{what}: with what was being done ({context}): {text}");
     }
+}
+
+/// The cart sees active products only: a withdrawn product cannot be added (404, nothing in the
+/// cart), and one already in a cart drops out of it (count, page) until it is published again.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_cart_sees_active_products_only(pool: PgPool) {
+    server::migrate(&pool).await.unwrap();
+    let variant = game_variant(&pool, 2999, 10).await;
+    let set_status = |status: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query("UPDATE products SET status = $2 WHERE id = (SELECT product_id FROM variants WHERE id = $1)")
+                .bind(variant)
+                .bind(status)
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+    };
+    let add = |cookie: Option<&str>| form_post("/api/cart/add", cookie, &[("variant_id", &variant.to_string()), ("quantity", "1")]);
+    let count = |cookie: String| {
+        let pool = pool.clone();
+        async move {
+            let mut req = form_post("/api/cart/count", Some(&cookie), &[]);
+            req.headers_mut().remove(header::ACCEPT);
+            let (status, _, body) = send(&pool, req).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            body
+        }
+    };
+
+    // In the cart while active.
+    let (status, headers, _) = send(&pool, add(None)).await;
+    assert_eq!(status, StatusCode::FOUND);
+    let (cookie, _) = session_cookie(&headers).expect("a cart session");
+    assert_eq!(count(cookie.clone()).await, "1");
+
+    // Withdrawn: gone from the cart, and cannot be added again.
+    set_status("draft").await;
+    assert_eq!(count(cookie.clone()).await, "0");
+    let mut req = add(Some(&cookie));
+    req.headers_mut().remove(header::ACCEPT);
+    let (status, _, body) = send(&pool, req).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    assert_eq!(count(cookie.clone()).await, "0");
+
+    // Published again: the line it had is back.
+    set_status("active").await;
+    assert_eq!(count(cookie).await, "1");
 }

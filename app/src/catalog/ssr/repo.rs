@@ -52,7 +52,7 @@ fn push_variant_conditions(qb: &mut QueryBuilder<'_, Postgres>, q: &ListingQuery
     }
     if except != Some(FacetKey::InStock) && q.in_stock {
         // Buyable now: a drop before its launch is not.
-        qb.push(" AND v.stock > 0 AND NOT EXISTS (SELECT 1 FROM products lp WHERE lp.id = v.product_id AND lp.launch_at > now())");
+        qb.push(" AND v.stock > 0 AND NOT EXISTS (SELECT 1 FROM shop_products lp WHERE lp.id = v.product_id AND lp.launch_at > now())");
     }
     if except != Some(FacetKey::Price) && !q.prices.is_empty() {
         qb.push(" AND (FALSE");
@@ -88,7 +88,7 @@ fn push_from_where(
     join_variants: bool,
 ) {
     qb.push(
-        " FROM products p LEFT JOIN game_details gd ON gd.product_id = p.id \
+        " FROM shop_products p LEFT JOIN game_details gd ON gd.product_id = p.id \
           LEFT JOIN jewelry_details jd ON jd.product_id = p.id",
     );
     if join_variants {
@@ -297,7 +297,7 @@ pub async fn categories(pool: &PgPool) -> Result<Vec<CategoryRow>, sqlx::Error> 
 
 pub async fn featured(pool: &PgPool, department: Department, limit: i64) -> Result<Vec<ProductCard>, sqlx::Error> {
     let sql = format!(
-        "{CARD_COLUMNS} FROM products p {CARD_JOINS} WHERE p.department = $1 \
+        "{CARD_COLUMNS} FROM shop_products p {CARD_JOINS} WHERE p.department = $1 \
          ORDER BY p.featured DESC, p.created_at DESC, p.id LIMIT $2"
     );
     let rows = sqlx::query(&sql).bind(department.as_str()).bind(limit).fetch_all(pool).await?;
@@ -311,7 +311,7 @@ pub async fn product_by_slug(pool: &PgPool, slug: &str) -> Result<Option<Product
                 c.slug AS category_slug, c.name AS category_name, \
                 gd.genre, gd.publisher, gd.release_date, gd.age_rating, gd.system_requirements, \
                 jd.stone, jd.carat_hundredths, jd.finish, jd.cert_lab, jd.cert_number, jd.cert_grade \
-         FROM products p JOIN categories c ON c.id = p.category_id \
+         FROM shop_products p JOIN categories c ON c.id = p.category_id \
          LEFT JOIN game_details gd ON gd.product_id = p.id \
          LEFT JOIN jewelry_details jd ON jd.product_id = p.id \
          WHERE p.slug = $1",
@@ -455,7 +455,7 @@ pub async fn product_by_slug(pool: &PgPool, slug: &str) -> Result<Option<Product
 
 /// Each variant's stock (for a keyed game, the keys left): what a drop's page polls.
 pub async fn stock_levels(pool: &PgPool, product_id: i64) -> Result<Vec<(i64, i32)>, sqlx::Error> {
-    sqlx::query_as("SELECT id, stock FROM variants WHERE product_id = $1 ORDER BY id")
+    sqlx::query_as("SELECT v.id, v.stock FROM variants v JOIN shop_products p ON p.id = v.product_id WHERE v.product_id = $1 ORDER BY v.id")
         .bind(product_id)
         .fetch_all(pool)
         .await

@@ -323,3 +323,47 @@ async fn a_unique_violation_is_a_field_error(pool: sqlx::PgPool) {
         .unwrap_err();
     assert_eq!(on_constraint(other, "categories_slug_key", "slug", "taken"), AppError::internal("any cause"), "a CHECK on another rule");
 }
+
+/// Shoppers see active products only, on every catalog path: home, category listing and its
+/// count, facet counts, search, the product page (and so its JSON-LD) and the stock poll. A
+/// draft or archived product is simply not there (404 on its page).
+#[sqlx::test(migrations = "../migrations")]
+async fn only_active_products_reach_shoppers(pool: PgPool) {
+    let f = categories(&pool).await;
+    three_games(&pool, &f).await;
+    let hidden = game(&pool, f.rpg, "Secret Vault", "RPG", 2, &[("Nintendo Switch", "Deluxe", 4999, 7)]).await;
+    sqlx::query("UPDATE products SET featured = true WHERE id = $1").bind(hidden).execute(&pool).await.unwrap();
+
+    let everything = |pool: PgPool| async move {
+        let home = service::home(&pool).await.unwrap();
+        let listing = service::category_listing(&pool, "games", query(&[])).await.unwrap();
+        let switch = listing.facets.iter().flat_map(|f| &f.values).find(|v| v.value == "Nintendo Switch").map_or(0, |v| v.count);
+        let found = service::search(&pool, query(&[("q", "vault")])).await.unwrap();
+        (
+            home.games.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
+            listing.total,
+            switch,
+            found.products.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
+            service::product(&pool, "secret-vault").await.map(|p| p.name),
+            repo::stock_levels(&pool, hidden).await.unwrap().len(),
+        )
+    };
+
+    // Active: there everywhere.
+    let (home, total, switch, found, page, stock) = everything(pool.clone()).await;
+    assert!(home.contains(&"Secret Vault".to_owned()));
+    assert_eq!((total, switch, stock), (4, 2, 1));
+    assert!(found.contains(&"Secret Vault".to_owned()));
+    assert_eq!(page, Ok("Secret Vault".to_owned()));
+
+    for status in ["draft", "archived"] {
+        sqlx::query("UPDATE products SET status = $2 WHERE id = $1").bind(hidden).bind(status).execute(&pool).await.unwrap();
+        let (home, total, switch, found, page, stock) = everything(pool.clone()).await;
+        assert!(!home.contains(&"Secret Vault".to_owned()), "{status}: home");
+        assert_eq!(total, 3, "{status}: listing count");
+        assert_eq!(switch, 1, "{status}: facet count");
+        assert_eq!(found, ["Deep Vault"], "{status}: search");
+        assert_eq!(page, Err(AppError::NotFound), "{status}: product page");
+        assert_eq!(stock, 0, "{status}: stock poll");
+    }
+}

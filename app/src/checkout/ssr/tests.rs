@@ -696,3 +696,23 @@ async fn signed_but_malformed_payment_events_are_refused_and_recorded(pool: PgPo
     let refused: i64 = sqlx::query_scalar("SELECT count(*) FROM webhook_refusals").fetch_one(&pool).await.unwrap();
     assert_eq!(refused, 6);
 }
+
+/// A product staff withdrew or archived cannot be bought, even from a cart filled before: the
+/// checkout reads products through the shoppers' view, and nothing is held.
+#[sqlx::test(migrations = "../migrations")]
+async fn only_active_products_can_be_checked_out(pool: PgPool) {
+    let variant = product(&pool, "games", 1999, 5).await;
+    for status in ["draft", "archived"] {
+        sqlx::query("UPDATE products SET status = $2 WHERE id = (SELECT product_id FROM variants WHERE id = $1)")
+            .bind(variant)
+            .bind(status)
+            .execute(&pool)
+            .await
+            .unwrap();
+        let refused = start_checkout(&pool, &request(variant, 1, false), &ShippingRates::default(), 10).await;
+        assert!(matches!(refused, Err(CheckoutError::UnknownVariant)), "{status}");
+        assert_eq!(stock(&pool, variant).await, 5, "{status}: nothing held");
+    }
+    sqlx::query("UPDATE products SET status = 'active'").execute(&pool).await.unwrap();
+    assert!(start_checkout(&pool, &request(variant, 1, false), &ShippingRates::default(), 10).await.is_ok());
+}
