@@ -2,6 +2,34 @@
 use crate::types::Money;
 use serde::{Deserialize, Serialize};
 
+/// Where a product is in its life: staff draft it, publish it (active: shoppers see it), withdraw
+/// it (back to draft) or archive it. Shoppers see active products only (the `shop_products` view).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ProductStatus {
+    Draft,
+    Active,
+    Archived,
+}
+
+impl ProductStatus {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "draft" => Some(ProductStatus::Draft),
+            "active" => Some(ProductStatus::Active),
+            "archived" => Some(ProductStatus::Archived),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProductStatus::Draft => "draft",
+            ProductStatus::Active => "active",
+            ProductStatus::Archived => "archived",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Department {
     Games,

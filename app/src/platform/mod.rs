@@ -1,9 +1,11 @@
 //! The plumbing every domain shares: the request context (pool, session, client IP), the answer to
-//! a form post (redirect, or flash and back), notices, and the durable job queue.
+//! a form post (redirect, or flash and back), notices, the durable job queue and the audit log.
 //!
 //! Each domain keeps its own state (identity provider, payment provider, key cipher…), provided by
 //! the server as a separate context; this module knows none of them.
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "ssr")]
+pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod jobs;
 #[cfg(feature = "ssr")]

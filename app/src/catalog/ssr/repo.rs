@@ -460,3 +460,43 @@ pub async fn stock_levels(pool: &PgPool, product_id: i64) -> Result<Vec<(i64, i3
         .fetch_all(pool)
         .await
 }
+
+/// Staff move a product to `status` (publish, withdraw, archive); the change and its audit row
+/// (before and after) commit together. `Ok(None)` when there is no such product; the status it
+/// had otherwise (unchanged and unaudited if it already had `status`).
+pub async fn set_status(
+    pool: &PgPool,
+    actor: &crate::platform::audit::Actor,
+    product_id: i64,
+    status: crate::catalog::model::ProductStatus,
+) -> Result<Option<crate::catalog::model::ProductStatus>, sqlx::Error> {
+    use crate::catalog::model::ProductStatus;
+    let mut tx = pool.begin().await?;
+    let before: Option<String> = sqlx::query_scalar("SELECT status FROM products WHERE id = $1 FOR UPDATE")
+        .bind(product_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(before) = before.as_deref().and_then(ProductStatus::parse) else { return Ok(None) };
+    if before != status {
+        sqlx::query("UPDATE products SET status = $2 WHERE id = $1").bind(product_id).bind(status.as_str()).execute(&mut *tx).await?;
+        let action = match status {
+            ProductStatus::Active => "status.publish",
+            ProductStatus::Draft => "status.withdraw",
+            ProductStatus::Archived => "status.archive",
+        };
+        crate::platform::audit::record(
+            &mut tx,
+            actor,
+            crate::platform::audit::Change {
+                entity: "product",
+                entity_id: product_id.to_string(),
+                action,
+                before: Some(serde_json::json!({ "status": before.as_str() })),
+                after: Some(serde_json::json!({ "status": status.as_str() })),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Some(before))
+}

@@ -367,3 +367,38 @@ async fn only_active_products_reach_shoppers(pool: PgPool) {
         assert_eq!(stock, 0, "{status}: stock poll");
     }
 }
+
+/// Publishing, withdrawing and archiving each write an audit row with the status before and after,
+/// in the same transaction; the audit log cannot be changed or deleted afterwards.
+#[sqlx::test(migrations = "../migrations")]
+async fn status_changes_are_audited_and_the_audit_log_is_append_only(pool: PgPool) {
+    use crate::catalog::model::ProductStatus::*;
+    use crate::platform::audit::Actor;
+    let f = categories(&pool).await;
+    let id = game(&pool, f.rpg, "Quiet Vault", "RPG", 1, &[("PC", "Standard", 1999, 3)]).await;
+    let staff = Actor { user_id: None, email: "owner@example.com".into(), ip: Some("203.0.113.7".into()) };
+    assert_eq!(repo::set_status(&pool, &staff, id, Draft).await.unwrap(), Some(Active));
+    assert_eq!(repo::set_status(&pool, &staff, id, Draft).await.unwrap(), Some(Draft), "no change, no row");
+    assert_eq!(repo::set_status(&pool, &staff, id, Active).await.unwrap(), Some(Draft));
+    assert_eq!(repo::set_status(&pool, &staff, id, Archived).await.unwrap(), Some(Active));
+    assert_eq!(repo::set_status(&pool, &staff, 999_999, Active).await.unwrap(), None);
+    let rows: Vec<(String, String, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT action, before->>'status', after->>'status', actor_email, host(ip) FROM audit_log
+         WHERE entity = 'product' AND entity_id = $1 ORDER BY id",
+    )
+    .bind(id.to_string())
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let who = |a: &str, b: &str, c: &str| (a.to_owned(), b.to_owned(), c.to_owned(), "owner@example.com".to_owned(), Some("203.0.113.7".to_owned()));
+    assert_eq!(
+        rows,
+        [who("status.withdraw", "active", "draft"), who("status.publish", "draft", "active"), who("status.archive", "active", "archived")]
+    );
+    for sql in ["UPDATE audit_log SET actor_email = 'someone-else'", "DELETE FROM audit_log", "TRUNCATE audit_log"] {
+        let err = sqlx::query(sql).execute(&pool).await.unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+    }
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log").fetch_one(&pool).await.unwrap();
+    assert_eq!(count, 3);
+}
