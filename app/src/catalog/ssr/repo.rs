@@ -305,9 +305,11 @@ pub async fn featured(pool: &PgPool, department: Department, limit: i64) -> Resu
 }
 
 pub async fn product_by_slug(pool: &PgPool, slug: &str) -> Result<Option<ProductDetail>, sqlx::Error> {
+    // The launch is rounded up to the second: rounded to nearest, a drop's page could open up to half
+    // a second before the server sells it (seen once as a refused add in the drop test).
     let Some(row) = sqlx::query(
         "SELECT p.id, p.slug, p.name, p.department, p.summary, p.description, p.currency, \
-                extract(epoch FROM p.launch_at)::bigint AS launch_at, \
+                ceil(extract(epoch FROM p.launch_at))::bigint AS launch_at, \
                 c.slug AS category_slug, c.name AS category_name, \
                 gd.genre, gd.publisher, gd.release_date, gd.age_rating, gd.system_requirements, \
                 jd.stone, jd.carat_hundredths, jd.finish, jd.cert_lab, jd.cert_number, jd.cert_grade \
