@@ -2,9 +2,9 @@
 //! the cause of an `Internal` error stays in the server log and never reaches the client.
 //!
 //! Errors are logged once, where they leave the server (`AppError::log`, called by the server
-//! function encoder, the form-post responder and the error page), inside the span of the server
-//! function that failed (`#[tracing::instrument(skip_all)]`), so the log line says what was being
-//! done; never when the value is built.
+//! function encoder `ser` (which also covers failed form posts) and by the error page), inside the
+//! request's span and the span of the server function (`#[tracing::instrument(skip_all)]`), so the
+//! log line says what was being done; never when the value is built.
 use leptos::server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
