@@ -63,7 +63,7 @@ async fn ensure_cart(pool: &PgPool, session: &Session, user_id: Option<Uuid>) ->
 async fn limits(pool: &PgPool, variant_id: i64) -> Result<(i32, i32), CartError> {
     let row: Option<(i32, i32, Option<chrono::DateTime<chrono::Utc>>)> = sqlx::query_as(
         "SELECT p.max_per_order, v.stock, CASE WHEN p.launch_at > now() THEN p.launch_at END
-         FROM variants v JOIN shop_products p ON p.id = v.product_id WHERE v.id = $1",
+         FROM shop_variants v JOIN shop_products p ON p.id = v.product_id WHERE v.id = $1",
     )
     .bind(variant_id)
     .fetch_optional(pool)
@@ -95,7 +95,7 @@ pub async fn add(
         .await?;
     let total = Quantity::new(have.unwrap_or(0) as i64 + quantity, max as u8)?;
     set_line(pool, cart, variant_id, total).await?;
-    Ok(sqlx::query_scalar("SELECT p.name FROM variants v JOIN shop_products p ON p.id = v.product_id WHERE v.id = $1")
+    Ok(sqlx::query_scalar("SELECT p.name FROM shop_variants v JOIN shop_products p ON p.id = v.product_id WHERE v.id = $1")
         .bind(variant_id)
         .fetch_one(pool)
         .await?)
@@ -132,7 +132,7 @@ pub async fn lines(pool: &PgPool, session: &Session) -> Result<Vec<(i64, i64)>, 
     let Some(cart) = cart_id(session).await? else { return Ok(Vec::new()) };
     let rows: Vec<(i64, i32)> = sqlx::query_as(
         "SELECT l.variant_id, l.quantity FROM cart_lines l
-         JOIN variants v ON v.id = l.variant_id JOIN shop_products p ON p.id = v.product_id
+         JOIN shop_variants v ON v.id = l.variant_id JOIN shop_products p ON p.id = v.product_id
          WHERE l.cart_id = $1 ORDER BY l.added_at",
     )
         .bind(cart)
@@ -183,7 +183,7 @@ pub async fn attach_to_user(pool: &PgPool, session: &Session, user_id: Uuid) -> 
                  SELECT $2, l.variant_id, l.quantity FROM cart_lines l WHERE l.cart_id = $1
                  ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = least(
                      cart_lines.quantity + EXCLUDED.quantity,
-                     (SELECT p.max_per_order FROM variants v JOIN shop_products p ON p.id = v.product_id
+                     (SELECT p.max_per_order FROM shop_variants v JOIN shop_products p ON p.id = v.product_id
                       WHERE v.id = EXCLUDED.variant_id))",
             )
             .bind(g)
@@ -230,7 +230,7 @@ pub async fn view(pool: &PgPool, session: &Session) -> Result<CartView, CartErro
         "SELECT v.id AS variant_id, p.name AS product_name, p.slug AS product_slug,
                 concat_ws(' · ', v.platform, v.edition, v.metal, 'size ' || v.ring_size) AS variant_label,
                 v.price_minor, l.quantity, p.max_per_order, p.department, p.currency::text AS currency, v.stock
-         FROM cart_lines l JOIN variants v ON v.id = l.variant_id JOIN shop_products p ON p.id = v.product_id
+         FROM cart_lines l JOIN shop_variants v ON v.id = l.variant_id JOIN shop_products p ON p.id = v.product_id
          WHERE l.cart_id = $1 ORDER BY l.added_at, v.id",
     )
     .bind(cart)

@@ -162,6 +162,15 @@ pub struct Variant {
     pub stock: i32,
     /// The option values in the product's option order, e.g. ["PC", "Deluxe"] or ["Platinum", "7"].
     pub options: Vec<String>,
+    /// A "was" price shown struck through, when staff set one above the price.
+    pub was: Option<WasPrice>,
+}
+
+/// A compare-at price and, as the EU requires beside it, the lowest price of the previous 30 days.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WasPrice {
+    pub compare_at: Money,
+    pub lowest_30_days: Money,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

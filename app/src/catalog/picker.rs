@@ -102,6 +102,7 @@ mod tests {
             price: Money::eur(1000 + id),
             stock,
             options: opts.iter().map(|s| s.to_string()).collect(),
+            was: None,
         }
     }
 

@@ -92,7 +92,7 @@ fn push_from_where(
           LEFT JOIN jewelry_details jd ON jd.product_id = p.id",
     );
     if join_variants {
-        qb.push(" JOIN variants v ON v.product_id = p.id");
+        qb.push(" JOIN shop_variants v ON v.product_id = p.id");
     }
     qb.push(" WHERE TRUE");
     if let Scope::Categories(ids) = scope {
@@ -110,7 +110,7 @@ fn push_from_where(
     if join_variants {
         push_variant_conditions(qb, q, except);
     } else if has_variant_conditions(q, except) {
-        qb.push(" AND EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id");
+        qb.push(" AND EXISTS (SELECT 1 FROM shop_variants v WHERE v.product_id = p.id");
         push_variant_conditions(qb, q, except);
         qb.push(")");
     }
@@ -125,7 +125,7 @@ const CARD_COLUMNS: &str = "SELECT p.id, p.slug, p.name, p.department, p.summary
      img.path_prefix, img.widths, img.width, img.height, img.alt";
 
 const CARD_JOINS: &str = " CROSS JOIN LATERAL (SELECT min(price_minor) AS min_price, max(price_minor) AS max_price, \
-       coalesce(bool_or(stock > 0), false) AS in_stock FROM variants WHERE product_id = p.id) pr \
+       coalesce(bool_or(stock > 0), false) AS in_stock FROM shop_variants WHERE product_id = p.id) pr \
      LEFT JOIN LATERAL (SELECT path_prefix, widths, width, height, alt FROM product_images \
        WHERE product_id = p.id ORDER BY position LIMIT 1) img ON TRUE";
 
@@ -329,8 +329,10 @@ pub async fn product_by_slug(pool: &PgPool, slug: &str) -> Result<Option<Product
     let cur = currency(row.try_get::<&str, _>("currency")?);
 
     let variant_rows = sqlx::query(
-        "SELECT id, sku, price_minor, stock, platform, edition, metal, ring_size \
-         FROM variants WHERE product_id = $1 ORDER BY position, id",
+        "SELECT id, sku, price_minor, stock, platform, edition, metal, ring_size, \
+                CASE WHEN compare_at_minor > price_minor THEN compare_at_minor END AS compare_at_minor, \
+                CASE WHEN compare_at_minor > price_minor THEN lowest_prior_price(id) END AS lowest_prior_minor \
+         FROM shop_variants WHERE product_id = $1 ORDER BY position, id",
     )
     .bind(id)
     .fetch_all(pool)
@@ -357,6 +359,13 @@ pub async fn product_by_slug(pool: &PgPool, slug: &str) -> Result<Option<Product
             price: Money { minor: r.try_get("price_minor")?, currency: cur },
             stock: r.try_get("stock")?,
             options,
+            // EU rule: a "was" price only with the lowest price of the 30 days before this one (the
+            // current price itself when it had no other).
+            was: r.try_get::<Option<i64>, _>("compare_at_minor")?.map(|compare_at| {
+                let price: i64 = r.try_get("price_minor").unwrap_or_default();
+                let lowest = r.try_get::<Option<i64>, _>("lowest_prior_minor").ok().flatten().unwrap_or(price);
+                WasPrice { compare_at: Money { minor: compare_at, currency: cur }, lowest_30_days: Money { minor: lowest, currency: cur } }
+            }),
         });
     }
     let option_names: Vec<String> = match department {
@@ -457,48 +466,8 @@ pub async fn product_by_slug(pool: &PgPool, slug: &str) -> Result<Option<Product
 
 /// Each variant's stock (for a keyed game, the keys left): what a drop's page polls.
 pub async fn stock_levels(pool: &PgPool, product_id: i64) -> Result<Vec<(i64, i32)>, sqlx::Error> {
-    sqlx::query_as("SELECT v.id, v.stock FROM variants v JOIN shop_products p ON p.id = v.product_id WHERE v.product_id = $1 ORDER BY v.id")
+    sqlx::query_as("SELECT v.id, v.stock FROM shop_variants v JOIN shop_products p ON p.id = v.product_id WHERE v.product_id = $1 ORDER BY v.id")
         .bind(product_id)
         .fetch_all(pool)
         .await
-}
-
-/// Staff move a product to `status` (publish, withdraw, archive); the change and its audit row
-/// (before and after) commit together. `Ok(None)` when there is no such product; the status it
-/// had otherwise (unchanged and unaudited if it already had `status`).
-pub async fn set_status(
-    pool: &PgPool,
-    actor: &crate::platform::audit::Actor,
-    product_id: i64,
-    status: crate::catalog::model::ProductStatus,
-) -> Result<Option<crate::catalog::model::ProductStatus>, sqlx::Error> {
-    use crate::catalog::model::ProductStatus;
-    let mut tx = pool.begin().await?;
-    let before: Option<String> = sqlx::query_scalar("SELECT status FROM products WHERE id = $1 FOR UPDATE")
-        .bind(product_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let Some(before) = before.as_deref().and_then(ProductStatus::parse) else { return Ok(None) };
-    if before != status {
-        sqlx::query("UPDATE products SET status = $2 WHERE id = $1").bind(product_id).bind(status.as_str()).execute(&mut *tx).await?;
-        let action = match status {
-            ProductStatus::Active => "status.publish",
-            ProductStatus::Draft => "status.withdraw",
-            ProductStatus::Archived => "status.archive",
-        };
-        crate::platform::audit::record(
-            &mut tx,
-            actor,
-            crate::platform::audit::Change {
-                entity: "product",
-                entity_id: product_id.to_string(),
-                action,
-                before: Some(serde_json::json!({ "status": before.as_str() })),
-                after: Some(serde_json::json!({ "status": status.as_str() })),
-            },
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(Some(before))
 }

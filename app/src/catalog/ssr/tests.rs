@@ -377,11 +377,11 @@ async fn status_changes_are_audited_and_the_audit_log_is_append_only(pool: PgPoo
     let f = categories(&pool).await;
     let id = game(&pool, f.rpg, "Quiet Vault", "RPG", 1, &[("PC", "Standard", 1999, 3)]).await;
     let staff = Actor { user_id: None, email: "owner@example.com".into(), ip: Some("203.0.113.7".into()) };
-    assert_eq!(repo::set_status(&pool, &staff, id, Draft).await.unwrap(), Some(Active));
-    assert_eq!(repo::set_status(&pool, &staff, id, Draft).await.unwrap(), Some(Draft), "no change, no row");
-    assert_eq!(repo::set_status(&pool, &staff, id, Active).await.unwrap(), Some(Draft));
-    assert_eq!(repo::set_status(&pool, &staff, id, Archived).await.unwrap(), Some(Active));
-    assert_eq!(repo::set_status(&pool, &staff, 999_999, Active).await.unwrap(), None);
+    assert_eq!(super::staff::set_status(&pool, &staff, id, Draft).await.unwrap(), Some(Active));
+    assert_eq!(super::staff::set_status(&pool, &staff, id, Draft).await.unwrap(), Some(Draft), "no change, no row");
+    assert_eq!(super::staff::set_status(&pool, &staff, id, Active).await.unwrap(), Some(Draft));
+    assert_eq!(super::staff::set_status(&pool, &staff, id, Archived).await.unwrap(), Some(Active));
+    assert_eq!(super::staff::set_status(&pool, &staff, 999_999, Active).await.unwrap(), None);
     let rows: Vec<(String, String, String, String, Option<String>)> = sqlx::query_as(
         "SELECT action, before->>'status', after->>'status', actor_email, host(ip) FROM audit_log
          WHERE entity = 'product' AND entity_id = $1 ORDER BY id",

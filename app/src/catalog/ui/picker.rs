@@ -153,6 +153,12 @@ pub fn VariantPicker(
                 let in_stock = v.stock > 0;
                 view! {
                     <p class="price" data-testid="price">{v.price.display()}</p>
+                    {v.was.clone().map(|w| view! {
+                        <p class="was-price" data-testid="was-price">
+                            <s aria-label=format!("Was {}", w.compare_at.display())>{w.compare_at.display()}</s>
+                            " · lowest price in the previous 30 days: " <span data-testid="lowest-30-days">{w.lowest_30_days.display()}</span>
+                        </p>
+                    })}
                     {match launch_at {
                         Some(at) if before_launch() => view! {
                             <p class="stock drop-countdown" data-testid="countdown">

@@ -257,7 +257,7 @@ pub async fn start_checkout(
                 concat_ws(' · ', v.platform, v.edition, v.metal, 'size ' || v.ring_size) AS label,
                 p.department, p.max_per_order, p.currency::text AS currency,
                 CASE WHEN p.launch_at > now() THEN ceil(extract(epoch FROM p.launch_at))::bigint END AS launch_at
-         FROM variants v JOIN shop_products p ON p.id = v.product_id WHERE v.id = ANY($1)",
+         FROM shop_variants v JOIN shop_products p ON p.id = v.product_id WHERE v.id = ANY($1)",
     )
     .bind(&ids)
     .fetch_all(&mut *tx)
