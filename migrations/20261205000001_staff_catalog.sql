@@ -69,7 +69,10 @@ CREATE TRIGGER variants_price_history AFTER INSERT OR UPDATE OF price_minor ON v
     FOR EACH ROW EXECUTE FUNCTION variants_price_history();
 
 -- Staff stock adjustments carry a reason code, who made them and an optional note.
-ALTER TABLE stock_ledger DROP CONSTRAINT stock_ledger_reason_check;
+ALTER TABLE stock_ledger DROP CONSTRAINT stock_ledger_reason_check, DROP CONSTRAINT stock_ledger_check;
+ALTER TABLE stock_ledger ADD CONSTRAINT stock_ledger_check CHECK (
+    (reason = 'hold' AND delta < 0) OR (reason = 'release' AND delta > 0) OR (reason = 'sale' AND delta = 0)
+    OR reason NOT IN ('hold', 'release', 'sale'));
 ALTER TABLE stock_ledger ADD CONSTRAINT stock_ledger_reason_check CHECK (reason IN (
     'hold', 'release', 'sale', 'restock', 'adjust',
     'received', 'correction', 'damaged', 'shrinkage', 'cycle_count'));

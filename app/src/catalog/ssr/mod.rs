@@ -3,4 +3,6 @@ pub mod repo;
 pub mod service;
 pub mod staff;
 #[cfg(test)]
+mod staff_tests;
+#[cfg(test)]
 pub(crate) mod tests;

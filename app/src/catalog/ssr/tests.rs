@@ -6,14 +6,14 @@ use crate::catalog::query::{FacetKey, ListingQuery, Sort};
 use crate::error::AppError;
 use sqlx::PgPool;
 
-struct Fixture {
-    games: i64,
-    action: i64,
-    rpg: i64,
-    rings: i64,
+pub(super) struct Fixture {
+    pub(super) games: i64,
+    pub(super) action: i64,
+    pub(super) rpg: i64,
+    pub(super) rings: i64,
 }
 
-async fn categories(pool: &PgPool) -> Fixture {
+pub(super) async fn categories(pool: &PgPool) -> Fixture {
     let id = |slug: &'static str, dept: &'static str, parent: Option<i64>| async move {
         sqlx::query_scalar::<_, i64>(
             "INSERT INTO categories (slug, name, department, parent_id) VALUES ($1, initcap($1), $2, $3) RETURNING id",
@@ -34,7 +34,7 @@ async fn categories(pool: &PgPool) -> Fixture {
 }
 
 /// A game with variants `(platform, edition, price_minor, stock)`.
-async fn game(pool: &PgPool, cat: i64, name: &str, genre: &str, age_days: i32, variants: &[(&str, &str, i64, i32)]) -> i64 {
+pub(super) async fn game(pool: &PgPool, cat: i64, name: &str, genre: &str, age_days: i32, variants: &[(&str, &str, i64, i32)]) -> i64 {
     let slug = name.to_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "-");
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO products (slug, name, department, category_id, summary, description, created_at) \
