@@ -1,7 +1,10 @@
 //! The document shell and the router tree.
 use crate::accounts::ui::*;
 use crate::cart::ui::CartPage;
-use crate::admin::{keys::AdminKeysPage, orders::AdminOrdersPage, overview::AdminPage, AdminShell};
+use crate::admin::{
+    categories::AdminCategoriesPage, keys::AdminKeysPage, orders::AdminOrdersPage, overview::AdminPage, product::AdminProductPage,
+    products::AdminProductsPage, AdminShell,
+};
 use crate::checkout::ui::{CheckoutPage, OrderPage, PayPage};
 use crate::dev::MailboxPage;
 use crate::orders::ui::MyOrders;
@@ -64,6 +67,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=AdminPage ssr=SsrMode::Async/>
                         <Route path=path!("orders") view=AdminOrdersPage ssr=SsrMode::Async/>
                         <Route path=path!("keys") view=AdminKeysPage ssr=SsrMode::Async/>
+                        <Route path=path!("products") view=AdminProductsPage ssr=SsrMode::Async/>
+                        <Route path=path!("products/:id") view=AdminProductPage ssr=SsrMode::Async/>
+                        <Route path=path!("categories") view=AdminCategoriesPage ssr=SsrMode::Async/>
                     </ParentRoute>
                     <Route path=path!("/account/library") view=crate::library::keys::ui::LibraryPage ssr=SsrMode::Async/>
                     <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async/>

@@ -3,9 +3,12 @@
 //! loaded; the server
 //! answers 403 on `/api/admin/*` to anyone who is not staff before any server function runs, and
 //! each function still checks the role itself (they are directly callable).
+pub mod categories;
 pub mod keys;
 pub mod orders;
 pub mod overview;
+pub mod product;
+pub mod products;
 
 use crate::ui::page::no_store;
 use leptos::prelude::*;
@@ -27,9 +30,32 @@ pub fn AdminNav(email: String) -> impl IntoView {
     view! {
         <nav class="admin-nav" aria-label="Staff" data-testid="admin-nav">
             <a href="/admin">"Dashboard"</a>
+            <a href="/admin/products">"Products"</a>
+            <a href="/admin/categories">"Categories"</a>
             <a href="/admin/orders">"Orders"</a>
             <a href="/admin/keys">"Game keys"</a>
             <span class="admin-who">"Staff: " {email}</span>
         </nav>
     }
+}
+
+/// The signed-in admin (403 for anyone else) as the audit log records them: who and from where.
+#[cfg(feature = "ssr")]
+pub(crate) async fn staff_actor(ctx: &crate::platform::request::RequestCtx) -> Result<(String, crate::platform::audit::Actor), crate::error::AppError> {
+    use crate::accounts::ssr::AccountsExt;
+    let u = ctx.accounts().require_admin().await?;
+    let actor = crate::platform::audit::Actor { user_id: Some(u.user_id), email: u.identity.email.clone(), ip: Some(ctx.ip().to_owned()) };
+    Ok((u.identity.email, actor))
+}
+
+/// A product's status as a small label.
+#[component]
+pub fn StatusBadge(status: crate::catalog::model::ProductStatus) -> impl IntoView {
+    use crate::catalog::model::ProductStatus::*;
+    let (class, text) = match status {
+        Draft => ("status-badge draft", "Draft"),
+        Active => ("status-badge active", "Active"),
+        Archived => ("status-badge archived", "Archived"),
+    };
+    view! { <span class=class data-testid="status">{text}</span> }
 }
