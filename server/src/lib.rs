@@ -136,6 +136,25 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
             config.auth.session_days.into(),
         )));
     let gate = http::StaffGate { pool: pool.clone(), auth: auth.clone() };
+    let catalog = app::catalog::ssr::CatalogState { media: media_store(config) };
+    // Photo uploads: a route of its own, with its own body limit (the 1 MB limit stays for
+    // everything else) and without the layers that read whole bodies; streamed to disk.
+    let photos = app::catalog::ssr::photos::PhotoState {
+        pool: pool.clone(),
+        store: catalog.media.clone(),
+        auth: auth.clone(),
+        staging_dir: photo_staging_dir(config),
+        max_file_bytes: PHOTO_MAX_FILE_BYTES,
+        max_files: PHOTO_MAX_FILES,
+    };
+    let uploads = Router::new()
+        .route(app::catalog::ssr::photos::UPLOAD_ROUTE, axum::routing::post(app::catalog::ssr::photos::upload))
+        .with_state(photos)
+        .layer(middleware::from_fn_with_state(gate.clone(), http::staff_only))
+        .layer(sessions.clone())
+        .layer(middleware::from_fn_with_state(config.base_url(), http::reject_cross_site))
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(RequestBodyLimitLayer::new(PHOTO_MAX_FILE_BYTES as usize * PHOTO_MAX_FILES + 1024 * 1024));
     let state = ServerState { leptos_options: leptos_options.clone(), pool: pool.clone(), orders: orders.clone() };
     let routes = generate_route_list(app::App);
 
@@ -145,6 +164,7 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
             provide_context(auth.clone());
             provide_context(orders.clone());
             provide_context(library.clone());
+            provide_context(catalog.clone());
         }
     };
     let site_root = config.site_root.clone();
@@ -188,6 +208,7 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
         .layer(middleware::from_fn(http::server_fn_error_status))
         .layer(middleware::from_fn_with_state(config.base_url(), http::reject_cross_site))
         .layer(RequestBodyLimitLayer::new(config.body_limit_bytes))
+        .merge(uploads)
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(config.request_timeout_secs),
@@ -222,6 +243,35 @@ pub async fn shutdown_signal() {
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
     tracing::info!("shutting down");
+}
+
+/// Photos: at most 10 files of 25 MB in one upload.
+pub const PHOTO_MAX_FILE_BYTES: u64 = 25 * 1024 * 1024;
+pub const PHOTO_MAX_FILES: usize = 10;
+
+/// Where product photos are stored: the media directory (served at `/media`).
+pub fn media_store(config: &Config) -> Arc<dyn app::platform::objects::MediaStore> {
+    Arc::new(app::platform::objects::LocalMedia::new(config.media_dir.clone()))
+}
+
+/// Uploads are streamed here before they are checked (temporary files, each removed when done).
+pub fn photo_staging_dir(config: &Config) -> std::path::PathBuf {
+    config.media_dir.with_file_name(".photo-uploads")
+}
+
+/// The photo worker: renders uploaded photos in its own lane of the job queue.
+pub fn spawn_photo_worker(config: &Config, pool: PgPool) {
+    // Uploads cut off by a crash leave their temporary files: anything an hour old goes.
+    if let Ok(entries) = std::fs::read_dir(photo_staging_dir(config)) {
+        for e in entries.flatten() {
+            let old = e.metadata().and_then(|m| m.modified()).map(|t| t.elapsed().unwrap_or_default() > Duration::from_secs(3600));
+            if old.unwrap_or(false) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    let jobs = app::catalog::ssr::photos::PhotoJobs { pool: pool.clone(), store: media_store(config) };
+    app::platform::jobs::spawn_worker_in(pool, Arc::new(jobs), app::platform::jobs::Lane::Photos);
 }
 
 /// The order side-effect worker and the release of expired stock holds.

@@ -43,6 +43,7 @@ pub struct AdminProduct {
     /// (field, message) of a refused save.
     pub field_error: Option<(String, String)>,
     pub changes: Vec<FieldChange>,
+    pub photos: Vec<StaffPhoto>,
     pub notice: Option<String>,
     pub error: Option<String>,
 }
@@ -66,6 +67,10 @@ pub async fn get_admin_product(id: String) -> Result<AdminProduct, AppError> {
         }
     };
     let categories = crate::catalog::ssr::staff::categories(ctx.pool()).await?;
+    let photos = match &product {
+        Some(p) => crate::catalog::ssr::photos::list(ctx.pool(), p.id).await?,
+        None => Vec::new(),
+    };
     let flash = ctx.take_flash(ADMIN_PRODUCT_FORM).await?;
     let state: Option<EditorState> =
         ctx.session().remove(EDITOR_STATE).await.map_err(crate::platform::request::session_err)?;
@@ -90,6 +95,7 @@ pub async fn get_admin_product(id: String) -> Result<AdminProduct, AppError> {
         opened: serde_json::to_string(&opened).unwrap_or_default(),
         field_error,
         changes: state.map(|s| s.changes).unwrap_or_default(),
+        photos,
         notice: ctx.take_notice().await?,
         error,
     })
@@ -292,6 +298,52 @@ pub async fn admin_adjust_stock(id: i64, variant_id: i64, delta: String, reason:
     respond_at(&ctx, ADMIN_PRODUCT_FORM, &format!("/admin/products/{id}"), r).await
 }
 
+/// Staff: a photo's alt text and the option it shows (empty: every option).
+#[server(prefix = "/api/admin", endpoint = "photo-save")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/photo-save", skip_all))]
+pub async fn admin_photo_save(id: i64, photo_id: i64, alt: String, option_value: String) -> Result<(), AppError> {
+    let ctx = RequestCtx::load().await?;
+    let r = async {
+        let (_, actor) = super::staff_actor(&ctx).await?;
+        let option = Some(option_value.trim()).filter(|v| !v.is_empty());
+        crate::catalog::ssr::photos::update(ctx.pool(), &actor, id, photo_id, &alt, option).await?;
+        ctx.notice("Photo saved.").await?;
+        Ok(format!("/admin/products/{id}#photos"))
+    }
+    .await;
+    respond_at(&ctx, ADMIN_PRODUCT_FORM, &format!("/admin/products/{id}"), r).await
+}
+
+/// Staff: moves a photo up (`by` = -1) or down (1).
+#[server(prefix = "/api/admin", endpoint = "photo-move")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/photo-move", skip_all))]
+pub async fn admin_photo_move(id: i64, photo_id: i64, by: i32) -> Result<(), AppError> {
+    let ctx = RequestCtx::load().await?;
+    let r = async {
+        let (_, actor) = super::staff_actor(&ctx).await?;
+        crate::catalog::ssr::photos::move_photo(ctx.pool(), &actor, id, photo_id, by).await?;
+        Ok(format!("/admin/products/{id}#photos"))
+    }
+    .await;
+    respond_at(&ctx, ADMIN_PRODUCT_FORM, &format!("/admin/products/{id}"), r).await
+}
+
+/// Staff: deletes a photo (its files too).
+#[server(prefix = "/api/admin", endpoint = "photo-delete")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/photo-delete", skip_all))]
+pub async fn admin_photo_delete(id: i64, photo_id: i64) -> Result<(), AppError> {
+    let ctx = RequestCtx::load().await?;
+    let r = async {
+        let (_, actor) = super::staff_actor(&ctx).await?;
+        let media = crate::catalog::ssr::state()?.media;
+        crate::catalog::ssr::photos::delete(ctx.pool(), media.as_ref(), &actor, id, photo_id).await?;
+        ctx.notice("Photo deleted.").await?;
+        Ok(format!("/admin/products/{id}#photos"))
+    }
+    .await;
+    respond_at(&ctx, ADMIN_PRODUCT_FORM, &format!("/admin/products/{id}"), r).await
+}
+
 /// The message for `name` when the refused save was about that field.
 fn error_for(err: &Option<(String, String)>, name: &str) -> Option<String> {
     err.as_ref().filter(|(f, _)| f == name).map(|(_, m)| m.clone())
@@ -425,7 +477,7 @@ pub fn AdminProductPage() -> impl IntoView {
                                 {categories.iter().filter(|c| department.is_none_or(|dep| dep == c.department)).map(|c| {
                                     let v = c.id.to_string();
                                     let sel = d.category_id == v;
-                                    view! { <option value=v selected=sel>{format!("{} › {}", c.department.label(), c.path)}</option> }
+                                    view! { <option value=v selected=sel>{c.path.clone()}</option> }
                                 }).collect_view()}
                             </select>
                             {error_for(&e, "category_id").map(|m| view! { <p class="field-error" data-testid="field-error">{m}</p> })}
@@ -476,6 +528,7 @@ pub fn AdminProductPage() -> impl IntoView {
                     </button>
                 </form>
                 {product.map(|p| view! {
+                    <PhotoSection product_id=p.id options=p.matrix.rows.clone() photos=page.photos.clone()/>
                     <VariantMatrix product=p.clone()/>
                     <StockSection product=p/>
                 })}
@@ -595,19 +648,19 @@ fn VariantMatrix(product: StaffProduct) -> impl IntoView {
                 }).collect_view()}
             </div>
             {(!lines.is_empty() && !m.cells.is_empty()).then(|| view! {
-                <form method="post" action=AdminBulk::PATH class="inline-form bulk-form" data-testid="bulk-form">
+                <form method="post" action=AdminBulk::PATH class="bulk-form" data-testid="bulk-form">
                     <input type="hidden" name="id" value=id.to_string()/>
-                    <label for="bulk-line">"Every cell of"</label>
-                    <select id="bulk-line" name="line">
-                        {lines.iter().map(|(v, l)| view! { <option value=v.clone()>{l.clone()}</option> }).collect_view()}
-                    </select>
-                    <label for="bulk-action">"Set"</label>
-                    <select id="bulk-action" name="action">
-                        <option value="price">"price to (€)"</option>
-                        <option value="stock">"stock to (counted)"</option>
-                    </select>
-                    <label for="bulk-amount">"Amount"</label>
-                    <input id="bulk-amount" name="amount" required=true inputmode="decimal" maxlength=12/>
+                    <div class="field"><label for="bulk-line">"Every cell of"</label>
+                        <select id="bulk-line" name="line">
+                            {lines.iter().map(|(v, l)| view! { <option value=v.clone()>{l.clone()}</option> }).collect_view()}
+                        </select></div>
+                    <div class="field"><label for="bulk-action">"Set"</label>
+                        <select id="bulk-action" name="action">
+                            <option value="price">"price to (€)"</option>
+                            <option value="stock">"stock to (counted)"</option>
+                        </select></div>
+                    <div class="field"><label for="bulk-amount">"Amount"</label>
+                        <input id="bulk-amount" name="amount" required=true inputmode="decimal" maxlength=12/></div>
                     <button type="submit" class="button secondary-outline">"Apply"</button>
                 </form>
             })}
@@ -645,11 +698,21 @@ fn VariantMatrix(product: StaffProduct) -> impl IntoView {
                         </form>
                     };
                     view! {
-                        <li id=anchor class="cell-card" data-testid="cell-card">
-                            {match &live {
-                                Some(c) => view! {
-                                    <h4>{name.clone()} " " <span class="cart-variant">{c.stock} " in stock" {c.keyed.then_some(" (licence keys)")}</span></h4>
-                                    {form}
+                        <li class="cell-card" data-testid="cell-card">
+                            <details>
+                                {match &live {
+                                    Some(c) => view! {
+                                        <summary><strong>{name.clone()}</strong>
+                                            <span class="cart-variant">{c.sku.clone()} " · " {c.price.display()} " · " {c.stock} " in stock"
+                                                {c.keyed.then_some(" (licence keys)")}</span></summary>
+                                    }.into_any(),
+                                    None => view! {
+                                        <summary><strong>{name.clone()}</strong>
+                                            <span class="cart-variant">"not made" {cell.as_ref().filter(|c| c.archived).map(|_| " (archived)")}</span></summary>
+                                    }.into_any(),
+                                }}
+                                <div id=anchor>{form}</div>
+                                {live.as_ref().map(|c| view! {
                                     <details class="confirm">
                                         <summary class="link-button">"Not made any more…"</summary>
                                         <form method="post" action=AdminClearCell::PATH class="inline-form">
@@ -659,14 +722,8 @@ fn VariantMatrix(product: StaffProduct) -> impl IntoView {
                                             <button type="submit" class="button danger" aria-label=format!("Remove {name}")>"Yes, remove it"</button>
                                         </form>
                                     </details>
-                                }.into_any(),
-                                None => view! {
-                                    <details>
-                                        <summary>{name.clone()} " — not made" {cell.as_ref().filter(|c| c.archived).map(|_| " (archived)")}</summary>
-                                        {form}
-                                    </details>
-                                }.into_any(),
-                            }}
+                                })}
+                            </details>
                         </li>
                     }
                 }).collect_view()}
@@ -686,23 +743,23 @@ fn StockSection(product: StaffProduct) -> impl IntoView {
                 view! { <p class="field-hint">"No variant with stock to adjust (game keys are managed on the Game keys page)."</p> }.into_any()
             } else {
                 view! {
-                    <form method="post" action=AdminAdjustStock::PATH class="inline-form stock-form" data-testid="stock-form">
+                    <form method="post" action=AdminAdjustStock::PATH class="stock-form" data-testid="stock-form">
                         <input type="hidden" name="id" value=product.id.to_string()/>
-                        <label for="adj-variant">"Variant"</label>
-                        <select id="adj-variant" name="variant_id">
-                            {live.iter().map(|c| {
-                                let label = match &c.col { Some(col) => format!("{} · {} · {} ({} in stock)", c.sku, c.row, col, c.stock), None => format!("{} · {} ({} in stock)", c.sku, c.row, c.stock) };
-                                view! { <option value=c.variant_id.to_string()>{label}</option> }
-                            }).collect_view()}
-                        </select>
-                        <label for="adj-delta">"Change (+5, -2)"</label>
-                        <input id="adj-delta" name="delta" required=true inputmode="numeric" maxlength=7/>
-                        <label for="adj-reason">"Reason"</label>
-                        <select id="adj-reason" name="reason">
-                            {ADJUST_REASONS.iter().map(|(k, l)| view! { <option value=*k>{*l}</option> }).collect_view()}
-                        </select>
-                        <label for="adj-note">"Note (optional)"</label>
-                        <input id="adj-note" name="note" maxlength=200/>
+                        <div class="field"><label for="adj-variant">"Variant"</label>
+                            <select id="adj-variant" name="variant_id">
+                                {live.iter().map(|c| {
+                                    let label = match &c.col { Some(col) => format!("{} · {} · {} ({} in stock)", c.sku, c.row, col, c.stock), None => format!("{} · {} ({} in stock)", c.sku, c.row, c.stock) };
+                                    view! { <option value=c.variant_id.to_string()>{label}</option> }
+                                }).collect_view()}
+                            </select></div>
+                        <div class="field"><label for="adj-delta">"Change (+5, -2)"</label>
+                            <input id="adj-delta" name="delta" required=true inputmode="numeric" maxlength=7/></div>
+                        <div class="field"><label for="adj-reason">"Reason"</label>
+                            <select id="adj-reason" name="reason">
+                                {ADJUST_REASONS.iter().map(|(k, l)| view! { <option value=*k>{*l}</option> }).collect_view()}
+                            </select></div>
+                        <div class="field"><label for="adj-note">"Note (optional)"</label>
+                            <input id="adj-note" name="note" maxlength=200/></div>
                         <button type="submit" class="button secondary-outline">"Adjust stock"</button>
                     </form>
                 }.into_any()
@@ -728,6 +785,116 @@ fn StockSection(product: StaffProduct) -> impl IntoView {
                     </table>
                 }.into_any()
             }}
+        </section>
+    }
+}
+
+/// Photos: a plain multi-file upload form (JPEG, PNG or WebP, checked on the server), then each
+/// photo with its progress, alt text, option, order and delete.
+#[component]
+fn PhotoSection(product_id: i64, options: Vec<String>, photos: Vec<StaffPhoto>) -> impl IntoView {
+    let busy = photos.iter().any(|p| p.status == "pending" || p.status == "processing");
+    let count = photos.len();
+    let option_select = move |id: String, current: Option<String>| {
+        let options = options.clone();
+        view! {
+            <select id=id name="option_value">
+                <option value="" selected=current.is_none()>"Every option"</option>
+                {options.into_iter().map(|o| {
+                    let sel = current.as_deref() == Some(o.as_str());
+                    view! { <option value=o.clone() selected=sel>{o.clone()}</option> }
+                }).collect_view()}
+            </select>
+        }
+    };
+    let upload_select = option_select.clone();
+    view! {
+        <section class="photos" id="photos" aria-labelledby="photos-title">
+            <h2 id="photos-title">"Photos"</h2>
+            <form method="post" action=format!("/api/admin/photos/{product_id}") enctype="multipart/form-data"
+                class="photo-upload" data-testid="photo-upload">
+                <div class="field">
+                    <label for="up-alt">"Alt text"</label>
+                    <input id="up-alt" name="alt" required=true maxlength=300 aria-describedby="up-alt-hint"/>
+                    <p class="field-hint" id="up-alt-hint">"What the photo shows, for people who cannot see it. You can change it per photo afterwards."</p>
+                </div>
+                <div class="field">
+                    <label for="up-option">"Shows"</label>
+                    {upload_select("up-option".into(), None)}
+                </div>
+                <div class="field">
+                    <label for="up-files">"Photos"</label>
+                    <input id="up-files" type="file" name="photos" multiple=true required=true
+                        accept="image/jpeg,image/png,image/webp" aria-describedby="up-files-hint"/>
+                    <p class="field-hint" id="up-files-hint">"JPEG, PNG or WebP, up to 25 MB each, 10 at a time. GPS and camera data are removed."</p>
+                </div>
+                <button type="submit" class="button secondary-outline">"Upload"</button>
+            </form>
+            {busy.then(|| view! {
+                <p class="notice" role="status">"Photos are being prepared. " <a href="#photos" data-testid="photos-refresh">"Refresh"</a> " to see them."</p>
+            })}
+            <ol class="photo-list" data-testid="photo-list">
+                {photos.into_iter().enumerate().map(|(i, p)| {
+                    let fid = format!("ph-{}", p.id);
+                    let pid = p.id.to_string();
+                    let product = product_id.to_string();
+                    let select = option_select(format!("{fid}-option"), p.option_value.clone());
+                    view! {
+                        <li class="photo-item" data-testid="photo" data-status=p.status.clone()>
+                            {match p.thumb.clone() {
+                                Some(src) if p.status == "ready" => view! { <img src=src alt="" width="120" height="90" loading="lazy"/> }.into_any(),
+                                _ => view! { <div class="photo-placeholder" aria-hidden="true"></div> }.into_any(),
+                            }}
+                            <div class="photo-body">
+                                <p class="photo-status">
+                                    {match p.status.as_str() {
+                                        "ready" => view! { <span>"Ready"</span> }.into_any(),
+                                        "failed" => view! { <span class="field-error">"Failed: " {p.error.clone().unwrap_or_default()}</span> }.into_any(),
+                                        _ => view! {
+                                            <span>"Preparing… "</span>
+                                            <progress max="100" value=p.progress.to_string() aria-label="Preparing the photo">{p.progress} "%"</progress>
+                                        }.into_any(),
+                                    }}
+                                    {p.option_value.clone().map(|o| view! { <span class="cart-variant">" · shows " {o}</span> })}
+                                </p>
+                                <form method="post" action=AdminPhotoSave::PATH class="inline-form">
+                                    <input type="hidden" name="id" value=product.clone()/>
+                                    <input type="hidden" name="photo_id" value=pid.clone()/>
+                                    <label for=format!("{fid}-alt")>"Alt text"</label>
+                                    <input id=format!("{fid}-alt") name="alt" value=p.alt.clone() required=true maxlength=300/>
+                                    <label for=format!("{fid}-option")>"Shows"</label>
+                                    {select}
+                                    <button type="submit" class="button secondary-outline" aria-label=format!("Save photo {}", i + 1)>"Save"</button>
+                                </form>
+                                <div class="photo-actions">
+                                    {(i > 0).then(|| view! {
+                                        <form method="post" action=AdminPhotoMove::PATH class="inline-form">
+                                            <input type="hidden" name="id" value=product.clone()/>
+                                            <input type="hidden" name="photo_id" value=pid.clone()/>
+                                            <button type="submit" name="by" value="-1" class="link-button" aria-label=format!("Move photo {} up", i + 1)>"↑ Up"</button>
+                                        </form>
+                                    })}
+                                    {(i + 1 < count).then(|| view! {
+                                        <form method="post" action=AdminPhotoMove::PATH class="inline-form">
+                                            <input type="hidden" name="id" value=product.clone()/>
+                                            <input type="hidden" name="photo_id" value=pid.clone()/>
+                                            <button type="submit" name="by" value="1" class="link-button" aria-label=format!("Move photo {} down", i + 1)>"↓ Down"</button>
+                                        </form>
+                                    })}
+                                    <details class="confirm">
+                                        <summary class="link-button">"Delete…"</summary>
+                                        <form method="post" action=AdminPhotoDelete::PATH class="inline-form">
+                                            <input type="hidden" name="id" value=product.clone()/>
+                                            <input type="hidden" name="photo_id" value=pid.clone()/>
+                                            <button type="submit" class="button danger" aria-label=format!("Delete photo {}", i + 1)>"Yes, delete it"</button>
+                                        </form>
+                                    </details>
+                                </div>
+                            </div>
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
         </section>
     }
 }

@@ -535,6 +535,20 @@ pub const ADJUST_REASONS: [(&str, &str); 5] = [
     ("cycle_count", "Cycle count"),
 ];
 
+/// A photo as its product's editor shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffPhoto {
+    pub id: i64,
+    pub alt: String,
+    /// The smallest rendition, once there is one.
+    pub thumb: Option<String>,
+    /// pending, processing, ready or failed.
+    pub status: String,
+    pub option_value: Option<String>,
+    pub progress: i32,
+    pub error: Option<String>,
+}
+
 /// A product as its editor shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffProduct {

@@ -58,7 +58,7 @@ impl Department {
     }
 }
 
-/// A product image stored in several widths: `/media/<path_prefix>-<w>.jpg`.
+/// A product image stored in several widths and formats: `/media/<path_prefix>-<w>.<format>`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImageRef {
     pub path_prefix: String,
@@ -66,11 +66,22 @@ pub struct ImageRef {
     pub width: i32,
     pub height: i32,
     pub alt: String,
+    /// Formats written for every width, best first; the last is the fallback every browser reads
+    /// (uploaded photos: WebP then JPEG; the demo's pictures: JPEG only).
+    pub formats: Vec<String>,
+    /// The option value (a metal, a platform) this photo shows, or None for every choice.
+    pub option: Option<String>,
 }
 
 impl ImageRef {
+    fn fallback(&self) -> &str {
+        self.formats.last().map_or("jpg", String::as_str)
+    }
+    fn src_as(&self, w: i32, format: &str) -> String {
+        format!("/media/{}-{}.{format}", self.path_prefix, w)
+    }
     pub fn src(&self, w: i32) -> String {
-        format!("/media/{}-{}.jpg", self.path_prefix, w)
+        self.src_as(w, self.fallback())
     }
     /// The smallest stored width at least `w` wide (or the largest one).
     pub fn src_at_least(&self, w: i32) -> String {
@@ -78,11 +89,18 @@ impl ImageRef {
         self.src(pick.unwrap_or_else(|| self.widths.iter().copied().max().unwrap_or(w)))
     }
     pub fn srcset(&self) -> String {
-        self.widths
-            .iter()
-            .map(|w| format!("{} {w}w", self.src(*w)))
-            .collect::<Vec<_>>()
-            .join(", ")
+        self.srcset_as(self.fallback())
+    }
+    pub fn srcset_as(&self, format: &str) -> String {
+        self.widths.iter().map(|w| format!("{} {w}w", self.src_as(*w, format))).collect::<Vec<_>>().join(", ")
+    }
+    /// The modern format to offer before the fallback, if this image has one.
+    pub fn modern(&self) -> Option<&str> {
+        self.formats.first().map(String::as_str).filter(|f| *f != self.fallback())
+    }
+    /// Whether this image belongs with the option value `chosen` (None: shown for every choice).
+    pub fn shows_with(&self, chosen: Option<&str>) -> bool {
+        self.option.is_none() || self.option.as_deref() == chosen
     }
 }
 

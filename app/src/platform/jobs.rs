@@ -79,13 +79,27 @@ pub fn backoff_secs(attempts: i32) -> i64 {
 }
 
 /// Runs one due job if there is one; `Ok(true)` when a job was run (whatever its outcome).
+/// Which jobs a worker takes: photo rendering (seconds of CPU each) has its own lane, so it never
+/// holds up order e-mails and key assignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    General,
+    Photos,
+}
+
+/// Runs the next due job of the general lane (see [`run_one_in`]).
 pub async fn run_one(pool: &PgPool, handler: &dyn JobHandler) -> sqlx::Result<bool> {
+    run_one_in(pool, handler, Lane::General).await
+}
+
+pub async fn run_one_in(pool: &PgPool, handler: &dyn JobHandler, lane: Lane) -> sqlx::Result<bool> {
     let mut tx = pool.begin().await?;
     let job: Option<Job> = sqlx::query_as(
         "SELECT id, kind, payload, attempts, max_attempts FROM jobs
-         WHERE status = 'queued' AND run_at <= now()
+         WHERE status = 'queued' AND run_at <= now() AND (kind LIKE 'photo.%') = $1
          ORDER BY run_at, id FOR UPDATE SKIP LOCKED LIMIT 1",
     )
+    .bind(lane == Lane::Photos)
     .fetch_optional(&mut *tx)
     .await?;
     let Some(job) = job else { return Ok(false) };
@@ -128,9 +142,13 @@ pub async fn run_one(pool: &PgPool, handler: &dyn JobHandler) -> sqlx::Result<bo
 
 /// Runs jobs until the process stops: busy while there is work, a short nap when there is none.
 pub fn spawn_worker(pool: PgPool, handler: std::sync::Arc<dyn JobHandler>) {
+    spawn_worker_in(pool, handler, Lane::General)
+}
+
+pub fn spawn_worker_in(pool: PgPool, handler: std::sync::Arc<dyn JobHandler>, lane: Lane) {
     tokio::spawn(async move {
         loop {
-            match run_one(&pool, handler.as_ref()).await {
+            match run_one_in(&pool, handler.as_ref(), lane).await {
                 Ok(true) => continue,
                 Ok(false) => tokio::time::sleep(Duration::from_millis(500)).await,
                 Err(e) => {

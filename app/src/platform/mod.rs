@@ -9,6 +9,8 @@ pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod jobs;
 #[cfg(feature = "ssr")]
+pub mod objects;
+#[cfg(feature = "ssr")]
 pub mod request;
 
 /// A failed form post kept for the page it came from (JavaScript off): the message, the status the

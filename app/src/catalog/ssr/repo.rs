@@ -122,12 +122,12 @@ fn currency(code: &str) -> Currency {
 
 const CARD_COLUMNS: &str = "SELECT p.id, p.slug, p.name, p.department, p.summary, p.currency, \
      pr.min_price, pr.max_price, pr.in_stock, coalesce(p.launch_at > now(), false) AS coming_soon, \
-     img.path_prefix, img.widths, img.width, img.height, img.alt";
+     img.path_prefix, img.widths, img.width, img.height, img.alt, img.formats";
 
 const CARD_JOINS: &str = " CROSS JOIN LATERAL (SELECT min(price_minor) AS min_price, max(price_minor) AS max_price, \
        coalesce(bool_or(stock > 0), false) AS in_stock FROM shop_variants WHERE product_id = p.id) pr \
-     LEFT JOIN LATERAL (SELECT path_prefix, widths, width, height, alt FROM product_images \
-       WHERE product_id = p.id ORDER BY position LIMIT 1) img ON TRUE";
+     LEFT JOIN LATERAL (SELECT path_prefix, widths, width, height, alt, formats FROM shop_images \
+       WHERE product_id = p.id AND option_value IS NULL ORDER BY position LIMIT 1) img ON TRUE";
 
 fn card_from_row(row: &sqlx::postgres::PgRow) -> Result<ProductCard, sqlx::Error> {
     let cur = currency(row.try_get::<&str, _>("currency")?);
@@ -141,6 +141,8 @@ fn card_from_row(row: &sqlx::postgres::PgRow) -> Result<ProductCard, sqlx::Error
             width: row.try_get("width")?,
             height: row.try_get("height")?,
             alt: row.try_get("alt")?,
+            formats: row.try_get("formats")?,
+            option: None,
         }),
         None => None,
     };
@@ -375,7 +377,7 @@ pub async fn product_by_slug(pool: &PgPool, slug: &str) -> Result<Option<Product
     };
 
     let images = sqlx::query(
-        "SELECT path_prefix, widths, width, height, alt FROM product_images WHERE product_id = $1 ORDER BY position",
+        "SELECT path_prefix, widths, width, height, alt, formats, option_value FROM shop_images WHERE product_id = $1 ORDER BY position, id",
     )
     .bind(id)
     .fetch_all(pool)
@@ -388,6 +390,8 @@ pub async fn product_by_slug(pool: &PgPool, slug: &str) -> Result<Option<Product
             width: r.try_get("width")?,
             height: r.try_get("height")?,
             alt: r.try_get("alt")?,
+            formats: r.try_get("formats")?,
+            option: r.try_get("option_value")?,
         })
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;

@@ -11,19 +11,22 @@ pub fn ResponsiveImage(
     #[prop(optional)] eager: bool,
     #[prop(optional)] class: &'static str,
 ) -> impl IntoView {
+    let modern = image.modern().map(|f| (format!("image/{f}"), image.srcset_as(f)));
     view! {
-        <img
-            class=class
-            src=image.src_at_least(800)
-            srcset=image.srcset()
-            sizes=sizes
-            width=image.width
-            height=image.height
-            alt=image.alt.clone()
-            loading=if eager { "eager" } else { "lazy" }
-            decoding="async"
-            fetchpriority=if eager { "high" } else { "auto" }
-        />
+        <picture class=class>
+            {modern.map(|(kind, srcset)| view! { <source type=kind srcset=srcset sizes=sizes/> })}
+            <img
+                src=image.src_at_least(800)
+                srcset=image.srcset()
+                sizes=sizes
+                width=image.width
+                height=image.height
+                alt=image.alt.clone()
+                loading=if eager { "eager" } else { "lazy" }
+                decoding="async"
+                fetchpriority=if eager { "high" } else { "auto" }
+            />
+        </picture>
     }
 }
 

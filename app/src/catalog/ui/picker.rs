@@ -32,6 +32,9 @@ pub fn VariantPicker(
     option_names: Vec<String>,
     variants: Vec<Variant>,
     selected: i64,
+    /// Some photos belong to one first option (the rose-gold photos): choosing a first option then
+    /// loads its page, so the gallery shows them.
+    option_photos: bool,
     /// A limited drop: its product, its launch (Unix seconds) and the server's clock at render.
     drop: Option<DropInfo>,
 ) -> impl IntoView {
@@ -136,7 +139,12 @@ pub fn VariantPicker(
                                                         href=format!("{}?variant={target}", path.get_value())
                                                         aria-current=(state == OptionState::Selected).then_some("true")
                                                         aria-label=aria
-                                                        on:click=move |ev| { ev.prevent_default(); select(target); }
+                                                        on:click=move |ev| {
+                                                            if !(option_photos && dim == 0) {
+                                                                ev.prevent_default();
+                                                                select(target);
+                                                            }
+                                                        }
                                                     >{label}</a>
                                                 }.into_any()
                                             }

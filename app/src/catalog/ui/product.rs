@@ -24,6 +24,11 @@ fn ProductView(product: ProductDetail, requested: Option<i64>) -> impl IntoView 
     let description = if product.summary.is_empty() { product.description.clone() } else { product.summary.clone() };
     let department = product.department;
     let dept_href = format!("/c/{}", department.as_str());
+    // Photos of the chosen option (a metal, a platform) first, then the ones for every choice.
+    let chosen = product.variants.iter().find(|v| v.id == selected).and_then(|v| v.options.first().cloned());
+    let option_photos = product.images.iter().any(|i| i.option.is_some());
+    let mut images: Vec<_> = product.images.iter().filter(|i| i.option.is_some() && i.shows_with(chosen.as_deref())).cloned().collect();
+    images.extend(product.images.iter().filter(|i| i.option.is_none()).cloned());
     view! {
         <PageMeta title=product.name.clone() description canonical_path=path.clone()/>
         <script type="application/ld+json" inner_html=json_ld></script>
@@ -36,7 +41,7 @@ fn ProductView(product: ProductDetail, requested: Option<i64>) -> impl IntoView 
             </ol>
         </nav>
         <article class="product" data-testid="product">
-            <Gallery images=product.images.clone()/>
+            <Gallery images/>
             <div class="product-info">
                 <h1>{product.name.clone()}</h1>
                 {product.launch_at.map(|_| view! { <p class="badge drop-badge" data-testid="drop-badge">"Limited drop"</p> })}
@@ -47,6 +52,7 @@ fn ProductView(product: ProductDetail, requested: Option<i64>) -> impl IntoView 
                     option_names=product.option_names.clone()
                     variants=product.variants.clone()
                     selected
+                    option_photos
                     drop=product.launch_at.map(|launch_at| DropInfo { product_id: product.id, launch_at, rendered_at: chrono::Utc::now().timestamp() })
                 />
                 <section class="description" aria-labelledby="about">

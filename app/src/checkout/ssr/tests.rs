@@ -4,6 +4,7 @@ use super::place::*;
 use crate::payments::PaymentEvent;
 use crate::platform::jobs::{self, Job, JobError, JobHandler};
 use crate::types::Email;
+use crate::error::AppError;
 use crate::orders::model::OrderStatus;
 use crate::checkout::pricing::{ShippingMethod, ShippingRates};
 use sqlx::{PgConnection, PgPool};
@@ -715,4 +716,52 @@ async fn only_active_products_can_be_checked_out(pool: PgPool) {
     }
     sqlx::query("UPDATE products SET status = 'active'").execute(&pool).await.unwrap();
     assert!(start_checkout(&pool, &request(variant, 1, false), &ShippingRates::default(), 10).await.is_ok());
+}
+
+/// Staff adjust stock while shoppers check out: 20 adjustments (deliveries and shrinkage) race 50
+/// checkouts of one ring. Stock never goes below zero, every unit is accounted for, and the stock
+/// is the sum of the ledger.
+#[sqlx::test(migrations = "../migrations")]
+async fn stock_adjustments_racing_checkouts_keep_the_ledger_exact(pool: PgPool) {
+    use crate::catalog::ssr::staff::adjust_stock;
+    use crate::platform::audit::Actor;
+    let rates = ShippingRates::default();
+    let initial = 10;
+    let ring = product(&pool, "jewelry", 24_900, initial).await;
+    let product_id: i64 = sqlx::query_scalar("SELECT product_id FROM variants WHERE id = $1").bind(ring).fetch_one(&pool).await.unwrap();
+    let mut checkouts = Vec::new();
+    let mut adjustments = Vec::new();
+    for i in 0..50 {
+        let pool = pool.clone();
+        let req = request(ring, 1, true);
+        checkouts.push(tokio::spawn(async move { start_checkout(&pool, &req, &rates, 10).await }));
+        if i % 5 == 0 || i % 5 == 2 {
+            let pool = pool.clone();
+            let (delta, reason) = if i % 5 == 0 { (3, "received") } else { (-2, "shrinkage") };
+            let actor = Actor { user_id: None, email: "stock@example.com".into(), ip: None };
+            adjustments.push(tokio::spawn(async move { (delta, adjust_stock(&pool, &actor, product_id, ring, delta, reason, "race").await) }));
+        }
+    }
+    assert_eq!(adjustments.len(), 20);
+    let mut sold = 0i64;
+    for t in checkouts {
+        match t.await.unwrap() {
+            Ok(_) => sold += 1,
+            Err(CheckoutError::SoldOut { .. }) => {}
+            Err(e) => panic!("unexpected {e:?}"),
+        }
+    }
+    let mut adjusted = 0i64;
+    for t in adjustments {
+        match t.await.unwrap() {
+            (delta, Ok(_)) => adjusted += delta as i64,
+            (_, Err(AppError::Field { field, .. })) => assert_eq!(field, "delta", "only 'not below zero' may refuse"),
+            (_, Err(e)) => panic!("unexpected {e:?}"),
+        }
+    }
+    let now = stock(&pool, ring).await as i64;
+    assert!(now >= 0);
+    assert_eq!(now, initial as i64 + adjusted - sold, "every unit accounted for");
+    assert!(sold > 0);
+    assert_ledger_sum(&pool, ring, initial).await;
 }
