@@ -4,7 +4,7 @@
 //! responsive widths as WebP and JPEG. Writing from pixels leaves every piece of metadata (GPS,
 //! camera, EXIF) behind.
 use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
-use std::io::{BufRead, Cursor, Seek};
+use std::io::{BufRead, Cursor, Read, Seek};
 
 /// The widths written for every photo (never wider than the original).
 pub const WIDTHS: [u32; 5] = [320, 640, 960, 1280, 1920];
@@ -79,6 +79,24 @@ fn header_dimensions<R: BufRead + Seek>(r: R, kind: Kind) -> Result<(u32, u32), 
     Ok((width, height))
 }
 
+/// Whether a JPEG ends its image: the last end-of-image marker comes after the last start-of-scan
+/// (neither can occur inside entropy-coded data, and an EXIF thumbnail's pair comes first). The
+/// decoder would fill a cut-off photo with grey instead of failing.
+fn jpeg_complete<R: std::io::Read>(r: R) -> bool {
+    let (mut prev, mut pos, mut last_sos, mut last_eoi) = (0u8, 0u64, None, None);
+    for b in std::io::BufReader::new(r).bytes() {
+        let Ok(b) = b else { return false };
+        if prev == 0xFF && b == 0xDA {
+            last_sos = Some(pos);
+        } else if prev == 0xFF && b == 0xD9 {
+            last_eoi = Some(pos);
+        }
+        prev = b;
+        pos += 1;
+    }
+    matches!((last_sos, last_eoi), (Some(s), Some(e)) if e > s)
+}
+
 fn decode<R: BufRead + Seek>(r: R, kind: Kind) -> Result<DynamicImage, PhotoError> {
     let mut reader = ImageReader::with_format(r, format(kind));
     reader.limits(limits());
@@ -99,6 +117,9 @@ pub fn dimensions(bytes: &[u8]) -> Result<(Kind, u32, u32), PhotoError> {
 /// Decodes the whole photo (within the limits) and turns it upright by its EXIF orientation.
 pub fn decode_upright(bytes: &[u8]) -> Result<DynamicImage, PhotoError> {
     let (kind, _, _) = dimensions(bytes)?;
+    if kind == Kind::Jpeg && !jpeg_complete(bytes) {
+        return Err(PhotoError::Damaged);
+    }
     decode(Cursor::new(bytes), kind)
 }
 
@@ -110,6 +131,9 @@ pub fn check_file(path: &std::path::Path) -> Result<(Kind, u32, u32), PhotoError
     let n = std::io::Read::read(&mut open()?, &mut head).map_err(|_| PhotoError::Damaged)?;
     let kind = sniff(&head[..n])?;
     header_dimensions(open()?, kind)?;
+    if kind == Kind::Jpeg && !jpeg_complete(open()?) {
+        return Err(PhotoError::Damaged);
+    }
     let img = decode(open()?, kind)?;
     Ok((kind, img.width(), img.height()))
 }
@@ -125,10 +149,8 @@ pub struct Rendition {
 /// when it is narrower than the largest, its own width.
 pub fn widths_for(width: u32) -> Vec<u32> {
     let mut w: Vec<u32> = WIDTHS.iter().copied().filter(|x| *x < width).collect();
-    if width <= *WIDTHS.last().unwrap_or(&width) {
+    if width <= WIDTHS[WIDTHS.len() - 1] {
         w.push(width);
-    } else {
-        w.push(*WIDTHS.last().unwrap_or(&width));
     }
     w
 }
@@ -195,6 +217,18 @@ pub(crate) mod tests {
         out
     }
 
+    /// PNG's chunk checksum (CRC-32, as in zlib).
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut c = 0xFFFF_FFFFu32;
+        for b in bytes {
+            c ^= *b as u32;
+            for _ in 0..8 {
+                c = if c & 1 == 1 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
+            }
+        }
+        !c
+    }
+
     #[test]
     fn photos_are_recognised_by_their_content_only() {
         assert_eq!(sniff(&jpeg(8, 8)).unwrap(), Kind::Jpeg);
@@ -211,10 +245,13 @@ pub(crate) mod tests {
 
     #[test]
     fn a_decompression_bomb_is_refused_from_its_header() {
-        // A real PNG header claiming 20000 x 20000: refused before any pixel is decoded.
+        // A real PNG header claiming 20000 x 20000 (its checksum fixed): refused before any pixel
+        // is decoded.
         let mut bomb = png(1, 1);
         bomb[16..20].copy_from_slice(&20_000u32.to_be_bytes());
         bomb[20..24].copy_from_slice(&20_000u32.to_be_bytes());
+        let crc = crc32(&bomb[12..29]);
+        bomb[29..33].copy_from_slice(&crc.to_be_bytes());
         assert_eq!(dimensions(&bomb), Err(PhotoError::TooLarge { width: 20_000, height: 20_000 }));
         assert!(matches!(decode_upright(&bomb), Err(PhotoError::TooLarge { .. })));
         assert!(PhotoError::TooLarge { width: 20_000, height: 20_000 }.to_string().contains("20000 × 20000"));
@@ -226,6 +263,16 @@ pub(crate) mod tests {
         let cut = &whole[..whole.len() / 2];
         assert_eq!(decode_upright(cut).err(), Some(PhotoError::Damaged));
         assert!(decode_upright(&whole).is_ok());
+        // With an EXIF block (whose thumbnail-like markers come first) the rule still holds.
+        let exif = jpeg_with_exif(400, 300);
+        assert!(decode_upright(&exif).is_ok());
+        assert_eq!(decode_upright(&exif[..exif.len() - 200]).err(), Some(PhotoError::Damaged));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cut.jpg");
+        std::fs::write(&path, cut).unwrap();
+        assert_eq!(check_file(&path).err(), Some(PhotoError::Damaged));
+        std::fs::write(&path, png(30, 20)).unwrap();
+        assert_eq!(check_file(&path).unwrap(), (Kind::Png, 30, 20), "a PNG named .jpg is a PNG");
     }
 
     #[test]

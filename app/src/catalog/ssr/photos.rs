@@ -118,17 +118,24 @@ fn wants_json(headers: &HeaderMap) -> bool {
 
 /// `POST /api/admin/photos/{product_id}` (multipart: `alt`, optional `option_value`, then one or
 /// more `photos` files). Answers JSON to the page's script and a redirect with a notice to a form.
-pub async fn upload(
-    State(st): State<PhotoState>,
-    Path(product_id): Path<i64>,
-    ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>,
-    axum::Extension(session): axum::Extension<tower_sessions::Session>,
-    headers: HeaderMap,
-    multipart: Multipart,
-) -> Response {
+pub async fn upload(State(st): State<PhotoState>, Path(product_id): Path<i64>, req: axum::extract::Request) -> Response {
+    use axum::extract::FromRequest;
+    let ip = req
+        .extensions()
+        .get::<ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    let Some(session) = req.extensions().get::<tower_sessions::Session>().cloned() else {
+        return (StatusCode::FORBIDDEN, axum::Json(AppError::Forbidden)).into_response();
+    };
+    let headers = req.headers().clone();
+    let multipart = match Multipart::from_request(req, &()).await {
+        Ok(m) => m,
+        Err(e) => return (StatusCode::BAD_REQUEST, axum::Json(AppError::BadRequest(e.body_text()))).into_response(),
+    };
     let json = wants_json(&headers);
     let back = format!("/admin/products/{product_id}#photos");
-    let result = upload_files(&st, product_id, &addr.ip().to_string(), &session, multipart).await;
+    let result = upload_files(&st, product_id, &ip, &session, multipart).await;
     let (status, body, notice) = match result {
         Ok(outcomes) => {
             let ok = outcomes.iter().filter(|o| o.id.is_some()).count();
@@ -245,7 +252,9 @@ impl JobHandler for PhotoJobs {
         }
         let id = job.payload.get("image_id").and_then(|v| v.as_i64()).ok_or(JobError::Payload { job: job.id, what: "image_id".into() })?;
         let row: Option<(String, Option<String>, String)> =
-            sqlx::query_as("SELECT path_prefix, original_key, status FROM product_images WHERE id = $1 FOR UPDATE")
+            // No row lock: progress is written on other connections meanwhile (the job row's own
+            // lock already keeps a second worker away).
+            sqlx::query_as("SELECT path_prefix, original_key, status FROM product_images WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&mut *conn)
                 .await?;

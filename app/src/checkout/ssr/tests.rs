@@ -732,9 +732,9 @@ async fn stock_adjustments_racing_checkouts_keep_the_ledger_exact(pool: PgPool) 
     let mut checkouts = Vec::new();
     let mut adjustments = Vec::new();
     for i in 0..50 {
-        let pool = pool.clone();
+        let p = pool.clone();
         let req = request(ring, 1, true);
-        checkouts.push(tokio::spawn(async move { start_checkout(&pool, &req, &rates, 10).await }));
+        checkouts.push(tokio::spawn(async move { start_checkout(&p, &req, &rates, 10).await }));
         if i % 5 == 0 || i % 5 == 2 {
             let pool = pool.clone();
             let (delta, reason) = if i % 5 == 0 { (3, "received") } else { (-2, "shrinkage") };
