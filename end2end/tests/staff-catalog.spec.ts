@@ -1,6 +1,18 @@
+import * as path from 'node:path';
 import { expect, test, type Browser, type Page, type TestInfo } from '@playwright/test';
 import { jsEnabled, shot, uniqueEmail } from './helpers';
 import { pay, signInAsAdmin } from './shop';
+
+const FIXTURES = path.resolve(__dirname, '..', 'fixtures');
+
+/** Uploads `files` (from end2end/fixtures) with one alt text, for one metal or every one. */
+async function uploadPhotos(page: Page, files: string[], alt: string, shows: string) {
+  await page.locator('#up-alt').fill(alt);
+  await page.locator('#up-option').selectOption(shows);
+  await page.locator('#up-files').setInputFiles(files.map((f) => path.join(FIXTURES, f)));
+  await page.getByRole('button', { name: 'Upload' }).click();
+  await expect(page).toHaveURL(/\/admin\/products\/\d+/);
+}
 
 /** A word no other product has, so search finds exactly this test's product. */
 function uniqueWord(): string {
@@ -126,6 +138,22 @@ test('an admin makes a ring with a sparse matrix and publishes it; a shopper fin
   await page.getByRole('button', { name: 'Adjust stock' }).click();
   await expect(page.getByTestId('form-error')).toContainText('cannot go below zero');
 
+  // Photos: two for platinum (a JPEG, and an SVG that is refused), one for every metal (a PNG).
+  await uploadPhotos(page, ['ring-platinum.jpg', 'evil.svg'], 'Halo ring in platinum', 'Platinum');
+  await expect(page.getByTestId('notice')).toContainText('1 photo uploaded');
+  await expect(page.getByTestId('notice')).toContainText('evil.svg is not a JPEG, PNG or WebP image');
+  await uploadPhotos(page, ['ring-top.png'], 'Halo ring seen from above', '');
+  await expect(page.getByTestId('notice')).toContainText('1 photo uploaded');
+  // The worker prepares them; the editor shows their progress until they are ready.
+  await expect(async () => {
+    await page.reload();
+    await expect(page.locator('[data-testid="photo"][data-status="ready"]')).toHaveCount(2, { timeout: 1000 });
+  }).toPass({ timeout: 60_000 });
+  await expect(page.getByTestId('photo').first()).toContainText('shows Platinum');
+  // The shared photo first.
+  await page.getByRole('button', { name: 'Move photo 2 up' }).click();
+  await expect(page.getByTestId('photo').first()).not.toContainText('shows Platinum');
+
   await page.getByTestId('status-active').click();
   await expect(page.getByTestId('notice')).toContainText('Published');
   await expect(page.getByTestId('status').first()).toHaveText('Active');
@@ -144,8 +172,13 @@ test('an admin makes a ring with a sparse matrix and publishes it; a shopper fin
   await shopper.getByTestId('product-card').getByRole('link').first().click();
   await expect(shopper.getByRole('heading', { level: 1 })).toHaveText(name);
   if (jsEnabled(testInfo)) await expect(shopper.getByTestId('variant-picker')).toHaveAttribute('data-hydrated', 'true');
+  await expect(shopper.getByRole('img', { name: 'Halo ring seen from above' })).toBeVisible();
+  await expect(shopper.getByRole('img', { name: 'Halo ring in platinum' })).toHaveCount(0);
   await shopper.getByRole('link', { name: /^Platinum/ }).click();
   await expect(shopper.getByTestId('price')).toHaveText('€1,500.00');
+  // Picking platinum shows the platinum photo first.
+  await expect(shopper.getByTestId('gallery').getByRole('img', { name: 'Halo ring in platinum' })).toBeVisible();
+  await shot(shopper, testInfo, 'product-platinum-photos');
   await expect(shopper.getByRole('link', { name: /^9/ })).toHaveCount(0);
   await shopper.getByRole('link', { name: /^7/ }).click();
   await expect(shopper.getByTestId('sku')).toHaveText(`${skuBase}-1-7`);
