@@ -68,7 +68,7 @@ cookie="$(curl -s -o /dev/null -D - -X POST "$URL/api/account/sign-in" \
 [[ -n "$cookie" ]] || die "could not sign in as the demo admin"
 [[ "$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "$URL/admin/products")" == 200 ]] ||
   die "the admin list did not answer 200"
-curl -s -H "Cookie: $cookie" "$URL/admin/products" | grep -q "$total products" || die "the admin list does not count $total products"
+curl -s -H "Cookie: $cookie" "$URL/admin/products" | grep -qE "product-count\"[^>]*>[^0-9<]*$total" || die "the admin list does not count $total products"
 
 run_wrk() { # URL [COOKIE] -> "req_per_sec p99_ms"
   local h=()

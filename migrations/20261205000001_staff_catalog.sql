@@ -12,8 +12,9 @@ UPDATE products SET keywords = search_text;
 -- The view's column list was fixed when it was made: recreate it so it carries the new columns.
 CREATE OR REPLACE VIEW shop_products AS SELECT * FROM products WHERE status = 'active';
 CREATE INDEX products_updated_idx ON products (updated_at DESC, id DESC);
--- The staff list finds a product by any of its SKUs, or part of one.
+-- The staff list finds a product by part of its name (indexed already), address or any SKU.
 CREATE INDEX variants_sku_trgm_idx ON variants USING GIN (lower(sku) gin_trgm_ops);
+CREATE INDEX products_slug_trgm_idx ON products USING GIN (slug gin_trgm_ops);
 
 -- A variant referenced by an order is never deleted: staff archive it (shoppers no longer see or buy
 -- it; past orders still show it). Refilling its cell in the matrix brings it back.

@@ -20,11 +20,13 @@ fn push_filter(qb: &mut QueryBuilder<'_, Postgres>, f: &StaffFilter) {
     qb.push(" WHERE TRUE");
     if !f.q.is_empty() {
         let like = format!("%{}%", f.q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        // Each alternative can use its trigram index (name, slug, SKU); an IN list rather than a
+        // correlated EXISTS lets the SKU match be one index scan.
         qb.push(" AND (lower(p.name) LIKE ")
             .push_bind(like.clone())
             .push(" OR p.slug LIKE ")
             .push_bind(like.clone())
-            .push(" OR EXISTS (SELECT 1 FROM variants sv WHERE sv.product_id = p.id AND lower(sv.sku) LIKE ")
+            .push(" OR p.id IN (SELECT sv.product_id FROM variants sv WHERE lower(sv.sku) LIKE ")
             .push_bind(like)
             .push("))");
     }
