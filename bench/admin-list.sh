@@ -70,23 +70,12 @@ cookie="$(curl -s -o /dev/null -D - -X POST "$URL/api/account/sign-in" \
   die "the admin list did not answer 200"
 curl -s -H "Cookie: $cookie" "$URL/admin/products" | grep -qE "product-count\"[^>]*>[^0-9<]*$total" || die "the admin list does not count $total products"
 
-run_wrk() { # URL [COOKIE] -> "req_per_sec p99_ms"
-  local h=()
-  [[ -n "${2:-}" ]] && h=(-H "Cookie: $2")
-  wrk -t2 -c"$CONNS" -d3s "${h[@]}" "$1" >/dev/null 2>&1 # warm-up
-  wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "${h[@]}" "$1" >"$TMP/wrk.txt" 2>&1
-  local rps p99
-  rps="$(awk '/^Requests\/sec:/ { print $2 }' "$TMP/wrk.txt")"
-  p99="$(awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms/, "", v) } else if (v ~ /s$/) { sub(/s/, "", v); v *= 1000 } print v }' "$TMP/wrk.txt")"
-  if grep -q "Non-2xx" "$TMP/wrk.txt"; then die "errors during the run: $(grep Non-2xx "$TMP/wrk.txt")"; fi
-  echo "$rps $p99"
-}
 
 info "wrk: $CONNS connections, 2 threads, ${DURATION}s each"
-read -r list_rps list_p99 <<<"$(run_wrk "$URL/admin/products" "$cookie")"
-read -r search_rps search_p99 <<<"$(run_wrk "$URL/admin/products?q=zelda" "$cookie")"
-read -r sku_rps sku_p99 <<<"$(run_wrk "$URL/admin/products?q=-c77&status=active&low_stock=1" "$cookie")"
-read -r shop_rps shop_p99 <<<"$(run_wrk "$URL/c/games")"
+read -r list_rps list_p99 <<<"$(wrk_measure "$URL/admin/products" "Cookie: $cookie")"
+read -r search_rps search_p99 <<<"$(wrk_measure "$URL/admin/products?q=zelda" "Cookie: $cookie")"
+read -r sku_rps sku_p99 <<<"$(wrk_measure "$URL/admin/products?q=-c77&status=active&low_stock=1" "Cookie: $cookie")"
+read -r shop_rps shop_p99 <<<"$(wrk_measure "$URL/c/games")"
 
 echo
 printf '%-52s %10s %10s\n' "page ($total products)" "req/s" "p99 (ms)"

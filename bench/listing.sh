@@ -53,19 +53,10 @@ base_names="$(curl -s "http://127.0.0.1:$BASE_PORT$PAGE_PATH" | grep -o '<h3>[^<
 [[ "$(echo "$real_names" | wc -l)" == 24 && "$real_names" == "$base_names" ]] ||
   die "the two pages do not list the same 24 products"
 
-run_wrk() { # URL -> "req_per_sec p99_ms"
-  wrk -t2 -c"$CONNS" -d3s "$1" >/dev/null 2>&1 # warm-up
-  wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "$1" >"$TMP/wrk.txt" 2>&1
-  local rps p99
-  rps="$(awk '/^Requests\/sec:/ { print $2 }' "$TMP/wrk.txt")"
-  p99="$(awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms/, "", v) } else if (v ~ /s$/) { sub(/s/, "", v); v *= 1000 } print v }' "$TMP/wrk.txt")"
-  if grep -q "Non-2xx" "$TMP/wrk.txt"; then die "errors during the run: $(grep Non-2xx "$TMP/wrk.txt")"; fi
-  echo "$rps $p99"
-}
 
 info "wrk: $CONNS connections, 2 threads, ${DURATION}s each, GET $PAGE_PATH"
-read -r real_rps real_p99 <<<"$(run_wrk "http://127.0.0.1:$APP_PORT$PAGE_PATH")"
-read -r base_rps base_p99 <<<"$(run_wrk "http://127.0.0.1:$BASE_PORT$PAGE_PATH")"
+read -r real_rps real_p99 <<<"$(wrk_measure "http://127.0.0.1:$APP_PORT$PAGE_PATH")"
+read -r base_rps base_p99 <<<"$(wrk_measure "http://127.0.0.1:$BASE_PORT$PAGE_PATH")"
 
 echo
 printf '%-34s %12s %10s\n' "page" "req/s" "p99 (ms)"

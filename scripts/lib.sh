@@ -37,3 +37,5 @@ source "$ROOT/scripts/lib/net.sh"
 source "$ROOT/scripts/lib/postgres.sh"
 # shellcheck source=lib/shop.sh
 source "$ROOT/scripts/lib/shop.sh"
+# shellcheck source=lib/bench.sh
+source "$ROOT/scripts/lib/bench.sh"

@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use crate::catalog::{self, Game};
 use crate::images::{Art, GameShot, spread_hue};
-use crate::{Details, GAMES, ProductPlan, VariantPlan, hash, plan_images, search_text};
+use crate::{Details, GAMES, ProductPlan, VariantPlan, hash, plan_images};
 
 pub(crate) fn plan(now: DateTime<Utc>) -> Vec<ProductPlan> {
     catalog::games()
@@ -131,7 +131,7 @@ fn plan_game(g: &'static Game, index: usize, now: DateTime<Utc>) -> ProductPlan 
         description: g.description.as_str(),
         featured: g.featured,
         created_at,
-        search_text: search_text(&g.name, &phrases),
+        search_phrases: phrases,
         details: Details::Game {
             genre: g.genre.as_str(),
             publisher: g.publisher.as_str(),

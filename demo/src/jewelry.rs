@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use crate::catalog::{self, Jewel};
 use crate::images::{Art, JewelShot, spread_hue};
-use crate::{Details, JEWELRY, ProductPlan, VariantPlan, hash, plan_images, search_text, shop_price};
+use crate::{Details, JEWELRY, ProductPlan, VariantPlan, hash, plan_images, shop_price};
 
 /// How a piece is built; decides its category and how its pictures are drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -201,7 +201,7 @@ fn plan_piece(j: &'static Jewel, index: usize, now: DateTime<Utc>) -> ProductPla
         description: j.description.as_str(),
         featured: j.featured,
         created_at,
-        search_text: search_text(&j.name, &phrases),
+        search_phrases: phrases,
         details: Details::Jewelry {
             stone: j.stone.as_deref(),
             carat_hundredths: j.carat_hundredths,

@@ -91,7 +91,9 @@ pub struct ProductPlan {
     pub description: &'static str,
     pub featured: bool,
     pub created_at: DateTime<Utc>,
-    pub search_text: String,
+    /// What shoppers may search for besides the name (keywords, attributes, options); the catalog
+    /// joins them into the product's search text and keywords (`app::catalog::edit::search_text`).
+    pub search_phrases: Vec<&'static str>,
     pub details: Details,
     pub variants: Vec<VariantPlan>,
     pub images: Vec<ImagePlan>,
@@ -180,35 +182,6 @@ pub(crate) fn hash(s: &str) -> u64 {
     h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
     h ^= h >> 33;
     h
-}
-
-/// Joins keyword phrases into `search_text`, dropping words that are already in the name (the
-/// name is indexed with a higher weight anyway) and repeated phrases. Phrases stay intact
-/// ("Rose gold", not "Rose"), so substring (trigram) search finds them too.
-pub(crate) fn search_text(name: &str, phrases: &[&str]) -> String {
-    fn norm(w: &str) -> String {
-        w.trim_matches(|c: char| !c.is_alphanumeric())
-            .to_lowercase()
-    }
-    let in_name: Vec<String> = name.split_whitespace().map(norm).collect();
-    let mut seen: Vec<String> = Vec::new();
-    let mut out: Vec<String> = Vec::new();
-    for phrase in phrases {
-        let kept: Vec<&str> = phrase
-            .split_whitespace()
-            .filter(|w| {
-                let key = norm(w);
-                !key.is_empty() && !in_name.contains(&key)
-            })
-            .collect();
-        let kept = kept.join(" ");
-        let key = kept.to_lowercase();
-        if !kept.is_empty() && !seen.contains(&key) {
-            seen.push(key);
-            out.push(kept);
-        }
-    }
-    out.join(" ")
 }
 
 /// Rounds a price in minor units to a shop-style "…900" amount (e.g. 125 860 → 125 900).

@@ -87,7 +87,7 @@ fn plan_satisfies_schema_constraints() {
             "{} has copy",
             p.slug
         );
-        assert!(!p.search_text.is_empty(), "{} has search words", p.slug);
+        assert!(!p.search_phrases.is_empty(), "{} has search words", p.slug);
         assert!(!p.variants.is_empty(), "{} has variants", p.slug);
         let mut combos = HashSet::new();
         for v in &p.variants {
@@ -349,27 +349,6 @@ fn names_match_what_the_search_tests_expect() {
             .iter()
             .all(|p| p.department == JEWELRY && p.name.contains("Sapphire"))
     );
-    // search_text complements the name instead of repeating it.
-    for p in &plan {
-        let name_words: HashSet<String> = p
-            .name
-            .split_whitespace()
-            .map(|w| {
-                w.trim_matches(|c: char| !c.is_alphanumeric())
-                    .to_lowercase()
-            })
-            .collect();
-        for w in p.search_text.split_whitespace() {
-            let w = w
-                .trim_matches(|c: char| !c.is_alphanumeric())
-                .to_lowercase();
-            assert!(
-                !name_words.contains(&w),
-                "{}: {w:?} repeats the name",
-                p.slug
-            );
-        }
-    }
 }
 
 #[test]

@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { jsEnabled, shot, uniqueEmail } from './helpers';
-import { addFirstInStock, expectMail, pay, signUpAndSignIn } from './shop';
+import { addFirstInStock, expectMail, fillShippingAddress, pay, signUpAndSignIn } from './shop';
 
 test('a guest buys a game: declined card, then a good one', async ({ page }, testInfo) => {
   const email = uniqueEmail(testInfo, 'gamer');
@@ -102,12 +102,7 @@ async function ringCheckout(page: Page, email: string) {
   await page.getByTestId('to-checkout').click();
   await page.getByLabel('E-mail address', { exact: true }).fill(email);
   // Without an address the order is refused with a clear message and nothing is held.
-  await page.getByLabel('Full name', { exact: true }).fill('Ada Lovelace');
-  await page.getByLabel('Street address', { exact: true }).fill('1 Analytical Way');
-  await page.getByLabel('City', { exact: true }).fill('London');
-  await page.getByLabel('Postal code', { exact: true }).fill('N1 9GU');
-  await page.getByLabel('Country', { exact: true }).selectOption('GB');
-  await page.getByLabel(/Insured/).check();
+  await fillShippingAddress(page);
 }
 
 test('a guest buys a ring with insured shipping', async ({ page }, testInfo) => {

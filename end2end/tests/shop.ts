@@ -36,6 +36,16 @@ export async function expectMail(page: Page, email: string, subject: RegExp) {
   }).toPass({ timeout: 15_000 });
 }
 
+/** Fills in a UK shipping address and picks insured shipping (the checkout of a ring). */
+export async function fillShippingAddress(page: Page) {
+  await page.getByLabel('Full name', { exact: true }).fill('Ada Lovelace');
+  await page.getByLabel('Street address', { exact: true }).fill('1 Analytical Way');
+  await page.getByLabel('City', { exact: true }).fill('London');
+  await page.getByLabel('Postal code', { exact: true }).fill('N1 9GU');
+  await page.getByLabel('Country', { exact: true }).selectOption('GB');
+  await page.getByLabel(/Insured/).check();
+}
+
 export async function pay(page: Page, card: string) {
   await page.getByLabel('Card number', { exact: true }).fill(card);
   await page.getByRole('button', { name: /^Pay / }).click();

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { expect, test, type Browser, type Page, type TestInfo } from '@playwright/test';
 import { jsEnabled, shot, uniqueEmail } from './helpers';
-import { pay, signInAsAdmin } from './shop';
+import { fillShippingAddress, pay, signInAsAdmin } from './shop';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures');
 
@@ -187,12 +187,7 @@ test('an admin makes a ring with a sparse matrix and publishes it; a shopper fin
   await expect(shopper).toHaveURL(/\/cart$/);
   await shopper.getByTestId('to-checkout').click();
   await shopper.getByLabel('E-mail address', { exact: true }).fill(uniqueEmail(testInfo, 'ringbuyer'));
-  await shopper.getByLabel('Full name', { exact: true }).fill('Ada Lovelace');
-  await shopper.getByLabel('Street address', { exact: true }).fill('1 Analytical Way');
-  await shopper.getByLabel('City', { exact: true }).fill('London');
-  await shopper.getByLabel('Postal code', { exact: true }).fill('N1 9GU');
-  await shopper.getByLabel('Country', { exact: true }).selectOption('GB');
-  await shopper.getByLabel(/Insured/).check();
+  await fillShippingAddress(shopper);
   await shopper.getByRole('button', { name: 'Review and pay' }).click();
   await pay(shopper, '4242424242424242');
   await expect(shopper.getByTestId('order-status')).toHaveText('Paid');

@@ -686,6 +686,13 @@ mod tests {
     }
 
     #[test]
+    fn search_text_complements_the_name_and_keeps_phrases_whole() {
+        let text = search_text("Rose Gold Halo Ring", &["ring", "Rose gold", "engagement", "Sapphire", "sapphire", "Halo"]);
+        assert_eq!(text, "engagement Sapphire", "words of the name and repeats are dropped");
+        assert_eq!(search_text("Star Forge", &["Deluxe Edition", "PC", "Star"]), "Deluxe Edition PC");
+    }
+
+    #[test]
     fn a_refused_save_keeps_my_changes_takes_theirs_elsewhere_and_lists_theirs() {
         let opened = ProductDraft { summary: "Old".into(), ..game() };
         let mine = ProductDraft { name: "Star Forge II".into(), summary: "Mine".into(), ..opened.clone() };

@@ -249,8 +249,8 @@ async fn insert_product(
         .with_context(|| format!("unknown category {}", p.category))?;
     let product_id: i64 = sqlx::query_scalar(
         "INSERT INTO products
-            (slug, name, department, category_id, summary, description, currency, featured, created_at, search_text)
-         VALUES ($1, $2, $3, $4, $5, $6, 'EUR', $7, $8, $9)
+            (slug, name, department, category_id, summary, description, currency, featured, created_at, search_text, keywords)
+         VALUES ($1, $2, $3, $4, $5, $6, 'EUR', $7, $8, $9, $9)
          RETURNING id",
     )
     .bind(p.slug)
@@ -261,7 +261,8 @@ async fn insert_product(
     .bind(p.description)
     .bind(p.featured)
     .bind(p.created_at)
-    .bind(&p.search_text)
+    // Kept as the keywords too, so a staff edit rebuilds the same search text.
+    .bind(app::catalog::edit::search_text(p.name, &p.search_phrases))
     .fetch_one(&mut **tx)
     .await?;
 

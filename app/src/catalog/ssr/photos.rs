@@ -112,6 +112,21 @@ async fn accept(st: &PhotoState, actor: &Actor, product_id: i64, path: &std::pat
     Ok(Ok(id))
 }
 
+/// A photo's option must be one of the product's first-axis values (a metal, a platform), or none.
+async fn check_option(conn: &mut PgConnection, product_id: i64, option: Option<&str>) -> Result<(), AppError> {
+    let Some(v) = option else { return Ok(()) };
+    let known: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM product_option_values WHERE product_id = $1 AND axis = 0 AND value = $2)")
+        .bind(product_id)
+        .bind(v)
+        .fetch_one(conn)
+        .await?;
+    if known {
+        Ok(())
+    } else {
+        Err(AppError::Field { field: "option_value".into(), message: "Choose one of this product's options.".into() })
+    }
+}
+
 fn wants_json(headers: &HeaderMap) -> bool {
     headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/json"))
 }
@@ -196,16 +211,7 @@ async fn upload_files(st: &PhotoState, product_id: i64, ip: &str, session: &towe
     if alt.is_empty() || alt.chars().any(char::is_control) {
         return Err(AppError::Field { field: "alt".into(), message: "Describe the photo for people who cannot see it (alt text).".into() });
     }
-    if let Some(v) = &option {
-        let known: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM product_option_values WHERE product_id = $1 AND axis = 0 AND value = $2)")
-            .bind(product_id)
-            .bind(v)
-            .fetch_one(&st.pool)
-            .await?;
-        if !known {
-            return Err(AppError::Field { field: "option_value".into(), message: "Choose one of this product's options.".into() });
-        }
-    }
+    check_option(&mut *st.pool.acquire().await?, product_id, option.as_deref()).await?;
     let mut out = Vec::new();
     for (file, staged) in staged {
         let r = match staged {
@@ -338,16 +344,7 @@ pub async fn update(pool: &PgPool, actor: &Actor, product_id: i64, id: i64, alt:
             .fetch_optional(&mut *tx)
             .await?;
     let (b_alt, b_opt) = before.ok_or(AppError::NotFound)?;
-    if let Some(v) = option {
-        let known: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM product_option_values WHERE product_id = $1 AND axis = 0 AND value = $2)")
-            .bind(product_id)
-            .bind(v)
-            .fetch_one(&mut *tx)
-            .await?;
-        if !known {
-            return Err(AppError::Field { field: "option_value".into(), message: "Choose one of this product's options.".into() });
-        }
-    }
+    check_option(&mut tx, product_id, option).await?;
     sqlx::query("UPDATE product_images SET alt = $2, option_value = $3 WHERE id = $1").bind(id).bind(alt).bind(option).execute(&mut *tx).await?;
     let after = serde_json::json!({ "alt": alt, "option_value": option });
     audit::record(&mut tx, actor, change(id, "photo.update", serde_json::json!({ "alt": b_alt, "option_value": b_opt }), Some(after))).await?;

@@ -749,15 +749,22 @@ pub enum Line {
     Col(String),
 }
 
+impl Line {
+    /// The variant column this line is on and its value.
+    fn column(&self, d: Department) -> (&'static str, &str) {
+        let (c0, c1) = axis_columns(d);
+        match self {
+            Line::Row(v) => (c0, v),
+            Line::Col(v) => (c1, v),
+        }
+    }
+}
+
 /// Sets the price of every live cell of a row or column. Returns how many changed.
 pub async fn set_line_price(pool: &PgPool, actor: &Actor, id: i64, line: &Line, price: Money) -> Result<u64, AppError> {
     let mut tx = pool.begin().await?;
     let (d, _) = lock_product(&mut tx, id).await?;
-    let (c0, c1) = axis_columns(d);
-    let (col, value) = match line {
-        Line::Row(v) => (c0, v),
-        Line::Col(v) => (c1, v),
-    };
+    let (col, value) = line.column(d);
     let changed: Vec<(i64, i64)> = sqlx::query_as(&format!(
         "WITH old AS (SELECT id, price_minor FROM variants WHERE product_id = $1 AND {col}::text = $2 AND archived_at IS NULL \
                       AND price_minor <> $3 FOR UPDATE) \
@@ -787,11 +794,7 @@ pub async fn set_line_stock(pool: &PgPool, actor: &Actor, id: i64, line: &Line, 
         let row: Option<String> = sqlx::query_scalar("SELECT department FROM products WHERE id = $1").bind(id).fetch_optional(&mut *conn).await?;
         department(&row.ok_or(AppError::NotFound)?)
     };
-    let (c0, c1) = axis_columns(d);
-    let (col, value) = match line {
-        Line::Row(v) => (c0, v),
-        Line::Col(v) => (c1, v),
-    };
+    let (col, value) = line.column(d);
     let ids: Vec<i64> = sqlx::query_scalar(&format!(
         "SELECT id FROM variants WHERE product_id = $1 AND {col}::text = $2 AND archived_at IS NULL AND NOT keyed ORDER BY id"
     ))
