@@ -34,8 +34,10 @@ pub struct Config {
     pub base_url: Option<String>,
     /// Where cargo-leptos wrote the site (`pkg/` with JS, WASM, CSS, plus public assets).
     pub site_root: PathBuf,
-    /// Where product images are stored (local object store).
+    /// Where product images are stored with `media.backend = 'local'` (served at `/media`).
     pub media_dir: PathBuf,
+    /// Where uploaded photos are kept: the media directory (default) or an S3 bucket.
+    pub media: app::platform::objects::MediaSettings,
     /// Seed the demo catalog when the database has no products.
     pub seed_demo: bool,
     pub db_max_connections: u32,
@@ -115,6 +117,7 @@ impl Default for Config {
             base_url: None,
             site_root: PathBuf::from("target/site"),
             media_dir: PathBuf::from(".data/media"),
+            media: app::platform::objects::MediaSettings::default(),
             seed_demo: false,
             db_max_connections: 10,
             request_timeout_secs: 15,
@@ -284,6 +287,9 @@ impl Config {
         if production && self.downloads.uses_dev_values() {
             invalid("downloads.signing_secret", "the development secret cannot be used in production");
         }
+        if self.media.backend == app::platform::objects::MediaBackend::S3 && self.media.s3.as_ref().is_none_or(|s| s.bucket.is_empty()) {
+            invalid("media.s3.bucket", "must be set when media.backend is 's3'");
+        }
         if !(1..=365).contains(&self.auth.session_days) {
             invalid("auth.session_days", "must be between 1 and 365");
         }
@@ -404,6 +410,7 @@ mod tests {
             ("downloads.max_per_window = 0", "downloads.max_per_window"),
             ("downloads.backend = 's3'", "downloads.s3.bucket"),
             ("downloads.backend = 'ftp'", "backend"),
+            ("media.backend = 's3'", "media.s3.bucket"),
             ("mail.transport = 'smtp'", "mail.smtp"),
             (
                 "mail.transport = 'smtp'\n[mail.smtp]\nhost = 'smtp.example'\nport = 587\nsecurity = 'starttls'\nfrom = 'not an address'",

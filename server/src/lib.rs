@@ -112,7 +112,9 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
         pool: pool.clone(),
         base_url: config.base_url(),
         dev_tools: config.env != RunMode::Production,
+        media_origin: config.media.origin(),
     };
+    app::catalog::ssr::set_media_base(config.media.base());
     let auth = app::accounts::ssr::AuthState {
         identity,
         limits: Arc::new(config.auth.limits.clone()),
@@ -249,9 +251,13 @@ pub async fn shutdown_signal() {
 pub const PHOTO_MAX_FILE_BYTES: u64 = 25 * 1024 * 1024;
 pub const PHOTO_MAX_FILES: usize = 10;
 
-/// Where product photos are stored: the media directory (served at `/media`).
+/// Where product photos are stored: the media directory (served at `/media`) or an S3 bucket.
 pub fn media_store(config: &Config) -> Arc<dyn app::platform::objects::MediaStore> {
-    Arc::new(app::platform::objects::LocalMedia::new(config.media_dir.clone()))
+    use app::platform::objects::{LocalMedia, MediaBackend, S3Media};
+    match (&config.media.backend, &config.media.s3) {
+        (MediaBackend::S3, Some(s3)) => Arc::new(S3Media::new(s3.clone())),
+        _ => Arc::new(LocalMedia::new(config.media_dir.clone())),
+    }
 }
 
 /// Uploads are streamed here before they are checked (temporary files, each removed when done).

@@ -205,6 +205,20 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("/api/admin/keys-import", &["variant_id", "keys"]),
     ("/api/admin/keys-generate", &["variant_id", "count", "pattern"]),
     ("/api/admin/overview", &[]),
+    ("/api/admin/products", &["query"]),
+    ("/api/admin/product", &["id"]),
+    ("/api/admin/product-save", &["id", "version", "opened", "draft[name]", "draft[slug]", "draft[department]", "draft[category_id]", "draft[carat]", "draft[launch_at]"]),
+    ("/api/admin/product-status", &["id", "to"]),
+    ("/api/admin/product-option", &["id", "axis", "value"]),
+    ("/api/admin/product-cell", &["id", "row", "col", "sku", "price", "compare_at", "low_stock_threshold", "stock"]),
+    ("/api/admin/product-cell-clear", &["id", "variant_id"]),
+    ("/api/admin/product-bulk", &["id", "line", "action", "amount"]),
+    ("/api/admin/product-stock", &["id", "variant_id", "delta", "reason", "note"]),
+    ("/api/admin/photo-save", &["id", "photo_id", "alt", "option_value"]),
+    ("/api/admin/photo-move", &["id", "photo_id", "by"]),
+    ("/api/admin/photo-delete", &["id", "photo_id"]),
+    ("/api/admin/categories", &[]),
+    ("/api/admin/category-save", &["id", "name", "slug", "department", "parent_id"]),
     ("/api/dev/drop", &["launch_in_secs", "keys"]),
     ("/api/dev/mailbox", &["to"]),
     ("/api/cart/add", &["variant_id", "quantity"]),
@@ -260,12 +274,18 @@ async fn every_server_function_answers_hostile_values_with_a_clear_4xx(pool: PgP
     assert_eq!(registered, listed, "list every server function's fields in FIELDS");
 
     let shopper = sign_in_as(&pool, server::seed::DEMO_SHOPPER).await;
+    // Staff functions get the hostile values from an admin too (everyone else stops at the gate).
+    let admin = sign_in_as(&pool, server::seed::DEMO_ADMIN).await;
     let router = server::router(&config(), pool.clone(), std::sync::Arc::new(server::builtin_provider(&config(), &pool)));
     let mut checked = 0;
     for (path, fields) in FIELDS {
         for value in hostile_wire_values() {
             let body: String = fields.iter().map(|f| format!("{f}={value}")).collect::<Vec<_>>().join("&");
-            for (accept, cookie) in [("text/html", None), ("application/json", Some(shopper.as_str()))] {
+            let mut callers = vec![("text/html", None), ("application/json", Some(shopper.as_str()))];
+            if path.starts_with("/api/admin/") {
+                callers.extend([("text/html", Some(admin.as_str())), ("application/json", Some(admin.as_str()))]);
+            }
+            for (accept, cookie) in callers {
                 let mut req = Request::post(*path)
                     .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                     .header(header::ACCEPT, accept)

@@ -58,9 +58,11 @@ impl Department {
     }
 }
 
-/// A product image stored in several widths and formats: `/media/<path_prefix>-<w>.<format>`.
+/// A product image stored in several widths and formats: `<base>/<path_prefix>-<w>.<format>`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImageRef {
+    /// Where photos are served from: `/media`, or the CDN's URL.
+    pub base: String,
     pub path_prefix: String,
     pub widths: Vec<i32>,
     pub width: i32,
@@ -78,7 +80,7 @@ impl ImageRef {
         self.formats.last().map_or("jpg", String::as_str)
     }
     fn src_as(&self, w: i32, format: &str) -> String {
-        format!("/media/{}-{}.{format}", self.path_prefix, w)
+        format!("{}/{}-{}.{format}", self.base, self.path_prefix, w)
     }
     pub fn src(&self, w: i32) -> String {
         self.src_as(w, self.fallback())
@@ -223,4 +225,31 @@ pub struct ProductDetail {
     /// A limited drop's launch (Unix seconds): before it the product cannot be bought; from it the
     /// page shows the keys left, live.
     pub launch_at: Option<i64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ImageRef;
+
+    #[test]
+    fn image_urls_use_the_media_base_and_offer_webp_before_jpeg() {
+        let img = ImageRef {
+            base: "https://cdn.example/media".into(),
+            path_prefix: "products/7/abc".into(),
+            widths: vec![320, 640],
+            width: 640,
+            height: 480,
+            alt: "A ring".into(),
+            formats: vec!["webp".into(), "jpg".into()],
+            option: Some("Platinum".into()),
+        };
+        assert_eq!(img.src(320), "https://cdn.example/media/products/7/abc-320.jpg");
+        assert_eq!(img.src_at_least(500), "https://cdn.example/media/products/7/abc-640.jpg");
+        assert_eq!(img.modern(), Some("webp"));
+        assert_eq!(img.srcset_as("webp"), "https://cdn.example/media/products/7/abc-320.webp 320w, https://cdn.example/media/products/7/abc-640.webp 640w");
+        assert!(img.shows_with(Some("Platinum")) && !img.shows_with(Some("Gold")));
+        let demo = ImageRef { formats: vec!["jpg".into()], option: None, ..img };
+        assert_eq!(demo.modern(), None);
+        assert!(demo.shows_with(Some("Gold")) && demo.shows_with(None));
+    }
 }

@@ -33,6 +33,8 @@ pub struct Platform {
     pub base_url: String,
     /// Development helpers such as the dev mailbox (never on in production).
     pub dev_tools: bool,
+    /// The origin photos are served from when it is not this site (the CDN), for the CSP.
+    pub media_origin: Option<String>,
 }
 
 /// The request's platform context; an internal error if the server forgot to provide it.

@@ -8,9 +8,10 @@ pub fn csp(nonce: &str) -> String {
 /// The policy with extra `connect-src` and `frame-src` sources (Stripe's payment form needs them)
 /// and `form-action` targets (a form that redirects to another origin needs it listed).
 fn csp_with(nonce: &str, connect: &str, frames: &str, forms: &str) -> String {
+    let media = use_context::<crate::platform::Platform>().and_then(|p| p.media_origin).map(|o| format!(" {o}")).unwrap_or_default();
     format!(
         "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data:{connect_img}; connect-src 'self'{connect}; font-src 'self'; \
+         style-src 'self'; img-src 'self' data:{media}{connect_img}; connect-src 'self'{connect}; font-src 'self'; \
          frame-src 'self'{frames}; object-src 'none'; base-uri 'self'; form-action 'self'{forms}; frame-ancestors 'none'",
         connect_img = if connect.is_empty() { "" } else { " https://*.stripe.com" },
     )

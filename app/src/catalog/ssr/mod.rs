@@ -18,3 +18,15 @@ pub struct CatalogState {
 pub fn state() -> Result<CatalogState, crate::error::AppError> {
     crate::platform::domain_state("catalog")
 }
+
+static MEDIA_BASE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Sets where browsers load photos from (`media.base_url`), once, at start-up.
+pub fn set_media_base(base: String) {
+    let _ = MEDIA_BASE.set(base);
+}
+
+/// Where browsers load photos from: `/media` unless configured (the CDN).
+pub fn media_base() -> &'static str {
+    MEDIA_BASE.get().map_or("/media", String::as_str)
+}

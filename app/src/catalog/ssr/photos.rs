@@ -317,7 +317,7 @@ pub async fn list(pool: &PgPool, product_id: i64) -> Result<Vec<StaffPhoto>, sql
         .map(|(id, alt, prefix, widths, formats, status, option_value, progress, error)| StaffPhoto {
             id,
             alt,
-            thumb: widths.iter().min().map(|w| format!("/media/{prefix}-{w}.{}", formats.last().map_or("jpg", String::as_str))),
+            thumb: widths.iter().min().map(|w| format!("{}/{prefix}-{w}.{}", super::media_base(), formats.last().map_or("jpg", String::as_str))),
             status,
             option_value,
             progress,

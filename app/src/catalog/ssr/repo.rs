@@ -136,6 +136,7 @@ fn card_from_row(row: &sqlx::postgres::PgRow) -> Result<ProductCard, sqlx::Error
     let prefix: Option<String> = row.try_get("path_prefix")?;
     let image = match prefix {
         Some(path_prefix) => Some(ImageRef {
+            base: super::media_base().to_owned(),
             path_prefix,
             widths: row.try_get("widths")?,
             width: row.try_get("width")?,
@@ -385,6 +386,7 @@ pub async fn product_by_slug(pool: &PgPool, slug: &str) -> Result<Option<Product
     .iter()
     .map(|r| {
         Ok(ImageRef {
+            base: super::media_base().to_owned(),
             path_prefix: r.try_get("path_prefix")?,
             widths: r.try_get("widths")?,
             width: r.try_get("width")?,

@@ -1,27 +1,10 @@
 //! The S3 store: builds in a bucket, links are S3 pre-signed GET URLs (SigV4) that expire.
 use super::store::{check_key, safe_file_name, ObjectStore, StoreError};
 use aws_sdk_s3::presigning::PresigningConfig;
-use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
-/// `downloads.s3.*`. Credentials come from the usual AWS chain (environment, instance role) unless
-/// an S3-compatible service needs explicit ones.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct S3Settings {
-    pub bucket: String,
-    pub region: String,
-    /// Another S3 API (a local emulator, an S3-compatible service).
-    #[serde(default)]
-    pub endpoint_url: Option<String>,
-    /// `endpoint/bucket/key` instead of `bucket.endpoint/key`.
-    #[serde(default)]
-    pub force_path_style: bool,
-    #[serde(default)]
-    pub access_key_id: Option<String>,
-    #[serde(default)]
-    pub secret_access_key: Option<crate::types::Secret>,
-}
+/// `downloads.s3.*` (the same settings as the media store's).
+pub use crate::platform::objects::S3Settings;
 
 pub struct S3Store {
     settings: S3Settings,
@@ -35,28 +18,7 @@ impl S3Store {
 
     /// Built on first use: loading the AWS configuration is async.
     async fn client(&self) -> &aws_sdk_s3::Client {
-        self.client
-            .get_or_init(|| async {
-                let s = &self.settings;
-                let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
-                    .region(aws_config::Region::new(s.region.clone()));
-                if let Some(url) = &s.endpoint_url {
-                    loader = loader.endpoint_url(url);
-                }
-                if let (Some(id), Some(secret)) = (&s.access_key_id, &s.secret_access_key) {
-                    loader = loader.credentials_provider(aws_sdk_s3::config::Credentials::new(
-                        id.clone(),
-                        secret.expose().to_owned(),
-                        None,
-                        None,
-                        "shop-config",
-                    ));
-                }
-                let shared = loader.load().await;
-                let conf = aws_sdk_s3::config::Builder::from(&shared).force_path_style(s.force_path_style).build();
-                aws_sdk_s3::Client::from_conf(conf)
-            })
-            .await
+        self.client.get_or_init(|| crate::platform::objects::s3_client(&self.settings)).await
     }
 
     /// Creates the bucket if it is missing (demo and tests; production buckets are made by the operator).

@@ -96,29 +96,7 @@ async fn local_links_work_until_they_expire_resume_with_ranges_and_refuse_tamper
     assert!(store.verify("builds/7/abc", &Link { name: "x.bin".into(), exp, sig }, now()).is_ok());
 }
 
-/// An S3 API on a free port (s3s-fs: it checks SigV4 signatures and pre-signed expiry like S3).
-/// moto, which the test command also runs, accepts any pre-signed URL, so it cannot test this.
-async fn s3_emulator() -> (String, tempfile::TempDir) {
-    use hyper_util::rt::{TokioExecutor, TokioIo};
-    let root = tempfile::tempdir().unwrap();
-    let fs = s3s_fs::FileSystem::new(root.path()).unwrap();
-    let mut builder = s3s::service::S3ServiceBuilder::new(fs);
-    builder.set_auth(s3s::auth::SimpleAuth::from_single("test-access-key", "test-secret-key"));
-    let service = builder.build();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        loop {
-            let Ok((socket, _)) = listener.accept().await else { continue };
-            let service = service.clone();
-            tokio::spawn(async move {
-                let conn = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
-                let _ = conn.serve_connection(TokioIo::new(socket), service).await;
-            });
-        }
-    });
-    (format!("http://{addr}"), root)
-}
+use crate::platform::objects::s3_emulator;
 
 fn s3_settings(endpoint: &str, secret: &str) -> S3Settings {
     S3Settings {
