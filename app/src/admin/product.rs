@@ -418,24 +418,21 @@ pub fn AdminProductPage() -> impl IntoView {
                     <h1 id="editor-title">{title.clone()}</h1>
                     {product.as_ref().map(|p| view! { <super::StatusBadge status=p.status/> })}
                 </div>
-                <FormOutcome notice=page.notice.clone() error=page.error.clone()/>
+                <FormOutcome notice=page.notice.clone() error=page.error.clone().filter(|_| page.changes.is_empty())/>
                 {(!page.changes.is_empty()).then(|| view! {
                     <div class="form-error conflict" role="alert" data-testid="conflict">
                         <p><strong>"Changed by someone else since you opened it."</strong>
                             " Nothing of yours was saved yet. Their changes are in the form now; where you changed the same field, yours is kept."</p>
-                        <table class="order-table">
-                            <thead><tr><th scope="col">"Field"</th><th scope="col">"When you opened it"</th><th scope="col">"Their change"</th><th scope="col">"Yours"</th></tr></thead>
-                            <tbody>
-                                {page.changes.iter().map(|c| view! {
-                                    <tr data-testid="conflict-field">
-                                        <th scope="row">{c.label.clone()}</th>
-                                        <td>{c.was.clone()}</td>
-                                        <td>{c.theirs.clone()}</td>
-                                        <td>{c.yours.clone().unwrap_or_else(|| "(not changed)".into())}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
+                        <ul class="conflict-list">
+                            {page.changes.iter().map(|c| view! {
+                                <li data-testid="conflict-field">
+                                    <strong>{c.label.clone()}</strong>
+                                    <span><span class="cart-variant">"When you opened it: "</span>{c.was.clone()}</span>
+                                    <span><span class="cart-variant">"Their change: "</span>{c.theirs.clone()}</span>
+                                    <span><span class="cart-variant">"Yours: "</span>{c.yours.clone().unwrap_or_else(|| "(not changed)".into())}</span>
+                                </li>
+                            }).collect_view()}
+                        </ul>
                     </div>
                 })}
                 {product.clone().map(|p| view! { <StatusActions product=p/> })}
