@@ -5,13 +5,40 @@ import { fillShippingAddress, pay, signInAsAdmin } from './shop';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures');
 
-/** Uploads `files` (from end2end/fixtures) with one alt text, for one metal or every one. */
-async function uploadPhotos(page: Page, files: string[], alt: string, shows: string) {
+/**
+ * Uploads `files` (from end2end/fixtures) with one alt text, for one metal or every one. Without
+ * JavaScript the form posts them together and a notice answers; with it, each file is sent on its
+ * own with a progress bar and its outcome beside it (`refused`: the files expected to be refused).
+ */
+async function uploadPhotos(page: Page, testInfo: TestInfo, files: string[], alt: string, shows: string, refused: Record<string, string> = {}) {
+  if (jsEnabled(testInfo)) await expect(page.getByTestId('uploader')).toHaveAttribute('data-hydrated', 'true');
   await page.locator('#up-alt').fill(alt);
   await page.locator('#up-option').selectOption(shows);
   await page.locator('#up-files').setInputFiles(files.map((f) => path.join(FIXTURES, f)));
   await page.getByRole('button', { name: 'Upload' }).click();
-  await expect(page).toHaveURL(/\/admin\/products\/\d+/);
+  const accepted = files.length - Object.keys(refused).length;
+  if (!jsEnabled(testInfo)) {
+    await expect(page).toHaveURL(/\/admin\/products\/\d+/);
+    await expect(page.getByTestId('notice')).toContainText(`${accepted} photo${accepted === 1 ? '' : 's'} uploaded`);
+    for (const [file, message] of Object.entries(refused)) await expect(page.getByTestId('notice')).toContainText(`${file} ${message}`);
+    return;
+  }
+  const list = page.getByTestId('upload');
+  if (Object.keys(refused).length === 0) {
+    // All accepted: the editor reloads to show them.
+    await expect(list).toHaveCount(0, { timeout: 20_000 });
+    return;
+  }
+  await expect(list).toHaveCount(files.length);
+  for (const [file, message] of Object.entries(refused)) {
+    await expect(list.filter({ hasText: file })).toHaveAttribute('data-state', 'refused');
+    await expect(list.filter({ hasText: file })).toContainText(message);
+  }
+  await expect(list.and(page.locator('[data-state="done"]'))).toHaveCount(accepted);
+  await expect(list.filter({ hasText: files[0] }).locator('progress')).toHaveAttribute('value', '100');
+  await shot(page, testInfo, 'admin-photo-upload');
+  await page.getByTestId('show-uploaded').click();
+  await expect(list).toHaveCount(0);
 }
 
 /** A word no other product has, so search finds exactly this test's product. */
@@ -82,6 +109,20 @@ async function fillCell(page: Page, row: string, col: string, sku: string, price
   await expect(page.getByTestId('notice')).toContainText(`Variant ${sku} saved`);
 }
 
+/** Types cells into the editable grid (JavaScript on) and saves them together. */
+async function fillGrid(page: Page, cells: { row: string; col: string; sku: string; price: string; stock: string }[]) {
+  await expect(page.getByTestId('matrix-grid')).toHaveAttribute('data-hydrated', 'true');
+  for (const c of cells) {
+    const label = `${c.row} · ${c.col}`;
+    await page.getByLabel(`SKU, ${label}`, { exact: true }).fill(c.sku);
+    await page.getByLabel(`Price in euros, ${label}`, { exact: true }).fill(c.price);
+    await page.getByLabel(`Opening stock, ${label}`, { exact: true }).fill(c.stock);
+  }
+  await expect(page.getByTestId('grid-save')).toHaveText(`Save ${cells.length} changes`);
+  await page.getByTestId('grid-save').click();
+  await expect(page.getByTestId('notice')).toContainText(`${cells.length} variants saved`);
+}
+
 test('an admin makes a ring with a sparse matrix and publishes it; a shopper finds and buys it; a price change and archiving reach the shopper at once', async ({ page, browser }, testInfo) => {
   test.setTimeout(180_000);
   const word = uniqueWord();
@@ -101,27 +142,49 @@ test('an admin makes a ring with a sparse matrix and publishes it; a shopper fin
   await expect(page.getByTestId('form-error')).toContainText('Add at least one variant');
 
   const prices: Record<string, string> = { 'Yellow gold': '1200', Platinum: '1500', 'Rose gold': '1300' };
-  for (const [m, metal] of ['Yellow gold', 'Platinum', 'Rose gold'].entries()) {
-    for (const size of ['6', '7', '8', '9']) {
-      if (metal === 'Platinum' && size === '9') continue;
-      await fillCell(page, metal, size, `${skuBase}-${m}-${size}`, prices[metal], '3');
-    }
+  const cells = ['Yellow gold', 'Platinum', 'Rose gold'].flatMap((metal, m) =>
+    ['6', '7', '8', '9']
+      .filter((size) => !(metal === 'Platinum' && size === '9'))
+      .map((size) => ({ row: metal, col: size, sku: `${skuBase}-${m}-${size}`, price: prices[metal], stock: '3' })),
+  );
+  if (jsEnabled(testInfo)) {
+    // With JavaScript the matrix is a grid: type every cell, save once.
+    await fillGrid(page, cells);
+  } else {
+    for (const c of cells) await fillCell(page, c.row, c.col, c.sku, c.price, c.stock);
   }
   await expect(page.getByTestId('cell')).toHaveCount(11);
   await expect(page.locator('[data-testid="cell-empty"][data-row="Platinum"][data-col="9"]')).toHaveCount(1);
-  // A cell of the matrix opens its own form.
-  await page.locator('[data-testid="cell"][data-row="Platinum"][data-col="7"] a').click();
-  await expect(page.locator('form[data-row="Platinum"][data-col="7"]').getByLabel('SKU', { exact: true })).toHaveValue(`${skuBase}-1-7`);
-  await expect(page.locator('form[data-row="Platinum"][data-col="7"]').getByLabel('SKU', { exact: true })).toBeVisible();
 
-  // A bad SKU is refused with its message and changes nothing.
-  const card = page.getByTestId('cell-card').filter({ has: page.locator('form[data-row="Platinum"][data-col="9"]') });
-  await card.locator('summary').first().click();
-  await card.getByLabel('SKU', { exact: true }).fill('no spaces please');
-  await card.getByLabel('Price (€)', { exact: true }).fill('100');
-  await card.getByRole('button', { name: 'Save Platinum · 9' }).click();
-  await expect(page.getByTestId('form-error')).toContainText('A SKU is 3 to 64 letters');
-  await expect(page.getByTestId('cell')).toHaveCount(11);
+  if (jsEnabled(testInfo)) {
+    await expect(page.getByTestId('matrix-grid')).toHaveAttribute('data-hydrated', 'true');
+    await expect(page.getByLabel('SKU, Platinum · 7', { exact: true })).toHaveValue(`${skuBase}-1-7`);
+    // A bad SKU typed into the grid is marked on its cell and nothing is saved.
+    await page.getByLabel('SKU, Platinum · 9', { exact: true }).fill('no spaces please');
+    await page.getByLabel('Price in euros, Platinum · 9', { exact: true }).fill('100');
+    await page.getByLabel('Price in euros, Rose gold · 6', { exact: true }).fill('1250');
+    await page.getByTestId('grid-save').click();
+    await expect(page.getByTestId('grid-status')).toContainText('A SKU is 3 to 64 letters');
+    await expect(page.getByTestId('grid-status')).toContainText('Platinum · 9');
+    await expect(page.getByLabel('SKU, Platinum · 9', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+    await shot(page, testInfo, 'admin-matrix-grid');
+    await page.reload();
+    await expect(page.getByTestId('cell')).toHaveCount(11);
+    await expect(page.getByLabel('Price in euros, Rose gold · 6', { exact: true })).toHaveValue('1300.00');
+  } else {
+    // A cell of the matrix opens its own form.
+    await page.locator('[data-testid="cell"][data-row="Platinum"][data-col="7"] a').click();
+    await expect(page.locator('form[data-row="Platinum"][data-col="7"]').getByLabel('SKU', { exact: true })).toHaveValue(`${skuBase}-1-7`);
+    await expect(page.locator('form[data-row="Platinum"][data-col="7"]').getByLabel('SKU', { exact: true })).toBeVisible();
+    // A bad SKU is refused with its message and changes nothing.
+    const card = page.getByTestId('cell-card').filter({ has: page.locator('form[data-row="Platinum"][data-col="9"]') });
+    await card.locator('summary').first().click();
+    await card.getByLabel('SKU', { exact: true }).fill('no spaces please');
+    await card.getByLabel('Price (€)', { exact: true }).fill('100');
+    await card.getByRole('button', { name: 'Save Platinum · 9' }).click();
+    await expect(page.getByTestId('form-error')).toContainText('A SKU is 3 to 64 letters');
+    await expect(page.getByTestId('cell')).toHaveCount(11);
+  }
 
   // A delivery of two platinum 7s, with its reason, lands in the ledger.
   await page.getByLabel('Variant', { exact: true }).selectOption({ label: `${skuBase}-1-7 · Platinum · 7 (3 in stock)` });
@@ -139,19 +202,32 @@ test('an admin makes a ring with a sparse matrix and publishes it; a shopper fin
   await expect(page.getByTestId('form-error')).toContainText('cannot go below zero');
 
   // Photos: two for platinum (a JPEG, and an SVG that is refused), one for every metal (a PNG).
-  await uploadPhotos(page, ['ring-platinum.jpg', 'evil.svg'], 'Halo ring in platinum', 'Platinum');
-  await expect(page.getByTestId('notice')).toContainText('1 photo uploaded');
-  await expect(page.getByTestId('notice')).toContainText('evil.svg is not a JPEG, PNG or WebP image');
-  await uploadPhotos(page, ['ring-top.png'], 'Halo ring seen from above', '');
-  await expect(page.getByTestId('notice')).toContainText('1 photo uploaded');
-  // The worker prepares them; the editor shows their progress until they are ready.
-  await expect(async () => {
-    await page.reload();
-    await expect(page.locator('[data-testid="photo"][data-status="ready"]')).toHaveCount(2, { timeout: 1000 });
-  }).toPass({ timeout: 60_000 });
+  await uploadPhotos(page, testInfo, ['ring-platinum.jpg', 'evil.svg'], 'Halo ring in platinum', 'Platinum', { 'evil.svg': 'is not a JPEG, PNG or WebP image' });
+  await uploadPhotos(page, testInfo, ['ring-top.png'], 'Halo ring seen from above', '');
+  // The worker prepares them; the editor shows their progress until they are ready (with
+  // JavaScript it follows them live and shows them when done; without, a reload does).
+  if (jsEnabled(testInfo)) {
+    const progress = page.getByTestId('photo-progress');
+    if ((await progress.count()) > 0) {
+      await expect(progress.locator('progress')).toHaveAttribute('max', '100');
+      await progress.getByRole('button', { name: 'Show them' }).click({ timeout: 60_000 });
+    }
+    await expect(page.locator('[data-testid="photo"][data-status="ready"]')).toHaveCount(2);
+  } else {
+    await expect(async () => {
+      await page.reload();
+      await expect(page.locator('[data-testid="photo"][data-status="ready"]')).toHaveCount(2, { timeout: 1000 });
+    }).toPass({ timeout: 60_000 });
+  }
+  await expect(page.getByTestId('photo-progress')).toHaveCount(0);
   await expect(page.getByTestId('photo').first()).toContainText('shows Platinum');
-  // The shared photo first.
-  await page.getByRole('button', { name: 'Move photo 2 up' }).click();
+  // The shared photo first: dragged there with JavaScript (on a desktop), moved up without.
+  if (jsEnabled(testInfo) && !testInfo.project.use.isMobile) {
+    await expect(page.getByTestId('photo-order')).toBeVisible();
+    await page.getByTestId('photo').nth(1).dragTo(page.getByTestId('photo').first());
+  } else {
+    await page.getByRole('button', { name: 'Move photo 2 up' }).click();
+  }
   await expect(page.getByTestId('photo').first()).not.toContainText('shows Platinum');
 
   await page.getByTestId('status-active').click();

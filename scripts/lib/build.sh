@@ -4,9 +4,10 @@
 # Build outputs
 
 # Builds the server binary and the site (WASM, CSS, assets) in release mode, with .br/.gz
-# copies of the static files next to them (the server serves those when present).
+# copies of the static files next to them (the server serves those when present). --split: the
+# staff pages' lazy islands go into their own WASM chunks, fetched only where they are used.
 leptos_build_release() {
-  (cd "$ROOT" && cargo leptos build --release --precompress)
+  (cd "$ROOT" && cargo leptos build --release --precompress --split)
 }
 
 # build_server_unless_skipped: the release server binary, unless SKIP_BUILD=1 (the caller built it).

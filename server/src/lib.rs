@@ -276,8 +276,21 @@ pub fn spawn_photo_worker(config: &Config, pool: PgPool) {
             }
         }
     }
-    let jobs = app::catalog::ssr::photos::PhotoJobs { pool: pool.clone(), store: media_store(config) };
-    app::platform::jobs::spawn_worker_in(pool, Arc::new(jobs), app::platform::jobs::Lane::Photos);
+    let store = media_store(config);
+    let jobs = app::catalog::ssr::photos::PhotoJobs { pool: pool.clone(), store: store.clone() };
+    app::platform::jobs::spawn_worker_in(pool.clone(), Arc::new(jobs), app::platform::jobs::Lane::Photos);
+    // Hourly, files no photo wants any more (a crash between storing and recording, a failed delete).
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match app::catalog::ssr::photos::sweep_orphans(&pool, store.as_ref(), Duration::from_secs(3600)).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(files = n, "swept orphaned photo files"),
+                Err(e) => tracing::warn!(error = ?e, "sweeping orphaned photo files failed"),
+            }
+        }
+    });
 }
 
 /// The order side-effect worker and the release of expired stock holds.

@@ -9,6 +9,7 @@ pub mod orders;
 pub mod overview;
 pub mod product;
 pub mod products;
+pub mod widgets;
 
 use crate::ui::page::no_store;
 use leptos::prelude::*;

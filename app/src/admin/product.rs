@@ -2,6 +2,7 @@
 //! (saved against the version the editor opened: a stale save is refused and shows what changed),
 //! its status, the variant matrix (one plain form per cell), bulk row/column actions and stock
 //! adjustments. Every form is a plain POST that works without JavaScript.
+use super::widgets::{MatrixGrid, PhotoOrder, PhotoProgressBar, PhotoUploader};
 use crate::catalog::edit::*;
 use crate::catalog::model::{Department, ProductStatus};
 use crate::error::AppError;
@@ -208,27 +209,35 @@ pub async fn admin_save_cell(
     let ctx = RequestCtx::load().await?;
     let r = async {
         let (_, actor) = super::staff_actor(&ctx).await?;
-        let cell = crate::catalog::ssr::staff::CellInput {
-            sku: parse_sku(&sku, "sku")?,
-            price: parse_price(&price, "price", "Price")?,
-            compare_at: match compare_at.trim() {
-                "" => None,
-                c => Some(parse_price(c, "compare_at", "Compare-at price")?),
-            },
-            low_stock_threshold: parse_count(&low_stock_threshold, "low_stock_threshold", "Low-stock threshold")?,
-            initial_stock: match stock.as_deref().map(str::trim) {
-                None | Some("") => 0,
-                Some(s) => parse_count(s, "stock", "Stock")?,
-            },
-            row,
-            col: col.filter(|c| !c.is_empty()),
-        };
+        let edit = CellEdit { row, col, sku, price, compare_at, low_stock_threshold, stock };
+        let cell = crate::catalog::ssr::staff::CellInput::parse(&edit)?;
         crate::catalog::ssr::staff::save_cell(ctx.pool(), &actor, id, &cell).await?;
         ctx.notice(&format!("Variant {} saved.", cell.sku)).await?;
         Ok(format!("/admin/products/{id}#variants"))
     }
     .await;
     respond_at(&ctx, ADMIN_PRODUCT_FORM, &format!("/admin/products/{id}"), r).await
+}
+
+/// Staff: the editable grid's changed cells, saved together (all or none). A refusal names the
+/// cell: its field is `cells.<index>.<field>`. Answers how many were saved.
+#[server(prefix = "/api/admin", endpoint = "product-cells")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/product-cells", skip_all))]
+pub async fn admin_save_cells(id: i64, cells: Vec<CellEdit>) -> Result<usize, AppError> {
+    use crate::catalog::ssr::staff::{self, CellInput};
+    let ctx = RequestCtx::load().await?;
+    let (_, actor) = super::staff_actor(&ctx).await?;
+    if cells.is_empty() || cells.len() > 500 {
+        return Err(AppError::BadRequest("Send between 1 and 500 cells.".into()));
+    }
+    let in_cell = |i: usize, e: AppError| match e {
+        AppError::Field { field, message } => AppError::Field { field: format!("cells.{i}.{field}"), message },
+        e => e,
+    };
+    let parsed = cells.iter().enumerate().map(|(i, c)| CellInput::parse(c).map_err(|e| in_cell(i, e))).collect::<Result<Vec<_>, _>>()?;
+    let n = staff::save_cells(ctx.pool(), &actor, id, &parsed).await.map_err(|(i, e)| in_cell(i, e))?.len();
+    ctx.notice(&format!("{n} variant{} saved.", if n == 1 { "" } else { "s" })).await?;
+    Ok(n)
 }
 
 /// Staff: empties a cell ("not made"): archived if orders refer to it, deleted otherwise.
@@ -314,7 +323,7 @@ pub async fn admin_photo_save(id: i64, photo_id: i64, alt: String, option_value:
     respond_at(&ctx, ADMIN_PRODUCT_FORM, &format!("/admin/products/{id}"), r).await
 }
 
-/// Staff: moves a photo up (`by` = -1) or down (1).
+/// Staff: moves a photo `by` places (-1: up one, 1: down one; a drag may move it further).
 #[server(prefix = "/api/admin", endpoint = "photo-move")]
 #[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/photo-move", skip_all))]
 pub async fn admin_photo_move(id: i64, photo_id: i64, by: i32) -> Result<(), AppError> {
@@ -326,6 +335,15 @@ pub async fn admin_photo_move(id: i64, photo_id: i64, by: i32) -> Result<(), App
     }
     .await;
     respond_at(&ctx, ADMIN_PRODUCT_FORM, &format!("/admin/products/{id}"), r).await
+}
+
+/// Staff: how far the product's photos are prepared (the editor polls this while any is).
+#[server(prefix = "/api/admin", endpoint = "photo-progress")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/photo-progress", skip_all))]
+pub async fn admin_photo_progress(id: i64) -> Result<Vec<PhotoProgress>, AppError> {
+    let ctx = RequestCtx::load().await?;
+    super::staff_actor(&ctx).await?;
+    Ok(crate::catalog::ssr::photos::progress(ctx.pool(), id).await?)
 }
 
 /// Staff: deletes a photo (its files too).
@@ -587,48 +605,12 @@ fn VariantMatrix(product: StaffProduct) -> impl IntoView {
         .map(|r| (format!("row:{r}"), format!("{}: {r}", m.row_label)))
         .chain(m.cols.iter().map(|c| (format!("col:{c}"), format!("{}: {c}", m.col_label))))
         .collect();
-    let cell_key = |row: &str, col: &Option<String>| format!("{row}|{}", col.clone().unwrap_or_default());
     view! {
         <section class="variants" id="variants" aria-labelledby="variants-title">
             <h2 id="variants-title">"Variants"</h2>
             <p class="field-hint">{format!("Rows are {}s, columns {}s. A cell is “not made” until you fill it.",
                 m.row_label.to_lowercase(), m.col_label.to_lowercase())}</p>
-            {(!m.rows.is_empty()).then(|| view! {
-                <div class="matrix-scroll">
-                    <table class="matrix" data-testid="matrix">
-                        <thead><tr>
-                            <th scope="col">{format!("{} \\ {}", m.row_label, m.col_label)}</th>
-                            {columns.iter().map(|c| view! { <th scope="col">{c.clone().unwrap_or_else(|| "—".into())}</th> }).collect_view()}
-                        </tr></thead>
-                        <tbody>
-                            {m.rows.iter().map(|row| view! {
-                                <tr>
-                                    <th scope="row">{row.clone()}</th>
-                                    {columns.iter().map(|col| {
-                                        let anchor = format!("cell-{}", slug_from_name(&cell_key(row, col)));
-                                        match m.cell(row, col.as_deref()).filter(|c| !c.archived) {
-                                            Some(c) => view! {
-                                                <td data-testid="cell" data-row=row.clone() data-col=col.clone().unwrap_or_default()>
-                                                    <a href=format!("#{anchor}")>{c.sku.clone()}</a>
-                                                    <span class="cell-price">{c.price.display()}</span>
-                                                    <span class=if c.stock <= c.low_stock_threshold { "cell-stock low" } else { "cell-stock" }>
-                                                        {c.stock} " in stock"
-                                                    </span>
-                                                </td>
-                                            }.into_any(),
-                                            None => view! {
-                                                <td class="not-made" data-testid="cell-empty" data-row=row.clone() data-col=col.clone().unwrap_or_default()>
-                                                    <a href=format!("#{anchor}")>"Not made"</a>
-                                                </td>
-                                            }.into_any(),
-                                        }
-                                    }).collect_view()}
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
-            })}
+            {(!m.rows.is_empty()).then(|| view! { <MatrixGrid product_id=id matrix=m.clone()/> })}
             <div class="admin-forms">
                 {[0u8, 1].into_iter().map(|axis| {
                     let label = if axis == 0 { m.row_label.clone() } else { m.col_label.clone() };
@@ -666,7 +648,7 @@ fn VariantMatrix(product: StaffProduct) -> impl IntoView {
                 {m.rows.iter().flat_map(|row| columns.iter().map(move |col| (row.clone(), col.clone()))).map(|(row, col)| {
                     let cell = m.cell(&row, col.as_deref()).cloned();
                     let live = cell.as_ref().filter(|c| !c.archived).cloned();
-                    let anchor = format!("cell-{}", slug_from_name(&cell_key(&row, &col)));
+                    let anchor = cell_anchor(&row, col.as_deref());
                     let name = match &col { Some(c) => format!("{row} · {c}"), None => row.clone() };
                     let fid = anchor.clone();
                     let form = view! {
@@ -790,7 +772,9 @@ fn StockSection(product: StaffProduct) -> impl IntoView {
 /// photo with its progress, alt text, option, order and delete.
 #[component]
 fn PhotoSection(product_id: i64, options: Vec<String>, photos: Vec<StaffPhoto>) -> impl IntoView {
-    let busy = photos.iter().any(|p| p.status == "pending" || p.status == "processing");
+    let working: Vec<i32> = photos.iter().filter(|p| p.status == "pending" || p.status == "processing").map(|p| p.progress).collect();
+    let busy = working.len();
+    let percent = working.iter().sum::<i32>() / (busy.max(1) as i32);
     let count = photos.len();
     let option_select = move |id: String, current: Option<String>| {
         let options = options.clone();
@@ -808,6 +792,7 @@ fn PhotoSection(product_id: i64, options: Vec<String>, photos: Vec<StaffPhoto>) 
     view! {
         <section class="photos" id="photos" aria-labelledby="photos-title">
             <h2 id="photos-title">"Photos"</h2>
+            <PhotoUploader product_id>
             <form method="post" action=format!("/api/admin/photos/{product_id}") enctype="multipart/form-data"
                 class="photo-upload" data-testid="photo-upload">
                 <div class="field">
@@ -827,9 +812,9 @@ fn PhotoSection(product_id: i64, options: Vec<String>, photos: Vec<StaffPhoto>) 
                 </div>
                 <button type="submit" class="button secondary-outline">"Upload"</button>
             </form>
-            {busy.then(|| view! {
-                <p class="notice" role="status">"Photos are being prepared. " <a href="#photos" data-testid="photos-refresh">"Refresh"</a> " to see them."</p>
-            })}
+            </PhotoUploader>
+            {(busy > 0).then(|| view! { <PhotoProgressBar product_id busy percent/> })}
+            <PhotoOrder product_id>
             <ol class="photo-list" data-testid="photo-list">
                 {photos.into_iter().enumerate().map(|(i, p)| {
                     let fid = format!("ph-{}", p.id);
@@ -837,7 +822,7 @@ fn PhotoSection(product_id: i64, options: Vec<String>, photos: Vec<StaffPhoto>) 
                     let product = product_id.to_string();
                     let select = option_select(format!("{fid}-option"), p.option_value.clone());
                     view! {
-                        <li class="photo-item" data-testid="photo" data-status=p.status.clone()>
+                        <li class="photo-item" data-testid="photo" data-status=p.status.clone() data-photo-id=pid.clone() draggable="true">
                             {match p.thumb.clone() {
                                 Some(src) if p.status == "ready" => view! { <img src=src alt="" width="120" height="90" loading="lazy"/> }.into_any(),
                                 _ => view! { <div class="photo-placeholder" aria-hidden="true"></div> }.into_any(),
@@ -892,6 +877,7 @@ fn PhotoSection(product_id: i64, options: Vec<String>, photos: Vec<StaffPhoto>) 
                     }
                 }).collect_view()}
             </ol>
+            </PhotoOrder>
         </section>
     }
 }

@@ -492,6 +492,25 @@ pub struct Cell {
     pub archived: bool,
 }
 
+/// A cell as a form or the editable grid sends it: text as typed, checked on the server.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CellEdit {
+    pub row: String,
+    /// Empty or None: the product has no second option.
+    pub col: Option<String>,
+    pub sku: String,
+    pub price: String,
+    pub compare_at: String,
+    pub low_stock_threshold: String,
+    /// A new cell's opening stock (empty: 0).
+    pub stock: Option<String>,
+}
+
+/// The page anchor of a matrix cell's form (the grid's cells link to it).
+pub fn cell_anchor(row: &str, col: Option<&str>) -> String {
+    format!("cell-{}", slug_from_name(&format!("{row}|{}", col.unwrap_or_default())))
+}
+
 /// A product's variants as a sparse matrix: rows are axis 0 (platform, metal), columns axis 1
 /// (edition, ring size). A pair with no cell is "not made".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -547,6 +566,29 @@ pub struct StaffPhoto {
     pub option_value: Option<String>,
     pub progress: i32,
     pub error: Option<String>,
+}
+
+/// One uploaded file's outcome, as the upload route answers it (JSON for the page's script).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileOutcome {
+    pub file: String,
+    /// The photo's id when accepted.
+    pub id: Option<i64>,
+    pub error: Option<String>,
+}
+
+/// A photo's preparation, as the editor polls it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhotoProgress {
+    pub id: i64,
+    pub status: String,
+    pub progress: i32,
+}
+
+impl PhotoProgress {
+    pub fn busy(&self) -> bool {
+        self.status == "pending" || self.status == "processing"
+    }
 }
 
 /// A product as its editor shows it.

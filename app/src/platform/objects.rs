@@ -29,6 +29,8 @@ pub trait MediaStore: Send + Sync + 'static {
     async fn get(&self, key: &str) -> Result<Vec<u8>, ObjectError>;
     /// Removes `key`; a missing key is not an error.
     async fn delete(&self, key: &str) -> Result<(), ObjectError>;
+    /// Every key under the folder `prefix` (say "originals"), with when it was written.
+    async fn list(&self, prefix: &str) -> Result<Vec<(String, std::time::SystemTime)>, ObjectError>;
 }
 
 /// The local media directory (the default): files under one directory, written to a temporary
@@ -86,6 +88,28 @@ impl MediaStore for LocalMedia {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(e) => Err(io(key, e)),
         }
+    }
+
+    async fn list(&self, prefix: &str) -> Result<Vec<(String, std::time::SystemTime)>, ObjectError> {
+        let mut out = Vec::new();
+        let mut dirs = vec![self.path(prefix)?];
+        while let Some(dir) = dirs.pop() {
+            let mut entries = match tokio::fs::read_dir(&dir).await {
+                Ok(e) => e,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(io(prefix, e)),
+            };
+            while let Some(entry) = entries.next_entry().await.map_err(|e| io(prefix, e))? {
+                let meta = entry.metadata().await.map_err(|e| io(prefix, e))?;
+                if meta.is_dir() {
+                    dirs.push(entry.path());
+                } else if let Ok(rel) = entry.path().strip_prefix(&self.dir) {
+                    let key = rel.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/");
+                    out.push((key, meta.modified().map_err(|e| io(prefix, e))?));
+                }
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -250,6 +274,21 @@ impl MediaStore for S3Media {
             .await
             .map(|_| ())
             .map_err(|e| s3_err(key, aws_sdk_s3::error::DisplayErrorContext(e)))
+    }
+
+    async fn list(&self, prefix: &str) -> Result<Vec<(String, std::time::SystemTime)>, ObjectError> {
+        check_key(prefix)?;
+        let mut pages = self.client().await.list_objects_v2().bucket(&self.settings.bucket).prefix(format!("{prefix}/")).into_paginator().send();
+        let mut out = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| s3_err(prefix, aws_sdk_s3::error::DisplayErrorContext(e)))?;
+            for o in page.contents() {
+                if let (Some(key), Some(at)) = (o.key(), o.last_modified().and_then(|t| std::time::SystemTime::try_from(*t).ok())) {
+                    out.push((key.to_owned(), at));
+                }
+            }
+        }
+        Ok(out)
     }
 }
 

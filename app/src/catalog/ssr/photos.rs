@@ -3,7 +3,8 @@
 //! written in one transaction), the job that renders it at every width, and the staff actions
 //! (alt text, order, option value, delete).
 use super::photo_files::{self, PhotoError};
-use crate::catalog::edit::StaffPhoto;
+pub use crate::catalog::edit::FileOutcome;
+use crate::catalog::edit::{PhotoProgress, StaffPhoto};
 use crate::error::AppError;
 use crate::platform::audit::{self, Actor, Change};
 use crate::platform::jobs::{Job, JobError, JobHandler};
@@ -28,15 +29,6 @@ pub struct PhotoState {
     pub staging_dir: std::path::PathBuf,
     pub max_file_bytes: u64,
     pub max_files: usize,
-}
-
-/// One file's outcome, as the upload answers it (JSON for the page's script, a notice for a form).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct FileOutcome {
-    pub file: String,
-    /// The photo's id when accepted.
-    pub id: Option<i64>,
-    pub error: Option<String>,
 }
 
 fn clean_file_name(name: Option<&str>) -> String {
@@ -352,25 +344,40 @@ pub async fn update(pool: &PgPool, actor: &Actor, product_id: i64, id: i64, alt:
     Ok(())
 }
 
-/// Moves a photo one place up (`-1`) or down (`1`) by swapping positions with its neighbour.
+/// Moves a photo `by` places (-1: up one; a drag may move it further), renumbering the others.
 pub async fn move_photo(pool: &PgPool, actor: &Actor, product_id: i64, id: i64, by: i32) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
     sqlx::query("SELECT 1 FROM products WHERE id = $1 FOR UPDATE").bind(product_id).execute(&mut *tx).await?;
-    let ids: Vec<(i64, i32)> = sqlx::query_as("SELECT id, position FROM product_images WHERE product_id = $1 ORDER BY position, id")
+    let mut order: Vec<(i64, i32)> = sqlx::query_as("SELECT id, position FROM product_images WHERE product_id = $1 ORDER BY position, id")
         .bind(product_id)
         .fetch_all(&mut *tx)
         .await?;
-    let at = ids.iter().position(|(i, _)| *i == id).ok_or(AppError::NotFound)?;
-    let to = at as i64 + by.signum() as i64;
-    if to < 0 || to >= ids.len() as i64 {
+    let at = order.iter().position(|(i, _)| *i == id).ok_or(AppError::NotFound)?;
+    let to = (at as i64 + by as i64).clamp(0, order.len() as i64 - 1) as usize;
+    if to == at {
         return Ok(());
     }
-    let (a, b) = (ids[at], ids[to as usize]);
-    sqlx::query("UPDATE product_images SET position = $2 WHERE id = $1").bind(a.0).bind(b.1).execute(&mut *tx).await?;
-    sqlx::query("UPDATE product_images SET position = $2 WHERE id = $1").bind(b.0).bind(a.1).execute(&mut *tx).await?;
-    audit::record(&mut tx, actor, change(id, "photo.move", serde_json::json!({ "position": a.1 }), Some(serde_json::json!({ "position": b.1 })))).await?;
+    let moved = order.remove(at);
+    order.insert(to, moved);
+    // The (product, position) key is checked at commit, so positions may pass through duplicates.
+    for (new, (photo, old)) in order.iter().enumerate() {
+        if *old != new as i32 {
+            sqlx::query("UPDATE product_images SET position = $2 WHERE id = $1").bind(photo).bind(new as i32).execute(&mut *tx).await?;
+        }
+    }
+    let change = change(id, "photo.move", serde_json::json!({ "place": at + 1 }), Some(serde_json::json!({ "place": to + 1 })));
+    audit::record(&mut tx, actor, change).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// How far each of a product's photos is prepared.
+pub async fn progress(pool: &PgPool, product_id: i64) -> Result<Vec<PhotoProgress>, sqlx::Error> {
+    let rows: Vec<(i64, String, i32)> = sqlx::query_as("SELECT id, status, progress FROM product_images WHERE product_id = $1 ORDER BY position, id")
+        .bind(product_id)
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().map(|(id, status, progress)| PhotoProgress { id, status, progress }).collect())
 }
 
 /// Deletes a photo: its row and audit row together, then its files.
@@ -399,4 +406,43 @@ pub async fn delete(pool: &PgPool, store: &dyn MediaStore, actor: &Actor, produc
         let _ = store.delete(&o).await;
     }
     Ok(())
+}
+
+/// Whether a stored key is still wanted: an original waiting for its job, or a rendition of a
+/// photo that has a row (`products/<product>/<name>-<width>.<format>`).
+fn is_live(key: &str, prefixes: &std::collections::HashSet<String>, originals: &std::collections::HashSet<String>) -> bool {
+    if originals.contains(key) {
+        return true;
+    }
+    let Some((dir, file)) = key.rsplit_once('/') else { return false };
+    !file.contains(".tmp-") && file.split_once('-').is_some_and(|(name, _)| prefixes.contains(&format!("{dir}/{name}")))
+}
+
+/// Staff uploads live under `originals/<product id>/` and `products/<product id>/` (the demo's
+/// pictures sit directly in `products/` and are never touched).
+fn is_upload_key(key: &str) -> bool {
+    let mut parts = key.split('/');
+    matches!((parts.next(), parts.next(), parts.next(), parts.next()),
+        (Some("originals" | "products"), Some(id), Some(_), None) if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Removes uploaded files that no photo row wants any more (a crash between storing a file and
+/// writing its row, a delete whose file removal failed), once older than `grace` so an upload in
+/// flight is never touched. Returns how many files went.
+pub async fn sweep_orphans(pool: &PgPool, store: &dyn MediaStore, grace: std::time::Duration) -> Result<usize, AppError> {
+    // Listed before the rows are read: a file written after this listing is not considered.
+    let mut keys = store.list("originals").await.map_err(AppError::internal)?;
+    keys.extend(store.list("products").await.map_err(AppError::internal)?);
+    let rows: Vec<(String, Option<String>)> = sqlx::query_as("SELECT path_prefix, original_key FROM product_images").fetch_all(pool).await?;
+    let prefixes = rows.iter().map(|(p, _)| p.clone()).collect();
+    let originals = rows.into_iter().filter_map(|(_, o)| o).collect();
+    let cutoff = std::time::SystemTime::now() - grace;
+    let mut removed = 0;
+    for (key, at) in keys {
+        if at < cutoff && is_upload_key(&key) && !is_live(&key, &prefixes, &originals) {
+            store.delete(&key).await.map_err(AppError::internal)?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }

@@ -599,16 +599,55 @@ pub struct CellInput {
     pub initial_stock: i32,
 }
 
+impl CellInput {
+    /// Checks a cell as typed.
+    pub fn parse(e: &CellEdit) -> Result<CellInput, AppError> {
+        Ok(CellInput {
+            sku: parse_sku(&e.sku, "sku")?,
+            price: parse_price(&e.price, "price", "Price")?,
+            compare_at: match e.compare_at.trim() {
+                "" => None,
+                c => Some(parse_price(c, "compare_at", "Compare-at price")?),
+            },
+            low_stock_threshold: parse_count(&e.low_stock_threshold, "low_stock_threshold", "Low-stock threshold")?,
+            initial_stock: match e.stock.as_deref().map(str::trim) {
+                None | Some("") => 0,
+                Some(s) => parse_count(s, "stock", "Stock")?,
+            },
+            row: e.row.clone(),
+            col: e.col.clone().filter(|c| !c.is_empty()),
+        })
+    }
+}
+
 /// Fills a cell of the matrix: creates the variant (or brings back an archived one) or updates its
 /// SKU, price, compare-at price and threshold. Returns the variant's id.
 pub async fn save_cell(pool: &PgPool, actor: &Actor, id: i64, cell: &CellInput) -> Result<i64, AppError> {
-    let mut tx = pool.begin().await?;
-    let (d, _) = lock_product(&mut tx, id).await?;
-    let (c0, c1) = axis_columns(d);
+    save_cells(pool, actor, id, std::slice::from_ref(cell)).await.map(|ids| ids[0]).map_err(|(_, e)| e)
+}
+
+/// Saves several cells (the editable grid's changes) in one transaction: all or none. A refusal
+/// comes with the index of the cell it is about.
+pub async fn save_cells(pool: &PgPool, actor: &Actor, id: i64, cells: &[CellInput]) -> Result<Vec<i64>, (usize, AppError)> {
+    let whole = |e: AppError| (0, e);
+    let mut tx = pool.begin().await.map_err(|e| whole(e.into()))?;
+    let (d, _) = lock_product(&mut tx, id).await.map_err(whole)?;
     let listed: Vec<(i16, String)> = sqlx::query_as("SELECT axis, value FROM product_option_values WHERE product_id = $1")
         .bind(id)
         .fetch_all(&mut *tx)
-        .await?;
+        .await
+        .map_err(|e| whole(e.into()))?;
+    let mut ids = Vec::with_capacity(cells.len());
+    for (i, cell) in cells.iter().enumerate() {
+        ids.push(save_cell_in(&mut tx, d, &listed, actor, id, cell).await.map_err(|e| (i, e))?);
+    }
+    touch(&mut tx, id).await.map_err(|e| whole(e.into()))?;
+    tx.commit().await.map_err(|e| whole(e.into()))?;
+    Ok(ids)
+}
+
+async fn save_cell_in(tx: &mut PgConnection, d: Department, listed: &[(i16, String)], actor: &Actor, id: i64, cell: &CellInput) -> Result<i64, AppError> {
+    let (c0, c1) = axis_columns(d);
     if !listed.iter().any(|(a, v)| *a == 0 && *v == cell.row)
         || cell.col.as_ref().is_some_and(|c| !listed.iter().any(|(a, v)| *a == 1 && v == c))
     {
@@ -648,7 +687,7 @@ pub async fn save_cell(pool: &PgPool, actor: &Actor, id: i64, cell: &CellInput) 
             .execute(&mut *tx)
             .await
             .map_err(sku_taken)?;
-            audit::record(&mut tx, actor, change("variant", vid, "variant.update", Some(before), Some(after))).await?;
+            audit::record(&mut *tx, actor, change("variant", vid, "variant.update", Some(before), Some(after))).await?;
             vid
         }
         None => {
@@ -676,14 +715,12 @@ pub async fn save_cell(pool: &PgPool, actor: &Actor, id: i64, cell: &CellInput) 
             qb.push(") RETURNING id");
             let vid: i64 = qb.build_query_scalar().fetch_one(&mut *tx).await.map_err(sku_taken)?;
             if cell.initial_stock > 0 {
-                ledger_row(&mut tx, vid, cell.initial_stock, "received", actor, "Initial stock").await?;
+                ledger_row(&mut *tx, vid, cell.initial_stock, "received", actor, "Initial stock").await?;
             }
-            audit::record(&mut tx, actor, change("variant", vid, "variant.create", None, Some(after))).await?;
+            audit::record(&mut *tx, actor, change("variant", vid, "variant.create", None, Some(after))).await?;
             vid
         }
     };
-    touch(&mut tx, id).await?;
-    tx.commit().await?;
     Ok(variant_id)
 }
 

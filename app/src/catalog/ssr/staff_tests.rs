@@ -299,3 +299,100 @@ async fn the_staff_list_filters_and_pages(pool: PgPool) {
     assert_eq!((r.variants, r.stock, r.low_stock, r.price_min.map(|m| m.minor)), (11, 22, 11, Some(120_000)));
     assert_eq!(list("page=2").await.rows.len(), 0);
 }
+
+/// The editable grid sends its changed cells together: one refused cell (here a SKU used twice)
+/// saves none of them and names that cell; fixed, they are saved in one go.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_grid_saves_its_changes_together_or_not_at_all(pool: PgPool) {
+    let f = categories(&pool).await;
+    let id = ring_with_matrix(&pool, f.rings).await;
+    let price_of = |m: &crate::catalog::edit::Matrix, row: &str, col: &str| m.cell(row, Some(col)).map(|c| c.price.minor);
+    let batch = [
+        cell("Yellow gold", "6", "HALO-0-6", 125_000, 0),
+        cell("Platinum", "9", "HALO-1-9", 140_000, 3),
+        cell("Rose gold", "7", "HALO-1-9", 99_000, 0),
+    ];
+    let (at, err) = staff::save_cells(&pool, &owner(), id, &batch).await.unwrap_err();
+    assert_eq!(at, 2, "the third cell reuses the second's new SKU");
+    assert!(matches!(err, AppError::Field { ref field, .. } if field == "sku"), "{err:?}");
+    let m = staff::load(&pool, id).await.unwrap().unwrap().matrix;
+    assert_eq!(price_of(&m, "Yellow gold", "6"), Some(120_000), "nothing of the refused batch was saved");
+    assert!(m.cell("Platinum", Some("9")).is_none());
+
+    let ids = staff::save_cells(&pool, &owner(), id, &batch[..2]).await.unwrap();
+    assert_eq!(ids.len(), 2);
+    let m = staff::load(&pool, id).await.unwrap().unwrap().matrix;
+    assert_eq!(price_of(&m, "Yellow gold", "6"), Some(125_000));
+    let made = m.cell("Platinum", Some("9")).unwrap();
+    assert_eq!((made.variant_id, made.stock), (ids[1], 3));
+    let received: i64 = sqlx::query_scalar("SELECT coalesce(sum(delta), 0) FROM stock_ledger WHERE variant_id = $1 AND reason = 'received'")
+        .bind(ids[1])
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(received, 3, "the opening stock is in the ledger");
+    let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE entity = 'variant' AND entity_id = ANY($1)")
+        .bind(ids.iter().map(i64::to_string).collect::<Vec<_>>())
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(audited, 3, "created twice (the matrix, then the grid's update) and the new one once");
+}
+
+/// Photos move any distance (a drag), the others renumbered; files that no photo wants are swept
+/// once past the grace time, and nothing else is: live renditions, waiting originals, the demo's.
+#[sqlx::test(migrations = "../migrations")]
+async fn photos_move_any_distance_and_orphaned_files_are_swept(pool: PgPool) {
+    use crate::platform::objects::{LocalMedia, MediaStore};
+    use super::photos;
+    let f = categories(&pool).await;
+    let id = ring_with_matrix(&pool, f.rings).await;
+    let mut photo_ids = Vec::new();
+    for (i, name) in ["aaaa", "bbbb", "cccc", "dddd"].iter().enumerate() {
+        let pid: i64 = sqlx::query_scalar(
+            "INSERT INTO product_images (product_id, position, alt, path_prefix, widths, width, height, status, formats, original_key) \
+             VALUES ($1, $2, $3, $4, '{320}', 800, 600, $5, '{webp,jpg}', $6) RETURNING id",
+        )
+        .bind(id)
+        .bind(i as i32)
+        .bind(format!("Photo {name}"))
+        .bind(format!("products/{id}/{name}"))
+        .bind(if i == 3 { "pending" } else { "ready" })
+        .bind((i == 3).then(|| format!("originals/{id}/{name}.jpg")))
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        photo_ids.push(pid);
+    }
+    let order = || async {
+        photos::progress(&pool, id).await.unwrap().into_iter().map(|p| p.id).collect::<Vec<_>>()
+    };
+    photos::move_photo(&pool, &owner(), id, photo_ids[0], 2).await.unwrap();
+    assert_eq!(order().await, [photo_ids[1], photo_ids[2], photo_ids[0], photo_ids[3]]);
+    photos::move_photo(&pool, &owner(), id, photo_ids[3], -10).await.unwrap();
+    assert_eq!(order().await, [photo_ids[3], photo_ids[1], photo_ids[2], photo_ids[0]], "clamped to the first place");
+    let busy: Vec<bool> = photos::progress(&pool, id).await.unwrap().iter().map(|p| p.busy()).collect();
+    assert_eq!(busy, [true, false, false, false]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = LocalMedia::new(dir.path().to_owned());
+    let live = [
+        format!("products/{id}/aaaa-320.webp"),
+        format!("products/{id}/aaaa-320.jpg"),
+        format!("originals/{id}/dddd.jpg"),
+        "products/ceylon-halo-ring-1-320.webp".to_owned(),
+    ];
+    let orphans = [format!("products/{id}/eeee-320.webp"), format!("originals/{id}/ffff.png"), format!("products/{id}/aaaa-320.tmp-1234")];
+    for key in live.iter().chain(&orphans) {
+        store.put(key, b"x".to_vec(), "image/webp").await.unwrap();
+    }
+    let hour = std::time::Duration::from_secs(3600);
+    assert_eq!(photos::sweep_orphans(&pool, &store, hour).await.unwrap(), 0, "new files are left alone (an upload may be in flight)");
+    assert_eq!(photos::sweep_orphans(&pool, &store, std::time::Duration::ZERO).await.unwrap(), orphans.len());
+    for key in &live {
+        assert!(store.get(key).await.is_ok(), "{key} kept");
+    }
+    for key in &orphans {
+        assert!(store.get(key).await.is_err(), "{key} swept");
+    }
+}
