@@ -8,7 +8,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 PKG="$(site_dir)/pkg"
 [[ -f "$PKG/shop.wasm.br" ]] || die "no release build in $PKG: run scripts/run or bench/listing.sh first"
 br_size() { [[ -f "$1.br" ]] || die "no $1.br: build with --precompress"; stat -c %s "$1.br"; }
-row() { awk -v f="$1" -v r="$2" -v b="$3" 'BEGIN { printf "%-34s %10.1f %10.1f\n", f, r / 1024, b / 1024 }'; }
+row() { awk -v f="$1" -v r="$2" -v b="$3" 'BEGIN { printf "%-40s %10.1f %10.1f\n", f, r / 1024, b / 1024 }'; }
 
 # shop.js and whatever it imports (the split loader), found in its text rather than by name.
 mapfile -t shopper < <(
@@ -16,7 +16,7 @@ mapfile -t shopper < <(
   echo shop.js
   grep -oE 'from ?"\./[^"]+\.js"' "$PKG/shop.js" | sed -E 's/^from ?"\.\/(.*)"$/\1/' | sort -u
 )
-printf '%-34s %10s %10s\n' "shopper pages load" "raw (KB)" "brotli (KB)"
+printf '%-40s %10s %10s\n' "shopper pages load" "raw (KB)" "brotli (KB)"
 js_wasm_br=0
 for f in "${shopper[@]}"; do
   [[ -f "$PKG/$f" ]] || die "shop.js imports $f, which is not in $PKG"

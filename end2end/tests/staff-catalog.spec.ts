@@ -15,7 +15,7 @@ async function uploadPhotos(page: Page, testInfo: TestInfo, files: string[], alt
   await page.locator('#up-alt').fill(alt);
   await page.locator('#up-option').selectOption(shows);
   await page.locator('#up-files').setInputFiles(files.map((f) => path.join(FIXTURES, f)));
-  await page.getByRole('button', { name: 'Upload' }).click();
+  await page.getByRole('button', { name: 'Upload', exact: true }).click();
   const accepted = files.length - Object.keys(refused).length;
   if (!jsEnabled(testInfo)) {
     await expect(page).toHaveURL(/\/admin\/products\/\d+/);
