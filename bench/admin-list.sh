@@ -44,6 +44,7 @@ URL="http://127.0.0.1:$APP_PORT"
 
 info "copying the catalog to about $PRODUCTS products"
 psql -q -v ON_ERROR_STOP=1 "$DB" <<SQL
+SET shop.listing_sync = 'off'; -- the listing read model is rebuilt once, below
 CREATE TEMP TABLE originals AS SELECT * FROM products;
 CREATE TEMP TABLE copies AS
   SELECT g FROM generate_series(1, greatest(1, ($PRODUCTS / (SELECT count(*) FROM originals))::int - 1)) g;
@@ -55,6 +56,7 @@ INSERT INTO variants (product_id, sku, price_minor, stock, position, platform, e
   SELECT p.id, v.sku || '-C' || c.g, v.price_minor, v.stock, v.position, v.platform, v.edition, v.metal, v.ring_size
   FROM originals o CROSS JOIN copies c JOIN products p ON p.slug = o.slug || '-c' || c.g
   JOIN variants v ON v.product_id = o.id;
+SELECT listing_rebuild();
 ANALYZE;
 SQL
 total="$(psql -tA "$DB" -c 'SELECT count(*) FROM products')"

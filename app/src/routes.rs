@@ -1,22 +1,22 @@
 //! The document shell and the router tree.
 use crate::accounts::ui::*;
-use crate::cart::ui::CartPage;
 use crate::admin::{
-    categories::AdminCategoriesPage, keys::AdminKeysPage, orders::AdminOrdersPage, overview::AdminPage, product::AdminProductPage,
-    products::AdminProductsPage, AdminShell,
+    AdminShell, categories::AdminCategoriesPage, keys::AdminKeysPage, orders::AdminOrdersPage,
+    overview::AdminPage, product::AdminProductPage, products::AdminProductsPage,
 };
+use crate::cart::ui::CartPage;
+use crate::catalog::ui::{CategoryPage, HomePage, ProductPage, SearchPage};
 use crate::checkout::ui::{CheckoutPage, OrderPage, PayPage};
 use crate::dev::MailboxPage;
-use crate::orders::ui::MyOrders;
-use crate::catalog::ui::{CategoryPage, HomePage, ProductPage, SearchPage};
 use crate::layout::{Layout, NotFound};
+use crate::orders::ui::MyOrders;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet};
+use leptos_meta::{Link, MetaTags, Stylesheet, provide_meta_context};
 use leptos_router::{
+    ParamSegment, SsrMode, StaticSegment,
     components::{ParentRoute, Route, Router, Routes},
-    path, ParamSegment, SsrMode, StaticSegment,
+    path,
 };
-
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {

@@ -34,7 +34,10 @@ impl Currency {
 
 impl Money {
     pub fn eur(minor: i64) -> Self {
-        Money { minor, currency: Currency::Eur }
+        Money {
+            minor,
+            currency: Currency::Eur,
+        }
     }
 
     /// "€1,234.50" — the one place amounts become text.

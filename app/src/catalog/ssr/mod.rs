@@ -1,4 +1,7 @@
-//! Server-only catalog code: `repo` holds the SQL, `service` the rules around it.
+//! Server-only catalog code: `repo` and `listing` hold the SQL, `service` the rules around it.
+pub mod listing;
+#[cfg(test)]
+mod listing_tests;
 pub mod photo_files;
 pub mod photos;
 pub mod repo;
@@ -8,6 +11,7 @@ pub mod staff;
 mod staff_tests;
 #[cfg(test)]
 pub(crate) mod tests;
+pub mod tokens;
 
 /// The catalog's own state in the request context: where photos are stored.
 #[derive(Clone)]
