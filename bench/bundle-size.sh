@@ -6,15 +6,25 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 PKG="$(site_dir)/pkg"
-[[ -f "$PKG/shop.wasm.br" ]] || die "no release build in $PKG: run scripts/run or bench/listing.sh first"
+# The build names files by their content (shop.<hash>.wasm) or, unhashed, shop.wasm.
+one() {
+  local f
+  f="$(cd "$PKG" && compgen -G "shop*$1" | grep -E "^shop(\.[A-Za-z0-9_-]{22})?$1\$" | head -1 || true)"
+  [[ -n "$f" ]] || die "no shop*$1 in $PKG: run scripts/run or bench/listing.sh first"
+  echo "$f"
+}
+WASM="$(one .wasm)"
+JS="$(one .js)"
+CSS="$(one .css)"
+[[ -f "$PKG/$WASM.br" ]] || die "no release build in $PKG: run scripts/run or bench/listing.sh first"
 br_size() { [[ -f "$1.br" ]] || die "no $1.br: build with --precompress"; stat -c %s "$1.br"; }
 row() { awk -v f="$1" -v r="$2" -v b="$3" 'BEGIN { printf "%-40s %10.1f %10.1f\n", f, r / 1024, b / 1024 }'; }
 
 # shop.js and whatever it imports (the split loader), found in its text rather than by name.
 mapfile -t shopper < <(
-  echo shop.wasm
-  echo shop.js
-  grep -oE 'from ?"\./[^"]+\.js"' "$PKG/shop.js" | sed -E 's/^from ?"\.\/(.*)"$/\1/' | sort -u
+  echo "$WASM"
+  echo "$JS"
+  grep -oE 'from ?"\./[^"]+\.js"' "$PKG/$JS" | sed -E 's/^from ?"\.\/(.*)"$/\1/' | sort -u
 )
 printf '%-40s %10s %10s\n' "shopper pages load" "raw (KB)" "brotli (KB)"
 js_wasm_br=0
@@ -25,15 +35,15 @@ for f in "${shopper[@]}"; do
   js_wasm_br=$((js_wasm_br + br))
   row "$f" "$raw" "$br"
 done
-css_br="$(br_size "$PKG/shop.css")"
-row "shop.css" "$(stat -c %s "$PKG/shop.css")" "$css_br"
+css_br="$(br_size "$PKG/$CSS")"
+row "$CSS" "$(stat -c %s "$PKG/$CSS")" "$css_br"
 row "total JS + WASM" 0 "$js_wasm_br" | sed 's/ *0.0 / -     /'
 row "total with CSS" 0 "$((js_wasm_br + css_br))" | sed 's/ *0.0 / -     /'
 
 lazy_br=0
 lazy_n=0
 for f in "$PKG"/*.wasm; do
-  [[ "$(basename "$f")" == shop.wasm ]] && continue
+  [[ "$(basename "$f")" == "$WASM" ]] && continue
   lazy_br=$((lazy_br + $(br_size "$f")))
   lazy_n=$((lazy_n + 1))
 done

@@ -17,7 +17,8 @@
 -- taken without waiting: when two transactions change one product at once, the second marks it
 -- in listing_dirty instead, and the background task refreshes it from committed data a moment
 -- later (so a race can never leave an entry wrong, and no lock is ever waited for in checkout).
--- "In stock" in a token means stock > 0; a drop before its launch is excluded at read time.
+-- "In stock" in a token means stock > 0 and on sale: a drop before its launch has no in-stock
+-- token; the background task refreshes it within a second of its launch (launch_pending).
 
 -- Price bucket keys: the same boundaries as PRICE_BUCKETS in catalog/query.rs (a test checks).
 CREATE FUNCTION price_bucket(minor bigint) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -36,6 +37,8 @@ CREATE TABLE listing_entries (
     max_price   bigint,
     in_stock    boolean NOT NULL,
     launch_at   timestamptz,
+    -- Refreshed before its launch: the background task refreshes it once the launch has passed.
+    launch_pending boolean NOT NULL DEFAULT false,
     tokens      text[] NOT NULL,
     PRIMARY KEY (scope_id, product_id)
 );
@@ -45,7 +48,7 @@ CREATE INDEX listing_entries_price_idx ON listing_entries (scope_id, min_price, 
 CREATE INDEX listing_entries_newest_idx ON listing_entries (scope_id, created_at DESC, product_id);
 CREATE INDEX listing_entries_name_idx ON listing_entries (scope_id, name_key, product_id);
 CREATE INDEX listing_entries_product_idx ON listing_entries (product_id);
-CREATE INDEX listing_entries_drops_idx ON listing_entries (scope_id) WHERE launch_at IS NOT NULL;
+CREATE INDEX listing_entries_launch_idx ON listing_entries (launch_at) WHERE launch_pending;
 
 -- A filter is `scope_id = $1 AND tokens && $2`: the planner combines this index with a scope index,
 -- or walks a sort index and checks the tokens when most rows match.
@@ -81,11 +84,13 @@ $$;
 CREATE FUNCTION listing_tokens(pid bigint) RETURNS text[] LANGUAGE sql STABLE AS $$
     WITH product AS (
         SELECT (SELECT 'genre=' || genre FROM game_details WHERE product_id = pid) AS genre,
-               (SELECT 'stone=' || coalesce(stone, 'No stone') FROM jewelry_details WHERE product_id = pid) AS stone
+               (SELECT 'stone=' || coalesce(stone, 'No stone') FROM jewelry_details WHERE product_id = pid) AS stone,
+               coalesce((SELECT launch_at > now() FROM products WHERE id = pid), false) AS pending
     ), offers AS (
         -- one row per distinct variant combination, and one with no variant part (product facets)
         SELECT DISTINCT 'platform=' || platform AS platform, 'metal=' || metal AS metal,
-               'price=' || price_bucket(price_minor) AS price, CASE WHEN stock > 0 THEN 'in_stock=1' END AS in_stock
+               'price=' || price_bucket(price_minor) AS price,
+               CASE WHEN stock > 0 AND NOT (SELECT pending FROM product) THEN 'in_stock=1' END AS in_stock
         FROM shop_variants WHERE product_id = pid
         UNION ALL SELECT NULL, NULL, NULL, NULL
     ), parts AS (
@@ -123,8 +128,9 @@ BEGIN
     SELECT array_agg(id) INTO scopes FROM up;
     DELETE FROM listing_entries WHERE product_id = pid AND scope_id <> ALL (scopes);
     INSERT INTO listing_entries AS e (scope_id, product_id, department, featured, created_at, name_key,
-                                      min_price, max_price, in_stock, launch_at, tokens)
-    SELECT s, pid, p.department, p.featured, p.created_at, lower(p.name), v.lo, v.hi, v.in_stock, p.launch_at, t.tokens
+                                      min_price, max_price, in_stock, launch_at, launch_pending, tokens)
+    SELECT s, pid, p.department, p.featured, p.created_at, lower(p.name), v.lo, v.hi, v.in_stock, p.launch_at,
+           coalesce(p.launch_at > now(), false), t.tokens
     FROM unnest(scopes) s,
          (SELECT min(price_minor) AS lo, max(price_minor) AS hi, coalesce(bool_or(stock > 0), false) AS in_stock
           FROM shop_variants WHERE product_id = pid) v,
@@ -132,20 +138,29 @@ BEGIN
     ON CONFLICT (scope_id, product_id) DO UPDATE SET
         department = EXCLUDED.department, featured = EXCLUDED.featured, created_at = EXCLUDED.created_at,
         name_key = EXCLUDED.name_key, min_price = EXCLUDED.min_price, max_price = EXCLUDED.max_price,
-        in_stock = EXCLUDED.in_stock, launch_at = EXCLUDED.launch_at, tokens = EXCLUDED.tokens
-    WHERE (e.department, e.featured, e.created_at, e.name_key, e.min_price, e.max_price, e.in_stock, e.launch_at, e.tokens)
+        in_stock = EXCLUDED.in_stock, launch_at = EXCLUDED.launch_at, launch_pending = EXCLUDED.launch_pending,
+        tokens = EXCLUDED.tokens
+    WHERE (e.department, e.featured, e.created_at, e.name_key, e.min_price, e.max_price, e.in_stock, e.launch_at,
+           e.launch_pending, e.tokens)
           IS DISTINCT FROM (EXCLUDED.department, EXCLUDED.featured, EXCLUDED.created_at, EXCLUDED.name_key,
-                            EXCLUDED.min_price, EXCLUDED.max_price, EXCLUDED.in_stock, EXCLUDED.launch_at, EXCLUDED.tokens);
+                            EXCLUDED.min_price, EXCLUDED.max_price, EXCLUDED.in_stock, EXCLUDED.launch_at,
+                            EXCLUDED.launch_pending, EXCLUDED.tokens);
     RETURN true;
 END $$;
 
--- Refreshes the products marked dirty (the background task; safe to run on every instance).
+-- Refreshes the products marked dirty and the drops whose launch has passed (the background task,
+-- each second; safe to run on every instance).
 CREATE FUNCTION listing_refresh_dirty() RETURNS int LANGUAGE plpgsql AS $$
 DECLARE
     pid bigint;
     done int := 0;
 BEGIN
-    FOR pid IN WITH taken AS (DELETE FROM listing_dirty RETURNING product_id) SELECT DISTINCT product_id FROM taken ORDER BY 1 LOOP
+    FOR pid IN
+        WITH taken AS (DELETE FROM listing_dirty RETURNING product_id)
+        SELECT product_id FROM taken
+        UNION SELECT product_id FROM listing_entries WHERE launch_pending AND launch_at <= now()
+        ORDER BY 1
+    LOOP
         -- Waiting is safe here: this transaction holds nothing a checkout could wait for.
         PERFORM pg_advisory_xact_lock(7301, pid::int);
         PERFORM listing_refresh(pid);
@@ -254,9 +269,9 @@ BEGIN
         SELECT p.*, listing_tokens(p.id) AS tokens FROM shop_products p
     )
     INSERT INTO listing_entries (scope_id, product_id, department, featured, created_at, name_key,
-                                 min_price, max_price, in_stock, launch_at, tokens)
+                                 min_price, max_price, in_stock, launch_at, launch_pending, tokens)
     SELECT up.scope_id, p.id, p.department, p.featured, p.created_at, lower(p.name), v.lo, v.hi,
-           coalesce(v.in_stock, false), p.launch_at, p.tokens
+           coalesce(v.in_stock, false), p.launch_at, coalesce(p.launch_at > now(), false), p.tokens
     FROM active p
     JOIN up ON up.category_id = p.category_id
     LEFT JOIN (SELECT product_id, min(price_minor) AS lo, max(price_minor) AS hi, bool_or(stock > 0) AS in_stock

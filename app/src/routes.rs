@@ -11,7 +11,7 @@ use crate::dev::MailboxPage;
 use crate::layout::{Layout, NotFound};
 use crate::orders::ui::MyOrders;
 use leptos::prelude::*;
-use leptos_meta::{Link, MetaTags, Stylesheet, provide_meta_context};
+use leptos_meta::{HashedStylesheet, Link, MetaTags, provide_meta_context};
 use leptos_router::{
     ParamSegment, SsrMode, StaticSegment,
     components::{ParentRoute, Route, Router, Routes},
@@ -27,6 +27,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#1d1b3a"/>
                 <AutoReload options=options.clone()/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
@@ -44,7 +45,6 @@ pub fn App() -> impl IntoView {
     crate::ui::security::set_csp_header();
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/shop.css"/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Router>
             <Layout>

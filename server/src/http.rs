@@ -170,16 +170,34 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
     res
 }
 
-/// Long-lived caching for static files whose names change when their content does.
+/// Static files: a name that carries its content's hash (`shop.<hash>.wasm`, written by the build)
+/// never changes meaning, so browsers and the CDN keep it a year without asking again; anything
+/// else (the favicon, robots.txt) for a day.
 pub async fn cache_static(req: Request, next: Next) -> Response {
+    let immutable = is_content_addressed(req.uri().path());
     let mut res = next.run(req).await;
     if res.status().is_success() {
         res.headers_mut().insert(
             header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=86400, stale-while-revalidate=604800"),
+            HeaderValue::from_static(if immutable {
+                "public, max-age=31536000, immutable"
+            } else {
+                "public, max-age=86400, stale-while-revalidate=604800"
+            }),
         );
     }
     res
+}
+
+/// `name.<22-character base64url MD5>.ext`: the content hash cargo-leptos puts in file names.
+pub fn is_content_addressed(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or_default();
+    file.split('.').any(|part| {
+        part.len() == 22
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    }) && !file.contains("______________________")
 }
 
 /// Server functions answer every error with 500; give typed errors their real status (400, 404…)
@@ -220,6 +238,26 @@ mod tests {
     }
 
     const ORIGIN: &str = "https://shop.example";
+
+    #[test]
+    fn only_content_hashed_names_are_immutable() {
+        assert!(is_content_addressed(
+            "/pkg/shop.kB2Z3c9Ewd8bQ4aWJ0nLrA.wasm"
+        ));
+        assert!(is_content_addressed(
+            "/pkg/chunk_5.Zx-_9aB2c3D4e5F6g7H8iA.wasm"
+        ));
+        assert!(!is_content_addressed("/pkg/shop.wasm"), "an unhashed build");
+        assert!(
+            !is_content_addressed("/pkg/__wasm_split.______________________.js"),
+            "the placeholder"
+        );
+        assert!(!is_content_addressed("/favicon.svg"));
+        assert!(
+            !is_content_addressed("/pkg/shop.kB2Z3c9Ewd8bQ4aWJ0nLr.wasm"),
+            "21 characters"
+        );
+    }
 
     #[test]
     fn reads_are_never_blocked() {

@@ -99,6 +99,8 @@ pub async fn identity_provider(
 pub fn leptos_options(config: &Config) -> LeptosOptions {
     LeptosOptions::builder()
         .output_name("shop")
+        // A cargo-leptos build writes hash.txt beside the server: the site's files have content hashes.
+        .hash_files(hashed_site())
         .site_root(config.site_root.to_string_lossy().to_string())
         .site_pkg_dir("pkg")
         .site_addr(config.listen)
@@ -108,6 +110,14 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
             leptos::config::Env::DEV
         })
         .build()
+}
+
+/// Whether the site was built with content-hashed file names (cargo-leptos `hash-files`).
+fn hashed_site() -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt").is_file()))
+        .unwrap_or(false)
 }
 
 /// What happens at sign-in besides the session: the guest cart merges into the account's, then

@@ -4,7 +4,7 @@
 //! value chosen; search keeps its best `SEARCH_CAP` matches. So no request's cost grows with the
 //! catalog, only (for several values of one facet, or a search) with what matched.
 use super::repo::card_from_row;
-use super::tokens::{self, Filter, SEP};
+use super::tokens::{self, Filter};
 use crate::catalog::model::*;
 use crate::catalog::query::{FacetKey, ListingQuery, PER_PAGE, Sort};
 use sqlx::{PgPool, Postgres, QueryBuilder, Row};
@@ -74,9 +74,6 @@ fn push_where(
     }
     for list in &f.any_of {
         qb.push(" AND e.tokens && ").push_bind(list.clone());
-    }
-    if f.launched_only {
-        qb.push(" AND NOT coalesce(e.launch_at > now(), false)");
     }
 }
 
@@ -202,8 +199,7 @@ fn contexts(q: &ListingQuery, keys: &[FacetKey]) -> Option<Contexts> {
     Some(Contexts { all, per_key, ctxs })
 }
 
-/// Counts read from listing_counts (each facet has at most one value chosen). A drop before its
-/// launch is not "in stock": its contribution to any in-stock count is taken off here.
+/// Counts read from listing_counts (each facet has at most one value chosen).
 async fn looked_up(
     pool: &PgPool,
     scope: &Scope,
@@ -241,22 +237,12 @@ async fn looked_up(
 
 fn looked_up_sql(head: &str, scope: &Scope, ctxs: &[String]) -> QueryBuilder<'static, Postgres> {
     let mut qb = QueryBuilder::<Postgres>::new(format!(
-        "{head}SELECT ctx, facet, value, sum(n)::bigint AS n FROM (\
-         SELECT ctx, facet, value, n FROM listing_counts WHERE scope_id = ANY("
+        "{head}SELECT ctx, facet, value, sum(n)::bigint AS n FROM listing_counts WHERE scope_id = ANY("
     ));
     qb.push_bind(scope.0.clone())
         .push(") AND ctx = ANY(")
         .push_bind(ctxs.to_vec());
-    qb.push(
-        ") UNION ALL SELECT c.ctx, c.facet, c.value, -1 FROM listing_entries e, listing_contributions(e.tokens) c \
-         WHERE e.scope_id = ANY(",
-    );
-    qb.push_bind(scope.0.clone())
-        .push(") AND e.launch_at > now() AND c.ctx = ANY(")
-        .push_bind(ctxs.to_vec());
-    qb.push(") AND (c.facet = 'in_stock' OR c.ctx LIKE ")
-        .push_bind(format!("%{}", tokens::segment(FacetKey::InStock, "1")))
-        .push(")) x GROUP BY 1, 2, 3 HAVING sum(n) > 0");
+    qb.push(") GROUP BY 1, 2, 3 HAVING sum(n) > 0");
     qb
 }
 
@@ -291,8 +277,9 @@ pub(super) async fn counted_for_test(
     counted(pool, scope, None, q, keys).await.unwrap()
 }
 
-/// Counts by reading the matching products' tokens (several values of one facet, or a search):
-/// for each facet, the products matching every other filter, by the value their tokens give it.
+/// Counts by reading the matching products' tokens (several values of one facet, or a search): for
+/// each facet, the products matching every other filter, by which of the facet's values their
+/// tokens give it. Facets with the same other filters share one pass over the products.
 async fn counted(
     pool: &PgPool,
     scope: &Scope,
@@ -300,7 +287,8 @@ async fn counted(
     q: &ListingQuery,
     keys: &[FacetKey],
 ) -> Result<(i64, Vec<(FacetKey, String, i64)>), sqlx::Error> {
-    let rows = counted_query("", scope, search, q, keys)
+    let present = values_in_scope(pool, scope, keys).await?;
+    let rows = counted_query("", scope, search, q, keys, &present)
         .build()
         .fetch_all(pool)
         .await?;
@@ -321,53 +309,70 @@ async fn counted(
     Ok((total, out))
 }
 
+/// Every value each facet has in `scope` (from the look-up table, unfiltered).
+async fn values_in_scope(
+    pool: &PgPool,
+    scope: &Scope,
+    keys: &[FacetKey],
+) -> Result<Vec<(FacetKey, String)>, sqlx::Error> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT facet, value FROM listing_counts WHERE scope_id = ANY($1) AND ctx = '' AND facet <> '' \
+         GROUP BY 1, 2 HAVING sum(n) > 0",
+    )
+    .bind(&scope.0)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(f, v)| keys.iter().find(|k| k.key() == f).map(|k| (*k, v)))
+        .collect())
+}
+
 pub(super) fn counted_query(
     head: &str,
     scope: &Scope,
     search: Option<&Search>,
     q: &ListingQuery,
     keys: &[FacetKey],
+    present: &[(FacetKey, String)],
 ) -> QueryBuilder<'static, Postgres> {
+    // One pass per distinct "every other filter": (filter, tokens, their facet, their value).
+    let mut passes: Vec<(Filter, Vec<String>, Vec<String>, Vec<String>)> = Vec::new();
+    for key in keys {
+        let f = tokens::filter(q, Some(*key));
+        let i = match passes.iter().position(|p| p.0 == f) {
+            Some(i) => i,
+            None => {
+                passes.push((f, Vec::new(), Vec::new(), Vec::new()));
+                passes.len() - 1
+            }
+        };
+        let ctxs = tokens::scan_contexts(q, *key);
+        for (_, value) in present.iter().filter(|(k, _)| k == key) {
+            for ctx in &ctxs {
+                passes[i].1.push(tokens::with(ctx, *key, value));
+                passes[i].2.push(key.key().to_owned());
+                passes[i].3.push(value.clone());
+            }
+        }
+    }
     let mut qb = QueryBuilder::<Postgres>::new(format!(
         "{head}SELECT ''::text AS facet, ''::text AS value, count(*) AS n FROM listing_entries e WHERE"
     ));
     push_where(&mut qb, &scope.0, search, &tokens::filter(q, None));
-    for key in keys {
-        let ctxs = tokens::scan_contexts(q, *key);
-        let seps = ctxs
-            .first()
-            .map(|c| {
-                if c.is_empty() {
-                    0
-                } else {
-                    c.matches(SEP).count() as i32 + 1
-                }
-            })
-            .unwrap_or(0);
-        let prefix = format!("{}=", key.key());
-        qb.push(" UNION ALL (SELECT ")
-            .push_bind(key.key())
-            .push("::text, substr(s[i], ")
-            .push_bind(prefix.len() as i32 + 1);
-        qb.push("), count(DISTINCT e.product_id) FROM listing_entries e, unnest(e.tokens) t, string_to_array(t, chr(31)) s, generate_subscripts(s, 1) i WHERE");
-        push_where(&mut qb, &scope.0, search, &tokens::filter(q, Some(*key)));
-        // Cheap checks on the token first: as many segments as the context plus one, and one of this key.
-        qb.push(" AND length(t) - length(replace(t, chr(31), '')) = ")
-            .push_bind(seps);
-        qb.push(" AND strpos(t, ")
-            .push_bind(prefix.clone())
-            .push(") > 0");
-        qb.push(" AND left(s[i], ")
-            .push_bind(prefix.len() as i32)
-            .push(") = ")
-            .push_bind(prefix.clone());
-        qb.push(" AND array_to_string(s[1:i - 1] || s[i + 1:], chr(31)) = ANY(")
-            .push_bind(ctxs)
-            .push(")");
-        // A drop before its launch is not in stock.
-        qb.push(" AND NOT (coalesce(e.launch_at > now(), false) AND t LIKE ")
-            .push_bind(format!("%{}", tokens::segment(FacetKey::InStock, "1")))
-            .push(") GROUP BY 2)");
+    for (f, toks, facets, values) in passes.into_iter().filter(|p| !p.1.is_empty()) {
+        qb.push(
+            " UNION ALL (SELECT m.facet, m.value, count(DISTINCT e.product_id) FROM listing_entries e \
+             CROSS JOIN LATERAL unnest(e.tokens) AS t(tok) JOIN unnest(",
+        );
+        qb.push_bind(toks)
+            .push("::text[], ")
+            .push_bind(facets)
+            .push("::text[], ")
+            .push_bind(values);
+        qb.push("::text[]) AS m(tok, facet, value) ON m.tok = t.tok WHERE");
+        push_where(&mut qb, &scope.0, search, &f);
+        qb.push(" GROUP BY 1, 2)");
     }
     qb
 }
@@ -583,10 +588,11 @@ pub async fn explain_plans(
         )
         .await?,
     );
+    let present = values_in_scope(pool, &scope, &keys).await?;
     out.push(
         explain(
             "two platforms: counts by reading tokens",
-            counted_query(EXPLAIN, &scope, None, &several, &keys),
+            counted_query(EXPLAIN, &scope, None, &several, &keys, &present),
         )
         .await?,
     );
@@ -615,7 +621,7 @@ pub async fn explain_plans(
         out.push(
             explain(
                 "search counts",
-                counted_query(EXPLAIN, &scope, Some(&s), &q, &keys),
+                counted_query(EXPLAIN, &scope, Some(&s), &q, &keys, &present),
             )
             .await?,
         );

@@ -481,3 +481,51 @@ async fn a_broad_search_keeps_its_best_matches(pool: PgPool) {
         );
     }
 }
+
+/// A drop is "in stock" nowhere before its launch, and everywhere within a second after it (the
+/// background task refreshes it; here called by hand).
+#[sqlx::test(migrations = "../migrations")]
+async fn a_drop_comes_into_stock_at_its_launch(pool: PgPool) {
+    let f = categories(&pool).await;
+    let id = super::tests::game(
+        &pool,
+        f.action,
+        "Night Drop",
+        "Action",
+        1,
+        &[("PC", "Standard", 1999, 5)],
+    )
+    .await;
+    let in_stock = |pool: PgPool| async move {
+        let q = query(&[("in_stock", "1")]);
+        let found = listing::listing(&pool, &Scope(vec![f.games]), &q, &KEYS)
+            .await
+            .unwrap();
+        let counted = listing::counted_for_test(&pool, &Scope(vec![f.games]), &q, &KEYS)
+            .await
+            .0;
+        assert_eq!(found.total, counted);
+        found.total
+    };
+    assert_eq!(in_stock(pool.clone()).await, 1);
+    sqlx::query(
+        "UPDATE products SET launch_at = now() + interval '1500 milliseconds' WHERE id = $1",
+    )
+    .bind(id)
+    .execute(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        in_stock(pool.clone()).await,
+        0,
+        "not on sale before its launch"
+    );
+    assert_eq!(
+        listing::heal(&pool).await.unwrap(),
+        0,
+        "nothing to do before the launch"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1600)).await;
+    assert_eq!(listing::heal(&pool).await.unwrap(), 1);
+    assert_eq!(in_stock(pool.clone()).await, 1, "on sale once launched");
+}

@@ -61,12 +61,11 @@ fn combine(q: &ListingQuery, keys: impl Iterator<Item = FacetKey>) -> Vec<String
     out
 }
 
-/// A filter as token lists: a product matches when its tokens overlap every list.
+/// A filter as token lists: a product matches when its tokens overlap every list. (A drop before its
+/// launch has no in-stock token, so "in stock" needs nothing more.)
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Filter {
     pub any_of: Vec<Vec<String>>,
-    /// "In stock" is selected: a drop before its launch does not match either.
-    pub launched_only: bool,
 }
 
 /// The filter of every selection but `except`'s.
@@ -89,10 +88,7 @@ pub fn filter(q: &ListingQuery, except: Option<FacetKey>) -> Filter {
     if variant_keys().any(|k| !selection(q, k).is_empty()) {
         any_of.push(combine(q, variant_keys()));
     }
-    Filter {
-        any_of,
-        launched_only: q.in_stock && except != Some(FacetKey::InStock),
-    }
+    Filter { any_of }
 }
 
 /// The one token naming every selection but `except`'s ("" for none), when each key has at most
@@ -103,6 +99,28 @@ pub fn context(q: &ListingQuery, except: Option<FacetKey>) -> Option<String> {
         return None;
     }
     combine(q, keys()).pop()
+}
+
+/// `ctx` with `key=value` put in its place in token order.
+pub fn with(ctx: &str, key: FacetKey, value: &str) -> String {
+    let rank = |k: &str| {
+        ORDER
+            .iter()
+            .position(|o| o.key() == k)
+            .unwrap_or(ORDER.len())
+    };
+    let mine = rank(key.key());
+    let mut parts: Vec<String> = ctx
+        .split(SEP)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let at = parts
+        .iter()
+        .position(|p| rank(p.split('=').next().unwrap_or_default()) > mine)
+        .unwrap_or(parts.len());
+    parts.insert(at, segment(key, value));
+    parts.join(&SEP.to_string())
 }
 
 /// For counting `key` by scanning matching products: the rest a token must hold besides `key`'s
@@ -161,7 +179,6 @@ mod tests {
                 ],
             ]
         );
-        assert!(f.launched_only);
         // Counting platforms ignores the platform selection, keeps the rest.
         let f = filter(&query, Some(FacetKey::Platform));
         assert_eq!(f.any_of[1], vec![t(&["price=0-25", "in_stock=1"])]);
@@ -170,7 +187,11 @@ mod tests {
             vec![t(&["price=0-25", "in_stock=1"])]
         );
         assert_eq!(scan_contexts(&query, FacetKey::Genre), vec![String::new()]);
-        assert!(!filter(&query, Some(FacetKey::InStock)).launched_only);
+        assert_eq!(
+            with(&t(&["genre=RPG", "in_stock=1"]), FacetKey::Price, "0-25"),
+            t(&["genre=RPG", "price=0-25", "in_stock=1"])
+        );
+        assert_eq!(with("", FacetKey::Genre, "RPG"), "genre=RPG");
     }
 
     #[test]
