@@ -2,15 +2,12 @@
 //! shop sent, and a limited drop made on demand.
 use crate::error::AppError;
 use crate::mail::StoredMail;
-use crate::ui::page::{PageMeta, await_page, query_pairs};
+use crate::ui::page::{await_page, query_pairs, PageMeta};
 use leptos::prelude::*;
 
 /// The dev mailbox (development and tests only; 404 in production).
 #[server(prefix = "/api/dev", endpoint = "mailbox")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(name = "/api/dev/mailbox", skip_all)
-)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/dev/mailbox", skip_all))]
 pub async fn get_dev_mailbox(to: Option<String>) -> Result<Vec<StoredMail>, AppError> {
     let platform = crate::platform::platform()?;
     if !platform.dev_tools {
@@ -29,29 +26,17 @@ pub async fn dev_create_drop(launch_in_secs: i64, keys: i64) -> Result<String, A
         return Err(AppError::NotFound);
     }
     if !(0..=86_400).contains(&launch_in_secs) || !(1..=1000).contains(&keys) {
-        return Err(AppError::BadRequest(
-            "launch_in_secs must be 0 to 86400 and keys 1 to 1000".into(),
-        ));
+        return Err(AppError::BadRequest("launch_in_secs must be 0 to 86400 and keys 1 to 1000".into()));
     }
-    let (slug, _) = crate::library::keys::ssr::drops::create_drop(
-        &platform.pool,
-        &crate::library::state()?.keys,
-        "Founders Drop",
-        12_999,
-        keys as usize,
-        launch_in_secs,
-    )
-    .await
-    .map_err(AppError::internal)?;
+    let (slug, _) = crate::library::keys::ssr::drops::create_drop(&platform.pool, &crate::library::state()?.keys, "Founders Drop", 12_999, keys as usize, launch_in_secs)
+        .await
+        .map_err(AppError::internal)?;
     Ok(format!("/p/{slug}"))
 }
 
 #[component]
 pub fn MailboxPage() -> impl IntoView {
-    let to = query_pairs()
-        .into_iter()
-        .find(|(k, _)| k == "to")
-        .map(|(_, v)| v);
+    let to = query_pairs().into_iter().find(|(k, _)| k == "to").map(|(_, v)| v);
     let data = Resource::new(move || to.clone(), get_dev_mailbox);
     await_page(data, |mails| {
         view! {

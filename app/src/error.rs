@@ -52,18 +52,13 @@ pub struct Cause(Option<std::sync::Arc<(String, std::sync::atomic::AtomicBool)>>
 
 impl Cause {
     pub fn new(cause: impl std::fmt::Display) -> Self {
-        Cause(Some(std::sync::Arc::new((
-            cause.to_string(),
-            std::sync::atomic::AtomicBool::new(false),
-        ))))
+        Cause(Some(std::sync::Arc::new((cause.to_string(), std::sync::atomic::AtomicBool::new(false)))))
     }
 
     /// True the first time only (for this value and its clones).
     #[cfg(feature = "ssr")]
     fn first_log(&self) -> bool {
-        self.0
-            .as_ref()
-            .is_none_or(|c| !c.1.swap(true, std::sync::atomic::Ordering::Relaxed))
+        self.0.as_ref().is_none_or(|c| !c.1.swap(true, std::sync::atomic::Ordering::Relaxed))
     }
 }
 
@@ -97,9 +92,7 @@ impl AppError {
 
     /// The opaque error the client may see, keeping the real cause for the log (see `log`).
     pub fn internal(cause: impl std::fmt::Display) -> Self {
-        AppError::Internal {
-            cause: Cause::new(cause),
-        }
+        AppError::Internal { cause: Cause::new(cause) }
     }
 
     /// Logs this error once, where it leaves the server, in the current span (the server function
@@ -113,9 +106,7 @@ impl AppError {
                     tracing::error!(?cause, "internal error")
                 }
             }
-            AppError::TooManyRequests { .. } => {
-                tracing::warn!(status = self.status(), error = %self, "refused")
-            }
+            AppError::TooManyRequests { .. } => tracing::warn!(status = self.status(), error = %self, "refused"),
             _ => tracing::info!(status = self.status(), error = %self, "refused"),
         }
     }
@@ -129,10 +120,9 @@ pub type Result<T, E = AppError> = std::result::Result<T, E>;
 #[cfg(feature = "ssr")]
 pub fn on_constraint(e: sqlx::Error, constraint: &str, field: &str, message: &str) -> AppError {
     match &e {
-        sqlx::Error::Database(db) if db.constraint() == Some(constraint) => AppError::Field {
-            field: field.to_owned(),
-            message: message.to_owned(),
-        },
+        sqlx::Error::Database(db) if db.constraint() == Some(constraint) => {
+            AppError::Field { field: field.to_owned(), message: message.to_owned() }
+        }
         _ => AppError::internal(e),
     }
 }
@@ -172,8 +162,7 @@ impl FromServerFnError for AppError {
         self.log();
         // As the default: an error that cannot be encoded is sent as the encoding failure.
         JsonEncoding::encode(self).unwrap_or_else(|e| {
-            JsonEncoding::encode(&AppError::internal(format!("encoding an error: {e}")))
-                .unwrap_or_default()
+            JsonEncoding::encode(&AppError::internal(format!("encoding an error: {e}"))).unwrap_or_default()
         })
     }
 }

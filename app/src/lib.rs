@@ -23,7 +23,7 @@ pub mod site;
 pub mod types;
 pub mod ui;
 
-pub use routes::{App, shell};
+pub use routes::{shell, App};
 
 /// Called by the browser crate so the islands defined here are linked into the WASM bundle.
 pub fn islands_linked() {}

@@ -1,22 +1,22 @@
 //! The document shell and the router tree.
 use crate::accounts::ui::*;
-use crate::admin::{
-    AdminShell, categories::AdminCategoriesPage, keys::AdminKeysPage, orders::AdminOrdersPage,
-    overview::AdminPage, product::AdminProductPage, products::AdminProductsPage,
-};
 use crate::cart::ui::CartPage;
-use crate::catalog::ui::{CategoryPage, HomePage, ProductPage, SearchPage};
+use crate::admin::{
+    categories::AdminCategoriesPage, keys::AdminKeysPage, orders::AdminOrdersPage, overview::AdminPage, product::AdminProductPage,
+    products::AdminProductsPage, AdminShell,
+};
 use crate::checkout::ui::{CheckoutPage, OrderPage, PayPage};
 use crate::dev::MailboxPage;
-use crate::layout::{Layout, NotFound};
 use crate::orders::ui::MyOrders;
+use crate::catalog::ui::{CategoryPage, HomePage, ProductPage, SearchPage};
+use crate::layout::{Layout, NotFound};
 use leptos::prelude::*;
-use leptos_meta::{HashedStylesheet, Link, MetaTags, provide_meta_context};
+use leptos_meta::{provide_meta_context, HashedStylesheet, Link, MetaTags};
 use leptos_router::{
-    ParamSegment, SsrMode, StaticSegment,
     components::{ParentRoute, Route, Router, Routes},
-    path,
+    path, ParamSegment, SsrMode, StaticSegment,
 };
+
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {

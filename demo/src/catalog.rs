@@ -109,8 +109,7 @@ pub fn categories() -> &'static [Category] {
 }
 
 pub fn games() -> &'static Games {
-    static DATA: LazyLock<Games> =
-        LazyLock::new(|| parse("games.toml", include_str!("../data/games.toml")));
+    static DATA: LazyLock<Games> = LazyLock::new(|| parse("games.toml", include_str!("../data/games.toml")));
     &DATA
 }
 

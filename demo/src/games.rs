@@ -110,10 +110,7 @@ fn plan_game(g: &'static Game, index: usize, now: DateTime<Utc>) -> ProductPlan 
     let scene = scene_words(&g.genre);
     let shots = [
         (GameShot::Cover, format!("{} cover art", g.name)),
-        (
-            GameShot::Screenshot,
-            format!("{} gameplay screenshot: {scene}", g.name),
-        ),
+        (GameShot::Screenshot, format!("{} gameplay screenshot: {scene}", g.name)),
         (GameShot::KeyArt, format!("{} key art emblem", g.name)),
     ];
     let images = plan_images(shots, image_count, |shot| Art::Game {
@@ -163,8 +160,5 @@ fn scene_words(genre: &str) -> &'static str {
 
 /// Short names shoppers type for a platform (its stored value).
 fn platform_aliases(data: &'static catalog::Games, platform: &str) -> &'static str {
-    data.platform
-        .iter()
-        .find(|p| p.value == platform)
-        .map_or("", |p| p.aliases.as_str())
+    data.platform.iter().find(|p| p.value == platform).map_or("", |p| p.aliases.as_str())
 }

@@ -177,15 +177,9 @@ fn plan_piece(j: &'static Jewel, index: usize, now: DateTime<Utc>) -> ProductPla
         ),
     };
     let shots = [
-        (
-            JewelShot::Front,
-            format!("{} in {metal_lower}, front view", j.name),
-        ),
+        (JewelShot::Front, format!("{} in {metal_lower}, front view", j.name)),
         (JewelShot::CloseUp, close_up),
-        (
-            JewelShot::Alternate,
-            format!("{} in {metal_lower}, {}", j.name, j.style.alternate_view()),
-        ),
+        (JewelShot::Alternate, format!("{} in {metal_lower}, {}", j.name, j.style.alternate_view())),
     ];
     let images = plan_images(shots, image_count, |shot| Art::Jewel {
         slug: j.slug.as_str(),

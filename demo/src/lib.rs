@@ -37,20 +37,8 @@ pub struct DiscountSeed {
 /// The demo discount codes (documented in the README): 10% off once per customer, and €20 off
 /// orders of €100 or more.
 pub const DEMO_DISCOUNTS: [DiscountSeed; 2] = [
-    DiscountSeed {
-        code: "WELCOME10",
-        kind: "percent",
-        value: 10,
-        min_subtotal_minor: 0,
-        per_customer_limit: Some(1),
-    },
-    DiscountSeed {
-        code: "SPARKLE20",
-        kind: "fixed",
-        value: 2_000,
-        min_subtotal_minor: 10_000,
-        per_customer_limit: None,
-    },
+    DiscountSeed { code: "WELCOME10", kind: "percent", value: 10, min_subtotal_minor: 0, per_customer_limit: Some(1) },
+    DiscountSeed { code: "SPARKLE20", kind: "fixed", value: 2_000, min_subtotal_minor: 10_000, per_customer_limit: None },
 ];
 
 /// Keys per game variant in the demo (or fewer when the variant had less stock), and their pattern.
@@ -64,19 +52,13 @@ pub const DEMO_DROP: (&str, i64, usize, i64) = ("Starfall Founders Edition", 249
 /// The two builds every demo game gets: (version, changelog).
 pub const DEMO_BUILDS: [(&str, &str); 2] = [
     ("1.0.0", "First release."),
-    (
-        "1.1.0",
-        "Faster loading on older machines.\nFixed a crash when the controller disconnects.\nNew photo mode.",
-    ),
+    ("1.1.0", "Faster loading on older machines.\nFixed a crash when the controller disconnects.\nNew photo mode."),
 ];
 
 /// A readable header, then 192 KiB of deterministic filler (xorshift), so checksums are stable.
 pub fn demo_build_bytes(name: &str, version: &str) -> Vec<u8> {
     let mut bytes = format!("{name} {version} (demo build)\n").into_bytes();
-    let mut x: u64 = 0x9E37_79B9_7F4A_7C15
-        ^ bytes
-            .iter()
-            .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(*b as u64));
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15 ^ bytes.iter().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(*b as u64));
     while bytes.len() < 192 * 1024 {
         x ^= x << 13;
         x ^= x >> 7;
@@ -167,32 +149,19 @@ pub fn plan_catalog(now: DateTime<Utc>) -> Vec<ProductPlan> {
 }
 
 /// A product's first `count` pictures, numbered from 1: each (shot, alt text) drawn as `art(shot)`.
-pub(crate) fn plan_images<S, const N: usize>(
-    shots: [(S, String); N],
-    count: usize,
-    art: impl Fn(S) -> images::Art,
-) -> Vec<ImagePlan> {
+pub(crate) fn plan_images<S, const N: usize>(shots: [(S, String); N], count: usize, art: impl Fn(S) -> images::Art) -> Vec<ImagePlan> {
     shots
         .into_iter()
         .take(count)
         .enumerate()
-        .map(|(i, (shot, alt))| ImagePlan {
-            n: i as i32 + 1,
-            alt,
-            art: art(shot),
-        })
+        .map(|(i, (shot, alt))| ImagePlan { n: i as i32 + 1, alt, art: art(shot) })
         .collect()
 }
 
 /// Every picture of a plan, as render jobs (`<slug>-<n>`).
 pub fn image_jobs(plan: &[ProductPlan]) -> Vec<images::Job> {
     plan.iter()
-        .flat_map(|p| {
-            p.images.iter().map(|img| images::Job {
-                stem: format!("{}-{}", p.slug, img.n),
-                art: img.art.clone(),
-            })
-        })
+        .flat_map(|p| p.images.iter().map(|img| images::Job { stem: format!("{}-{}", p.slug, img.n), art: img.art.clone() }))
         .collect()
 }
 

@@ -191,18 +191,11 @@ fn games_have_partial_option_grids_and_stock() {
             let platform = v.platform.expect("platform");
             let edition = v.edition.expect("edition");
             assert!(
-                catalog::games()
-                    .platform
-                    .iter()
-                    .any(|p| p.value == platform),
+                catalog::games().platform.iter().any(|p| p.value == platform),
                 "{}",
                 v.sku
             );
-            assert!(
-                catalog::games().edition.iter().any(|e| e.value == edition),
-                "{}",
-                v.sku
-            );
+            assert!(catalog::games().edition.iter().any(|e| e.value == edition), "{}", v.sku);
             assert!(
                 v.stock == 0 || (20..=500).contains(&v.stock),
                 "{} stock {}",
@@ -258,11 +251,7 @@ fn jewelry_has_real_metal_and_size_options() {
     let plan = plan_catalog(Utc::now());
     let pieces = pieces(&plan);
     assert!(pieces.len() >= 42);
-    let metals: Vec<&str> = catalog::jewelry()
-        .metal
-        .iter()
-        .map(|m| m.value.as_str())
-        .collect();
+    let metals: Vec<&str> = catalog::jewelry().metal.iter().map(|m| m.value.as_str()).collect();
     let (mut plain, mut stones, mut certified, mut zero, mut total) = (0, 0, 0, 0, 0);
     let mut last_one_ring = false;
     for p in &pieces {

@@ -1,14 +1,11 @@
 //! Configuration: built-in defaults, then an optional TOML file (`APP_CONFIG`, default `shop.toml` if
 //! present), then `APP_*` environment variables. Validated once at start-up with a clear message.
-use app::accounts::{
-    model::PasswordPolicy,
-    ssr::{cognito::CognitoSettings, rate_limit::AuthLimits},
-};
 use figment::{
-    Figment,
     providers::{Env, Format, Serialized, Toml},
+    Figment,
 };
 use serde::{Deserialize, Serialize};
+use app::accounts::{model::PasswordPolicy, ssr::{cognito::CognitoSettings, rate_limit::AuthLimits}};
 use std::{net::SocketAddr, path::PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,10 +71,7 @@ pub struct MailConfig {
 
 impl Default for MailConfig {
     fn default() -> Self {
-        MailConfig {
-            transport: MailTransport::DevMailbox,
-            smtp: None,
-        }
+        MailConfig { transport: MailTransport::DevMailbox, smtp: None }
     }
 }
 
@@ -170,9 +164,7 @@ impl Config {
         if std::path::Path::new(&file).exists() {
             figment = figment.merge(Toml::file(&file));
         } else if std::env::var("APP_CONFIG").is_ok() {
-            return Err(ConfigError::Read(format!(
-                "APP_CONFIG names {file}, which does not exist"
-            )));
+            return Err(ConfigError::Read(format!("APP_CONFIG names {file}, which does not exist")));
         }
         if let Ok(url) = std::env::var("DATABASE_URL") {
             figment = figment.merge(Serialized::default("database_url", url));
@@ -183,9 +175,7 @@ impl Config {
     }
 
     pub fn from_figment(figment: Figment) -> Result<Config, ConfigError> {
-        let config: Config = figment
-            .extract()
-            .map_err(|e| ConfigError::Read(e.to_string()))?;
+        let config: Config = figment.extract().map_err(|e| ConfigError::Read(e.to_string()))?;
         config.validate()?;
         Ok(config)
     }
@@ -194,41 +184,25 @@ impl Config {
     /// settings hears about the four in one start, not one per restart).
     pub fn validate(&self) -> Result<(), ConfigError> {
         let mut problems: Vec<(&'static str, String)> = Vec::new();
-        let mut invalid =
-            |key: &'static str, message: &str| problems.push((key, message.to_owned()));
+        let mut invalid = |key: &'static str, message: &str| problems.push((key, message.to_owned()));
         let production = self.env == RunMode::Production;
         match &self.database_url {
-            None => invalid(
-                "database_url",
-                "not set (use APP_DATABASE_URL or DATABASE_URL)",
-            ),
+            None => invalid("database_url", "not set (use APP_DATABASE_URL or DATABASE_URL)"),
             Some(u) if !(u.starts_with("postgres://") || u.starts_with("postgresql://")) => {
-                invalid(
-                    "database_url",
-                    "must start with postgres:// or postgresql://",
-                );
+                invalid("database_url", "must start with postgres:// or postgresql://");
             }
             _ => {}
         }
         match &self.base_url {
             Some(b) => {
-                let host = b
-                    .strip_prefix("https://")
-                    .or_else(|| b.strip_prefix("http://"))
-                    .map(|h| h.strip_suffix('/').unwrap_or(h));
+                let host = b.strip_prefix("https://").or_else(|| b.strip_prefix("http://")).map(|h| h.strip_suffix('/').unwrap_or(h));
                 if !matches!(host, Some(h) if !h.is_empty() && !h.contains('/')) {
-                    invalid(
-                        "base_url",
-                        "must be an origin like https://shop.example (no path)",
-                    );
+                    invalid("base_url", "must be an origin like https://shop.example (no path)");
                 } else if production && b.starts_with("http://") {
                     invalid("base_url", "must use https in production");
                 }
             }
-            None if production => invalid(
-                "base_url",
-                "must be set to the shop's https origin in production",
-            ),
+            None if production => invalid("base_url", "must be set to the shop's https origin in production"),
             None => {}
         }
         if !(1..=500).contains(&self.db_max_connections) {
@@ -243,24 +217,14 @@ impl Config {
         if self.auth.provider == ProviderKind::Cognito {
             match &self.auth.cognito {
                 None => invalid("auth.cognito", "must be set when auth.provider is cognito"),
-                Some(c)
-                    if c.region.is_empty()
-                        || c.user_pool_id.is_empty()
-                        || c.client_id.is_empty() =>
-                {
-                    invalid(
-                        "auth.cognito",
-                        "region, user_pool_id and client_id are required",
-                    );
+                Some(c) if c.region.is_empty() || c.user_pool_id.is_empty() || c.client_id.is_empty() => {
+                    invalid("auth.cognito", "region, user_pool_id and client_id are required");
                 }
                 Some(_) => {}
             }
         }
         if !(4..=128).contains(&self.auth.password_policy.min_length) {
-            invalid(
-                "auth.password_policy.min_length",
-                "must be between 4 and 128",
-            );
+            invalid("auth.password_policy.min_length", "must be between 4 and 128");
         }
         if !(1..=120).contains(&self.orders.hold_minutes) {
             invalid("orders.hold_minutes", "must be between 1 and 120");
@@ -275,10 +239,7 @@ impl Config {
                 }
             }
         } else if production && !self.staging.allow_dev_mailbox {
-            invalid(
-                "mail.transport",
-                "must be 'smtp' in production (the dev mailbox sends nothing)",
-            );
+            invalid("mail.transport", "must be 'smtp' in production (the dev mailbox sends nothing)");
         }
         if let Err(e) = self.licenses.cipher() {
             invalid("licenses.encryption_keys", &e.to_string());
@@ -286,13 +247,8 @@ impl Config {
         if self.licenses.fingerprint_secret.expose().len() < 32 {
             invalid("licenses.fingerprint_secret", "needs 32 characters or more");
         }
-        if self.orders.payment_provider == app::payments::PaymentProviderKind::Stripe
-            && self.orders.stripe.is_none()
-        {
-            invalid(
-                "orders.stripe",
-                "is needed when orders.payment_provider is 'stripe'",
-            );
+        if self.orders.payment_provider == app::payments::PaymentProviderKind::Stripe && self.orders.stripe.is_none() {
+            invalid("orders.stripe", "is needed when orders.payment_provider is 'stripe'");
         }
         if production
             && self.orders.payment_provider == app::payments::PaymentProviderKind::Builtin
@@ -317,47 +273,21 @@ impl Config {
                  (a staging shop may set staging.allow_demo_data = true)",
             );
         }
-        if self.orders.webhook_secrets.is_empty()
-            || self
-                .orders
-                .webhook_secrets
-                .iter()
-                .any(|s| s.expose().len() < 16)
-        {
-            invalid(
-                "orders.webhook_secrets",
-                "needs at least one secret of 16 characters or more",
-            );
-        } else if production
-            && self
-                .orders
-                .webhook_secrets
-                .iter()
-                .any(|s| s.expose() == app::payments::DEV_WEBHOOK_SECRET)
-        {
-            invalid(
-                "orders.webhook_secrets",
-                "the development secret cannot be used in production",
-            );
+        if self.orders.webhook_secrets.is_empty() || self.orders.webhook_secrets.iter().any(|s| s.expose().len() < 16) {
+            invalid("orders.webhook_secrets", "needs at least one secret of 16 characters or more");
+        } else if production && self.orders.webhook_secrets.iter().any(|s| s.expose() == app::payments::DEV_WEBHOOK_SECRET) {
+            invalid("orders.webhook_secrets", "the development secret cannot be used in production");
         }
         if production && self.licenses.uses_dev_values() {
-            invalid(
-                "licenses.encryption_keys",
-                "the development key and secret cannot be used in production",
-            );
+            invalid("licenses.encryption_keys", "the development key and secret cannot be used in production");
         }
         if let Err((key, why)) = self.downloads.validate() {
             invalid(key, why);
         }
         if production && self.downloads.uses_dev_values() {
-            invalid(
-                "downloads.signing_secret",
-                "the development secret cannot be used in production",
-            );
+            invalid("downloads.signing_secret", "the development secret cannot be used in production");
         }
-        if self.media.backend == app::platform::objects::MediaBackend::S3
-            && self.media.s3.as_ref().is_none_or(|s| s.bucket.is_empty())
-        {
+        if self.media.backend == app::platform::objects::MediaBackend::S3 && self.media.s3.as_ref().is_none_or(|s| s.bucket.is_empty()) {
             invalid("media.s3.bucket", "must be set when media.backend is 's3'");
         }
         if !(1..=365).contains(&self.auth.session_days) {
@@ -389,11 +319,7 @@ impl Config {
     }
 
     pub fn base_url(&self) -> String {
-        self.base_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{}", self.listen))
-            .trim_end_matches('/')
-            .to_owned()
+        self.base_url.clone().unwrap_or_else(|| format!("http://{}", self.listen)).trim_end_matches('/').to_owned()
     }
 }
 
@@ -414,16 +340,7 @@ mod tests {
         assert_eq!(c.base_url(), "http://127.0.0.1:3000");
         assert!(!c.seed_demo);
         let err = Config::from_figment(figment("")).unwrap_err();
-        assert!(
-            matches!(
-                err,
-                ConfigError::Invalid {
-                    key: "database_url",
-                    ..
-                }
-            ),
-            "{err}"
-        );
+        assert!(matches!(err, ConfigError::Invalid { key: "database_url", .. }), "{err}");
     }
 
     #[test]
@@ -453,15 +370,7 @@ mod tests {
         assert_eq!(c.orders.payment_provider().unwrap().name(), "stripe");
         assert_eq!(c.orders.stripe.unwrap().api_base, "https://api.stripe.com");
         assert_eq!(c.mail.smtp.unwrap().port, 465);
-        assert_eq!(
-            Config::from_figment(figment(DB))
-                .unwrap()
-                .orders
-                .payment_provider()
-                .unwrap()
-                .name(),
-            "builtin"
-        );
+        assert_eq!(Config::from_figment(figment(DB)).unwrap().orders.payment_provider().unwrap().name(), "builtin");
     }
 
     #[test]
@@ -479,28 +388,16 @@ mod tests {
             ("auth.provider = 'okta'", "provider"),
             ("auth.session_days = 0", "auth.session_days"),
             ("orders.hold_minutes = 0", "orders.hold_minutes"),
-            (
-                "orders.webhook_secrets = ['short']",
-                "orders.webhook_secrets",
-            ),
-            (
-                "env = 'production'\nbase_url = 'https://shop.example'",
-                "the development secret",
-            ),
+            ("orders.webhook_secrets = ['short']", "orders.webhook_secrets"),
+            ("env = 'production'\nbase_url = 'https://shop.example'", "the development secret"),
             (
                 "env = 'production'\nbase_url = 'https://shop.example'\norders.webhook_secrets = ['whsec_production_secret_1']",
                 "the development key",
             ),
             ("orders.payment_provider = 'stripe'", "orders.stripe"),
-            (
-                "licenses.encryption_keys = ['1:c2hvcnQ=']",
-                "licenses.encryption_keys",
-            ),
+            ("licenses.encryption_keys = ['1:c2hvcnQ=']", "licenses.encryption_keys"),
             ("licenses.encryption_keys = []", "licenses.encryption_keys"),
-            (
-                "licenses.fingerprint_secret = 'short'",
-                "licenses.fingerprint_secret",
-            ),
+            ("licenses.fingerprint_secret = 'short'", "licenses.fingerprint_secret"),
             ("orders.payment_provider = 'paypal'", "payment_provider"),
             (
                 "env = 'production'\nbase_url = 'https://shop.example'\norders.webhook_secrets = ['whsec_production_secret_1']\n\
@@ -508,10 +405,7 @@ mod tests {
                  licenses.fingerprint_secret = 'production-fingerprint-secret-0123456789'",
                 "downloads.signing_secret",
             ),
-            (
-                "downloads.signing_secret = 'short'",
-                "downloads.signing_secret",
-            ),
+            ("downloads.signing_secret = 'short'", "downloads.signing_secret"),
             ("downloads.link_ttl_secs = 1", "downloads.link_ttl_secs"),
             ("downloads.max_per_window = 0", "downloads.max_per_window"),
             ("downloads.backend = 's3'", "downloads.s3.bucket"),
@@ -529,10 +423,8 @@ mod tests {
         }
         let err = Config::from_figment(figment("database_url = 'mysql://x'")).unwrap_err();
         assert!(err.to_string().contains("postgres://"), "{err}");
-        let err = Config::from_figment(figment(&format!(
-            "{DB}env = 'production'\nbase_url = 'http://shop.example'"
-        )))
-        .unwrap_err();
+        let err = Config::from_figment(figment(&format!("{DB}env = 'production'\nbase_url = 'http://shop.example'")))
+            .unwrap_err();
         assert!(err.to_string().contains("https"), "{err}");
     }
 
@@ -542,10 +434,7 @@ mod tests {
     fn a_build_without_demo_data_refuses_seed_demo() {
         let err = Config::from_figment(figment(&format!("{DB}seed_demo = true"))).unwrap_err();
         let text = err.to_string();
-        assert!(
-            text.contains("`seed_demo`") && text.contains("built without the demo data"),
-            "{text}"
-        );
+        assert!(text.contains("`seed_demo`") && text.contains("built without the demo data"), "{text}");
         assert!(Config::from_figment(figment(&format!("{DB}seed_demo = false"))).is_ok());
     }
 
@@ -553,10 +442,7 @@ mod tests {
     /// every missing setting in one message.
     #[test]
     fn production_reports_every_unsafe_or_missing_setting_at_once() {
-        let err = Config::from_figment(figment(&format!(
-            "{DB}env = 'production'\nseed_demo = true"
-        )))
-        .unwrap_err();
+        let err = Config::from_figment(figment(&format!("{DB}env = 'production'\nseed_demo = true"))).unwrap_err();
         let text = err.to_string();
         for key in [
             "base_url",
@@ -567,15 +453,9 @@ mod tests {
             "licenses.encryption_keys",
             "downloads.signing_secret",
         ] {
-            assert!(
-                text.contains(&format!("`{key}`")),
-                "{key} missing from: {text}"
-            );
+            assert!(text.contains(&format!("`{key}`")), "{key} missing from: {text}");
         }
-        assert!(
-            matches!(err, ConfigError::Several(ref p) if p.len() == 7),
-            "{text}"
-        );
+        assert!(matches!(err, ConfigError::Several(ref p) if p.len() == 7), "{text}");
 
         // A real production configuration starts, and has no unsafe switch on.
         let good = format!(
@@ -593,16 +473,9 @@ mod tests {
             ("seed_demo = true\n", "seed_demo"),
             ("base_url = 'http://shop.example'\n", "base_url"),
         ] {
-            let toml = good.replacen(DB, &format!("{DB}{extra}"), 1).replacen(
-                "base_url = 'https://shop.example'\n",
-                "",
-                usize::from(key == "base_url"),
-            );
+            let toml = good.replacen(DB, &format!("{DB}{extra}"), 1).replacen("base_url = 'https://shop.example'\n", "", usize::from(key == "base_url"));
             let err = Config::from_figment(figment(&toml)).unwrap_err();
-            assert!(
-                err.to_string().contains(&format!("`{key}`")),
-                "{extra}: {err}"
-            );
+            assert!(err.to_string().contains(&format!("`{key}`")), "{extra}: {err}");
         }
     }
 
@@ -631,32 +504,12 @@ mod tests {
              username = 'shop'\npassword = '{}'\nfrom = 'Shop <orders@shop.example>'\n\
              [auth]\nprovider = 'cognito'\n[auth.cognito]\nregion = 'eu-west-1'\nuser_pool_id = 'eu-west-1_x'\n\
              client_id = 'c1'\nclient_secret = '{}'",
-            secrets[2],
-            secrets[3],
-            secrets[4],
-            secrets[7],
-            secrets[1],
-            secrets[0],
-            secrets[5],
-            secrets[6]
+            secrets[2], secrets[3], secrets[4], secrets[7], secrets[1], secrets[0], secrets[5], secrets[6]
         );
         let c = Config::from_figment(figment(&toml)).unwrap();
         // The values did arrive (so the test is about Debug, not about missing values)…
-        assert_eq!(
-            c.orders.stripe.as_ref().unwrap().secret_key.expose(),
-            secrets[0]
-        );
-        assert_eq!(
-            c.mail
-                .smtp
-                .as_ref()
-                .unwrap()
-                .password
-                .as_ref()
-                .unwrap()
-                .expose(),
-            secrets[5]
-        );
+        assert_eq!(c.orders.stripe.as_ref().unwrap().secret_key.expose(), secrets[0]);
+        assert_eq!(c.mail.smtp.as_ref().unwrap().password.as_ref().unwrap().expose(), secrets[5]);
         // …and none of them shows.
         let debug = format!("{c:?} {c:#?}");
         for s in secrets {
@@ -676,10 +529,7 @@ mod tests {
             assert_eq!(c.listen.port(), 4555);
             assert!(c.seed_demo);
             assert_eq!(c.auth.limits.sign_in_per_ip.max, 7);
-            assert_eq!(
-                c.auth.limits.sign_in_per_ip.window_secs, 600,
-                "the rest keeps its default"
-            );
+            assert_eq!(c.auth.limits.sign_in_per_ip.window_secs, 600, "the rest keeps its default");
             Ok(())
         });
     }
@@ -690,30 +540,15 @@ mod tests {
         figment::Jail::expect_with(|jail| {
             jail.set_env("APP_ENV", "production");
             jail.set_env("APP_BASE_URL", "https://shop.example");
-            jail.set_env(
-                "APP_ORDERS__WEBHOOK_SECRETS",
-                "[\"whsec_bench_1764633600\"]",
-            );
-            jail.set_env(
-                "APP_LICENSES__ENCRYPTION_KEYS",
-                "[\"1:cHJvZHVjdGlvbi1rZXktMzItYnl0ZXMtbG9uZyEhISE=\"]",
-            );
-            jail.set_env(
-                "APP_LICENSES__FINGERPRINT_SECRET",
-                "bench-0123456789abcdef0123456789abcdef",
-            );
-            jail.set_env(
-                "APP_DOWNLOADS__SIGNING_SECRET",
-                "bench-0123456789abcdef0123456789abcdef",
-            );
+            jail.set_env("APP_ORDERS__WEBHOOK_SECRETS", "[\"whsec_bench_1764633600\"]");
+            jail.set_env("APP_LICENSES__ENCRYPTION_KEYS", "[\"1:cHJvZHVjdGlvbi1rZXktMzItYnl0ZXMtbG9uZyEhISE=\"]");
+            jail.set_env("APP_LICENSES__FINGERPRINT_SECRET", "bench-0123456789abcdef0123456789abcdef");
+            jail.set_env("APP_DOWNLOADS__SIGNING_SECRET", "bench-0123456789abcdef0123456789abcdef");
             jail.set_env("APP_STAGING__ALLOW_TEST_PAYMENTS", "true");
             jail.set_env("APP_STAGING__ALLOW_DEV_MAILBOX", "true");
             let fig = figment(DB).merge(Env::prefixed("APP_").split("__"));
             let c = Config::from_figment(fig).map_err(|e| e.to_string())?;
-            assert_eq!(
-                app::types::expose_all(&c.orders.webhook_secrets),
-                ["whsec_bench_1764633600"]
-            );
+            assert_eq!(app::types::expose_all(&c.orders.webhook_secrets), ["whsec_bench_1764633600"]);
             assert_eq!(c.licenses.encryption_keys.len(), 1);
             Ok(())
         });

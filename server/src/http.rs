@@ -3,7 +3,7 @@
 use axum::{
     body::Body,
     extract::{Request, State},
-    http::{HeaderValue, Method, StatusCode, header},
+    http::{header, HeaderValue, Method, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -15,10 +15,7 @@ pub async fn healthz() -> &'static str {
 
 /// Ready when the database answers.
 pub async fn readyz(State(pool): State<PgPool>) -> Response {
-    match sqlx::query_scalar::<_, i32>("SELECT 1")
-        .fetch_one(&pool)
-        .await
-    {
+    match sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&pool).await {
         Ok(_) => (StatusCode::OK, "ready").into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");
@@ -29,27 +26,15 @@ pub async fn readyz(State(pool): State<PgPool>) -> Response {
 
 /// Rejects state-changing requests that a browser marks as cross-site (server functions have no
 /// CSRF defence of their own). Requests without these headers (curl, server-to-server) pass.
-pub async fn reject_cross_site(
-    State(allowed_origin): State<String>,
-    req: Request,
-    next: Next,
-) -> Response {
+pub async fn reject_cross_site(State(allowed_origin): State<String>, req: Request, next: Next) -> Response {
     if is_cross_site(req.method(), req.headers(), &allowed_origin) {
         tracing::warn!(method = %req.method(), uri = %req.uri(), "rejected cross-site request");
-        return (
-            StatusCode::FORBIDDEN,
-            "Cross-site requests are not allowed.",
-        )
-            .into_response();
+        return (StatusCode::FORBIDDEN, "Cross-site requests are not allowed.").into_response();
     }
     next.run(req).await
 }
 
-pub fn is_cross_site(
-    method: &Method,
-    headers: &axum::http::HeaderMap,
-    allowed_origin: &str,
-) -> bool {
+pub fn is_cross_site(method: &Method, headers: &axum::http::HeaderMap, allowed_origin: &str) -> bool {
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
         return false;
     }
@@ -61,9 +46,7 @@ pub fn is_cross_site(
     // The whole origin (scheme, host and port) must be the shop's own: `https://<host>` posting to an
     // http shop, or another port on the same host, is another origin.
     if let Some(origin) = headers.get(header::ORIGIN) {
-        let same = origin
-            .to_str()
-            .is_ok_and(|o| same_origin(o, allowed_origin));
+        let same = origin.to_str().is_ok_and(|o| same_origin(o, allowed_origin));
         if !same {
             return true;
         }
@@ -76,8 +59,7 @@ pub fn is_cross_site(
 fn same_origin(a: &str, b: &str) -> bool {
     fn norm(o: &str) -> String {
         let o = o.trim_end_matches('/').to_ascii_lowercase();
-        o.strip_suffix(":443")
-            .filter(|_| o.starts_with("https://"))
+        o.strip_suffix(":443").filter(|_| o.starts_with("https://"))
             .or_else(|| o.strip_suffix(":80").filter(|_| o.starts_with("http://")))
             .map(str::to_owned)
             .unwrap_or(o)
@@ -105,21 +87,12 @@ pub async fn staff_only(State(gate): State<StaffGate>, req: Request, next: Next)
         .map(|c| c.0.ip().to_string())
         .unwrap_or_else(|| "unknown".into());
     let staff = match req.extensions().get::<tower_sessions::Session>() {
-        Some(session) => gate
-            .auth
-            .accounts(&gate.pool, session, &ip)
-            .require_admin()
-            .await
-            .is_ok(),
+        Some(session) => gate.auth.accounts(&gate.pool, session, &ip).require_admin().await.is_ok(),
         None => false,
     };
     if !staff {
         tracing::warn!(path = %req.uri().path(), %ip, "refused a staff function to a non-staff caller");
-        return (
-            StatusCode::FORBIDDEN,
-            axum::Json(app::error::AppError::Forbidden),
-        )
-            .into_response();
+        return (StatusCode::FORBIDDEN, axum::Json(app::error::AppError::Forbidden)).into_response();
     }
     next.run(req).await
 }
@@ -132,11 +105,7 @@ pub fn panic_response(cause: Box<dyn std::any::Any + Send + 'static>) -> Respons
         .or_else(|| cause.downcast_ref::<&str>().copied())
         .unwrap_or("(no message)");
     tracing::error!(panic = %text, "request handler panicked");
-    (
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "Something went wrong on our side. Please try again in a moment.",
-    )
-        .into_response()
+    (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side. Please try again in a moment.").into_response()
 }
 
 /// Headers every response carries. Pages set their own CSP (with a nonce); everything else gets
@@ -144,23 +113,11 @@ pub fn panic_response(cause: Box<dyn std::any::Any + Send + 'static>) -> Respons
 pub async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("strict-origin-when-cross-origin"),
-    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(
-        "permissions-policy",
-        HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
-    );
-    h.insert(
-        "cross-origin-opener-policy",
-        HeaderValue::from_static("same-origin"),
-    );
+    h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=()"));
+    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
         h.insert(
             header::CONTENT_SECURITY_POLICY,
@@ -192,12 +149,8 @@ pub async fn cache_static(req: Request, next: Next) -> Response {
 /// `name.<22-character base64url MD5>.ext`: the content hash cargo-leptos puts in file names.
 pub fn is_content_addressed(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or_default();
-    file.split('.').any(|part| {
-        part.len() == 22
-            && part
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    }) && !file.contains("______________________")
+    file.split('.').any(|part| part.len() == 22 && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        && !file.contains("______________________")
 }
 
 /// Server functions answer every error with 500; give typed errors their real status (400, 404…)
@@ -213,8 +166,7 @@ pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
         return (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong.").into_response();
     };
     if let Ok(err) = serde_json::from_slice::<app::error::AppError>(&bytes) {
-        parts.status =
-            StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        parts.status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         if let app::error::AppError::TooManyRequests { retry_after_secs } = err
             && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
         {
@@ -241,30 +193,17 @@ mod tests {
 
     #[test]
     fn only_content_hashed_names_are_immutable() {
-        assert!(is_content_addressed(
-            "/pkg/shop.kB2Z3c9Ewd8bQ4aWJ0nLrA.wasm"
-        ));
-        assert!(is_content_addressed(
-            "/pkg/chunk_5.Zx-_9aB2c3D4e5F6g7H8iA.wasm"
-        ));
+        assert!(is_content_addressed("/pkg/shop.kB2Z3c9Ewd8bQ4aWJ0nLrA.wasm"));
+        assert!(is_content_addressed("/pkg/chunk_5.Zx-_9aB2c3D4e5F6g7H8iA.wasm"));
         assert!(!is_content_addressed("/pkg/shop.wasm"), "an unhashed build");
-        assert!(
-            !is_content_addressed("/pkg/__wasm_split.______________________.js"),
-            "the placeholder"
-        );
+        assert!(!is_content_addressed("/pkg/__wasm_split.______________________.js"), "the placeholder");
         assert!(!is_content_addressed("/favicon.svg"));
-        assert!(
-            !is_content_addressed("/pkg/shop.kB2Z3c9Ewd8bQ4aWJ0nLr.wasm"),
-            "21 characters"
-        );
+        assert!(!is_content_addressed("/pkg/shop.kB2Z3c9Ewd8bQ4aWJ0nLr.wasm"), "21 characters");
     }
 
     #[test]
     fn reads_are_never_blocked() {
-        let h = headers(&[
-            ("sec-fetch-site", "cross-site"),
-            ("origin", "https://evil.example"),
-        ]);
+        let h = headers(&[("sec-fetch-site", "cross-site"), ("origin", "https://evil.example")]);
         assert!(!is_cross_site(&Method::GET, &h, ORIGIN));
     }
 
@@ -274,19 +213,13 @@ mod tests {
         assert!(is_cross_site(&Method::POST, &h, ORIGIN));
         let h = headers(&[("origin", "https://evil.example"), ("host", "shop.example")]);
         assert!(is_cross_site(&Method::POST, &h, ORIGIN));
-        let h = headers(&[
-            ("sec-fetch-site", "same-site"),
-            ("origin", "https://cdn.shop.example"),
-        ]);
+        let h = headers(&[("sec-fetch-site", "same-site"), ("origin", "https://cdn.shop.example")]);
         assert!(is_cross_site(&Method::DELETE, &h, ORIGIN));
     }
 
     #[test]
     fn same_origin_and_non_browser_posts_pass() {
-        let h = headers(&[
-            ("sec-fetch-site", "same-origin"),
-            ("origin", "https://shop.example"),
-        ]);
+        let h = headers(&[("sec-fetch-site", "same-origin"), ("origin", "https://shop.example")]);
         assert!(!is_cross_site(&Method::POST, &h, ORIGIN));
         let h = headers(&[("origin", "HTTPS://Shop.Example:443/")]);
         assert!(!is_cross_site(&Method::POST, &h, ORIGIN));
@@ -297,11 +230,7 @@ mod tests {
     #[test]
     fn another_scheme_or_port_on_the_same_host_is_cross_site() {
         for (origin, host, allowed) in [
-            (
-                "https://shop.example",
-                "shop.example",
-                "http://shop.example",
-            ),
+            ("https://shop.example", "shop.example", "http://shop.example"),
             ("http://shop.example", "shop.example", ORIGIN),
             ("https://shop.example:8443", "shop.example:8443", ORIGIN),
             ("http://127.0.0.1:3000", "127.0.0.1:3000", ORIGIN),
@@ -309,10 +238,7 @@ mod tests {
             ("https://shop.example.evil.example", "shop.example", ORIGIN),
         ] {
             let h = headers(&[("origin", origin), ("host", host)]);
-            assert!(
-                is_cross_site(&Method::POST, &h, allowed),
-                "{origin} posting to {allowed}"
-            );
+            assert!(is_cross_site(&Method::POST, &h, allowed), "{origin} posting to {allowed}");
         }
     }
 }
@@ -332,10 +258,7 @@ pub async fn payment_webhook(
     if provider != orders.payments.name() {
         return (StatusCode::NOT_FOUND, "no such webhook").into_response();
     }
-    let signature = headers
-        .get("stripe-signature")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
+    let signature = headers.get("stripe-signature").and_then(|v| v.to_str().ok()).unwrap_or_default();
     let now = chrono::Utc::now().timestamp();
     match receive_webhook(&pool, orders.payments.as_ref(), signature, &body, now).await {
         Ok(outcome) => {
@@ -361,9 +284,7 @@ pub async fn refuse_nul_bytes(req: Request, next: Next) -> Response {
     }
     fn refuse(path: &str) -> Response {
         tracing::warn!(%path, "refused a request with a NUL byte");
-        let err = app::error::AppError::BadRequest(
-            "The request contains a character we cannot accept.".into(),
-        );
+        let err = app::error::AppError::BadRequest("The request contains a character we cannot accept.".into());
         (StatusCode::BAD_REQUEST, axum::Json(err)).into_response()
     }
     if !req.uri().path().starts_with("/api/") {
@@ -378,31 +299,22 @@ pub async fn refuse_nul_bytes(req: Request, next: Next) -> Response {
         // Over the body limit (the outer layer cut it off) or a broken upload.
         Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "request too large").into_response(),
     };
-    let content_type = parts
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let nul = if content_type.starts_with("application/x-www-form-urlencoded") {
         has_nul(&bytes)
     } else {
-        content_type.starts_with("application/json")
-            && bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000"))
+        content_type.starts_with("application/json") && bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000"))
     };
     if nul {
         return refuse(parts.uri.path());
     }
-    next.run(Request::from_parts(parts, Body::from(bytes)))
-        .await
+    next.run(Request::from_parts(parts, Body::from(bytes))).await
 }
 
 /// Money-path forms accept exactly their fields: a request carrying anything else (say `price_minor`)
 /// is a 400 before any server function runs.
 pub async fn strict_forms(req: Request, next: Next) -> Response {
-    let Some((_, allowed)) = app::checkout::api::FORM_FIELDS
-        .iter()
-        .find(|(path, _)| *path == req.uri().path())
-    else {
+    let Some((_, allowed)) = app::checkout::api::FORM_FIELDS.iter().find(|(path, _)| *path == req.uri().path()) else {
         return next.run(req).await;
     };
     let (parts, body) = req.into_parts();
@@ -415,19 +327,14 @@ pub async fn strict_forms(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
     let unknown: Vec<String> = if is_form {
-        form_urlencoded::parse(&bytes)
-            .map(|(k, _)| k.into_owned())
-            .filter(|k| !allowed.contains(&k.as_str()))
-            .collect()
+        form_urlencoded::parse(&bytes).map(|(k, _)| k.into_owned()).filter(|k| !allowed.contains(&k.as_str())).collect()
     } else {
         vec!["(not a form)".into()]
     };
     if !unknown.is_empty() {
         tracing::warn!(path = %parts.uri.path(), ?unknown, "refused unknown form fields");
-        let err =
-            app::error::AppError::BadRequest(format!("Unexpected fields: {}", unknown.join(", ")));
+        let err = app::error::AppError::BadRequest(format!("Unexpected fields: {}", unknown.join(", ")));
         return (StatusCode::BAD_REQUEST, axum::Json(err)).into_response();
     }
-    next.run(Request::from_parts(parts, Body::from(bytes)))
-        .await
+    next.run(Request::from_parts(parts, Body::from(bytes))).await
 }

@@ -9,22 +9,27 @@ use app::accounts::ssr::{
     builtin::BuiltinProvider, cognito::CognitoProvider, provider::IdentityProvider,
 };
 use app::mail::ssr::{DevMailbox, Mailer, SmtpMailer};
-use axum::{Router, extract::FromRef, middleware, routing::get};
+use std::sync::Arc;
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::PostgresStore;
+use axum::{
+    extract::FromRef,
+    middleware,
+    routing::get,
+    Router,
+};
 use config::{Config, ProviderKind, RunMode};
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, generate_route_list};
-use sqlx::{PgPool, postgres::PgPoolOptions};
-use std::sync::Arc;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use sqlx::{postgres::PgPoolOptions, PgPool};
 use std::time::Duration;
 use tower_http::{
-    compression::{CompressionLayer, DefaultPredicate, Predicate, predicate::NotForContentType},
+    compression::{predicate::NotForContentType, CompressionLayer, DefaultPredicate, Predicate},
     limit::RequestBodyLimitLayer,
     services::ServeDir,
     timeout::TimeoutLayer,
     trace::TraceLayer,
 };
-use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
-use tower_sessions_sqlx_store::PostgresStore;
 
 /// Everything a request handler may need.
 #[derive(Clone, FromRef)]
@@ -35,10 +40,15 @@ pub struct ServerState {
 }
 
 pub async fn connect(config: &Config) -> anyhow::Result<PgPool> {
+    // No parallel workers for a request's query: under load they take the cores other requests need.
+    let options = config
+        .database_url()
+        .parse::<sqlx::postgres::PgConnectOptions>()?
+        .options([("max_parallel_workers_per_gather", "0")]);
     let pool = PgPoolOptions::new()
         .max_connections(config.db_max_connections)
         .acquire_timeout(Duration::from_secs(5))
-        .connect(config.database_url())
+        .connect_with(options)
         .await?;
     Ok(pool)
 }
@@ -52,9 +62,7 @@ pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
 /// The mail transport the configuration names (the dev mailbox unless SMTP is configured).
 pub fn mailer(config: &Config, pool: &PgPool) -> Arc<dyn Mailer> {
     match (&config.mail.transport, &config.mail.smtp) {
-        (config::MailTransport::Smtp, Some(smtp)) => {
-            Arc::new(SmtpMailer::new(smtp).expect("the configuration was validated"))
-        }
+        (config::MailTransport::Smtp, Some(smtp)) => Arc::new(SmtpMailer::new(smtp).expect("the configuration was validated")),
         _ => Arc::new(DevMailbox::new(pool.clone())),
     }
 }
@@ -70,27 +78,16 @@ pub fn builtin_provider(config: &Config, pool: &PgPool) -> BuiltinProvider {
 }
 
 /// The identity provider the configuration names.
-pub async fn identity_provider(
-    config: &Config,
-    pool: &PgPool,
-) -> anyhow::Result<Arc<dyn IdentityProvider>> {
+pub async fn identity_provider(config: &Config, pool: &PgPool) -> anyhow::Result<Arc<dyn IdentityProvider>> {
     Ok(match config.auth.provider {
         ProviderKind::Builtin => {
-            if config.env == RunMode::Production
-                && config.mail.transport == config::MailTransport::DevMailbox
-            {
-                tracing::warn!(
-                    "mail stays in the dev mailbox until SMTP is configured (mail.transport = 'smtp')"
-                );
+            if config.env == RunMode::Production && config.mail.transport == config::MailTransport::DevMailbox {
+                tracing::warn!("mail stays in the dev mailbox until SMTP is configured (mail.transport = 'smtp')");
             }
             Arc::new(builtin_provider(config, pool))
         }
         ProviderKind::Cognito => {
-            let settings = config
-                .auth
-                .cognito
-                .clone()
-                .ok_or_else(|| anyhow::anyhow!("auth.cognito is not set"))?;
+            let settings = config.auth.cognito.clone().ok_or_else(|| anyhow::anyhow!("auth.cognito is not set"))?;
             Arc::new(CognitoProvider::connect(settings, config.auth.password_policy.clone()).await)
         }
     })
@@ -104,29 +101,19 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .site_root(config.site_root.to_string_lossy().to_string())
         .site_pkg_dir("pkg")
         .site_addr(config.listen)
-        .env(if config.env == RunMode::Production {
-            leptos::config::Env::PROD
-        } else {
-            leptos::config::Env::DEV
-        })
+        .env(if config.env == RunMode::Production { leptos::config::Env::PROD } else { leptos::config::Env::DEV })
         .build()
 }
 
 /// Whether the site was built with content-hashed file names (cargo-leptos `hash-files`).
 fn hashed_site() -> bool {
-    std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt").is_file()))
-        .unwrap_or(false)
+    std::env::current_exe().ok().and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt").is_file())).unwrap_or(false)
 }
 
 /// What happens at sign-in besides the session: the guest cart merges into the account's, then
 /// guest orders of the address join the account.
 pub fn sign_in_hooks() -> app::accounts::ssr::SignInHooks {
-    Arc::new(vec![
-        Arc::new(app::cart::ssr::MergeGuestCart),
-        Arc::new(app::orders::ssr::queries::ClaimGuestOrders),
-    ])
+    Arc::new(vec![Arc::new(app::cart::ssr::MergeGuestCart), Arc::new(app::orders::ssr::queries::ClaimGuestOrders)])
 }
 
 /// The whole HTTP application.
@@ -147,18 +134,10 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
     };
     let orders = app::checkout::ssr::CheckoutState {
         settings: Arc::new(config.orders.clone()),
-        payments: config
-            .orders
-            .payment_provider()
-            .expect("the configuration was validated"),
+        payments: config.orders.payment_provider().expect("the configuration was validated"),
     };
     let library = app::library::LibraryState {
-        keys: Arc::new(
-            config
-                .licenses
-                .cipher()
-                .expect("the configuration was validated"),
-        ),
+        keys: Arc::new(config.licenses.cipher().expect("the configuration was validated")),
         downloads: config.downloads.downloads(),
     };
     // Server-side sessions: only an id in the cookie, HttpOnly, SameSite=Lax, Secure in production.
@@ -167,16 +146,11 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(config.env == RunMode::Production)
-        .with_expiry(Expiry::OnInactivity(
-            tower_sessions::cookie::time::Duration::days(config.auth.session_days.into()),
-        ));
-    let gate = http::StaffGate {
-        pool: pool.clone(),
-        auth: auth.clone(),
-    };
-    let catalog = app::catalog::ssr::CatalogState {
-        media: media_store(config),
-    };
+        .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::days(
+            config.auth.session_days.into(),
+        )));
+    let gate = http::StaffGate { pool: pool.clone(), auth: auth.clone() };
+    let catalog = app::catalog::ssr::CatalogState { media: media_store(config) };
     // Photo uploads: a route of its own, with its own body limit (the 1 MB limit stays for
     // everything else) and without the layers that read whole bodies; streamed to disk.
     let photos = app::catalog::ssr::photos::PhotoState {
@@ -188,29 +162,14 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
         max_files: PHOTO_MAX_FILES,
     };
     let uploads = Router::new()
-        .route(
-            app::catalog::ssr::photos::UPLOAD_ROUTE,
-            axum::routing::post(app::catalog::ssr::photos::upload),
-        )
+        .route(app::catalog::ssr::photos::UPLOAD_ROUTE, axum::routing::post(app::catalog::ssr::photos::upload))
         .with_state(photos)
-        .layer(middleware::from_fn_with_state(
-            gate.clone(),
-            http::staff_only,
-        ))
+        .layer(middleware::from_fn_with_state(gate.clone(), http::staff_only))
         .layer(sessions.clone())
-        .layer(middleware::from_fn_with_state(
-            config.base_url(),
-            http::reject_cross_site,
-        ))
+        .layer(middleware::from_fn_with_state(config.base_url(), http::reject_cross_site))
         .layer(axum::extract::DefaultBodyLimit::disable())
-        .layer(RequestBodyLimitLayer::new(
-            PHOTO_MAX_FILE_BYTES as usize * PHOTO_MAX_FILES + 1024 * 1024,
-        ));
-    let state = ServerState {
-        leptos_options: leptos_options.clone(),
-        pool: pool.clone(),
-        orders: orders.clone(),
-    };
+        .layer(RequestBodyLimitLayer::new(PHOTO_MAX_FILE_BYTES as usize * PHOTO_MAX_FILES + 1024 * 1024));
+    let state = ServerState { leptos_options: leptos_options.clone(), pool: pool.clone(), orders: orders.clone() };
     let routes = generate_route_list(app::App);
 
     let context = {
@@ -224,29 +183,15 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
     };
     let site_root = config.site_root.clone();
     let static_files = Router::new()
-        .nest_service(
-            "/pkg",
-            ServeDir::new(site_root.join("pkg"))
-                .precompressed_br()
-                .precompressed_gzip(),
-        )
+        .nest_service("/pkg", ServeDir::new(site_root.join("pkg")).precompressed_br().precompressed_gzip())
         .nest_service("/media", ServeDir::new(&config.media_dir))
-        .route_service(
-            "/favicon.svg",
-            tower_http::services::ServeFile::new(site_root.join("favicon.svg")),
-        )
-        .route_service(
-            "/robots.txt",
-            tower_http::services::ServeFile::new(site_root.join("robots.txt")),
-        )
+        .route_service("/favicon.svg", tower_http::services::ServeFile::new(site_root.join("favicon.svg")))
+        .route_service("/robots.txt", tower_http::services::ServeFile::new(site_root.join("robots.txt")))
         .layer(middleware::from_fn(http::cache_static));
     // Game builds behind signed links, when they are kept in a local directory.
     let files = match config.downloads.local_store() {
         Some(store) => Router::new()
-            .route(
-                &format!("{}/{{*key}}", app::library::downloads::ssr::local::ROUTE),
-                get(app::library::downloads::ssr::local::serve),
-            )
+            .route(&format!("{}/{{*key}}", app::library::downloads::ssr::local::ROUTE), get(app::library::downloads::ssr::local::serve))
             .with_state(store),
         None => Router::new(),
     };
@@ -260,18 +205,12 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
     Router::new()
         .route("/healthz", get(http::healthz))
         .route("/readyz", get(http::readyz))
-        .route(
-            "/webhooks/{provider}",
-            axum::routing::post(http::payment_webhook),
-        )
+        .route("/webhooks/{provider}", axum::routing::post(http::payment_webhook))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();
             move || app::shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            ServerState,
-            _,
-        >(context, app::shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, app::shell))
         // Staff functions: 403 for everyone who is not staff before any server function runs
         // (inside the session layer, which it needs; each function checks again).
         .layer(middleware::from_fn_with_state(gate, http::staff_only))
@@ -281,10 +220,7 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
         .layer(middleware::from_fn(http::strict_forms))
         .layer(middleware::from_fn(http::refuse_nul_bytes))
         .layer(middleware::from_fn(http::server_fn_error_status))
-        .layer(middleware::from_fn_with_state(
-            config.base_url(),
-            http::reject_cross_site,
-        ))
+        .layer(middleware::from_fn_with_state(config.base_url(), http::reject_cross_site))
         .layer(RequestBodyLimitLayer::new(config.body_limit_bytes))
         .merge(uploads)
         .layer(TimeoutLayer::with_status_code(
@@ -293,21 +229,15 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
         ))
         .layer(CompressionLayer::new().compress_when(compress_when))
         // A bug must never drop the connection without an answer: a panic is a logged 500.
-        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
-            http::panic_response,
-        ))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(http::panic_response))
         .layer(middleware::from_fn(http::security_headers))
         // Every log line inside a request carries its method and path (errors are logged once, where
         // they leave: this span says which request it was).
         // (A 500's status line is DEBUG: its cause was logged at ERROR where the error left.)
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(
-                    tower_http::trace::DefaultMakeSpan::new().level(tracing::Level::INFO),
-                )
-                .on_failure(
-                    tower_http::trace::DefaultOnFailure::new().level(tracing::Level::DEBUG),
-                ),
+                .make_span_with(tower_http::trace::DefaultMakeSpan::new().level(tracing::Level::INFO))
+                .on_failure(tower_http::trace::DefaultOnFailure::new().level(tracing::Level::DEBUG)),
         )
         .with_state(state)
 }
@@ -319,8 +249,7 @@ pub async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             s.recv().await;
         }
     };
@@ -353,37 +282,21 @@ pub fn spawn_photo_worker(config: &Config, pool: PgPool) {
     // Uploads cut off by a crash leave their temporary files: anything an hour old goes.
     if let Ok(entries) = std::fs::read_dir(photo_staging_dir(config)) {
         for e in entries.flatten() {
-            let old = e
-                .metadata()
-                .and_then(|m| m.modified())
-                .map(|t| t.elapsed().unwrap_or_default() > Duration::from_secs(3600));
+            let old = e.metadata().and_then(|m| m.modified()).map(|t| t.elapsed().unwrap_or_default() > Duration::from_secs(3600));
             if old.unwrap_or(false) {
                 let _ = std::fs::remove_file(e.path());
             }
         }
     }
     let store = media_store(config);
-    let jobs = app::catalog::ssr::photos::PhotoJobs {
-        pool: pool.clone(),
-        store: store.clone(),
-    };
-    app::platform::jobs::spawn_worker_in(
-        pool.clone(),
-        Arc::new(jobs),
-        app::platform::jobs::Lane::Photos,
-    );
+    let jobs = app::catalog::ssr::photos::PhotoJobs { pool: pool.clone(), store: store.clone() };
+    app::platform::jobs::spawn_worker_in(pool.clone(), Arc::new(jobs), app::platform::jobs::Lane::Photos);
     // Hourly, files no photo wants any more (a crash between storing and recording, a failed delete).
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {
             tick.tick().await;
-            match app::catalog::ssr::photos::sweep_orphans(
-                &pool,
-                store.as_ref(),
-                Duration::from_secs(3600),
-            )
-            .await
-            {
+            match app::catalog::ssr::photos::sweep_orphans(&pool, store.as_ref(), Duration::from_secs(3600)).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(files = n, "swept orphaned photo files"),
                 Err(e) => tracing::warn!(error = ?e, "sweeping orphaned photo files failed"),
@@ -397,10 +310,7 @@ pub fn spawn_order_workers(config: &Config, pool: PgPool) {
     let effects = app::checkout::ssr::effects::OrderEffects {
         pool: pool.clone(),
         mailer: mailer(config, &pool),
-        payments: config
-            .orders
-            .payment_provider()
-            .expect("the configuration was validated"),
+        payments: config.orders.payment_provider().expect("the configuration was validated"),
         webhook_secrets: app::types::expose_all(&config.orders.webhook_secrets),
         shop_name: app::site::SITE_NAME.to_owned(),
         base_url: config.base_url(),
@@ -419,8 +329,8 @@ pub fn spawn_order_workers(config: &Config, pool: PgPool) {
     });
 }
 
-/// The listing read model's upkeep: products a race left marked are refreshed within a second;
-/// count deltas are folded every half minute.
+/// The listing read model's upkeep: products a race left marked, and drops just launched, are
+/// refreshed within a second; count deltas are folded every half minute.
 pub fn spawn_listing_upkeep(pool: PgPool) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(1));

@@ -14,10 +14,7 @@ async fn main() {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
     match config.log_format {
-        LogFormat::Json => tracing_subscriber::fmt()
-            .json()
-            .with_env_filter(filter)
-            .init(),
+        LogFormat::Json => tracing_subscriber::fmt().json().with_env_filter(filter).init(),
         LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
     }
     // `server keys …` / `server builds …`: operator tasks from the command line, then exit.
@@ -50,13 +47,9 @@ async fn run(config: Config) -> anyhow::Result<()> {
             tracing::warn!(%switch, "UNSAFE STAGING SWITCH ON: this production-mode shop is not safe for real customers");
         }
     }
-    let pool = server::connect(&config)
-        .await
-        .context("connecting to the database")?;
+    let pool = server::connect(&config).await.context("connecting to the database")?;
     server::migrate(&pool).await.context("running migrations")?;
-    let identity = server::identity_provider(&config, &pool)
-        .await
-        .context("setting up the identity provider")?;
+    let identity = server::identity_provider(&config, &pool).await.context("setting up the identity provider")?;
     // Without the `demo` feature, the configuration check has already refused seed_demo = true.
     #[cfg(feature = "demo")]
     if config.seed_demo {
@@ -72,8 +65,6 @@ async fn run(config: Config) -> anyhow::Result<()> {
         .with_context(|| format!("binding {}", config.listen))?;
     tracing::info!("listening on http://{}", config.listen);
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(server::shutdown_signal())
-        .await?;
+    axum::serve(listener, app).with_graceful_shutdown(server::shutdown_signal()).await?;
     Ok(())
 }

@@ -2,8 +2,8 @@
 //! driven in-process with `tower::ServiceExt::oneshot`.
 mod common;
 
-use axum::body::{Body, to_bytes};
-use axum::http::{Request, StatusCode, header};
+use axum::body::{to_bytes, Body};
+use axum::http::{header, Request, StatusCode};
 use common::*;
 use sqlx::PgPool;
 use tower::ServiceExt;
@@ -20,37 +20,18 @@ async fn pages_have_status_title_and_a_nonce_csp(pool: PgPool) {
     let (status, headers, body) = send(&pool, get("/c/games")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("<title>Games | "), "{body}");
-    assert!(
-        body.contains(r#"<link href="https://shop.example/c/games" rel="canonical">"#),
-        "canonical"
-    );
+    assert!(body.contains(r#"<link href="https://shop.example/c/games" rel="canonical">"#), "canonical");
     let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
-    let nonce = csp
-        .split("'nonce-")
-        .nth(1)
-        .and_then(|s| s.split('\'').next())
-        .expect("nonce in CSP");
-    assert!(
-        body.contains(&format!("nonce=\"{nonce}\"")),
-        "scripts carry the CSP nonce"
-    );
+    let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("nonce in CSP");
+    assert!(body.contains(&format!("nonce=\"{nonce}\"")), "scripts carry the CSP nonce");
     assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
 
     let (status, _, body) = send(&pool, get("/c/no-such-category")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(
-        body.contains("We couldn&#39;t find that page")
-            || body.contains("We couldn't find that page")
-    );
-    assert_eq!(
-        send(&pool, get("/p/no-such-product")).await.0,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        send(&pool, get("/no/such/path")).await.0,
-        StatusCode::NOT_FOUND
-    );
+    assert!(body.contains("We couldn&#39;t find that page") || body.contains("We couldn't find that page"));
+    assert_eq!(send(&pool, get("/p/no-such-product")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(send(&pool, get("/no/such/path")).await.0, StatusCode::NOT_FOUND);
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -59,21 +40,13 @@ async fn bad_input_is_a_clear_400_not_a_500(pool: PgPool) {
     for uri in ["/c/games?page=-1", "/c/games?page=abc", "/c/games?sort=x"] {
         let (status, _, body) = send(&pool, get(uri)).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}");
-        assert!(
-            !body.contains("sqlx") && !body.contains("panicked"),
-            "{uri}"
-        );
+        assert!(!body.contains("sqlx") && !body.contains("panicked"), "{uri}");
     }
     let long = format!("/search?q={}", "a".repeat(10 * 1024));
     let (status, _, body) = send(&pool, get(&long)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body.contains("too long"), "explains why");
-    assert_eq!(
-        send(&pool, get("/c/games?platform=Amiga&colour=red"))
-            .await
-            .0,
-        StatusCode::OK
-    );
+    assert_eq!(send(&pool, get("/c/games?platform=Amiga&colour=red")).await.0, StatusCode::OK);
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -107,11 +80,8 @@ async fn cross_site_posts_are_refused_and_bodies_are_limited(pool: PgPool) {
 }
 
 /// A body of `n` spaces in 64 KiB chunks, with no length known in advance.
-fn futures_util_stream(
-    n: usize,
-) -> impl futures_core::Stream<Item = Result<Vec<u8>, std::io::Error>> + Send {
-    let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
-        (0..n / 65536).map(|_| Ok(vec![b' '; 65536])).collect();
+fn futures_util_stream(n: usize) -> impl futures_core::Stream<Item = Result<Vec<u8>, std::io::Error>> + Send {
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = (0..n / 65536).map(|_| Ok(vec![b' '; 65536])).collect();
     tokio_stream::iter(chunks)
 }
 
@@ -123,10 +93,7 @@ async fn server_function_errors_are_typed_and_leak_nothing(pool: PgPool) {
         .unwrap();
     let (status, _, body) = send(&pool, req).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(
-        body.contains("BadRequest") && body.contains("page number"),
-        "{body}"
-    );
+    assert!(body.contains("BadRequest") && body.contains("page number"), "{body}");
     let req = Request::post("/api/catalog/search")
         .header("content-type", "application/json")
         .body(Body::from(r#"{"params": 5}"#))
@@ -152,61 +119,23 @@ async fn sign_in_uses_a_fresh_http_only_session_and_sign_out_deletes_it(pool: Pg
     let (email, _) = server::seed::DEMO_SHOPPER;
 
     // A failed sign-in: back to the form (with `next` kept), the message shown with status 401.
-    let (status, headers, _) = send(
-        &pool,
-        form_post(
-            "/api/account/sign-in",
-            None,
-            &[("email", email), ("password", "Wrong-pass-1")],
-        ),
-    )
-    .await;
+    let (status, headers, _) =
+        send(&pool, form_post("/api/account/sign-in", None, &[("email", email), ("password", "Wrong-pass-1")])).await;
     assert_eq!(status, StatusCode::FOUND);
-    assert_eq!(
-        headers[header::LOCATION],
-        "/account/sign-in?next=%2Fc%2Fgames"
-    );
+    assert_eq!(headers[header::LOCATION], "/account/sign-in?next=%2Fc%2Fgames");
     let (anonymous, set_cookie) = session_cookie(&headers).expect("the flash needs a session");
-    assert!(
-        set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"),
-        "{set_cookie}"
-    );
-    assert!(
-        !set_cookie.contains("Secure"),
-        "plain http in development: {set_cookie}"
-    );
-    let (status, _, html) = send(
-        &pool,
-        get_with("/account/sign-in?next=%2Fc%2Fgames", Some(&anonymous)),
-    )
-    .await;
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    assert!(!set_cookie.contains("Secure"), "plain http in development: {set_cookie}");
+    let (status, _, html) = send(&pool, get_with("/account/sign-in?next=%2Fc%2Fgames", Some(&anonymous))).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert!(
-        html.contains("That e-mail address and password don&#x27;t match an account.")
-            || html.contains("match an account"),
-        "{html}"
-    );
-    assert!(
-        html.contains(&format!("value=\"{email}\"")),
-        "the address is kept"
-    );
-    assert!(
-        !html.contains("Wrong-pass-1"),
-        "the password is never echoed"
-    );
+    assert!(html.contains("That e-mail address and password don&#x27;t match an account.") || html.contains("match an account"), "{html}");
+    assert!(html.contains(&format!("value=\"{email}\"")), "the address is kept");
+    assert!(!html.contains("Wrong-pass-1"), "the password is never echoed");
 
     // The right password, on the same browser: a new session id (no fixation), then the account.
     let (status, headers, _) = send(
         &pool,
-        form_post(
-            "/api/account/sign-in",
-            Some(&anonymous),
-            &[
-                ("email", email),
-                ("password", server::seed::DEMO_SHOPPER.1),
-                ("next", "/c/games"),
-            ],
-        ),
+        form_post("/api/account/sign-in", Some(&anonymous), &[("email", email), ("password", server::seed::DEMO_SHOPPER.1), ("next", "/c/games")]),
     )
     .await;
     assert_eq!(status, StatusCode::FOUND);
@@ -220,27 +149,14 @@ async fn sign_in_uses_a_fresh_http_only_session_and_sign_out_deletes_it(pool: Pg
     assert_eq!(status, StatusCode::FOUND, "the old id is not signed in");
 
     // Sign out: the session row is gone and the cookie no longer works.
-    let (status, headers, _) = send(
-        &pool,
-        form_post("/api/account/sign-out", Some(&signed_in), &[]),
-    )
-    .await;
+    let (status, headers, _) = send(&pool, form_post("/api/account/sign-out", Some(&signed_in), &[])).await;
     assert_eq!(status, StatusCode::FOUND);
     assert_eq!(headers[header::LOCATION], "/");
     let (status, headers, _) = send(&pool, get_with("/account", Some(&signed_in))).await;
     assert_eq!(status, StatusCode::FOUND);
-    assert_eq!(
-        headers[header::LOCATION],
-        "/account/sign-in?next=%2Faccount"
-    );
-    let sessions: i64 = sqlx::query_scalar("SELECT count(*) FROM tower_sessions.session")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    assert_eq!(
-        sessions, 0,
-        "sign-in moved the anonymous session to the new id; sign-out deleted it"
-    );
+    assert_eq!(headers[header::LOCATION], "/account/sign-in?next=%2Faccount");
+    let sessions: i64 = sqlx::query_scalar("SELECT count(*) FROM tower_sessions.session").fetch_one(&pool).await.unwrap();
+    assert_eq!(sessions, 0, "sign-in moved the anonymous session to the new id; sign-out deleted it");
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -253,10 +169,7 @@ async fn admin_pages_and_functions_refuse_everyone_but_admins(pool: PgPool) {
     for cookie in [None, Some(shopper.as_str())] {
         let (status, _, html) = send(&pool, get_with("/admin", cookie)).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{cookie:?}");
-        assert!(
-            html.contains("You don&#x27;t have access") || html.contains("have access"),
-            "{html}"
-        );
+        assert!(html.contains("You don&#x27;t have access") || html.contains("have access"), "{html}");
         let mut req = Request::post("/api/admin/overview").header(header::ORIGIN, ORIGIN);
         if let Some(c) = cookie {
             req = req.header(header::COOKIE, c);
@@ -281,18 +194,11 @@ async fn sign_in_attempts_are_rate_limited_with_a_retry_hint(pool: PgPool) {
     let mut cfg = config();
     cfg.auth.limits.sign_in_per_account.max = 2;
     let router = |pool: &PgPool| {
-        server::router(
-            &cfg,
-            pool.clone(),
-            std::sync::Arc::new(server::builtin_provider(&cfg, pool)),
-        )
+        server::router(&cfg, pool.clone(), std::sync::Arc::new(server::builtin_provider(&cfg, pool)))
     };
     let attempt = || {
         let body = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs([
-                ("email", server::seed::DEMO_SHOPPER.0),
-                ("password", "Wrong-pass-1"),
-            ])
+            .extend_pairs([("email", server::seed::DEMO_SHOPPER.0), ("password", "Wrong-pass-1")])
             .finish();
         Request::post("/api/account/sign-in")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -306,30 +212,20 @@ async fn sign_in_attempts_are_rate_limited_with_a_retry_hint(pool: PgPool) {
     }
     let res = router(&pool).oneshot(attempt()).await.unwrap();
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
-    let retry: u64 = res.headers()[header::RETRY_AFTER]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let retry: u64 = res.headers()[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
     assert!((1..=600).contains(&retry), "{retry}");
     let body = to_bytes(res.into_body(), 1 << 16).await.unwrap();
     assert!(String::from_utf8_lossy(&body).contains("TooManyRequests"));
     // Even the right password waits now.
     let body = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs([
-            ("email", server::seed::DEMO_SHOPPER.0),
-            ("password", server::seed::DEMO_SHOPPER.1),
-        ])
+        .extend_pairs([("email", server::seed::DEMO_SHOPPER.0), ("password", server::seed::DEMO_SHOPPER.1)])
         .finish();
     let req = Request::post("/api/account/sign-in")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ORIGIN, ORIGIN)
         .body(Body::from(body))
         .unwrap();
-    assert_eq!(
-        router(&pool).oneshot(req).await.unwrap().status(),
-        StatusCode::TOO_MANY_REQUESTS
-    );
+    assert_eq!(router(&pool).oneshot(req).await.unwrap().status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -337,32 +233,14 @@ async fn production_has_secure_cookies_and_no_dev_mailbox(pool: PgPool) {
     server::migrate(&pool).await.unwrap();
     let mut cfg = config();
     cfg.env = server::config::RunMode::Production;
-    let router = server::router(
-        &cfg,
-        pool.clone(),
-        std::sync::Arc::new(server::builtin_provider(&cfg, &pool)),
-    );
-    let res = router
-        .clone()
-        .oneshot(get_with("/dev/mailbox", None))
-        .await
-        .unwrap();
+    let router = server::router(&cfg, pool.clone(), std::sync::Arc::new(server::builtin_provider(&cfg, &pool)));
+    let res = router.clone().oneshot(get_with("/dev/mailbox", None)).await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    let res = router
-        .oneshot(form_post(
-            "/api/account/sign-in",
-            None,
-            &[("email", "x@example.com"), ("password", "Wrong-pass-1")],
-        ))
-        .await
-        .unwrap();
+    let res = router.oneshot(form_post("/api/account/sign-in", None, &[("email", "x@example.com"), ("password", "Wrong-pass-1")])).await.unwrap();
     let (_, set_cookie) = session_cookie(res.headers()).unwrap();
     assert!(set_cookie.contains("Secure"), "{set_cookie}");
     // Development shows the mailbox.
-    assert_eq!(
-        send(&pool, get_with("/dev/mailbox", None)).await.0,
-        StatusCode::OK
-    );
+    assert_eq!(send(&pool, get_with("/dev/mailbox", None)).await.0, StatusCode::OK);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -371,7 +249,7 @@ async fn production_has_secure_cookies_and_no_dev_mailbox(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn webhooks_need_a_valid_signature_and_act_once(pool: PgPool) {
     use app::checkout::ssr::place as checkout;
-    use app::payments::{DEV_WEBHOOK_SECRET, gateway};
+    use app::payments::{gateway, DEV_WEBHOOK_SECRET};
     server::migrate(&pool).await.unwrap();
     let variant = game_variant(&pool, 5999, 3).await;
     let req = checkout::CheckoutRequest {
@@ -383,68 +261,31 @@ async fn webhooks_need_a_valid_signature_and_act_once(pool: PgPool) {
         discount_code: None,
         shipping: None,
     };
-    let order = checkout::start_checkout(&pool, &req, &Default::default(), 10)
-        .await
-        .unwrap();
+    let order = checkout::start_checkout(&pool, &req, &Default::default(), 10).await.unwrap();
     let now = chrono::Utc::now().timestamp();
-    let (header, body) =
-        gateway::signed_success(DEV_WEBHOOK_SECRET, order.order_id, 5999, "EUR", now);
+    let (header, body) = gateway::signed_success(DEV_WEBHOOK_SECRET, order.order_id, 5999, "EUR", now);
     let post = |sig: String, body: Vec<u8>| {
-        Request::post("/webhooks/builtin")
-            .header("stripe-signature", sig)
-            .body(Body::from(body))
-            .unwrap()
+        Request::post("/webhooks/builtin").header("stripe-signature", sig).body(Body::from(body)).unwrap()
     };
     let (status, _, _) = send(&pool, post(header.replace("v1=", "v1=00"), body.clone())).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "a bad signature");
     // Only the configured provider's route exists (here the built-in one, so Stripe's is a 404).
-    let to_stripe = Request::post("/webhooks/stripe")
-        .header("stripe-signature", header.clone())
-        .body(Body::from(body.clone()))
-        .unwrap();
-    assert_eq!(
-        send(&pool, to_stripe).await.0,
-        StatusCode::NOT_FOUND,
-        "another provider's route"
-    );
-    let (forged, _) = gateway::signed_success(
-        "whsec_someone_else_entirely",
-        order.order_id,
-        5999,
-        "EUR",
-        now,
-    );
-    assert_eq!(
-        send(&pool, post(forged, body.clone())).await.0,
-        StatusCode::BAD_REQUEST,
-        "another secret"
-    );
+    let to_stripe = Request::post("/webhooks/stripe").header("stripe-signature", header.clone()).body(Body::from(body.clone())).unwrap();
+    assert_eq!(send(&pool, to_stripe).await.0, StatusCode::NOT_FOUND, "another provider's route");
+    let (forged, _) = gateway::signed_success("whsec_someone_else_entirely", order.order_id, 5999, "EUR", now);
+    assert_eq!(send(&pool, post(forged, body.clone())).await.0, StatusCode::BAD_REQUEST, "another secret");
     let status_of = || async {
-        sqlx::query_scalar::<_, String>("SELECT status FROM orders WHERE id = $1")
-            .bind(order.order_id)
-            .fetch_one(&pool)
-            .await
-            .unwrap()
+        sqlx::query_scalar::<_, String>("SELECT status FROM orders WHERE id = $1").bind(order.order_id).fetch_one(&pool).await.unwrap()
     };
     assert_eq!(status_of().await, "pending_payment");
     for _ in 0..3 {
-        assert_eq!(
-            send(&pool, post(header.clone(), body.clone())).await.0,
-            StatusCode::OK
-        );
+        assert_eq!(send(&pool, post(header.clone(), body.clone())).await.0, StatusCode::OK);
     }
     assert_eq!(status_of().await, "paid");
-    let charges: i64 = sqlx::query_scalar("SELECT count(*) FROM payments")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let charges: i64 = sqlx::query_scalar("SELECT count(*) FROM payments").fetch_one(&pool).await.unwrap();
     assert_eq!(charges, 1, "replays change nothing");
     let stale = gateway::signed_success(DEV_WEBHOOK_SECRET, order.order_id, 5999, "EUR", now - 600);
-    assert_eq!(
-        send(&pool, post(stale.0, stale.1)).await.0,
-        StatusCode::BAD_REQUEST,
-        "too old"
-    );
+    assert_eq!(send(&pool, post(stale.0, stale.1)).await.0, StatusCode::BAD_REQUEST, "too old");
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -452,9 +293,7 @@ async fn money_forms_refuse_unknown_fields(pool: PgPool) {
     server::migrate(&pool).await.unwrap();
     let variant = game_variant(&pool, 5999, 3).await;
     let form = |fields: &[(&str, &str)]| {
-        let body = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(fields)
-            .finish();
+        let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
         Request::post("/api/cart/add")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::ORIGIN, ORIGIN)
@@ -462,11 +301,7 @@ async fn money_forms_refuse_unknown_fields(pool: PgPool) {
             .unwrap()
     };
     let v = variant.to_string();
-    let (status, _, body) = send(
-        &pool,
-        form(&[("variant_id", &v), ("quantity", "1"), ("price_minor", "1")]),
-    )
-    .await;
+    let (status, _, body) = send(&pool, form(&[("variant_id", &v), ("quantity", "1"), ("price_minor", "1")])).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body.contains("price_minor"), "{body}");
     let (status, _, body) = send(&pool, form(&[("variant_id", &v), ("quantity", "11")])).await;
@@ -474,10 +309,7 @@ async fn money_forms_refuse_unknown_fields(pool: PgPool) {
     assert!(body.contains("between 1 and 10"), "{body}");
     let (status, _, _) = send(&pool, form(&[("variant_id", &v), ("quantity", "2")])).await;
     assert_eq!(status, StatusCode::OK);
-    let lines: i64 = sqlx::query_scalar("SELECT count(*) FROM cart_lines")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let lines: i64 = sqlx::query_scalar("SELECT count(*) FROM cart_lines").fetch_one(&pool).await.unwrap();
     assert_eq!(lines, 1);
 }
 
@@ -486,11 +318,7 @@ async fn a_guest_cart_joins_the_account_at_sign_in(pool: PgPool) {
     server::migrate(&pool).await.unwrap();
     demo_users(&pool).await;
     let game = game_variant(&pool, 5999, 30).await;
-    let pid: i64 = sqlx::query_scalar("SELECT product_id FROM variants WHERE id = $1")
-        .bind(game)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let pid: i64 = sqlx::query_scalar("SELECT product_id FROM variants WHERE id = $1").bind(game).fetch_one(&pool).await.unwrap();
     let other: i64 = sqlx::query_scalar(
         "INSERT INTO variants (product_id, sku, price_minor, stock, edition) VALUES ($1, 'GAME-2', 7999, 30, 'Deluxe') RETURNING id",
     )
@@ -498,13 +326,7 @@ async fn a_guest_cart_joins_the_account_at_sign_in(pool: PgPool) {
     .fetch_one(&pool)
     .await
     .unwrap();
-    let add = |cookie: Option<&str>, variant: i64, qty: &str| {
-        form_post(
-            "/api/cart/add",
-            cookie,
-            &[("variant_id", &variant.to_string()), ("quantity", qty)],
-        )
-    };
+    let add = |cookie: Option<&str>, variant: i64, qty: &str| form_post("/api/cart/add", cookie, &[("variant_id", &variant.to_string()), ("quantity", qty)]);
 
     // On another device, the shopper saved 9 of the game in their cart.
     let device = sign_in_as(&pool, server::seed::DEMO_SHOPPER).await;
@@ -518,39 +340,16 @@ async fn a_guest_cart_joins_the_account_at_sign_in(pool: PgPool) {
 
     let (status, headers, _) = send(
         &pool,
-        form_post(
-            "/api/account/sign-in",
-            Some(&guest),
-            &[
-                ("email", server::seed::DEMO_SHOPPER.0),
-                ("password", server::seed::DEMO_SHOPPER.1),
-                ("next", "/cart"),
-            ],
-        ),
+        form_post("/api/account/sign-in", Some(&guest), &[("email", server::seed::DEMO_SHOPPER.0), ("password", server::seed::DEMO_SHOPPER.1), ("next", "/cart")]),
     )
     .await;
     assert_eq!(status, StatusCode::FOUND);
     let (signed_in, _) = session_cookie(&headers).unwrap();
     let (_, _, html) = send(&pool, get_with("/cart", Some(&signed_in))).await;
-    assert_eq!(
-        html.matches("data-testid=\"cart-line\"").count(),
-        2,
-        "{html}"
-    );
-    let quantities: Vec<(i64, i32)> =
-        sqlx::query_as("SELECT variant_id, quantity FROM cart_lines ORDER BY variant_id")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
-    assert_eq!(
-        quantities,
-        vec![(game, 10), (other, 1)],
-        "merged, capped at the per-order maximum of 10"
-    );
-    let carts: i64 = sqlx::query_scalar("SELECT count(*) FROM carts")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    assert_eq!(html.matches("data-testid=\"cart-line\"").count(), 2, "{html}");
+    let quantities: Vec<(i64, i32)> = sqlx::query_as("SELECT variant_id, quantity FROM cart_lines ORDER BY variant_id").fetch_all(&pool).await.unwrap();
+    assert_eq!(quantities, vec![(game, 10), (other, 1)], "merged, capped at the per-order maximum of 10");
+    let carts: i64 = sqlx::query_scalar("SELECT count(*) FROM carts").fetch_one(&pool).await.unwrap();
     assert_eq!(carts, 1, "the guest cart was folded into the saved one");
 }
 
@@ -566,74 +365,42 @@ async fn weak_passwords_are_refused_on_every_way_in_and_change_nothing(pool: PgP
     // Each form posted from its own page (a failed post goes back there with its message).
     let from = |page: &str, uri: &str, cookie: Option<&str>, fields: &[(&str, &str)]| {
         let mut req = form_post(uri, cookie, fields);
-        req.headers_mut()
-            .insert(header::REFERER, format!("{ORIGIN}{page}").parse().unwrap());
+        req.headers_mut().insert(header::REFERER, format!("{ORIGIN}{page}").parse().unwrap());
         req
     };
 
     // Sign-up: back to the form with the message, and no account.
-    let (status, headers, _) = send(
-        &pool,
-        from(
-            "/account/sign-up",
-            "/api/account/sign-up",
-            None,
-            &[("email", "new@example.com"), ("password", "short")],
-        ),
-    )
-    .await;
+    let (status, headers, _) =
+        send(&pool, from("/account/sign-up", "/api/account/sign-up", None, &[("email", "new@example.com"), ("password", "short")])).await;
     assert_eq!(status, StatusCode::FOUND);
     let (browser, _) = session_cookie(&headers).expect("the flash needs a session");
-    let (_, _, html) = send(
-        &pool,
-        get_with(headers[header::LOCATION].to_str().unwrap(), Some(&browser)),
-    )
-    .await;
+    let (_, _, html) = send(&pool, get_with(headers[header::LOCATION].to_str().unwrap(), Some(&browser))).await;
     assert!(html.contains("too weak"), "{html}");
-    let accounts: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM builtin_accounts WHERE email = 'new@example.com'")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    let accounts: i64 = sqlx::query_scalar("SELECT count(*) FROM builtin_accounts WHERE email = 'new@example.com'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(accounts, 0);
 
     // Reset: refused before the code is even looked at (so the message is about the password).
     let (status, headers, _) = send(
         &pool,
-        from(
-            "/account/reset",
-            "/api/account/reset-password",
-            Some(&browser),
-            &[("email", email), ("code", "123456"), ("password", "weak")],
-        ),
+        from("/account/reset", "/api/account/reset-password", Some(&browser), &[("email", email), ("code", "123456"), ("password", "weak")]),
     )
     .await;
     assert_eq!(status, StatusCode::FOUND);
-    let (_, _, html) = send(
-        &pool,
-        get_with(headers[header::LOCATION].to_str().unwrap(), Some(&browser)),
-    )
-    .await;
+    let (_, _, html) = send(&pool, get_with(headers[header::LOCATION].to_str().unwrap(), Some(&browser))).await;
     assert!(html.contains("too weak"), "{html}");
 
     // Change: refused, and the old password still signs in.
     let shopper = sign_in_as(&pool, server::seed::DEMO_SHOPPER).await;
     let (status, headers, _) = send(
         &pool,
-        from(
-            "/account/password",
-            "/api/account/change-password",
-            Some(&shopper),
-            &[("current_password", password), ("new_password", "weak")],
-        ),
+        from("/account/password", "/api/account/change-password", Some(&shopper), &[("current_password", password), ("new_password", "weak")]),
     )
     .await;
     assert_eq!(status, StatusCode::FOUND);
-    let (_, _, html) = send(
-        &pool,
-        get_with(headers[header::LOCATION].to_str().unwrap(), Some(&shopper)),
-    )
-    .await;
+    let (_, _, html) = send(&pool, get_with(headers[header::LOCATION].to_str().unwrap(), Some(&shopper))).await;
     assert!(html.contains("too weak"), "{html}");
     sign_in_as(&pool, server::seed::DEMO_SHOPPER).await;
 }
@@ -644,43 +411,25 @@ async fn weak_passwords_are_refused_on_every_way_in_and_change_nothing(pool: PgP
 async fn an_internal_error_is_logged_once_with_its_cause_and_never_sent(pool: PgPool) {
     server::migrate(&pool).await.unwrap();
     // Every catalog query now fails inside the database.
-    sqlx::query("DROP VIEW shop_products")
-        .execute(&pool)
-        .await
-        .unwrap();
+    sqlx::query("DROP VIEW shop_products").execute(&pool).await.unwrap();
     let server_fn = Request::post("/api/catalog/home")
         .header(header::ORIGIN, ORIGIN)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::empty())
         .unwrap();
-    for (what, req, context) in [
-        ("server function", server_fn, "/api/catalog/home"),
-        ("page", get("/"), "page{path=/}"),
-    ] {
+    for (what, req, context) in [("server function", server_fn, "/api/catalog/home"), ("page", get("/"), "page{path=/}")] {
         let logs = LogCapture::default();
         let (status, _, body) = {
             let _guard = logs.capture();
             send(&pool, req).await
         };
         assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{what}");
-        assert!(
-            !body.contains("does not exist") && !body.contains("shop_products"),
-            "{what}: the cause is not sent: {body}"
-        );
+        assert!(!body.contains("does not exist") && !body.contains("shop_products"), "{what}: the cause is not sent: {body}");
         let text = logs.text();
-        let errors: Vec<&str> = text
-            .lines()
-            .filter(|l| l.contains("internal error"))
-            .collect();
+        let errors: Vec<&str> = text.lines().filter(|l| l.contains("internal error")).collect();
         assert_eq!(errors.len(), 1, "{what}: logged once: {text}");
-        assert!(
-            errors[0].contains("relation \"shop_products\" does not exist"),
-            "{what}: with its cause: {text}"
-        );
-        assert!(
-            errors[0].contains(context),
-            "{what}: with what was being done ({context}): {text}"
-        );
+        assert!(errors[0].contains("relation \"shop_products\" does not exist"), "{what}: with its cause: {text}");
+        assert!(errors[0].contains(context), "{what}: with what was being done ({context}): {text}");
     }
 }
 
@@ -701,13 +450,7 @@ async fn the_cart_sees_active_products_only(pool: PgPool) {
                 .unwrap();
         }
     };
-    let add = |cookie: Option<&str>| {
-        form_post(
-            "/api/cart/add",
-            cookie,
-            &[("variant_id", &variant.to_string()), ("quantity", "1")],
-        )
-    };
+    let add = |cookie: Option<&str>| form_post("/api/cart/add", cookie, &[("variant_id", &variant.to_string()), ("quantity", "1")]);
     let count = |cookie: String| {
         let pool = pool.clone();
         async move {

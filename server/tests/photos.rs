@@ -2,7 +2,7 @@
 //! by content, the rendering job, and what shoppers then see.
 mod common;
 use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{header, Request, StatusCode};
 use common::*;
 use sqlx::PgPool;
 
@@ -17,17 +17,14 @@ fn jpeg(w: u32, h: u32) -> Vec<u8> {
         image::Rgb([b[0], b[1], b[2]])
     });
     let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
-        .encode_image(&img)
-        .unwrap();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90).encode_image(&img).unwrap();
     out
 }
 
 fn png(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbImage::from_pixel(w, h, image::Rgb([10, 120, 200]));
     let mut out = Vec::new();
-    img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
-        .unwrap();
+    img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png).unwrap();
     out
 }
 
@@ -37,10 +34,7 @@ const BOUNDARY: &str = "----shop-test-boundary";
 fn multipart(fields: &[(&str, &str)], files: &[(&str, Vec<u8>)]) -> Vec<u8> {
     let mut body = Vec::new();
     for (k, v) in fields {
-        body.extend(
-            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                .as_bytes(),
-        );
+        body.extend(format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
     }
     for (name, bytes) in files {
         body.extend(
@@ -56,10 +50,7 @@ fn multipart(fields: &[(&str, &str)], files: &[(&str, Vec<u8>)]) -> Vec<u8> {
 
 fn upload(product: i64, cookie: Option<&str>, body: Vec<u8>, accept: &str) -> Request<Body> {
     let mut req = Request::post(format!("/api/admin/photos/{product}"))
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        )
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"))
         .header(header::ACCEPT, accept)
         .header(header::ORIGIN, ORIGIN);
     if let Some(c) = cookie {
@@ -81,11 +72,7 @@ async fn ring(pool: &PgPool) -> (i64, i64, i64) {
     .fetch_one(pool)
     .await
     .unwrap();
-    sqlx::query("INSERT INTO jewelry_details (product_id, finish) VALUES ($1, 'Polished')")
-        .bind(id)
-        .execute(pool)
-        .await
-        .unwrap();
+    sqlx::query("INSERT INTO jewelry_details (product_id, finish) VALUES ($1, 'Polished')").bind(id).execute(pool).await.unwrap();
     let mut variants = Vec::new();
     for (i, metal) in ["Platinum", "Yellow gold"].iter().enumerate() {
         sqlx::query("INSERT INTO product_option_values (product_id, axis, value, position) VALUES ($1, 0, $2, $3)")
@@ -115,129 +102,52 @@ async fn photos_are_checked_rendered_and_shown_by_option(pool: PgPool) {
     server::migrate(&pool).await.unwrap();
     demo_users(&pool).await;
     let media = tempfile::tempdir().unwrap();
-    let cfg = server::config::Config {
-        media_dir: media.path().join("media"),
-        ..config()
-    };
+    let cfg = server::config::Config { media_dir: media.path().join("media"), ..config() };
     let (product, platinum, gold) = ring(&pool).await;
     let admin = sign_in_as(&pool, server::seed::DEMO_ADMIN).await;
     let shopper = sign_in_as(&pool, server::seed::DEMO_SHOPPER).await;
-    let svg =
-        br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#.to_vec();
-    let files = || {
-        vec![
-            ("front.jpg", png(1200, 900)),
-            ("evil.jpg", svg.clone()),
-            ("side.jpg", jpeg(2400, 1600)),
-        ]
-    };
+    let svg = br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#.to_vec();
+    let files = || vec![("front.jpg", png(1200, 900)), ("evil.jpg", svg.clone()), ("side.jpg", jpeg(2400, 1600))];
 
     // Anyone but staff: 403 and nothing written.
     for cookie in [None, Some(shopper.as_str())] {
-        let body = multipart(
-            &[("alt", "Photo Ring"), ("option_value", "Platinum")],
-            &files(),
-        );
-        let (status, _, _) = send_with(
-            &cfg,
-            &pool,
-            upload(product, cookie, body, "application/json"),
-        )
-        .await;
+        let body = multipart(&[("alt", "Photo Ring"), ("option_value", "Platinum")], &files());
+        let (status, _, _) = send_with(&cfg, &pool, upload(product, cookie, body, "application/json")).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{cookie:?}");
     }
     // Without alt text: refused, nothing written.
-    let (status, _, body) = send_with(
-        &cfg,
-        &pool,
-        upload(
-            product,
-            Some(&admin),
-            multipart(&[], &files()),
-            "application/json",
-        ),
-    )
-    .await;
+    let (status, _, body) = send_with(&cfg, &pool, upload(product, Some(&admin), multipart(&[], &files()), "application/json")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert!(body.contains("alt text"), "{body}");
-    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM product_images")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM product_images").fetch_one(&pool).await.unwrap();
     assert_eq!(rows, 0);
 
     // Staff: the PNG named .jpg and the JPEG are taken, the SVG refused with its reason.
-    let body = multipart(
-        &[
-            ("alt", "Photo Ring in platinum"),
-            ("option_value", "Platinum"),
-        ],
-        &files(),
-    );
-    let (status, _, body) = send_with(
-        &cfg,
-        &pool,
-        upload(product, Some(&admin), body, "application/json"),
-    )
-    .await;
+    let body = multipart(&[("alt", "Photo Ring in platinum"), ("option_value", "Platinum")], &files());
+    let (status, _, body) = send_with(&cfg, &pool, upload(product, Some(&admin), body, "application/json")).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let outcomes: Vec<serde_json::Value> = serde_json::from_str(&body).unwrap();
     assert_eq!(outcomes.len(), 3);
-    assert!(
-        outcomes[0]["id"].is_i64() && outcomes[2]["id"].is_i64(),
-        "{body}"
-    );
-    assert!(
-        outcomes[1]["error"]
-            .as_str()
-            .unwrap()
-            .contains("not a JPEG, PNG or WebP"),
-        "{body}"
-    );
-    let pending: Vec<(String, Option<String>)> =
-        sqlx::query_as("SELECT status, original_key FROM product_images ORDER BY position")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
+    assert!(outcomes[0]["id"].is_i64() && outcomes[2]["id"].is_i64(), "{body}");
+    assert!(outcomes[1]["error"].as_str().unwrap().contains("not a JPEG, PNG or WebP"), "{body}");
+    let pending: Vec<(String, Option<String>)> = sqlx::query_as("SELECT status, original_key FROM product_images ORDER BY position")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
     assert!(pending.iter().all(|(s, o)| s == "pending" && o.is_some()));
     // One without an option (shown for every metal), by a plain form: a redirect with a notice.
-    let body = multipart(
-        &[("alt", "Photo Ring, top view")],
-        &[("top.jpg", jpeg(800, 800))],
-    );
-    let (status, headers, _) = send_with(
-        &cfg,
-        &pool,
-        upload(product, Some(&admin), body, "text/html"),
-    )
-    .await;
+    let body = multipart(&[("alt", "Photo Ring, top view")], &[("top.jpg", jpeg(800, 800))]);
+    let (status, headers, _) = send_with(&cfg, &pool, upload(product, Some(&admin), body, "text/html")).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    assert_eq!(
-        headers[header::LOCATION],
-        format!("/admin/products/{product}#photos")
-    );
+    assert_eq!(headers[header::LOCATION], format!("/admin/products/{product}#photos"));
 
     // Shoppers see nothing until the photos are rendered.
-    let (_, _, html) = send_with(
-        &cfg,
-        &pool,
-        get(&format!("/p/photo-ring?variant={platinum}")),
-    )
-    .await;
-    assert!(
-        !html.contains("/media/products/"),
-        "pending photos are not shown"
-    );
+    let (_, _, html) = send_with(&cfg, &pool, get(&format!("/p/photo-ring?variant={platinum}"))).await;
+    assert!(!html.contains("/media/products/"), "pending photos are not shown");
 
-    let jobs = app::catalog::ssr::photos::PhotoJobs {
-        pool: pool.clone(),
-        store: server::media_store(&cfg),
-    };
+    let jobs = app::catalog::ssr::photos::PhotoJobs { pool: pool.clone(), store: server::media_store(&cfg) };
     let mut ran = 0;
-    while app::platform::jobs::run_one_in(&pool, &jobs, app::platform::jobs::Lane::Photos)
-        .await
-        .unwrap()
-    {
+    while app::platform::jobs::run_one_in(&pool, &jobs, app::platform::jobs::Lane::Photos).await.unwrap() {
         ran += 1;
     }
     assert_eq!(ran, 3);
@@ -250,10 +160,7 @@ async fn photos_are_checked_rendered_and_shown_by_option(pool: PgPool) {
     assert_eq!(ready[1].1, [320, 640, 960, 1280, 1920]);
     for (status, widths, _, _, original, prefix) in &ready {
         assert_eq!(status, "ready");
-        assert!(
-            original.is_none(),
-            "the original (which may carry GPS data) is deleted"
-        );
+        assert!(original.is_none(), "the original (which may carry GPS data) is deleted");
         for w in widths {
             for ext in ["webp", "jpg"] {
                 let file = cfg.media_dir.join(format!("{prefix}-{w}.{ext}"));
@@ -261,18 +168,11 @@ async fn photos_are_checked_rendered_and_shown_by_option(pool: PgPool) {
             }
         }
     }
-    let originals = std::fs::read_dir(cfg.media_dir.join("originals").join(product.to_string()))
-        .map(|d| d.count())
-        .unwrap_or(0);
+    let originals = std::fs::read_dir(cfg.media_dir.join("originals").join(product.to_string())).map(|d| d.count()).unwrap_or(0);
     assert_eq!(originals, 0);
 
     // Platinum shows its photos first, as WebP with a JPEG fallback; gold shows only the shared one.
-    let (status, _, html) = send_with(
-        &cfg,
-        &pool,
-        get(&format!("/p/photo-ring?variant={platinum}")),
-    )
-    .await;
+    let (status, _, html) = send_with(&cfg, &pool, get(&format!("/p/photo-ring?variant={platinum}"))).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains(r#"<source type="image/webp""#), "{html}");
     assert!(html.contains(&format!("/media/{}-320.webp", ready[0].5)));
@@ -280,20 +180,10 @@ async fn photos_are_checked_rendered_and_shown_by_option(pool: PgPool) {
     let (_, _, html) = send_with(&cfg, &pool, get(&format!("/p/photo-ring?variant={gold}"))).await;
     // (The product's JSON-LD lists every photo; the gallery shows gold's.)
     for platinum_photo in [&ready[0].5, &ready[1].5] {
-        assert!(
-            !html.contains(&format!("{platinum_photo}-320.webp")),
-            "no platinum photos in gold's gallery"
-        );
+        assert!(!html.contains(&format!("{platinum_photo}-320.webp")), "no platinum photos in gold's gallery");
     }
-    assert!(
-        html.contains(&format!("{}-320.webp", ready[2].5)),
-        "the shared photo"
-    );
-    let audited: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'photo.upload'")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    assert!(html.contains(&format!("{}-320.webp", ready[2].5)), "the shared photo");
+    let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'photo.upload'").fetch_one(&pool).await.unwrap();
     assert_eq!(audited, 3);
 }
 
@@ -302,22 +192,14 @@ async fn the_photo_route_has_its_own_limit_and_the_rest_keep_theirs(pool: PgPool
     server::migrate(&pool).await.unwrap();
     demo_users(&pool).await;
     let media = tempfile::tempdir().unwrap();
-    let cfg = server::config::Config {
-        media_dir: media.path().join("media"),
-        ..config()
-    };
+    let cfg = server::config::Config { media_dir: media.path().join("media"), ..config() };
     let (product, _, _) = ring(&pool).await;
     let admin = sign_in_as(&pool, server::seed::DEMO_ADMIN).await;
     // A 3 MB photo is fine here, while every other route keeps the 1 MB limit.
     let big = jpeg(3000, 2000);
     assert!(big.len() > 1024 * 1024, "{}", big.len());
     let body = multipart(&[("alt", "Big")], &[("big.jpg", big.clone())]);
-    let (status, _, body) = send_with(
-        &cfg,
-        &pool,
-        upload(product, Some(&admin), body, "application/json"),
-    )
-    .await;
+    let (status, _, body) = send_with(&cfg, &pool, upload(product, Some(&admin), body, "application/json")).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(body.contains("\"id\":"), "{body}");
     let other = Request::post("/api/catalog/search")
@@ -325,27 +207,15 @@ async fn the_photo_route_has_its_own_limit_and_the_rest_keep_theirs(pool: PgPool
         .header(header::ORIGIN, ORIGIN)
         .body(Body::from(vec![b' '; big.len()]))
         .unwrap();
-    assert_eq!(
-        send_with(&cfg, &pool, other).await.0,
-        StatusCode::PAYLOAD_TOO_LARGE
-    );
+    assert_eq!(send_with(&cfg, &pool, other).await.0, StatusCode::PAYLOAD_TOO_LARGE);
     // A cross-site upload is refused before anything is read.
     let cross = Request::post(format!("/api/admin/photos/{product}"))
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        )
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"))
         .header(header::ORIGIN, "https://evil.example")
         .header(header::COOKIE, &admin)
-        .body(Body::from(multipart(
-            &[("alt", "x")],
-            &[("x.jpg", jpeg(10, 10))],
-        )))
+        .body(Body::from(multipart(&[("alt", "x")], &[("x.jpg", jpeg(10, 10))])))
         .unwrap();
     assert_eq!(send_with(&cfg, &pool, cross).await.0, StatusCode::FORBIDDEN);
-    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM product_images")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM product_images").fetch_one(&pool).await.unwrap();
     assert_eq!(rows, 1);
 }

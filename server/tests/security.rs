@@ -6,47 +6,25 @@ mod common;
 use app::types::SafePath;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{header, Request, StatusCode};
 use common::*;
 use sqlx::PgPool;
 use tower::ServiceExt;
 
 fn location(headers: &axum::http::HeaderMap) -> Option<String> {
-    headers
-        .get(header::LOCATION)
-        .map(|v| v.to_str().expect("a Location is visible ASCII").to_owned())
+    headers.get(header::LOCATION).map(|v| v.to_str().expect("a Location is visible ASCII").to_owned())
 }
 
 /// A guest session with `variant` in its cart; returns its cookie.
 async fn guest_with_cart(pool: &PgPool, variant: i64) -> String {
-    let (status, headers, _) = send(
-        pool,
-        form_post(
-            "/api/cart/add",
-            None,
-            &[("variant_id", &variant.to_string()), ("quantity", "1")],
-        ),
-    )
-    .await;
+    let (status, headers, _) = send(pool, form_post("/api/cart/add", None, &[("variant_id", &variant.to_string()), ("quantity", "1")])).await;
     assert_eq!(status, StatusCode::FOUND);
     session_cookie(&headers).expect("a session").0
 }
 
-async fn place(
-    pool: &PgPool,
-    cookie: &str,
-    key: &str,
-    email: &str,
-) -> (StatusCode, Option<String>) {
-    let (status, headers, _) = send(
-        pool,
-        form_post(
-            "/api/checkout/place",
-            Some(cookie),
-            &[("checkout_key", key), ("email", email)],
-        ),
-    )
-    .await;
+async fn place(pool: &PgPool, cookie: &str, key: &str, email: &str) -> (StatusCode, Option<String>) {
+    let (status, headers, _) =
+        send(pool, form_post("/api/checkout/place", Some(cookie), &[("checkout_key", key), ("email", email)])).await;
     (status, location(&headers))
 }
 
@@ -63,54 +41,22 @@ async fn a_checkout_key_only_ever_finds_its_own_sessions_order(pool: PgPool) {
     let alice_pay = alice_pay.unwrap();
     assert!(alice_pay.starts_with("/pay/"), "{alice_pay}");
     // Alice's retry (a double click) is the same order.
-    assert_eq!(
-        place(&pool, &alice, &key, "alice@example.com")
-            .await
-            .1
-            .as_deref(),
-        Some(alice_pay.as_str())
-    );
+    assert_eq!(place(&pool, &alice, &key, "alice@example.com").await.1.as_deref(), Some(alice_pay.as_str()));
 
     // Mallory, with her own cart, sends Alice's key: she gets an order of her own, as for any new key.
     let mallory = guest_with_cart(&pool, variant).await;
     let (status, mallory_pay) = place(&pool, &mallory, &key, "mallory@example.com").await;
     assert_eq!(status, StatusCode::FOUND);
     let mallory_pay = mallory_pay.unwrap();
-    assert_ne!(
-        mallory_pay, alice_pay,
-        "another session's key must not lead to its order"
-    );
+    assert_ne!(mallory_pay, alice_pay, "another session's key must not lead to its order");
     let alice_order = alice_pay.trim_start_matches("/pay/");
-    for page in [
-        format!("/order/{alice_order}"),
-        format!("/pay/{alice_order}"),
-    ] {
-        assert_eq!(
-            send(&pool, get_with(&page, Some(&mallory))).await.0,
-            StatusCode::NOT_FOUND,
-            "{page}"
-        );
-        assert_eq!(
-            send(&pool, get_with(&page, Some(&alice))).await.0,
-            StatusCode::OK,
-            "{page}"
-        );
+    for page in [format!("/order/{alice_order}"), format!("/pay/{alice_order}")] {
+        assert_eq!(send(&pool, get_with(&page, Some(&mallory))).await.0, StatusCode::NOT_FOUND, "{page}");
+        assert_eq!(send(&pool, get_with(&page, Some(&alice))).await.0, StatusCode::OK, "{page}");
     }
-    let (status, _, _) = send(
-        &pool,
-        form_post(
-            "/api/orders/refund",
-            Some(&mallory),
-            &[("order_id", alice_order), ("reason", "x")],
-        ),
-    )
-    .await;
+    let (status, _, _) = send(&pool, form_post("/api/orders/refund", Some(&mallory), &[("order_id", alice_order), ("reason", "x")])).await;
     assert_ne!(status, StatusCode::OK);
-    let emails: Vec<String> =
-        sqlx::query_scalar("SELECT email::text FROM orders ORDER BY created_at")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
+    let emails: Vec<String> = sqlx::query_scalar("SELECT email::text FROM orders ORDER BY created_at").fetch_all(&pool).await.unwrap();
     assert_eq!(emails, ["alice@example.com", "mallory@example.com"]);
 }
 
@@ -127,14 +73,10 @@ const HOSTILE_TEXT: &[&str] = &[
 
 /// The tag names in a page's `<head>`, in order (escaped text has no `<`).
 fn head_tags(html: &str) -> Vec<String> {
-    let head =
-        &html[html.find("<head").expect("a head")..html.find("</head>").expect("a head end")];
+    let head = &html[html.find("<head").expect("a head")..html.find("</head>").expect("a head end")];
     head.match_indices('<')
         .filter_map(|(i, _)| {
-            let name: String = head[i + 1..]
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '/' || *c == '!')
-                .collect();
+            let name: String = head[i + 1..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '/' || *c == '!').collect();
             (!name.is_empty()).then(|| name.to_ascii_lowercase())
         })
         .collect()
@@ -142,20 +84,11 @@ fn head_tags(html: &str) -> Vec<String> {
 
 fn assert_head_is_clean(html: &str, what: &str) {
     let tags = head_tags(html);
-    let allowed = [
-        "head", "meta", "title", "/title", "link", "script", "/script", "style", "/style", "!",
-    ];
+    let allowed = ["head", "meta", "title", "/title", "link", "script", "/script", "style", "/style", "!"];
     for t in &tags {
-        assert!(
-            allowed.contains(&t.as_str()),
-            "{what}: unexpected <{t}> in the head: {tags:?}"
-        );
+        assert!(allowed.contains(&t.as_str()), "{what}: unexpected <{t}> in the head: {tags:?}");
     }
-    assert_eq!(
-        tags.iter().filter(|t| *t == "title").count(),
-        1,
-        "{what}: one title: {tags:?}"
-    );
+    assert_eq!(tags.iter().filter(|t| *t == "title").count(), 1, "{what}: one title: {tags:?}");
     let head = html[..html.find("</head>").unwrap()].to_ascii_lowercase();
     for (i, _) in head.match_indices("<meta") {
         let tag = &head[i..i + head[i..].find('>').unwrap_or(head.len() - i)];
@@ -163,10 +96,7 @@ fn assert_head_is_clean(html: &str, what: &str) {
         let names: String = tag.split('"').step_by(2).collect();
         assert!(!names.contains("http-equiv"), "{what}: a live {tag}");
     }
-    assert!(
-        !head.contains("<svg") && !head.contains("<link rel=stylesheet href=//elsewhere"),
-        "{what}"
-    );
+    assert!(!head.contains("<svg") && !head.contains("<link rel=stylesheet href=//elsewhere"), "{what}");
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -193,11 +123,7 @@ async fn hostile_text_stays_text_in_every_head(pool: PgPool) {
         assert_eq!(status, StatusCode::OK);
         assert_head_is_clean(&html, &format!("product {text}"));
         assert!(html.contains("<title>"), "title present");
-        sqlx::query("UPDATE categories SET name = $1, description = $1")
-            .bind(text)
-            .execute(&pool)
-            .await
-            .unwrap();
+        sqlx::query("UPDATE categories SET name = $1, description = $1").bind(text).execute(&pool).await.unwrap();
         let (status, _, html) = send(&pool, get("/c/games")).await;
         assert_eq!(status, StatusCode::OK);
         assert_head_is_clean(&html, &format!("category {text}"));
@@ -231,36 +157,15 @@ async fn every_redirect_stays_on_the_site(pool: PgPool) {
     let mut cfg = config();
     cfg.auth.limits.sign_in_per_account.max = 1000;
     for next in HOSTILE_TARGETS {
-        let (status, headers, _) = send_with(
-            &cfg,
-            &pool,
-            form_post(
-                "/api/account/sign-in",
-                None,
-                &[("email", email), ("password", password), ("next", next)],
-            ),
-        )
-        .await;
+        let (status, headers, _) =
+            send_with(&cfg, &pool, form_post("/api/account/sign-in", None, &[("email", email), ("password", password), ("next", next)])).await;
         assert_eq!(status, StatusCode::FOUND, "{next:?}");
-        assert_eq!(
-            location(&headers).as_deref(),
-            Some("/account"),
-            "sign-in with next={next:?}"
-        );
+        assert_eq!(location(&headers).as_deref(), Some("/account"), "sign-in with next={next:?}");
     }
     // A failed post goes back to the page it came from only when that page is ours and safe.
-    for path in HOSTILE_TARGETS
-        .iter()
-        .chain(&["//evil.example", "/\\evil.example"])
-    {
-        let Ok(referer) = axum::http::HeaderValue::from_str(&format!("{ORIGIN}{path}")) else {
-            continue;
-        };
-        let mut req = form_post(
-            "/api/account/sign-in",
-            None,
-            &[("email", email), ("password", "Wrong-pass-1")],
-        );
+    for path in HOSTILE_TARGETS.iter().chain(&["//evil.example", "/\\evil.example"]) {
+        let Ok(referer) = axum::http::HeaderValue::from_str(&format!("{ORIGIN}{path}")) else { continue };
+        let mut req = form_post("/api/account/sign-in", None, &[("email", email), ("password", "Wrong-pass-1")]);
         req.headers_mut().insert(header::REFERER, referer);
         let (status, headers, _) = send_with(&cfg, &pool, req).await;
         assert_eq!(status, StatusCode::FOUND, "{path:?}");
@@ -268,19 +173,8 @@ async fn every_redirect_stays_on_the_site(pool: PgPool) {
         assert_eq!(to, "/account/sign-in", "referer {path:?}");
     }
     // A safe referer is still honoured (the form keeps its `next`).
-    let (_, headers, _) = send(
-        &pool,
-        form_post(
-            "/api/account/sign-in",
-            None,
-            &[("email", email), ("password", "Wrong-pass-1")],
-        ),
-    )
-    .await;
-    assert_eq!(
-        location(&headers).as_deref(),
-        Some("/account/sign-in?next=%2Fc%2Fgames")
-    );
+    let (_, headers, _) = send(&pool, form_post("/api/account/sign-in", None, &[("email", email), ("password", "Wrong-pass-1")])).await;
+    assert_eq!(location(&headers).as_deref(), Some("/account/sign-in?next=%2Fc%2Fgames"));
 }
 
 // --- 4. Hostile bytes in every server function ---------------------------------------------
@@ -301,21 +195,7 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("/api/orders/pay-page", &["id"]),
     ("/api/orders/refund", &["order_id", "reason"]),
     ("/api/checkout/page", &[]),
-    (
-        "/api/checkout/place",
-        &[
-            "checkout_key",
-            "email",
-            "discount_code",
-            "shipping_method",
-            "name",
-            "line1",
-            "line2",
-            "city",
-            "postal_code",
-            "country",
-        ],
-    ),
+    ("/api/checkout/place", &["checkout_key", "email", "discount_code", "shipping_method", "name", "line1", "line2", "city", "postal_code", "country"]),
     ("/api/pay/card", &["order_id", "card_number"]),
     ("/api/admin/orders", &[]),
     ("/api/admin/ship", &["order_id", "tracking_number"]),
@@ -323,76 +203,24 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("/api/admin/refund-request", &["request_id", "decision"]),
     ("/api/admin/keys", &[]),
     ("/api/admin/keys-import", &["variant_id", "keys"]),
-    (
-        "/api/admin/keys-generate",
-        &["variant_id", "count", "pattern"],
-    ),
+    ("/api/admin/keys-generate", &["variant_id", "count", "pattern"]),
     ("/api/admin/overview", &[]),
     ("/api/admin/products", &["query"]),
     ("/api/admin/product", &["id"]),
-    (
-        "/api/admin/product-save",
-        &[
-            "id",
-            "version",
-            "opened",
-            "draft[name]",
-            "draft[slug]",
-            "draft[department]",
-            "draft[category_id]",
-            "draft[carat]",
-            "draft[launch_at]",
-        ],
-    ),
+    ("/api/admin/product-save", &["id", "version", "opened", "draft[name]", "draft[slug]", "draft[department]", "draft[category_id]", "draft[carat]", "draft[launch_at]"]),
     ("/api/admin/product-status", &["id", "to"]),
     ("/api/admin/product-option", &["id", "axis", "value"]),
-    (
-        "/api/admin/product-cell",
-        &[
-            "id",
-            "row",
-            "col",
-            "sku",
-            "price",
-            "compare_at",
-            "low_stock_threshold",
-            "stock",
-        ],
-    ),
-    (
-        "/api/admin/product-cells",
-        &[
-            "id",
-            "cells[0][row]",
-            "cells[0][col]",
-            "cells[0][sku]",
-            "cells[0][price]",
-            "cells[0][compare_at]",
-            "cells[0][low_stock_threshold]",
-            "cells[0][stock]",
-        ],
-    ),
+    ("/api/admin/product-cell", &["id", "row", "col", "sku", "price", "compare_at", "low_stock_threshold", "stock"]),
+    ("/api/admin/product-cells", &["id", "cells[0][row]", "cells[0][col]", "cells[0][sku]", "cells[0][price]", "cells[0][compare_at]", "cells[0][low_stock_threshold]", "cells[0][stock]"]),
     ("/api/admin/product-cell-clear", &["id", "variant_id"]),
-    (
-        "/api/admin/product-bulk",
-        &["id", "line", "action", "amount"],
-    ),
-    (
-        "/api/admin/product-stock",
-        &["id", "variant_id", "delta", "reason", "note"],
-    ),
-    (
-        "/api/admin/photo-save",
-        &["id", "photo_id", "alt", "option_value"],
-    ),
+    ("/api/admin/product-bulk", &["id", "line", "action", "amount"]),
+    ("/api/admin/product-stock", &["id", "variant_id", "delta", "reason", "note"]),
+    ("/api/admin/photo-save", &["id", "photo_id", "alt", "option_value"]),
     ("/api/admin/photo-move", &["id", "photo_id", "by"]),
     ("/api/admin/photo-delete", &["id", "photo_id"]),
     ("/api/admin/photo-progress", &["id"]),
     ("/api/admin/categories", &[]),
-    (
-        "/api/admin/category-save",
-        &["id", "name", "slug", "department", "parent_id"],
-    ),
+    ("/api/admin/category-save", &["id", "name", "slug", "department", "parent_id"]),
     ("/api/dev/drop", &["launch_in_secs", "keys"]),
     ("/api/dev/mailbox", &["to"]),
     ("/api/cart/add", &["variant_id", "quantity"]),
@@ -409,14 +237,8 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("/api/account/new-password", &["password"]),
     ("/api/account/sign-out", &["everywhere"]),
     ("/api/account/forgot-password", &["email"]),
-    (
-        "/api/account/reset-password",
-        &["email", "code", "password"],
-    ),
-    (
-        "/api/account/change-password",
-        &["current_password", "new_password"],
-    ),
+    ("/api/account/reset-password", &["email", "code", "password"]),
+    ("/api/account/change-password", &["current_password", "new_password"]),
     ("/api/account/two-factor/begin", &[]),
     ("/api/account/two-factor/enable", &["code"]),
     ("/api/account/two-factor/setup", &[]),
@@ -428,23 +250,8 @@ const FIELDS: &[(&str, &[&str])] = &[
 /// UTF-8, overlong text, wrong types, redirect tricks, markup.
 fn hostile_wire_values() -> Vec<String> {
     let mut v: Vec<String> = [
-        "x%7F",
-        "x%01",
-        "%00",
-        "%FF%FE",
-        "%C3%28",
-        "%E2%82",
-        "-1",
-        "1e309",
-        "99999999999999999999",
-        "%2F%2Fevil.example",
-        "%2F%09%2Fevil.example%2F",
-        "%2F%7F",
-        "%3C%2Ftitle%3E%3Cscript%3E",
-        "%27%3B+DROP+TABLE+orders%3B--",
-        "%",
-        "%zz",
-        "",
+        "x%7F", "x%01", "%00", "%FF%FE", "%C3%28", "%E2%82", "-1", "1e309", "99999999999999999999", "%2F%2Fevil.example",
+        "%2F%09%2Fevil.example%2F", "%2F%7F", "%3C%2Ftitle%3E%3Cscript%3E", "%27%3B+DROP+TABLE+orders%3B--", "%", "%zz", "",
         "00000000-0000-0000-0000-00000000000%7F",
     ]
     .iter()
@@ -463,41 +270,22 @@ async fn every_server_function_answers_hostile_values_with_a_clear_4xx(pool: PgP
     demo_users(&pool).await;
     game_variant(&pool, 5999, 10).await;
     // The table covers every registered server function, so a new one cannot be forgotten.
-    let registered: std::collections::BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
-        .map(|(p, _)| p.to_owned())
-        .collect();
-    let listed: std::collections::BTreeSet<String> =
-        FIELDS.iter().map(|(p, _)| p.to_string()).collect();
-    assert_eq!(
-        registered, listed,
-        "list every server function's fields in FIELDS"
-    );
+    let registered: std::collections::BTreeSet<String> =
+        leptos::server_fn::axum::server_fn_paths().map(|(p, _)| p.to_owned()).collect();
+    let listed: std::collections::BTreeSet<String> = FIELDS.iter().map(|(p, _)| p.to_string()).collect();
+    assert_eq!(registered, listed, "list every server function's fields in FIELDS");
 
     let shopper = sign_in_as(&pool, server::seed::DEMO_SHOPPER).await;
     // Staff functions get the hostile values from an admin too (everyone else stops at the gate).
     let admin = sign_in_as(&pool, server::seed::DEMO_ADMIN).await;
-    let router = server::router(
-        &config(),
-        pool.clone(),
-        std::sync::Arc::new(server::builtin_provider(&config(), &pool)),
-    );
+    let router = server::router(&config(), pool.clone(), std::sync::Arc::new(server::builtin_provider(&config(), &pool)));
     let mut checked = 0;
     for (path, fields) in FIELDS {
         for value in hostile_wire_values() {
-            let body: String = fields
-                .iter()
-                .map(|f| format!("{f}={value}"))
-                .collect::<Vec<_>>()
-                .join("&");
-            let mut callers = vec![
-                ("text/html", None),
-                ("application/json", Some(shopper.as_str())),
-            ];
+            let body: String = fields.iter().map(|f| format!("{f}={value}")).collect::<Vec<_>>().join("&");
+            let mut callers = vec![("text/html", None), ("application/json", Some(shopper.as_str()))];
             if path.starts_with("/api/admin/") {
-                callers.extend([
-                    ("text/html", Some(admin.as_str())),
-                    ("application/json", Some(admin.as_str())),
-                ]);
+                callers.extend([("text/html", Some(admin.as_str())), ("application/json", Some(admin.as_str()))]);
             }
             for (accept, cookie) in callers {
                 let mut req = Request::post(*path)
@@ -507,35 +295,18 @@ async fn every_server_function_answers_hostile_values_with_a_clear_4xx(pool: PgP
                 if let Some(c) = cookie {
                     req = req.header(header::COOKIE, c);
                 }
-                let res = router
-                    .clone()
-                    .oneshot(req.body(Body::from(body.clone())).unwrap())
-                    .await
-                    .unwrap();
+                let res = router.clone().oneshot(req.body(Body::from(body.clone())).unwrap()).await.unwrap();
                 let status = res.status();
                 let loc = location(res.headers());
-                let text = String::from_utf8_lossy(
-                    &axum::body::to_bytes(res.into_body(), 1 << 20)
-                        .await
-                        .unwrap(),
-                )
-                .into_owned();
+                let text = String::from_utf8_lossy(&axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap()).into_owned();
                 let what = format!("{path} {accept} {}", &value[..value.len().min(40)]);
                 assert!(status.as_u16() < 500, "{what}: {status} {text}");
                 if status.is_client_error() {
                     assert!(!text.trim().is_empty(), "{what}: a 4xx says why");
                 }
-                assert!(
-                    !text.contains("panicked")
-                        && !text.contains("sqlx")
-                        && !text.contains("syntax error"),
-                    "{what}: {text}"
-                );
+                assert!(!text.contains("panicked") && !text.contains("sqlx") && !text.contains("syntax error"), "{what}: {text}");
                 if let Some(loc) = loc {
-                    assert!(
-                        SafePath::parse(&loc).is_some(),
-                        "{what}: unsafe Location {loc:?}"
-                    );
+                    assert!(SafePath::parse(&loc).is_some(), "{what}: unsafe Location {loc:?}");
                 }
                 checked += 1;
             }
@@ -543,13 +314,7 @@ async fn every_server_function_answers_hostile_values_with_a_clear_4xx(pool: PgP
     }
     assert!(checked > 1000, "{checked}");
     // The findings as reported, exactly.
-    for (path, body) in [
-        (
-            "/api/pay/card",
-            "order_id=x%7F&card_number=4242424242424242",
-        ),
-        ("/api/orders/refund", "order_id=x%01&reason=r"),
-    ] {
+    for (path, body) in [("/api/pay/card", "order_id=x%7F&card_number=4242424242424242"), ("/api/orders/refund", "order_id=x%01&reason=r")] {
         let req = Request::post(path)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::ACCEPT, "application/json")
@@ -559,27 +324,18 @@ async fn every_server_function_answers_hostile_values_with_a_clear_4xx(pool: PgP
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {text}");
         assert!(text.contains("NotFound"), "{text}");
     }
-    assert_eq!(
-        send(&pool, get("/healthz")).await.0,
-        StatusCode::OK,
-        "the server is alive"
-    );
+    assert_eq!(send(&pool, get("/healthz")).await.0, StatusCode::OK, "the server is alive");
 }
 
 // --- 9. Sign-up pre-hijack -------------------------------------------------------------------
 
 async fn latest_code(pool: &PgPool, to: &str) -> String {
-    let body: String = sqlx::query_scalar(
-        "SELECT body FROM dev_mailbox WHERE to_address = $1 ORDER BY id DESC LIMIT 1",
-    )
-    .bind(to)
-    .fetch_one(pool)
-    .await
-    .unwrap();
-    body.split(|c: char| !c.is_ascii_digit())
-        .find(|w| w.len() == 6)
-        .expect("a six-digit code")
-        .to_owned()
+    let body: String = sqlx::query_scalar("SELECT body FROM dev_mailbox WHERE to_address = $1 ORDER BY id DESC LIMIT 1")
+        .bind(to)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    body.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).expect("a six-digit code").to_owned()
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -588,131 +344,42 @@ async fn whoever_proves_the_mailbox_ends_up_the_only_one_who_can_sign_in(pool: P
     let victim = "victim@example.com";
     let (attacker_pw, owner_pw) = ("Attacker-pass-1!", "Owner-pass-2026!");
     // The attacker signs up with the victim's address.
-    let (status, headers, _) = send(
-        &pool,
-        form_post(
-            "/api/account/sign-up",
-            None,
-            &[("email", victim), ("password", attacker_pw)],
-        ),
-    )
-    .await;
+    let (status, headers, _) = send(&pool, form_post("/api/account/sign-up", None, &[("email", victim), ("password", attacker_pw)])).await;
     assert_eq!(status, StatusCode::FOUND);
     let attacker = session_cookie(&headers).unwrap().0;
     // The owner enters the code from their inbox in their own browser: refused, nothing confirmed.
     let code = latest_code(&pool, victim).await;
-    let (status, headers, _) = send(
-        &pool,
-        form_post(
-            "/api/account/confirm",
-            None,
-            &[("email", victim), ("code", &code)],
-        ),
-    )
-    .await;
+    let (status, headers, _) = send(&pool, form_post("/api/account/confirm", None, &[("email", victim), ("code", &code)])).await;
     assert_eq!(status, StatusCode::FOUND);
     let owner = session_cookie(&headers).unwrap().0;
     let (status, _, html) = send(&pool, get_with("/account/confirm", Some(&owner))).await;
     assert_eq!(status, StatusCode::CONFLICT, "{html}");
-    assert!(
-        html.contains("sign up now to choose your own password"),
-        "{html}"
-    );
-    let verified: bool =
-        sqlx::query_scalar("SELECT email_verified FROM builtin_accounts WHERE email = $1")
-            .bind(victim)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    assert!(html.contains("sign up now to choose your own password"), "{html}");
+    let verified: bool = sqlx::query_scalar("SELECT email_verified FROM builtin_accounts WHERE email = $1").bind(victim).fetch_one(&pool).await.unwrap();
     assert!(!verified);
 
     // The owner signs up themselves (their password replaces the stranger's), then confirms here.
-    let (status, _, _) = send(
-        &pool,
-        form_post(
-            "/api/account/sign-up",
-            Some(&owner),
-            &[("email", victim), ("password", owner_pw)],
-        ),
-    )
-    .await;
+    let (status, _, _) = send(&pool, form_post("/api/account/sign-up", Some(&owner), &[("email", victim), ("password", owner_pw)])).await;
     assert_eq!(status, StatusCode::FOUND);
     let owner_code = latest_code(&pool, victim).await;
     // The attacker cannot use the owner's attempt from their session, even with the code.
-    let (_, _, _) = send(
-        &pool,
-        form_post(
-            "/api/account/confirm",
-            Some(&attacker),
-            &[("email", victim), ("code", &owner_code)],
-        ),
-    )
-    .await;
-    let verified: bool =
-        sqlx::query_scalar("SELECT email_verified FROM builtin_accounts WHERE email = $1")
-            .bind(victim)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    let (_, _, _) = send(&pool, form_post("/api/account/confirm", Some(&attacker), &[("email", victim), ("code", &owner_code)])).await;
+    let verified: bool = sqlx::query_scalar("SELECT email_verified FROM builtin_accounts WHERE email = $1").bind(victim).fetch_one(&pool).await.unwrap();
     assert!(!verified, "the attacker's session confirmed the address");
-    let (status, headers, _) = send(
-        &pool,
-        form_post(
-            "/api/account/confirm",
-            Some(&owner),
-            &[("email", victim), ("code", &owner_code)],
-        ),
-    )
-    .await;
-    assert_eq!(
-        (status, location(&headers).as_deref()),
-        (StatusCode::FOUND, Some("/account/sign-in"))
-    );
+    let (status, headers, _) = send(&pool, form_post("/api/account/confirm", Some(&owner), &[("email", victim), ("code", &owner_code)])).await;
+    assert_eq!((status, location(&headers).as_deref()), (StatusCode::FOUND, Some("/account/sign-in")));
 
     // Only the owner's password opens the account.
-    let (_, headers, _) = send(
-        &pool,
-        form_post(
-            "/api/account/sign-in",
-            None,
-            &[("email", victim), ("password", attacker_pw)],
-        ),
-    )
-    .await;
-    assert_eq!(
-        location(&headers).as_deref(),
-        Some("/account/sign-in?next=%2Fc%2Fgames"),
-        "the attacker's password fails"
-    );
+    let (_, headers, _) = send(&pool, form_post("/api/account/sign-in", None, &[("email", victim), ("password", attacker_pw)])).await;
+    assert_eq!(location(&headers).as_deref(), Some("/account/sign-in?next=%2Fc%2Fgames"), "the attacker's password fails");
     sign_in_as(&pool, (victim, owner_pw)).await;
 
     // Unconfirmed sign-ups expire: an old one is swept and the address is free again.
-    send(
-        &pool,
-        form_post(
-            "/api/account/sign-up",
-            None,
-            &[("email", "late@example.com"), ("password", attacker_pw)],
-        ),
-    )
-    .await;
+    send(&pool, form_post("/api/account/sign-up", None, &[("email", "late@example.com"), ("password", attacker_pw)])).await;
     sqlx::query("UPDATE builtin_accounts SET created_at = now() - interval '2 days' WHERE email = 'late@example.com'").execute(&pool).await.unwrap();
-    sqlx::query("UPDATE signup_attempts SET created_at = now() - interval '2 days'")
-        .execute(&pool)
-        .await
-        .unwrap();
-    assert_eq!(
-        app::accounts::ssr::users::sweep_unconfirmed(&pool)
-            .await
-            .unwrap(),
-        1
-    );
-    let left: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM builtin_accounts WHERE email = 'late@example.com'",
-    )
-    .fetch_one(&pool)
-    .await
-    .unwrap();
+    sqlx::query("UPDATE signup_attempts SET created_at = now() - interval '2 days'").execute(&pool).await.unwrap();
+    assert_eq!(app::accounts::ssr::users::sweep_unconfirmed(&pool).await.unwrap(), 1);
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM builtin_accounts WHERE email = 'late@example.com'").fetch_one(&pool).await.unwrap();
     assert_eq!(left, 0);
 }
 
@@ -722,67 +389,23 @@ async fn whoever_proves_the_mailbox_ends_up_the_only_one_who_can_sign_in(pool: P
 async fn paying_takes_only_what_was_ordered_out_of_the_cart(pool: PgPool) {
     server::migrate(&pool).await.unwrap();
     let game = game_variant(&pool, 5999, 10).await;
-    let pid: i64 = sqlx::query_scalar("SELECT product_id FROM variants WHERE id = $1")
-        .bind(game)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let pid: i64 = sqlx::query_scalar("SELECT product_id FROM variants WHERE id = $1").bind(game).fetch_one(&pool).await.unwrap();
     let other: i64 = sqlx::query_scalar("INSERT INTO variants (product_id, sku, price_minor, stock, edition) VALUES ($1, 'GAME-2', 7999, 10, 'Deluxe') RETURNING id")
         .bind(pid)
         .fetch_one(&pool)
         .await
         .unwrap();
     let buyer = guest_with_cart(&pool, game).await;
-    let (_, pay) = place(
-        &pool,
-        &buyer,
-        &uuid::Uuid::new_v4().to_string(),
-        "buyer@example.com",
-    )
-    .await;
+    let (_, pay) = place(&pool, &buyer, &uuid::Uuid::new_v4().to_string(), "buyer@example.com").await;
     let order = pay.unwrap().trim_start_matches("/pay/").to_owned();
     // Added in another tab after the order was placed: one more of the game, and the deluxe edition.
-    send(
-        &pool,
-        form_post(
-            "/api/cart/add",
-            Some(&buyer),
-            &[("variant_id", &game.to_string()), ("quantity", "1")],
-        ),
-    )
-    .await;
-    send(
-        &pool,
-        form_post(
-            "/api/cart/add",
-            Some(&buyer),
-            &[("variant_id", &other.to_string()), ("quantity", "1")],
-        ),
-    )
-    .await;
-    let (status, headers, _) = send(
-        &pool,
-        form_post(
-            "/api/pay/card",
-            Some(&buyer),
-            &[("order_id", &order), ("card_number", "4242 4242 4242 4242")],
-        ),
-    )
-    .await;
-    assert_eq!(
-        (status, location(&headers)),
-        (StatusCode::FOUND, Some(format!("/order/{order}")))
-    );
-    let left: Vec<(i64, i32)> =
-        sqlx::query_as("SELECT variant_id, quantity FROM cart_lines ORDER BY variant_id")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
-    assert_eq!(
-        left,
-        vec![(game, 1), (other, 1)],
-        "what was not ordered stays in the cart"
-    );
+    send(&pool, form_post("/api/cart/add", Some(&buyer), &[("variant_id", &game.to_string()), ("quantity", "1")])).await;
+    send(&pool, form_post("/api/cart/add", Some(&buyer), &[("variant_id", &other.to_string()), ("quantity", "1")])).await;
+    let (status, headers, _) =
+        send(&pool, form_post("/api/pay/card", Some(&buyer), &[("order_id", &order), ("card_number", "4242 4242 4242 4242")])).await;
+    assert_eq!((status, location(&headers)), (StatusCode::FOUND, Some(format!("/order/{order}"))));
+    let left: Vec<(i64, i32)> = sqlx::query_as("SELECT variant_id, quantity FROM cart_lines ORDER BY variant_id").fetch_all(&pool).await.unwrap();
+    assert_eq!(left, vec![(game, 1), (other, 1)], "what was not ordered stays in the cart");
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -790,55 +413,22 @@ async fn asking_for_more_than_is_left_says_how_many_are_left(pool: PgPool) {
     server::migrate(&pool).await.unwrap();
     let game = game_variant(&pool, 5999, 10).await;
     let buyer = guest_with_cart(&pool, game).await;
-    send(
-        &pool,
-        form_post(
-            "/api/cart/update",
-            Some(&buyer),
-            &[("variant_id", &game.to_string()), ("quantity", "3")],
-        ),
-    )
-    .await;
-    sqlx::query("UPDATE variants SET stock = 2 WHERE id = $1")
-        .bind(game)
-        .execute(&pool)
-        .await
-        .unwrap();
-    let mut req = form_post(
-        "/api/checkout/place",
-        Some(&buyer),
-        &[
-            ("checkout_key", &uuid::Uuid::new_v4().to_string()),
-            ("email", "b@example.com"),
-        ],
-    );
-    req.headers_mut()
-        .insert(header::ACCEPT, "application/json".parse().unwrap());
+    send(&pool, form_post("/api/cart/update", Some(&buyer), &[("variant_id", &game.to_string()), ("quantity", "3")])).await;
+    sqlx::query("UPDATE variants SET stock = 2 WHERE id = $1").bind(game).execute(&pool).await.unwrap();
+    let mut req = form_post("/api/checkout/place", Some(&buyer), &[("checkout_key", &uuid::Uuid::new_v4().to_string()), ("email", "b@example.com")]);
+    req.headers_mut().insert(header::ACCEPT, "application/json".parse().unwrap());
     let (status, _, body) = send(&pool, req).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert!(body.contains("only 2 of A Game are left"), "{body}");
-    sqlx::query("UPDATE variants SET stock = 0 WHERE id = $1")
-        .bind(game)
-        .execute(&pool)
-        .await
-        .unwrap();
-    let mut req = form_post(
-        "/api/checkout/place",
-        Some(&buyer),
-        &[
-            ("checkout_key", &uuid::Uuid::new_v4().to_string()),
-            ("email", "b@example.com"),
-        ],
-    );
-    req.headers_mut()
-        .insert(header::ACCEPT, "application/json".parse().unwrap());
+    sqlx::query("UPDATE variants SET stock = 0 WHERE id = $1").bind(game).execute(&pool).await.unwrap();
+    let mut req = form_post("/api/checkout/place", Some(&buyer), &[("checkout_key", &uuid::Uuid::new_v4().to_string()), ("email", "b@example.com")]);
+    req.headers_mut().insert(header::ACCEPT, "application/json".parse().unwrap());
     let (_, _, body) = send(&pool, req).await;
     assert!(body.contains("just sold out"), "{body}");
 }
 
 fn from_ip(mut req: Request<Body>, ip: [u8; 4]) -> Request<Body> {
-    req.extensions_mut()
-        .insert(ConnectInfo(std::net::SocketAddr::from((ip, 40000))));
+    req.extensions_mut().insert(ConnectInfo(std::net::SocketAddr::from((ip, 40000))));
     req
 }
 
@@ -850,22 +440,9 @@ async fn a_stranger_cannot_lock_the_owner_out_of_their_usual_network(pool: PgPoo
     demo_users(&pool).await;
     let (email, password) = server::seed::DEMO_SHOPPER;
     let home = [198, 51, 100, 7];
-    let attempt = |pw: &str, ip| {
-        from_ip(
-            form_post(
-                "/api/account/sign-in",
-                None,
-                &[("email", email), ("password", pw), ("next", "/account")],
-            ),
-            ip,
-        )
-    };
+    let attempt = |pw: &str, ip| from_ip(form_post("/api/account/sign-in", None, &[("email", email), ("password", pw), ("next", "/account")]), ip);
     let (_, headers, _) = send(&pool, attempt(password, home)).await;
-    assert_eq!(
-        location(&headers).as_deref(),
-        Some("/account"),
-        "the owner signs in at home once"
-    );
+    assert_eq!(location(&headers).as_deref(), Some("/account"), "the owner signs in at home once");
 
     for i in 0..10u8 {
         let (status, _, _) = send(&pool, attempt("Wrong-pass-1", [203, 0, 113, i])).await;
@@ -873,15 +450,11 @@ async fn a_stranger_cannot_lock_the_owner_out_of_their_usual_network(pool: PgPoo
     }
     // From the stranger's side the account is now locked, even with the right password.
     let mut req = attempt(password, [203, 0, 113, 200]);
-    req.headers_mut()
-        .insert(header::ACCEPT, "application/json".parse().unwrap());
+    req.headers_mut().insert(header::ACCEPT, "application/json".parse().unwrap());
     assert_eq!(send(&pool, req).await.0, StatusCode::TOO_MANY_REQUESTS);
     // The owner at home (another address in the same /24) still gets in.
     let (status, headers, _) = send(&pool, attempt(password, [198, 51, 100, 42])).await;
-    assert_eq!(
-        (status, location(&headers).as_deref()),
-        (StatusCode::FOUND, Some("/account"))
-    );
+    assert_eq!((status, location(&headers).as_deref()), (StatusCode::FOUND, Some("/account")));
 }
 
 // --- Staff functions behind one gate (restructure) ------------------------------------------
@@ -891,7 +464,7 @@ async fn a_stranger_cannot_lock_the_owner_out_of_their_usual_network(pool: PgPoo
 #[sqlx::test(migrations = "../migrations")]
 async fn every_staff_function_refuses_non_staff_and_changes_nothing(pool: PgPool) {
     use app::checkout::ssr::payment::payment_succeeded;
-    use app::checkout::ssr::place::{CheckoutRequest, start_checkout};
+    use app::checkout::ssr::place::{start_checkout, CheckoutRequest};
     server::migrate(&pool).await.unwrap();
     demo_users(&pool).await;
     let variant = game_variant(&pool, 5999, 10).await;
@@ -904,9 +477,7 @@ async fn every_staff_function_refuses_non_staff_and_changes_nothing(pool: PgPool
         discount_code: None,
         shipping: None,
     };
-    let order = start_checkout(&pool, &req, &Default::default(), 10)
-        .await
-        .unwrap();
+    let order = start_checkout(&pool, &req, &Default::default(), 10).await.unwrap();
     let ev = app::payments::PaymentEvent {
         provider: "builtin".into(),
         event_id: "evt_gate".into(),
@@ -916,13 +487,11 @@ async fn every_staff_function_refuses_non_staff_and_changes_nothing(pool: PgPool
         currency: "EUR".into(),
     };
     payment_succeeded(&pool, &ev).await.unwrap();
-    let request_id: i64 = sqlx::query_scalar(
-        "INSERT INTO refund_requests (order_id, reason) VALUES ($1, 'x') RETURNING id",
-    )
-    .bind(order.order_id)
-    .fetch_one(&pool)
-    .await
-    .unwrap();
+    let request_id: i64 = sqlx::query_scalar("INSERT INTO refund_requests (order_id, reason) VALUES ($1, 'x') RETURNING id")
+        .bind(order.order_id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     let snapshot = || async {
         sqlx::query_as::<_, (String, i64, String, i64, i64)>(
             "SELECT (SELECT string_agg(status, ',' ORDER BY id) FROM orders),
@@ -948,34 +517,18 @@ async fn every_staff_function_refuses_non_staff_and_changes_nothing(pool: PgPool
         _ => "1".into(),
     };
     let shopper = sign_in_as(&pool, server::seed::DEMO_SHOPPER).await;
-    let staff_paths: Vec<&str> = leptos::server_fn::axum::server_fn_paths()
-        .map(|(p, _)| p)
-        .filter(|p| p.starts_with("/api/admin/"))
-        .collect();
+    let staff_paths: Vec<&str> = leptos::server_fn::axum::server_fn_paths().map(|(p, _)| p).filter(|p| p.starts_with("/api/admin/")).collect();
     assert!(staff_paths.len() >= 8, "{staff_paths:?}");
     for path in &staff_paths {
-        let fields = FIELDS
-            .iter()
-            .find(|(p, _)| p == path)
-            .map(|(_, f)| *f)
-            .unwrap_or(&[]);
-        let owned: Vec<(String, String)> =
-            fields.iter().map(|f| (f.to_string(), value(f))).collect();
-        let pairs: Vec<(&str, &str)> = owned
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
+        let fields = FIELDS.iter().find(|(p, _)| p == path).map(|(_, f)| *f).unwrap_or(&[]);
+        let owned: Vec<(String, String)> = fields.iter().map(|f| (f.to_string(), value(f))).collect();
+        let pairs: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         for cookie in [None, Some(shopper.as_str()), Some("shop_session=forged")] {
             for accept in ["text/html", "application/json"] {
                 let mut req = form_post(path, cookie, &pairs);
-                req.headers_mut()
-                    .insert(header::ACCEPT, accept.parse().unwrap());
+                req.headers_mut().insert(header::ACCEPT, accept.parse().unwrap());
                 let (status, _, body) = send(&pool, req).await;
-                assert_eq!(
-                    status,
-                    StatusCode::FORBIDDEN,
-                    "{path} as {cookie:?} ({accept}): {body}"
-                );
+                assert_eq!(status, StatusCode::FORBIDDEN, "{path} as {cookie:?} ({accept}): {body}");
                 assert_eq!(body, r#""Forbidden""#);
             }
         }
@@ -984,8 +537,7 @@ async fn every_staff_function_refuses_non_staff_and_changes_nothing(pool: PgPool
     // Staff get through the gate.
     let admin = sign_in_as(&pool, server::seed::DEMO_ADMIN).await;
     let mut req = form_post("/api/admin/overview", Some(&admin), &[]);
-    req.headers_mut()
-        .insert(header::ACCEPT, "application/json".parse().unwrap());
+    req.headers_mut().insert(header::ACCEPT, "application/json".parse().unwrap());
     let (status, _, body) = send(&pool, req).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(body.contains("admin@example.com"), "{body}");
@@ -998,31 +550,12 @@ async fn a_failed_staff_form_shows_its_message_on_the_staff_page(pool: PgPool) {
     server::migrate(&pool).await.unwrap();
     demo_users(&pool).await;
     let admin = sign_in_as(&pool, server::seed::DEMO_ADMIN).await;
-    let mut req = form_post(
-        "/api/admin/ship",
-        Some(&admin),
-        &[
-            ("order_id", &uuid::Uuid::new_v4().to_string()),
-            ("tracking_number", "<b>"),
-        ],
-    );
-    req.headers_mut().insert(
-        header::REFERER,
-        format!("{ORIGIN}/admin/orders").parse().unwrap(),
-    );
+    let mut req = form_post("/api/admin/ship", Some(&admin), &[("order_id", &uuid::Uuid::new_v4().to_string()), ("tracking_number", "<b>")]);
+    req.headers_mut().insert(header::REFERER, format!("{ORIGIN}/admin/orders").parse().unwrap());
     let (status, headers, _) = send(&pool, req).await;
-    assert_eq!(
-        (status, location(&headers).as_deref()),
-        (StatusCode::FOUND, Some("/admin/orders"))
-    );
+    assert_eq!((status, location(&headers).as_deref()), (StatusCode::FOUND, Some("/admin/orders")));
     let (status, _, html) = send(&pool, get_with("/admin/orders", Some(&admin))).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(
-        html.contains("data-testid=\"form-error\"") && html.contains("tracking number"),
-        "{html}"
-    );
-    assert!(
-        html.contains("data-testid=\"admin-nav\""),
-        "the staff navigation"
-    );
+    assert!(html.contains("data-testid=\"form-error\"") && html.contains("tracking number"), "{html}");
+    assert!(html.contains("data-testid=\"admin-nav\""), "the staff navigation");
 }

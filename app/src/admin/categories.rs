@@ -3,12 +3,12 @@
 use crate::catalog::edit::CategoryOption;
 use crate::catalog::model::Department;
 use crate::error::AppError;
-#[cfg(feature = "ssr")]
-use crate::platform::request::{RequestCtx, respond_at};
 use crate::ui::page::{FormOutcome, PageMeta, private_page};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "ssr")]
+use crate::platform::request::{respond_at, RequestCtx};
 
 pub const ADMIN_CATEGORIES_FORM: &str = "admin_categories";
 
@@ -21,67 +21,36 @@ pub struct AdminCategories {
 }
 
 #[server(prefix = "/api/admin", endpoint = "categories")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(name = "/api/admin/categories", skip_all)
-)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/categories", skip_all))]
 pub async fn get_admin_categories() -> Result<AdminCategories, AppError> {
     let ctx = RequestCtx::load().await?;
     let (staff, _) = super::staff_actor(&ctx).await?;
     let categories = crate::catalog::ssr::staff::categories(ctx.pool()).await?;
-    let error = ctx
-        .take_flash(ADMIN_CATEGORIES_FORM)
-        .await?
-        .map(|f| f.message);
-    Ok(AdminCategories {
-        staff,
-        categories,
-        notice: ctx.take_notice().await?,
-        error,
-    })
+    let error = ctx.take_flash(ADMIN_CATEGORIES_FORM).await?.map(|f| f.message);
+    Ok(AdminCategories { staff, categories, notice: ctx.take_notice().await?, error })
 }
 
 /// Name 1..=80 characters; slug as typed or derived from the name; parent empty for a top level.
 #[cfg(feature = "ssr")]
-fn category_fields(
-    name: &str,
-    slug: &str,
-    parent_id: &str,
-) -> Result<(String, String, Option<i64>), AppError> {
+fn category_fields(name: &str, slug: &str, parent_id: &str) -> Result<(String, String, Option<i64>), AppError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control) {
-        return Err(AppError::Field {
-            field: "name".into(),
-            message: "A category name is 1 to 80 characters.".into(),
-        });
+        return Err(AppError::Field { field: "name".into(), message: "A category name is 1 to 80 characters.".into() });
     }
-    let slug = if slug.trim().is_empty() {
-        crate::catalog::edit::slug_from_name(name)
-    } else {
-        slug.trim().to_owned()
-    };
+    let slug = if slug.trim().is_empty() { crate::catalog::edit::slug_from_name(name) } else { slug.trim().to_owned() };
     if crate::types::Slug::parse(&slug).is_none() || slug.len() > 80 {
-        return Err(AppError::Field {
-            field: "slug".into(),
-            message: "The address is lower-case letters, digits and single hyphens.".into(),
-        });
+        return Err(AppError::Field { field: "slug".into(), message: "The address is lower-case letters, digits and single hyphens.".into() });
     }
     let parent = match parent_id.trim() {
         "" => None,
-        p => Some(p.parse::<i64>().map_err(|_| AppError::Field {
-            field: "parent_id".into(),
-            message: "Choose a parent.".into(),
-        })?),
+        p => Some(p.parse::<i64>().map_err(|_| AppError::Field { field: "parent_id".into(), message: "Choose a parent.".into() })?),
     };
     Ok((name.to_owned(), slug, parent))
 }
 
 /// Staff: creates a category, or renames/moves one (`id` given).
 #[server(prefix = "/api/admin", endpoint = "category-save")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(name = "/api/admin/category-save", skip_all)
-)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/category-save", skip_all))]
 pub async fn admin_save_category(
     id: Option<i64>,
     name: String,
@@ -95,34 +64,15 @@ pub async fn admin_save_category(
         let (name, slug, parent) = category_fields(&name, &slug, &parent_id)?;
         match id {
             Some(id) => {
-                crate::catalog::ssr::staff::update_category(
-                    ctx.pool(),
-                    &actor,
-                    id,
-                    &name,
-                    &slug,
-                    parent,
-                )
-                .await?;
+                crate::catalog::ssr::staff::update_category(ctx.pool(), &actor, id, &name, &slug, parent).await?;
                 ctx.notice(&format!("Category “{name}” saved.")).await?;
             }
             None => {
-                let d = department
-                    .as_deref()
-                    .and_then(Department::parse)
-                    .ok_or_else(|| AppError::Field {
-                        field: "department".into(),
-                        message: "Choose Games or Jewelry.".into(),
-                    })?;
-                crate::catalog::ssr::staff::create_category(
-                    ctx.pool(),
-                    &actor,
-                    &name,
-                    &slug,
-                    d,
-                    parent,
-                )
-                .await?;
+                let d = department.as_deref().and_then(Department::parse).ok_or_else(|| AppError::Field {
+                    field: "department".into(),
+                    message: "Choose Games or Jewelry.".into(),
+                })?;
+                crate::catalog::ssr::staff::create_category(ctx.pool(), &actor, &name, &slug, d, parent).await?;
                 ctx.notice(&format!("Category “{name}” created.")).await?;
             }
         }
@@ -135,16 +85,8 @@ pub async fn admin_save_category(
 #[component]
 pub fn AdminCategoriesPage() -> impl IntoView {
     private_page(get_admin_categories, |page: AdminCategories| {
-        let roots: Vec<CategoryOption> = page
-            .categories
-            .iter()
-            .filter(|c| c.parent_id.is_none())
-            .cloned()
-            .collect();
-        let parent_select = move |id: String,
-                                  current: Option<i64>,
-                                  department: Option<Department>,
-                                  this: Option<i64>| {
+        let roots: Vec<CategoryOption> = page.categories.iter().filter(|c| c.parent_id.is_none()).cloned().collect();
+        let parent_select = move |id: String, current: Option<i64>, department: Option<Department>, this: Option<i64>| {
             let options = roots
                 .iter()
                 .filter(|r| department.is_none_or(|d| d == r.department) && Some(r.id) != this)

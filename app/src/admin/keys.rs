@@ -1,14 +1,14 @@
 //! Staff key pools: import a key file's contents or generate keys by a pattern, per game variant.
-#[cfg(feature = "ssr")]
-use crate::accounts::ssr::AccountsExt;
 use crate::error::AppError;
+use serde::{Deserialize, Serialize};
 use crate::library::keys::model::KeyPoolView;
-#[cfg(feature = "ssr")]
-use crate::platform::request::{RequestCtx, respond_at};
 use crate::ui::page::{FormOutcome, PageMeta, private_page};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use serde::{Deserialize, Serialize};
+#[cfg(feature = "ssr")]
+use crate::accounts::ssr::AccountsExt;
+#[cfg(feature = "ssr")]
+use crate::platform::request::{respond_at, RequestCtx};
 
 /// The staff key page: every game variant's pool and the outcome of the last import.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,53 +24,31 @@ pub const ADMIN_KEYS_FORM: &str = "admin_keys";
 
 /// Staff: every game variant's key pool.
 #[server(prefix = "/api/admin", endpoint = "keys")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(name = "/api/admin/keys", skip_all)
-)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/keys", skip_all))]
 pub async fn get_admin_keys() -> Result<AdminKeys, AppError> {
     let ctx = RequestCtx::load().await?;
     let staff = ctx.accounts().require_admin().await?.identity.email;
     let pools = crate::library::keys::ssr::pool::pools(ctx.pool()).await?;
     let error = ctx.take_flash(ADMIN_KEYS_FORM).await?.map(|f| f.message);
-    Ok(AdminKeys {
-        staff,
-        pools,
-        notice: ctx.take_notice().await?,
-        error,
-    })
+    Ok(AdminKeys { staff, pools, notice: ctx.take_notice().await?, error })
 }
 
 /// Staff: adds pasted keys (one per line, or the first CSV column) to a variant's pool; a file with a
 /// bad line, or a key already known, adds nothing and says which lines.
 #[server(prefix = "/api/admin", endpoint = "keys-import")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(name = "/api/admin/keys-import", skip_all)
-)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/keys-import", skip_all))]
 pub async fn admin_import_keys(variant_id: i64, keys: String) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {
         ctx.accounts().require_admin().await?;
-        let parsed = crate::library::keys::ssr::import::parse_keys(&keys).map_err(|problems| {
-            AppError::BadRequest(format!(
-                "Nothing was imported: {}",
-                crate::library::keys::api::line_report(&problems)
-            ))
-        })?;
+        let parsed = crate::library::keys::ssr::import::parse_keys(&keys)
+            .map_err(|problems| AppError::BadRequest(format!("Nothing was imported: {}", crate::library::keys::api::line_report(&problems))))?;
         if parsed.is_empty() {
             return Err(AppError::BadRequest("Paste at least one key.".into()));
         }
-        let added = crate::library::keys::ssr::pool::import(
-            ctx.pool(),
-            &crate::library::state()?.keys,
-            variant_id,
-            &parsed,
-        )
-        .await?;
+        let added = crate::library::keys::ssr::pool::import(ctx.pool(), &crate::library::state()?.keys, variant_id, &parsed).await?;
         tracing::info!(variant_id, added, "keys imported by staff");
-        ctx.notice(&format!("{added} keys added to the pool."))
-            .await?;
+        ctx.notice(&format!("{added} keys added to the pool.")).await?;
         Ok("/admin/keys".to_owned())
     }
     .await;
@@ -79,38 +57,19 @@ pub async fn admin_import_keys(variant_id: i64, keys: String) -> Result<(), AppE
 
 /// Staff: generates `count` keys from a pattern (`X` = a random character) into a variant's pool.
 #[server(prefix = "/api/admin", endpoint = "keys-generate")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(name = "/api/admin/keys-generate", skip_all)
-)]
-pub async fn admin_generate_keys(
-    variant_id: i64,
-    count: i64,
-    pattern: String,
-) -> Result<(), AppError> {
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/keys-generate", skip_all))]
+pub async fn admin_generate_keys(variant_id: i64, count: i64, pattern: String) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {
         ctx.accounts().require_admin().await?;
         if !(1..=10_000).contains(&count) {
-            return Err(AppError::BadRequest(
-                "Generate 1 to 10000 keys at a time.".into(),
-            ));
+            return Err(AppError::BadRequest("Generate 1 to 10000 keys at a time.".into()));
         }
-        let keys = crate::library::keys::ssr::import::generate_keys(
-            &pattern.trim().to_uppercase(),
-            count as usize,
-        )
-        .map_err(|e| AppError::BadRequest(format!("The pattern: {e}.")))?;
-        let added = crate::library::keys::ssr::pool::import(
-            ctx.pool(),
-            &crate::library::state()?.keys,
-            variant_id,
-            &keys,
-        )
-        .await?;
+        let keys = crate::library::keys::ssr::import::generate_keys(&pattern.trim().to_uppercase(), count as usize)
+            .map_err(|e| AppError::BadRequest(format!("The pattern: {e}.")))?;
+        let added = crate::library::keys::ssr::pool::import(ctx.pool(), &crate::library::state()?.keys, variant_id, &keys).await?;
         tracing::info!(variant_id, added, "keys generated by staff");
-        ctx.notice(&format!("{added} keys generated into the pool."))
-            .await?;
+        ctx.notice(&format!("{added} keys generated into the pool.")).await?;
         Ok("/admin/keys".to_owned())
     }
     .await;

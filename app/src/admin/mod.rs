@@ -42,16 +42,10 @@ pub fn AdminNav(email: String) -> impl IntoView {
 
 /// The signed-in admin (403 for anyone else) as the audit log records them: who and from where.
 #[cfg(feature = "ssr")]
-pub(crate) async fn staff_actor(
-    ctx: &crate::platform::request::RequestCtx,
-) -> Result<(String, crate::platform::audit::Actor), crate::error::AppError> {
+pub(crate) async fn staff_actor(ctx: &crate::platform::request::RequestCtx) -> Result<(String, crate::platform::audit::Actor), crate::error::AppError> {
     use crate::accounts::ssr::AccountsExt;
     let u = ctx.accounts().require_admin().await?;
-    let actor = crate::platform::audit::Actor {
-        user_id: Some(u.user_id),
-        email: u.identity.email.clone(),
-        ip: Some(ctx.ip().to_owned()),
-    };
+    let actor = crate::platform::audit::Actor { user_id: Some(u.user_id), email: u.identity.email.clone(), ip: Some(ctx.ip().to_owned()) };
     Ok((u.identity.email, actor))
 }
 

@@ -1,15 +1,15 @@
 //! Staff order desk: the order list, ship, refund, and buyers' refund requests.
-#[cfg(feature = "ssr")]
-use crate::accounts::ssr::AccountsExt;
 use crate::error::AppError;
-use crate::orders::model::OrderStatus;
-#[cfg(feature = "ssr")]
-use crate::platform::request::{RequestCtx, respond_at};
-use crate::ui::page::{FormOutcome, PageMeta, private_page};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 #[cfg(feature = "ssr")]
+use crate::accounts::ssr::AccountsExt;
+#[cfg(feature = "ssr")]
+use crate::platform::request::{respond_at, RequestCtx};
+#[cfg(feature = "ssr")]
 use uuid::Uuid;
+use crate::orders::model::OrderStatus;
+use crate::ui::page::{FormOutcome, PageMeta, private_page};
 
 /// The admin's order list and the outcome of the last action.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -27,31 +27,19 @@ pub const ADMIN_ORDERS_FORM: &str = "admin_orders";
 
 /// The admin's order list: newest first, with the message of the last action.
 #[server(prefix = "/api/admin", endpoint = "orders")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(name = "/api/admin/orders", skip_all)
-)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/orders", skip_all))]
 pub async fn get_admin_orders() -> Result<AdminOrders, AppError> {
     let ctx = RequestCtx::load().await?;
     let staff = ctx.accounts().require_admin().await?.identity.email;
     let orders = crate::orders::ssr::queries::summaries(ctx.pool(), None, 50).await?;
     let refund_requests = crate::orders::ssr::queries::open_refund_requests(ctx.pool()).await?;
     let error = ctx.take_flash(ADMIN_ORDERS_FORM).await?.map(|f| f.message);
-    Ok(AdminOrders {
-        staff,
-        orders,
-        refund_requests,
-        notice: ctx.take_notice().await?,
-        error,
-    })
+    Ok(AdminOrders { staff, orders, refund_requests, notice: ctx.take_notice().await?, error })
 }
 
 /// Marks a paid order with jewelry shipped; the buyer gets the tracking number by e-mail.
 #[server(prefix = "/api/admin", endpoint = "ship")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(name = "/api/admin/ship", skip_all)
-)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/ship", skip_all))]
 pub async fn admin_ship_order(order_id: String, tracking_number: String) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {
@@ -59,8 +47,7 @@ pub async fn admin_ship_order(order_id: String, tracking_number: String) -> Resu
         let id = Uuid::parse_str(order_id.trim()).map_err(|_| AppError::NotFound)?;
         crate::checkout::ssr::fulfilment::ship(ctx.pool(), id, &tracking_number).await?;
         tracing::info!(order = %id, "order shipped by staff");
-        ctx.notice("The order is marked shipped and the buyer is told.")
-            .await?;
+        ctx.notice("The order is marked shipped and the buyer is told.").await?;
         Ok("/admin/orders".to_owned())
     }
     .await;
@@ -69,10 +56,7 @@ pub async fn admin_ship_order(order_id: String, tracking_number: String) -> Resu
 
 /// Refunds what is left of a paid order through its payment provider.
 #[server(prefix = "/api/admin", endpoint = "refund")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(name = "/api/admin/refund", skip_all)
-)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/refund", skip_all))]
 pub async fn admin_refund_order(order_id: String) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {
@@ -80,8 +64,7 @@ pub async fn admin_refund_order(order_id: String) -> Result<(), AppError> {
         let id = Uuid::parse_str(order_id.trim()).map_err(|_| AppError::NotFound)?;
         let amount = crate::checkout::ssr::fulfilment::refund(ctx.pool(), id).await?;
         tracing::info!(order = %id, amount, "order refunded by staff");
-        ctx.notice("The refund is on its way and the buyer is told.")
-            .await?;
+        ctx.notice("The refund is on its way and the buyer is told.").await?;
         Ok("/admin/orders".to_owned())
     }
     .await;
@@ -90,10 +73,7 @@ pub async fn admin_refund_order(order_id: String) -> Result<(), AppError> {
 
 /// Staff decide a buyer's refund request: `decision` is "approve" (the order is refunded) or "decline".
 #[server(prefix = "/api/admin", endpoint = "refund-request")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(name = "/api/admin/refund-request", skip_all)
-)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/refund-request", skip_all))]
 pub async fn admin_decide_refund(request_id: i64, decision: String) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {
@@ -103,20 +83,14 @@ pub async fn admin_decide_refund(request_id: i64, decision: String) -> Result<()
             "decline" => false,
             _ => return Err(AppError::BadRequest("Choose approve or decline.".into())),
         };
-        let order = crate::checkout::ssr::fulfilment::decide_refund_request(
-            ctx.pool(),
-            request_id,
-            approve,
-            staff.user_id,
-        )
-        .await?;
+        let order = crate::checkout::ssr::fulfilment::decide_refund_request(ctx.pool(), request_id, approve, staff.user_id).await?;
         tracing::info!(%order, request_id, approve, "refund request decided by staff");
         ctx.notice(if approve {
-            "Refund approved: the money is on its way and the buyer is told."
-        } else {
-            "Refund request declined; the buyer is told."
-        })
-        .await?;
+                "Refund approved: the money is on its way and the buyer is told."
+            } else {
+                "Refund request declined; the buyer is told."
+            })
+            .await?;
         Ok("/admin/orders".to_owned())
     }
     .await;
@@ -200,3 +174,4 @@ pub fn AdminOrdersPage() -> impl IntoView {
         }
     })
 }
+

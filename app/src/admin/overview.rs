@@ -1,18 +1,15 @@
 //! The staff dashboard's front page.
-#[cfg(feature = "ssr")]
-use crate::accounts::ssr::AccountsExt;
 use crate::error::AppError;
-#[cfg(feature = "ssr")]
-use crate::platform::request::RequestCtx;
 use crate::ui::page::{PageMeta, private_page};
 use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use crate::accounts::ssr::AccountsExt;
+#[cfg(feature = "ssr")]
+use crate::platform::request::RequestCtx;
 
 /// The admin dashboard's figures: (users, products). Admins only; 403 for everyone else.
 #[server(prefix = "/api/admin", endpoint = "overview")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(name = "/api/admin/overview", skip_all)
-)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/overview", skip_all))]
 pub async fn get_admin_overview() -> Result<(String, i64, i64), AppError> {
     let ctx = RequestCtx::load().await?;
     let admin = ctx.accounts().require_admin().await?;
@@ -37,3 +34,4 @@ pub fn AdminPage() -> impl IntoView {
         }
     })
 }
+

@@ -6,13 +6,13 @@ use super::widgets::{MatrixGrid, PhotoOrder, PhotoProgressBar, PhotoUploader};
 use crate::catalog::edit::*;
 use crate::catalog::model::{Department, ProductStatus};
 use crate::error::AppError;
-#[cfg(feature = "ssr")]
-use crate::platform::request::{RequestCtx, respond_at};
 use crate::ui::page::{FormOutcome, PageMeta, private_page};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "ssr")]
+use crate::platform::request::{respond_at, RequestCtx};
 
 pub const ADMIN_PRODUCT_FORM: &str = "admin_product";
 #[cfg(feature = "ssr")]
@@ -51,18 +51,12 @@ pub struct AdminProduct {
 
 #[cfg(feature = "ssr")]
 fn editor_path(id: Option<i64>) -> String {
-    id.map_or_else(
-        || "/admin/products/new".to_owned(),
-        |id| format!("/admin/products/{id}"),
-    )
+    id.map_or_else(|| "/admin/products/new".to_owned(), |id| format!("/admin/products/{id}"))
 }
 
 /// Staff: the editor's data for product `id` ("new" for a new product).
 #[server(prefix = "/api/admin", endpoint = "product")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(name = "/api/admin/product", skip_all)
-)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/product", skip_all))]
 pub async fn get_admin_product(id: String) -> Result<AdminProduct, AppError> {
     let ctx = RequestCtx::load().await?;
     let (staff, _) = super::staff_actor(&ctx).await?;
@@ -70,11 +64,7 @@ pub async fn get_admin_product(id: String) -> Result<AdminProduct, AppError> {
         "new" => None,
         n => {
             let id = n.parse::<i64>().map_err(|_| AppError::NotFound)?;
-            Some(
-                crate::catalog::ssr::staff::load(ctx.pool(), id)
-                    .await?
-                    .ok_or(AppError::NotFound)?,
-            )
+            Some(crate::catalog::ssr::staff::load(ctx.pool(), id).await?.ok_or(AppError::NotFound)?)
         }
     };
     let categories = crate::catalog::ssr::staff::categories(ctx.pool()).await?;
@@ -83,42 +73,20 @@ pub async fn get_admin_product(id: String) -> Result<AdminProduct, AppError> {
         None => Vec::new(),
     };
     let flash = ctx.take_flash(ADMIN_PRODUCT_FORM).await?;
-    let state: Option<EditorState> = ctx
-        .session()
-        .remove(EDITOR_STATE)
-        .await
-        .map_err(crate::platform::request::session_err)?;
+    let state: Option<EditorState> =
+        ctx.session().remove(EDITOR_STATE).await.map_err(crate::platform::request::session_err)?;
     let state = state.filter(|s| s.product == product.as_ref().map(|p| p.id));
     let (draft, version, opened) = match (&state, &product) {
         (Some(s), _) => (
             s.draft.clone(),
-            s.version
-                .or(product.as_ref().map(|p| p.version))
-                .unwrap_or(0),
-            s.opened
-                .clone()
-                .or(product.as_ref().map(|p| p.draft.clone()))
-                .unwrap_or_default(),
+            s.version.or(product.as_ref().map(|p| p.version)).unwrap_or(0),
+            s.opened.clone().or(product.as_ref().map(|p| p.draft.clone())).unwrap_or_default(),
         ),
         (None, Some(p)) => (p.draft.clone(), p.version, p.draft.clone()),
-        (None, None) => (
-            ProductDraft {
-                max_per_order: "10".into(),
-                ..Default::default()
-            },
-            0,
-            ProductDraft::default(),
-        ),
+        (None, None) => (ProductDraft { max_per_order: "10".into(), ..Default::default() }, 0, ProductDraft::default()),
     };
-    let field_error = state
-        .as_ref()
-        .and_then(|s| s.field.clone())
-        .zip(flash.as_ref().map(|f| f.message.clone()));
-    let error = if field_error.is_some() {
-        None
-    } else {
-        flash.map(|f| f.message)
-    };
+    let field_error = state.as_ref().and_then(|s| s.field.clone()).zip(flash.as_ref().map(|f| f.message.clone()));
+    let error = if field_error.is_some() { None } else { flash.map(|f| f.message) };
     Ok(AdminProduct {
         staff,
         product,
@@ -136,24 +104,11 @@ pub async fn get_admin_product(id: String) -> Result<AdminProduct, AppError> {
 
 /// Staff: creates a product (as a draft) or saves one, against the version the editor opened.
 #[server(prefix = "/api/admin", endpoint = "product-save")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(name = "/api/admin/product-save", skip_all)
-)]
-pub async fn admin_save_product(
-    id: Option<i64>,
-    version: Option<i32>,
-    opened: Option<String>,
-    draft: ProductDraft,
-) -> Result<(), AppError> {
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/product-save", skip_all))]
+pub async fn admin_save_product(id: Option<i64>, version: Option<i32>, opened: Option<String>, draft: ProductDraft) -> Result<(), AppError> {
     use crate::catalog::ssr::staff;
     let ctx = RequestCtx::load().await?;
-    let mut state = EditorState {
-        product: id,
-        draft: draft.clone(),
-        version,
-        ..Default::default()
-    };
+    let mut state = EditorState { product: id, draft: draft.clone(), version, ..Default::default() };
     let r = async {
         let (_, actor) = super::staff_actor(&ctx).await?;
         match id {
@@ -192,60 +147,36 @@ pub async fn admin_save_product(
         if let AppError::Field { field, .. } = e {
             state.field = Some(field.clone());
         }
-        ctx.session()
-            .insert(EDITOR_STATE, &state)
-            .await
-            .map_err(crate::platform::request::session_err)?;
+        ctx.session().insert(EDITOR_STATE, &state).await.map_err(crate::platform::request::session_err)?;
     }
     respond_at(&ctx, ADMIN_PRODUCT_FORM, &editor_path(id), r).await
 }
 
 /// Staff: publish ("active"), withdraw ("draft") or archive ("archived") a product.
 #[server(prefix = "/api/admin", endpoint = "product-status")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(name = "/api/admin/product-status", skip_all)
-)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/product-status", skip_all))]
 pub async fn admin_product_status(id: i64, to: String) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {
         let (_, actor) = super::staff_actor(&ctx).await?;
-        let to = ProductStatus::parse(&to)
-            .ok_or_else(|| AppError::BadRequest("Choose publish, withdraw or archive.".into()))?;
-        crate::catalog::ssr::staff::set_status(ctx.pool(), &actor, id, to)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        tracing::info!(
-            product = id,
-            status = to.as_str(),
-            "product status changed by staff"
-        );
+        let to = ProductStatus::parse(&to).ok_or_else(|| AppError::BadRequest("Choose publish, withdraw or archive.".into()))?;
+        crate::catalog::ssr::staff::set_status(ctx.pool(), &actor, id, to).await?.ok_or(AppError::NotFound)?;
+        tracing::info!(product = id, status = to.as_str(), "product status changed by staff");
         ctx.notice(match to {
             ProductStatus::Active => "Published: shoppers can find and buy it now.",
             ProductStatus::Draft => "Withdrawn: shoppers no longer see it.",
-            ProductStatus::Archived => {
-                "Archived: shoppers get “not found”; past orders still show it."
-            }
+            ProductStatus::Archived => "Archived: shoppers get “not found”; past orders still show it.",
         })
         .await?;
         Ok(format!("/admin/products/{id}"))
     }
     .await;
-    respond_at(
-        &ctx,
-        ADMIN_PRODUCT_FORM,
-        &format!("/admin/products/{id}"),
-        r,
-    )
-    .await
+    respond_at(&ctx, ADMIN_PRODUCT_FORM, &format!("/admin/products/{id}"), r).await
 }
 
 /// Staff: adds a value to option axis 0 (platform, metal) or 1 (edition, ring size).
 #[server(prefix = "/api/admin", endpoint = "product-option")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(name = "/api/admin/product-option", skip_all)
-)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/product-option", skip_all))]
 pub async fn admin_add_option(id: i64, axis: u8, value: String) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {
@@ -254,30 +185,17 @@ pub async fn admin_add_option(id: i64, axis: u8, value: String) -> Result<(), Ap
             return Err(AppError::BadRequest("Unknown option.".into()));
         }
         crate::catalog::ssr::staff::add_option_value(ctx.pool(), &actor, id, axis, &value).await?;
-        ctx.notice(&format!(
-            "“{}” added: fill its cells to make variants.",
-            value.trim()
-        ))
-        .await?;
+        ctx.notice(&format!("“{}” added: fill its cells to make variants.", value.trim())).await?;
         Ok(format!("/admin/products/{id}#variants"))
     }
     .await;
-    respond_at(
-        &ctx,
-        ADMIN_PRODUCT_FORM,
-        &format!("/admin/products/{id}"),
-        r,
-    )
-    .await
+    respond_at(&ctx, ADMIN_PRODUCT_FORM, &format!("/admin/products/{id}"), r).await
 }
 
 /// Staff: fills or updates one cell of the variant matrix.
 #[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api/admin", endpoint = "product-cell")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(name = "/api/admin/product-cell", skip_all)
-)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/product-cell", skip_all))]
 pub async fn admin_save_cell(
     id: i64,
     row: String,
@@ -291,37 +209,20 @@ pub async fn admin_save_cell(
     let ctx = RequestCtx::load().await?;
     let r = async {
         let (_, actor) = super::staff_actor(&ctx).await?;
-        let edit = CellEdit {
-            row,
-            col,
-            sku,
-            price,
-            compare_at,
-            low_stock_threshold,
-            stock,
-        };
+        let edit = CellEdit { row, col, sku, price, compare_at, low_stock_threshold, stock };
         let cell = crate::catalog::ssr::staff::CellInput::parse(&edit)?;
         crate::catalog::ssr::staff::save_cell(ctx.pool(), &actor, id, &cell).await?;
         ctx.notice(&format!("Variant {} saved.", cell.sku)).await?;
         Ok(format!("/admin/products/{id}#variants"))
     }
     .await;
-    respond_at(
-        &ctx,
-        ADMIN_PRODUCT_FORM,
-        &format!("/admin/products/{id}"),
-        r,
-    )
-    .await
+    respond_at(&ctx, ADMIN_PRODUCT_FORM, &format!("/admin/products/{id}"), r).await
 }
 
 /// Staff: the editable grid's changed cells, saved together (all or none). A refusal names the
 /// cell: its field is `cells.<index>.<field>`. Answers how many were saved.
 #[server(prefix = "/api/admin", endpoint = "product-cells")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(name = "/api/admin/product-cells", skip_all)
-)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/product-cells", skip_all))]
 pub async fn admin_save_cells(id: i64, cells: Vec<CellEdit>) -> Result<usize, AppError> {
     use crate::catalog::ssr::staff::{self, CellInput};
     let ctx = RequestCtx::load().await?;
@@ -330,41 +231,23 @@ pub async fn admin_save_cells(id: i64, cells: Vec<CellEdit>) -> Result<usize, Ap
         return Err(AppError::BadRequest("Send between 1 and 500 cells.".into()));
     }
     let in_cell = |i: usize, e: AppError| match e {
-        AppError::Field { field, message } => AppError::Field {
-            field: format!("cells.{i}.{field}"),
-            message,
-        },
+        AppError::Field { field, message } => AppError::Field { field: format!("cells.{i}.{field}"), message },
         e => e,
     };
-    let parsed = cells
-        .iter()
-        .enumerate()
-        .map(|(i, c)| CellInput::parse(c).map_err(|e| in_cell(i, e)))
-        .collect::<Result<Vec<_>, _>>()?;
-    let n = staff::save_cells(ctx.pool(), &actor, id, &parsed)
-        .await
-        .map_err(|(i, e)| in_cell(i, e))?
-        .len();
-    ctx.notice(&format!(
-        "{n} variant{} saved.",
-        if n == 1 { "" } else { "s" }
-    ))
-    .await?;
+    let parsed = cells.iter().enumerate().map(|(i, c)| CellInput::parse(c).map_err(|e| in_cell(i, e))).collect::<Result<Vec<_>, _>>()?;
+    let n = staff::save_cells(ctx.pool(), &actor, id, &parsed).await.map_err(|(i, e)| in_cell(i, e))?.len();
+    ctx.notice(&format!("{n} variant{} saved.", if n == 1 { "" } else { "s" })).await?;
     Ok(n)
 }
 
 /// Staff: empties a cell ("not made"): archived if orders refer to it, deleted otherwise.
 #[server(prefix = "/api/admin", endpoint = "product-cell-clear")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(name = "/api/admin/product-cell-clear", skip_all)
-)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/product-cell-clear", skip_all))]
 pub async fn admin_clear_cell(id: i64, variant_id: i64) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {
         let (_, actor) = super::staff_actor(&ctx).await?;
-        let archived =
-            crate::catalog::ssr::staff::clear_cell(ctx.pool(), &actor, id, variant_id).await?;
+        let archived = crate::catalog::ssr::staff::clear_cell(ctx.pool(), &actor, id, variant_id).await?;
         ctx.notice(if archived {
             "Variant archived: shoppers no longer see it; orders that have it keep it."
         } else {
@@ -374,27 +257,13 @@ pub async fn admin_clear_cell(id: i64, variant_id: i64) -> Result<(), AppError> 
         Ok(format!("/admin/products/{id}#variants"))
     }
     .await;
-    respond_at(
-        &ctx,
-        ADMIN_PRODUCT_FORM,
-        &format!("/admin/products/{id}"),
-        r,
-    )
-    .await
+    respond_at(&ctx, ADMIN_PRODUCT_FORM, &format!("/admin/products/{id}"), r).await
 }
 
 /// Staff: sets the price or the stock of every cell of a row ("row:<value>") or column ("col:<value>").
 #[server(prefix = "/api/admin", endpoint = "product-bulk")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(name = "/api/admin/product-bulk", skip_all)
-)]
-pub async fn admin_bulk(
-    id: i64,
-    line: String,
-    action: String,
-    amount: String,
-) -> Result<(), AppError> {
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/product-bulk", skip_all))]
+pub async fn admin_bulk(id: i64, line: String, action: String, amount: String) -> Result<(), AppError> {
     use crate::catalog::ssr::staff::{self, Line};
     let ctx = RequestCtx::load().await?;
     let r = async {
@@ -402,71 +271,24 @@ pub async fn admin_bulk(
         let line = match line.split_once(':') {
             Some(("row", v)) => Line::Row(v.to_owned()),
             Some(("col", v)) => Line::Col(v.to_owned()),
-            _ => {
-                return Err(AppError::Field {
-                    field: "line".into(),
-                    message: "Choose a row or a column.".into(),
-                });
-            }
+            _ => return Err(AppError::Field { field: "line".into(), message: "Choose a row or a column.".into() }),
         };
         let n = match action.as_str() {
-            "price" => {
-                staff::set_line_price(
-                    ctx.pool(),
-                    &actor,
-                    id,
-                    &line,
-                    parse_price(&amount, "amount", "Price")?,
-                )
-                .await?
-            }
-            "stock" => {
-                staff::set_line_stock(
-                    ctx.pool(),
-                    &actor,
-                    id,
-                    &line,
-                    parse_count(&amount, "amount", "Stock")?,
-                )
-                .await?
-            }
-            _ => {
-                return Err(AppError::Field {
-                    field: "action".into(),
-                    message: "Choose set price or set stock.".into(),
-                });
-            }
+            "price" => staff::set_line_price(ctx.pool(), &actor, id, &line, parse_price(&amount, "amount", "Price")?).await?,
+            "stock" => staff::set_line_stock(ctx.pool(), &actor, id, &line, parse_count(&amount, "amount", "Stock")?).await?,
+            _ => return Err(AppError::Field { field: "action".into(), message: "Choose set price or set stock.".into() }),
         };
-        ctx.notice(&format!(
-            "{n} variant{} changed.",
-            if n == 1 { "" } else { "s" }
-        ))
-        .await?;
+        ctx.notice(&format!("{n} variant{} changed.", if n == 1 { "" } else { "s" })).await?;
         Ok(format!("/admin/products/{id}#variants"))
     }
     .await;
-    respond_at(
-        &ctx,
-        ADMIN_PRODUCT_FORM,
-        &format!("/admin/products/{id}"),
-        r,
-    )
-    .await
+    respond_at(&ctx, ADMIN_PRODUCT_FORM, &format!("/admin/products/{id}"), r).await
 }
 
 /// Staff: a stock adjustment with a reason code (received, correction, damaged, shrinkage, cycle count).
 #[server(prefix = "/api/admin", endpoint = "product-stock")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(name = "/api/admin/product-stock", skip_all)
-)]
-pub async fn admin_adjust_stock(
-    id: i64,
-    variant_id: i64,
-    delta: String,
-    reason: String,
-    note: String,
-) -> Result<(), AppError> {
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/product-stock", skip_all))]
+pub async fn admin_adjust_stock(id: i64, variant_id: i64, delta: String, reason: String, note: String) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {
         let (_, actor) = super::staff_actor(&ctx).await?;
@@ -476,45 +298,19 @@ pub async fn admin_adjust_stock(
             .parse()
             .ok()
             .filter(|d: &i32| d.abs() <= 100_000)
-            .ok_or_else(|| AppError::Field {
-                field: "delta".into(),
-                message: "Change: a whole number like 5 or -2.".into(),
-            })?;
-        let now = crate::catalog::ssr::staff::adjust_stock(
-            ctx.pool(),
-            &actor,
-            id,
-            variant_id,
-            delta,
-            reason.trim(),
-            &note,
-        )
-        .await?;
+            .ok_or_else(|| AppError::Field { field: "delta".into(), message: "Change: a whole number like 5 or -2.".into() })?;
+        let now = crate::catalog::ssr::staff::adjust_stock(ctx.pool(), &actor, id, variant_id, delta, reason.trim(), &note).await?;
         ctx.notice(&format!("Stock adjusted: {now} now.")).await?;
         Ok(format!("/admin/products/{id}#stock"))
     }
     .await;
-    respond_at(
-        &ctx,
-        ADMIN_PRODUCT_FORM,
-        &format!("/admin/products/{id}"),
-        r,
-    )
-    .await
+    respond_at(&ctx, ADMIN_PRODUCT_FORM, &format!("/admin/products/{id}"), r).await
 }
 
 /// Staff: a photo's alt text and the option it shows (empty: every option).
 #[server(prefix = "/api/admin", endpoint = "photo-save")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(name = "/api/admin/photo-save", skip_all)
-)]
-pub async fn admin_photo_save(
-    id: i64,
-    photo_id: i64,
-    alt: String,
-    option_value: String,
-) -> Result<(), AppError> {
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/photo-save", skip_all))]
+pub async fn admin_photo_save(id: i64, photo_id: i64, alt: String, option_value: String) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {
         let (_, actor) = super::staff_actor(&ctx).await?;
@@ -524,21 +320,12 @@ pub async fn admin_photo_save(
         Ok(format!("/admin/products/{id}#photos"))
     }
     .await;
-    respond_at(
-        &ctx,
-        ADMIN_PRODUCT_FORM,
-        &format!("/admin/products/{id}"),
-        r,
-    )
-    .await
+    respond_at(&ctx, ADMIN_PRODUCT_FORM, &format!("/admin/products/{id}"), r).await
 }
 
 /// Staff: moves a photo `by` places (-1: up one, 1: down one; a drag may move it further).
 #[server(prefix = "/api/admin", endpoint = "photo-move")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(name = "/api/admin/photo-move", skip_all)
-)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/photo-move", skip_all))]
 pub async fn admin_photo_move(id: i64, photo_id: i64, by: i32) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {
@@ -547,21 +334,12 @@ pub async fn admin_photo_move(id: i64, photo_id: i64, by: i32) -> Result<(), App
         Ok(format!("/admin/products/{id}#photos"))
     }
     .await;
-    respond_at(
-        &ctx,
-        ADMIN_PRODUCT_FORM,
-        &format!("/admin/products/{id}"),
-        r,
-    )
-    .await
+    respond_at(&ctx, ADMIN_PRODUCT_FORM, &format!("/admin/products/{id}"), r).await
 }
 
 /// Staff: how far the product's photos are prepared (the editor polls this while any is).
 #[server(prefix = "/api/admin", endpoint = "photo-progress")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(name = "/api/admin/photo-progress", skip_all)
-)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/photo-progress", skip_all))]
 pub async fn admin_photo_progress(id: i64) -> Result<Vec<PhotoProgress>, AppError> {
     let ctx = RequestCtx::load().await?;
     super::staff_actor(&ctx).await?;
@@ -570,35 +348,23 @@ pub async fn admin_photo_progress(id: i64) -> Result<Vec<PhotoProgress>, AppErro
 
 /// Staff: deletes a photo (its files too).
 #[server(prefix = "/api/admin", endpoint = "photo-delete")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(name = "/api/admin/photo-delete", skip_all)
-)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/photo-delete", skip_all))]
 pub async fn admin_photo_delete(id: i64, photo_id: i64) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {
         let (_, actor) = super::staff_actor(&ctx).await?;
         let media = crate::catalog::ssr::state()?.media;
-        crate::catalog::ssr::photos::delete(ctx.pool(), media.as_ref(), &actor, id, photo_id)
-            .await?;
+        crate::catalog::ssr::photos::delete(ctx.pool(), media.as_ref(), &actor, id, photo_id).await?;
         ctx.notice("Photo deleted.").await?;
         Ok(format!("/admin/products/{id}#photos"))
     }
     .await;
-    respond_at(
-        &ctx,
-        ADMIN_PRODUCT_FORM,
-        &format!("/admin/products/{id}"),
-        r,
-    )
-    .await
+    respond_at(&ctx, ADMIN_PRODUCT_FORM, &format!("/admin/products/{id}"), r).await
 }
 
 /// The message for `name` when the refused save was about that field.
 fn error_for(err: &Option<(String, String)>, name: &str) -> Option<String> {
-    err.as_ref()
-        .filter(|(f, _)| f == name)
-        .map(|(_, m)| m.clone())
+    err.as_ref().filter(|(f, _)| f == name).map(|(_, m)| m.clone())
 }
 
 /// One labelled text input of the product form, with its error beside it.
@@ -634,14 +400,7 @@ fn TextInput(
 }
 
 #[component]
-fn TextArea(
-    name: &'static str,
-    label: &'static str,
-    value: String,
-    error: Option<String>,
-    #[prop(default = 4)] rows: u32,
-    #[prop(default = 10000)] maxlength: u32,
-) -> impl IntoView {
+fn TextArea(name: &'static str, label: &'static str, value: String, error: Option<String>, #[prop(default = 4)] rows: u32, #[prop(default = 10000)] maxlength: u32) -> impl IntoView {
     let id = format!("pe-{name}");
     let err_id = format!("{id}-error");
     view! {
@@ -656,152 +415,141 @@ fn TextArea(
 
 #[component]
 pub fn AdminProductPage() -> impl IntoView {
-    let id = use_params_map()
-        .read_untracked()
-        .get("id")
-        .unwrap_or_else(|| "new".into());
-    private_page(
-        move || get_admin_product(id.clone()),
-        |page: AdminProduct| {
-            let d = page.draft.clone();
-            let e = page.field_error.clone();
-            let product = page.product.clone();
-            let department = product.as_ref().map(|p| p.department);
-            let title = product
-                .as_ref()
-                .map_or_else(|| "New product".to_owned(), |p| p.draft.name.clone());
-            let canonical = product.as_ref().map_or_else(
-                || "/admin/products/new".to_owned(),
-                |p| format!("/admin/products/{}", p.id),
-            );
-            let categories = page.categories.clone();
-            let chosen_department = department.or(Department::parse(&d.department));
-            let show_games = chosen_department != Some(Department::Jewelry);
-            let show_jewelry = chosen_department != Some(Department::Games);
-            view! {
-                <PageMeta title=format!("{title} · Admin") description="Product editor".into() canonical_path=canonical/>
-                <super::AdminNav email=page.staff.clone()/>
-                <section class="admin-page admin-wide product-editor" aria-labelledby="editor-title">
-                    <p><a href="/admin/products">"← Products"</a></p>
-                    <div class="admin-head">
-                        <h1 id="editor-title">{title.clone()}</h1>
-                        {product.as_ref().map(|p| view! { <super::StatusBadge status=p.status/> })}
+    let id = use_params_map().read_untracked().get("id").unwrap_or_else(|| "new".into());
+    private_page(move || get_admin_product(id.clone()), |page: AdminProduct| {
+        let d = page.draft.clone();
+        let e = page.field_error.clone();
+        let product = page.product.clone();
+        let department = product.as_ref().map(|p| p.department);
+        let title = product.as_ref().map_or_else(|| "New product".to_owned(), |p| p.draft.name.clone());
+        let canonical = product.as_ref().map_or_else(|| "/admin/products/new".to_owned(), |p| format!("/admin/products/{}", p.id));
+        let categories = page.categories.clone();
+        let chosen_department = department.or(Department::parse(&d.department));
+        let show_games = chosen_department != Some(Department::Jewelry);
+        let show_jewelry = chosen_department != Some(Department::Games);
+        view! {
+            <PageMeta title=format!("{title} · Admin") description="Product editor".into() canonical_path=canonical/>
+            <super::AdminNav email=page.staff.clone()/>
+            <section class="admin-page admin-wide product-editor" aria-labelledby="editor-title">
+                <p><a href="/admin/products">"← Products"</a></p>
+                <div class="admin-head">
+                    <h1 id="editor-title">{title.clone()}</h1>
+                    {product.as_ref().map(|p| view! { <super::StatusBadge status=p.status/> })}
+                </div>
+                <FormOutcome notice=page.notice.clone() error=page.error.clone().filter(|_| page.changes.is_empty())/>
+                {(!page.changes.is_empty()).then(|| view! {
+                    <div class="form-error conflict" role="alert" data-testid="conflict">
+                        <p><strong>"Changed by someone else since you opened it."</strong>
+                            " Nothing of yours was saved yet. Their changes are in the form now; where you changed the same field, yours is kept."</p>
+                        <ul class="conflict-list">
+                            {page.changes.iter().map(|c| view! {
+                                <li data-testid="conflict-field">
+                                    <strong>{c.label.clone()}</strong>
+                                    <span><span class="cart-variant">"When you opened it: "</span>{c.was.clone()}</span>
+                                    <span><span class="cart-variant">"Their change: "</span>{c.theirs.clone()}</span>
+                                    <span><span class="cart-variant">"Yours: "</span>{c.yours.clone().unwrap_or_else(|| "(not changed)".into())}</span>
+                                </li>
+                            }).collect_view()}
+                        </ul>
                     </div>
-                    <FormOutcome notice=page.notice.clone() error=page.error.clone().filter(|_| page.changes.is_empty())/>
-                    {(!page.changes.is_empty()).then(|| view! {
-                        <div class="form-error conflict" role="alert" data-testid="conflict">
-                            <p><strong>"Changed by someone else since you opened it."</strong>
-                                " Nothing of yours was saved yet. Their changes are in the form now; where you changed the same field, yours is kept."</p>
-                            <ul class="conflict-list">
-                                {page.changes.iter().map(|c| view! {
-                                    <li data-testid="conflict-field">
-                                        <strong>{c.label.clone()}</strong>
-                                        <span><span class="cart-variant">"When you opened it: "</span>{c.was.clone()}</span>
-                                        <span><span class="cart-variant">"Their change: "</span>{c.theirs.clone()}</span>
-                                        <span><span class="cart-variant">"Yours: "</span>{c.yours.clone().unwrap_or_else(|| "(not changed)".into())}</span>
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        </div>
-                    })}
-                    {product.clone().map(|p| view! { <StatusActions product=p/> })}
+                })}
+                {product.clone().map(|p| view! { <StatusActions product=p/> })}
 
-                    <form method="post" action=AdminSaveProduct::PATH class="product-form" data-testid="product-form">
-                        {product.as_ref().map(|p| view! { <input type="hidden" name="id" value=p.id.to_string()/> })}
-                        {product.is_some().then(|| view! {
-                            <input type="hidden" name="version" value=page.version.to_string()/>
-                            <input type="hidden" name="opened" value=page.opened.clone()/>
-                        })}
-                        <fieldset>
-                            <legend>"Product"</legend>
-                            <TextInput name="name" label="Name" value=d.name.clone() error=error_for(&e, "name") required=true/>
-                            <TextInput name="slug" label="Address (slug)" value=d.slug.clone() error=error_for(&e, "slug") maxlength=80
-                                hint="The product's address: /p/your-slug. Made from the name when empty."/>
-                            {match department {
-                                Some(dep) => view! {
-                                    <p class="field-hint">"Department: " <strong>{dep.label()}</strong></p>
-                                    <input type="hidden" name="draft[department]" value=dep.as_str()/>
-                                }.into_any(),
-                                None => view! {
-                                    <div class="field">
-                                        <label for="pe-department">"Department"</label>
-                                        <select id="pe-department" name="draft[department]" required=true
-                                            aria-invalid=error_for(&e, "department").is_some().then_some("true")>
-                                            <option value="" selected=d.department.is_empty()>"Choose…"</option>
-                                            <option value="games" selected=d.department == "games">"Games (licence keys)"</option>
-                                            <option value="jewelry" selected=d.department == "jewelry">"Jewelry (shipped)"</option>
-                                        </select>
-                                        {error_for(&e, "department").map(|m| view! { <p class="field-error" data-testid="field-error">{m}</p> })}
-                                    </div>
-                                }.into_any(),
-                            }}
-                            <div class="field">
-                                <label for="pe-category">"Category"</label>
-                                <select id="pe-category" name="draft[category_id]" required=true
-                                    aria-invalid=error_for(&e, "category_id").is_some().then_some("true")>
-                                    <option value="" selected=d.category_id.is_empty()>"Choose…"</option>
-                                    {categories.iter().filter(|c| department.is_none_or(|dep| dep == c.department)).map(|c| {
-                                        let v = c.id.to_string();
-                                        let sel = d.category_id == v;
-                                        view! { <option value=v selected=sel>{c.path.clone()}</option> }
-                                    }).collect_view()}
-                                </select>
-                                {error_for(&e, "category_id").map(|m| view! { <p class="field-error" data-testid="field-error">{m}</p> })}
-                            </div>
-                            <TextInput name="summary" label="Summary" value=d.summary.clone() error=error_for(&e, "summary") maxlength=300
-                                hint="One line under the name on cards and the product page."/>
-                            <TextArea name="description" label="Description" value=d.description.clone() error=error_for(&e, "description") rows=6/>
-                            <TextInput name="keywords" label="Search keywords" value=d.keywords.clone() error=error_for(&e, "keywords") maxlength=500
-                                hint="Other words shoppers may search for. Attributes and options are added for you."/>
-                            <TextInput name="max_per_order" label="Most per order" value=d.max_per_order.clone() error=error_for(&e, "max_per_order") kind="number" maxlength=2/>
-                            <TextInput name="launch_at" label="Launch (UTC, optional)" value=d.launch_at.clone() error=error_for(&e, "launch_at") kind="datetime-local"
-                                hint="For a limited drop: it cannot be bought before this time."/>
-                            <label class="check"><input type="checkbox" name="draft[featured]" value="on" checked=d.featured == "on"/>" Featured on the home page"</label>
-                        </fieldset>
-                        {show_games.then(|| view! {
-                            <fieldset data-testid="game-attributes">
-                                <legend>{if department.is_none() { "Game attributes (games only)" } else { "Game attributes" }}</legend>
-                                <p class="field-hint">"Platforms and editions are the rows and columns of the variants below."</p>
-                                <TextInput name="genre" label="Genre" value=d.genre.clone() error=error_for(&e, "genre") maxlength=60/>
-                                <TextInput name="publisher" label="Publisher" value=d.publisher.clone() error=error_for(&e, "publisher") maxlength=100/>
-                                <TextInput name="release_date" label="Release date" value=d.release_date.clone() error=error_for(&e, "release_date") kind="date"/>
-                                <div class="field">
-                                    <label for="pe-age_rating">"Age rating"</label>
-                                    <select id="pe-age_rating" name="draft[age_rating]" aria-invalid=error_for(&e, "age_rating").is_some().then_some("true")>
-                                        <option value="" selected=d.age_rating.is_empty()>"Choose…"</option>
-                                        {AGE_RATINGS.iter().map(|r| view! { <option value=*r selected=d.age_rating == *r>{*r}</option> }).collect_view()}
-                                    </select>
-                                    {error_for(&e, "age_rating").map(|m| view! { <p class="field-error" data-testid="field-error">{m}</p> })}
-                                </div>
-                                <TextArea name="system_requirements" label="System requirements" value=d.system_requirements.clone()
-                                    error=error_for(&e, "system_requirements") rows=3 maxlength=2000/>
-                            </fieldset>
-                        })}
-                        {show_jewelry.then(|| view! {
-                            <fieldset data-testid="jewelry-attributes">
-                                <legend>{if department.is_none() { "Jewelry attributes (jewelry only)" } else { "Jewelry attributes" }}</legend>
-                                <p class="field-hint">"Metals and ring sizes are the rows and columns of the variants below."</p>
-                                <TextInput name="finish" label="Finish" value=d.finish.clone() error=error_for(&e, "finish") maxlength=60/>
-                                <TextInput name="stone" label="Stone (empty: none)" value=d.stone.clone() error=error_for(&e, "stone") maxlength=60/>
-                                <TextInput name="carat" label="Carat" value=d.carat.clone() error=error_for(&e, "carat") maxlength=6 hint="Like 1.25; only with a stone."/>
-                                <TextInput name="cert_lab" label="Certificate lab" value=d.cert_lab.clone() error=error_for(&e, "cert_lab") maxlength=60/>
-                                <TextInput name="cert_number" label="Certificate number" value=d.cert_number.clone() error=error_for(&e, "cert_number") maxlength=60/>
-                                <TextInput name="cert_grade" label="Certificate grade" value=d.cert_grade.clone() error=error_for(&e, "cert_grade") maxlength=40/>
-                            </fieldset>
-                        })}
-                        <button type="submit" class="button primary" data-testid="save-product">
-                            {if product.is_some() { "Save changes" } else { "Create draft" }}
-                        </button>
-                    </form>
-                    {product.map(|p| view! {
-                        <PhotoSection product_id=p.id options=p.matrix.rows.clone() photos=page.photos.clone()/>
-                        <VariantMatrix product=p.clone()/>
-                        <StockSection product=p/>
+                <form method="post" action=AdminSaveProduct::PATH class="product-form" data-testid="product-form">
+                    {product.as_ref().map(|p| view! { <input type="hidden" name="id" value=p.id.to_string()/> })}
+                    {product.is_some().then(|| view! {
+                        <input type="hidden" name="version" value=page.version.to_string()/>
+                        <input type="hidden" name="opened" value=page.opened.clone()/>
                     })}
-                </section>
-            }
-        },
-    )
+                    <fieldset>
+                        <legend>"Product"</legend>
+                        <TextInput name="name" label="Name" value=d.name.clone() error=error_for(&e, "name") required=true/>
+                        <TextInput name="slug" label="Address (slug)" value=d.slug.clone() error=error_for(&e, "slug") maxlength=80
+                            hint="The product's address: /p/your-slug. Made from the name when empty."/>
+                        {match department {
+                            Some(dep) => view! {
+                                <p class="field-hint">"Department: " <strong>{dep.label()}</strong></p>
+                                <input type="hidden" name="draft[department]" value=dep.as_str()/>
+                            }.into_any(),
+                            None => view! {
+                                <div class="field">
+                                    <label for="pe-department">"Department"</label>
+                                    <select id="pe-department" name="draft[department]" required=true
+                                        aria-invalid=error_for(&e, "department").is_some().then_some("true")>
+                                        <option value="" selected=d.department.is_empty()>"Choose…"</option>
+                                        <option value="games" selected=d.department == "games">"Games (licence keys)"</option>
+                                        <option value="jewelry" selected=d.department == "jewelry">"Jewelry (shipped)"</option>
+                                    </select>
+                                    {error_for(&e, "department").map(|m| view! { <p class="field-error" data-testid="field-error">{m}</p> })}
+                                </div>
+                            }.into_any(),
+                        }}
+                        <div class="field">
+                            <label for="pe-category">"Category"</label>
+                            <select id="pe-category" name="draft[category_id]" required=true
+                                aria-invalid=error_for(&e, "category_id").is_some().then_some("true")>
+                                <option value="" selected=d.category_id.is_empty()>"Choose…"</option>
+                                {categories.iter().filter(|c| department.is_none_or(|dep| dep == c.department)).map(|c| {
+                                    let v = c.id.to_string();
+                                    let sel = d.category_id == v;
+                                    view! { <option value=v selected=sel>{c.path.clone()}</option> }
+                                }).collect_view()}
+                            </select>
+                            {error_for(&e, "category_id").map(|m| view! { <p class="field-error" data-testid="field-error">{m}</p> })}
+                        </div>
+                        <TextInput name="summary" label="Summary" value=d.summary.clone() error=error_for(&e, "summary") maxlength=300
+                            hint="One line under the name on cards and the product page."/>
+                        <TextArea name="description" label="Description" value=d.description.clone() error=error_for(&e, "description") rows=6/>
+                        <TextInput name="keywords" label="Search keywords" value=d.keywords.clone() error=error_for(&e, "keywords") maxlength=500
+                            hint="Other words shoppers may search for. Attributes and options are added for you."/>
+                        <TextInput name="max_per_order" label="Most per order" value=d.max_per_order.clone() error=error_for(&e, "max_per_order") kind="number" maxlength=2/>
+                        <TextInput name="launch_at" label="Launch (UTC, optional)" value=d.launch_at.clone() error=error_for(&e, "launch_at") kind="datetime-local"
+                            hint="For a limited drop: it cannot be bought before this time."/>
+                        <label class="check"><input type="checkbox" name="draft[featured]" value="on" checked=d.featured == "on"/>" Featured on the home page"</label>
+                    </fieldset>
+                    {show_games.then(|| view! {
+                        <fieldset data-testid="game-attributes">
+                            <legend>{if department.is_none() { "Game attributes (games only)" } else { "Game attributes" }}</legend>
+                            <p class="field-hint">"Platforms and editions are the rows and columns of the variants below."</p>
+                            <TextInput name="genre" label="Genre" value=d.genre.clone() error=error_for(&e, "genre") maxlength=60/>
+                            <TextInput name="publisher" label="Publisher" value=d.publisher.clone() error=error_for(&e, "publisher") maxlength=100/>
+                            <TextInput name="release_date" label="Release date" value=d.release_date.clone() error=error_for(&e, "release_date") kind="date"/>
+                            <div class="field">
+                                <label for="pe-age_rating">"Age rating"</label>
+                                <select id="pe-age_rating" name="draft[age_rating]" aria-invalid=error_for(&e, "age_rating").is_some().then_some("true")>
+                                    <option value="" selected=d.age_rating.is_empty()>"Choose…"</option>
+                                    {AGE_RATINGS.iter().map(|r| view! { <option value=*r selected=d.age_rating == *r>{*r}</option> }).collect_view()}
+                                </select>
+                                {error_for(&e, "age_rating").map(|m| view! { <p class="field-error" data-testid="field-error">{m}</p> })}
+                            </div>
+                            <TextArea name="system_requirements" label="System requirements" value=d.system_requirements.clone()
+                                error=error_for(&e, "system_requirements") rows=3 maxlength=2000/>
+                        </fieldset>
+                    })}
+                    {show_jewelry.then(|| view! {
+                        <fieldset data-testid="jewelry-attributes">
+                            <legend>{if department.is_none() { "Jewelry attributes (jewelry only)" } else { "Jewelry attributes" }}</legend>
+                            <p class="field-hint">"Metals and ring sizes are the rows and columns of the variants below."</p>
+                            <TextInput name="finish" label="Finish" value=d.finish.clone() error=error_for(&e, "finish") maxlength=60/>
+                            <TextInput name="stone" label="Stone (empty: none)" value=d.stone.clone() error=error_for(&e, "stone") maxlength=60/>
+                            <TextInput name="carat" label="Carat" value=d.carat.clone() error=error_for(&e, "carat") maxlength=6 hint="Like 1.25; only with a stone."/>
+                            <TextInput name="cert_lab" label="Certificate lab" value=d.cert_lab.clone() error=error_for(&e, "cert_lab") maxlength=60/>
+                            <TextInput name="cert_number" label="Certificate number" value=d.cert_number.clone() error=error_for(&e, "cert_number") maxlength=60/>
+                            <TextInput name="cert_grade" label="Certificate grade" value=d.cert_grade.clone() error=error_for(&e, "cert_grade") maxlength=40/>
+                        </fieldset>
+                    })}
+                    <button type="submit" class="button primary" data-testid="save-product">
+                        {if product.is_some() { "Save changes" } else { "Create draft" }}
+                    </button>
+                </form>
+                {product.map(|p| view! {
+                    <PhotoSection product_id=p.id options=p.matrix.rows.clone() photos=page.photos.clone()/>
+                    <VariantMatrix product=p.clone()/>
+                    <StockSection product=p/>
+                })}
+            </section>
+        }
+    })
 }
 
 /// Publish / withdraw / archive, each its own form; archiving asks to be confirmed first.
@@ -855,11 +603,7 @@ fn VariantMatrix(product: StaffProduct) -> impl IntoView {
         .rows
         .iter()
         .map(|r| (format!("row:{r}"), format!("{}: {r}", m.row_label)))
-        .chain(
-            m.cols
-                .iter()
-                .map(|c| (format!("col:{c}"), format!("{}: {c}", m.col_label))),
-        )
+        .chain(m.cols.iter().map(|c| (format!("col:{c}"), format!("{}: {c}", m.col_label))))
         .collect();
     view! {
         <section class="variants" id="variants" aria-labelledby="variants-title">
@@ -970,13 +714,7 @@ fn VariantMatrix(product: StaffProduct) -> impl IntoView {
 /// Stock adjustments with a reason code, and the ledger of recent movements.
 #[component]
 fn StockSection(product: StaffProduct) -> impl IntoView {
-    let live: Vec<Cell> = product
-        .matrix
-        .cells
-        .iter()
-        .filter(|c| !c.archived && !c.keyed)
-        .cloned()
-        .collect();
+    let live: Vec<Cell> = product.matrix.cells.iter().filter(|c| !c.archived && !c.keyed).cloned().collect();
     view! {
         <section class="stock-section" id="stock" aria-labelledby="stock-title">
             <h2 id="stock-title">"Stock"</h2>
@@ -1034,11 +772,7 @@ fn StockSection(product: StaffProduct) -> impl IntoView {
 /// photo with its progress, alt text, option, order and delete.
 #[component]
 fn PhotoSection(product_id: i64, options: Vec<String>, photos: Vec<StaffPhoto>) -> impl IntoView {
-    let working: Vec<i32> = photos
-        .iter()
-        .filter(|p| p.status == "pending" || p.status == "processing")
-        .map(|p| p.progress)
-        .collect();
+    let working: Vec<i32> = photos.iter().filter(|p| p.status == "pending" || p.status == "processing").map(|p| p.progress).collect();
     let busy = working.len();
     let percent = working.iter().sum::<i32>() / (busy.max(1) as i32);
     let count = photos.len();

@@ -39,11 +39,7 @@ impl Original {
 
 /// The edit a grid cell asks for, if any: a changed live cell, or a "not made" cell given a SKU.
 fn edit_of(o: &Original, g: &GridCell) -> Result<Option<CellEdit>, String> {
-    let (sku, price, stock) = (
-        g.sku.get_untracked(),
-        g.price.get_untracked(),
-        g.stock.get_untracked(),
-    );
+    let (sku, price, stock) = (g.sku.get_untracked(), g.price.get_untracked(), g.stock.get_untracked());
     let live = o.cell.as_ref().filter(|c| !c.archived);
     let changed = match live {
         Some(c) => sku.trim() != c.sku || price.trim() != c.price.decimal(),
@@ -61,10 +57,7 @@ fn edit_of(o: &Original, g: &GridCell) -> Result<Option<CellEdit>, String> {
         col: o.col.clone(),
         sku,
         price,
-        compare_at: kept
-            .and_then(|c| c.compare_at)
-            .map(|m| m.decimal())
-            .unwrap_or_default(),
+        compare_at: kept.and_then(|c| c.compare_at).map(|m| m.decimal()).unwrap_or_default(),
         low_stock_threshold: kept.map_or(3, |c| c.low_stock_threshold).to_string(),
         stock: live.is_none().then_some(stock),
     }))
@@ -90,11 +83,7 @@ pub fn MatrixGrid(product_id: i64, matrix: Matrix) -> impl IntoView {
                 stock: RwSignal::new(String::new()),
                 error: RwSignal::new(None),
             });
-            originals.push(Original {
-                row: row.clone(),
-                col: col.clone(),
-                cell,
-            });
+            originals.push(Original { row: row.clone(), col: col.clone(), cell });
         }
     }
     let originals = StoredValue::new(originals);
@@ -105,14 +94,12 @@ pub fn MatrixGrid(product_id: i64, matrix: Matrix) -> impl IntoView {
     let changes = move || {
         cells.with_value(|cs| {
             originals.with_value(|os| {
-                os.iter()
-                    .zip(cs)
-                    .filter(|(o, g)| {
-                        g.sku.track();
-                        g.price.track();
-                        !matches!(edit_of(o, g), Ok(None))
-                    })
-                    .count()
+                os.iter().zip(cs).filter(|(o, g)| {
+                    g.sku.track();
+                    g.price.track();
+                    !matches!(edit_of(o, g), Ok(None))
+                })
+                .count()
             })
         })
     };
@@ -139,11 +126,7 @@ pub fn MatrixGrid(product_id: i64, matrix: Matrix) -> impl IntoView {
             })
         });
         if refused || edits.is_empty() {
-            status.set(Some(if refused {
-                "Fix the marked cell first.".into()
-            } else {
-                "Nothing has changed.".into()
-            }));
+            status.set(Some(if refused { "Fix the marked cell first.".into() } else { "Nothing has changed.".into() }));
             return;
         }
         saving.set(true);
@@ -159,21 +142,13 @@ pub fn MatrixGrid(product_id: i64, matrix: Matrix) -> impl IntoView {
                     saving.set(false);
                     // "cells.<index>.<field>": the index among the cells sent.
                     let cell = match &e {
-                        AppError::Field { field, .. } => field
-                            .split('.')
-                            .nth(1)
-                            .and_then(|i| i.parse::<usize>().ok())
-                            .and_then(|i| at.get(i).copied()),
+                        AppError::Field { field, .. } => field.split('.').nth(1).and_then(|i| i.parse::<usize>().ok()).and_then(|i| at.get(i).copied()),
                         _ => None,
                     };
                     match cell {
                         Some(i) => {
                             cells.with_value(|cs| cs[i].error.set(Some(e.to_string())));
-                            status.set(Some(format!(
-                                "Not saved: {} ({}).",
-                                e,
-                                originals.with_value(|os| os[i].label())
-                            )));
+                            status.set(Some(format!("Not saved: {} ({}).", e, originals.with_value(|os| os[i].label()))));
                         }
                         None => status.set(Some(format!("Not saved: {e}"))),
                     }
@@ -225,26 +200,20 @@ pub fn MatrixGrid(product_id: i64, matrix: Matrix) -> impl IntoView {
 
 /// One grid cell: read-only (with a link to its form) until the page is interactive, then inputs.
 #[component]
-fn GridTd(
-    o: Original,
-    g: GridCell,
-    hydrated: impl Fn() -> Option<&'static str> + Copy + Send + Sync + 'static,
-) -> impl IntoView {
+fn GridTd(o: Original, g: GridCell, hydrated: impl Fn() -> Option<&'static str> + Copy + Send + Sync + 'static) -> impl IntoView {
     let anchor = crate::catalog::edit::cell_anchor(&o.row, o.col.as_deref());
     let live = o.cell.clone().filter(|c| !c.archived);
     let made = live.is_some();
     let label = o.label();
     let col = o.col.clone().unwrap_or_default();
     let row = o.row.clone();
-    let fixed = move || {
-        match live.clone() {
+    let fixed = move || match live.clone() {
         Some(c) => view! {
             <a href=format!("#{anchor}")>{c.sku.clone()}</a>
             <span class="cell-price">{c.price.display()}</span>
             <span class=if c.stock <= c.low_stock_threshold { "cell-stock low" } else { "cell-stock" }>{c.stock} " in stock"</span>
         }.into_any(),
         None => view! { <a href=format!("#{anchor}")>"Not made"</a> }.into_any(),
-    }
     };
     let stock_now = o.cell.as_ref().filter(|c| !c.archived).map(|c| c.stock);
     let editable = move || {
@@ -295,13 +264,7 @@ pub fn PhotoUploader(product_id: i64, children: Children) -> impl IntoView {
         let all = uploads.get();
         !all.is_empty() && all.iter().all(|u| u.outcome.get().is_some())
     };
-    let accepted = move || {
-        uploads
-            .get()
-            .iter()
-            .filter(|u| matches!(u.outcome.get(), Some(Ok(()))))
-            .count()
-    };
+    let accepted = move || uploads.get().iter().filter(|u| matches!(u.outcome.get(), Some(Ok(())))).count();
     let _ = product_id;
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -366,9 +329,7 @@ pub fn PhotoOrder(product_id: i64, children: Children) -> impl IntoView {
     let status = RwSignal::new(None::<String>);
     let _ = product_id;
     let on_drop = move |ev: leptos::ev::DragEvent| {
-        let Some(from) = dragged.get_untracked() else {
-            return;
-        };
+        let Some(from) = dragged.get_untracked() else { return };
         ev.prevent_default();
         dragged.set(None);
         #[cfg(not(feature = "hydrate"))]
@@ -420,11 +381,7 @@ pub fn PhotoProgressBar(product_id: i64, busy: usize, percent: i32) -> impl Into
                 leptos::task::spawn_local(async move {
                     if let Ok(photos) = super::product::admin_photo_progress(product_id).await {
                         let working: Vec<_> = photos.iter().filter(|p| p.busy()).collect();
-                        percent.set(if working.is_empty() {
-                            100
-                        } else {
-                            working.iter().map(|p| p.progress).sum::<i32>() / working.len() as i32
-                        });
+                        percent.set(if working.is_empty() { 100 } else { working.iter().map(|p| p.progress).sum::<i32>() / working.len() as i32 });
                         busy.set(working.len());
                     }
                 });
@@ -464,37 +421,19 @@ mod browser {
     use std::cell::RefCell;
     use std::collections::VecDeque;
     use std::rc::Rc;
-    use wasm_bindgen::{JsCast, closure::Closure};
+    use wasm_bindgen::{closure::Closure, JsCast};
 
     /// Files dropped on the box go into the form's file input; with the alt text filled in, the
     /// form is sent at once.
     pub fn dropped(ev: &web_sys::DragEvent, chosen: RwSignal<Option<String>>) {
-        let Some(files) = ev.data_transfer().and_then(|dt| dt.files()) else {
-            return;
-        };
-        let Some(form) = ev
-            .current_target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|el| el.query_selector("form").ok().flatten())
-        else {
-            return;
-        };
-        let Ok(form) = form.dyn_into::<web_sys::HtmlFormElement>() else {
-            return;
-        };
-        if let Some(input) = form
-            .query_selector("input[type=file]")
-            .ok()
-            .flatten()
-            .and_then(|i| i.dyn_into::<web_sys::HtmlInputElement>().ok())
-        {
+        let Some(files) = ev.data_transfer().and_then(|dt| dt.files()) else { return };
+        let Some(form) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|el| el.query_selector("form").ok().flatten()) else { return };
+        let Ok(form) = form.dyn_into::<web_sys::HtmlFormElement>() else { return };
+        if let Some(input) = form.query_selector("input[type=file]").ok().flatten().and_then(|i| i.dyn_into::<web_sys::HtmlInputElement>().ok()) {
             input.set_files(Some(&files));
         }
         let n = files.length();
-        chosen.set(Some(format!(
-            "{n} photo{} chosen.",
-            if n == 1 { "" } else { "s" }
-        )));
+        chosen.set(Some(format!("{n} photo{} chosen.", if n == 1 { "" } else { "s" })));
         if form.check_validity() {
             let _ = form.request_submit();
         } else {
@@ -504,31 +443,16 @@ mod browser {
 
     /// Sends the form's files one after another, each with its own request and progress bar.
     pub fn start(ev: &leptos::ev::SubmitEvent, product_id: i64, uploads: RwSignal<Vec<Upload>>) {
-        let Some(form) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
-        else {
-            return;
-        };
-        let Ok(data) = web_sys::FormData::new_with_form(&form) else {
-            return;
-        };
+        let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) else { return };
+        let Ok(data) = web_sys::FormData::new_with_form(&form) else { return };
         let alt = data.get("alt").as_string().unwrap_or_default();
         let option = data.get("option_value").as_string().unwrap_or_default();
-        let files: Vec<web_sys::File> = data
-            .get_all("photos")
-            .iter()
-            .filter_map(|f| f.dyn_into::<web_sys::File>().ok())
-            .filter(|f| !f.name().is_empty())
-            .collect();
+        let files: Vec<web_sys::File> =
+            data.get_all("photos").iter().filter_map(|f| f.dyn_into::<web_sys::File>().ok()).filter(|f| !f.name().is_empty()).collect();
         let queue: VecDeque<(web_sys::File, Upload)> = files
             .into_iter()
             .map(|f| {
-                let u = Upload {
-                    name: f.name(),
-                    sent: RwSignal::new(0),
-                    outcome: RwSignal::new(None),
-                };
+                let u = Upload { name: f.name(), sent: RwSignal::new(0), outcome: RwSignal::new(None) };
                 (f, u)
             })
             .collect();
@@ -538,13 +462,8 @@ mod browser {
         send_next(Rc::new(RefCell::new(queue)), Rc::new((url, alt, option)));
     }
 
-    fn send_next(
-        queue: Rc<RefCell<VecDeque<(web_sys::File, Upload)>>>,
-        form: Rc<(String, String, String)>,
-    ) {
-        let Some((file, up)) = queue.borrow_mut().pop_front() else {
-            return;
-        };
+    fn send_next(queue: Rc<RefCell<VecDeque<(web_sys::File, Upload)>>>, form: Rc<(String, String, String)>) {
+        let Some((file, up)) = queue.borrow_mut().pop_front() else { return };
         let outcome = up.outcome;
         if let Err(e) = send(&file, &up, &form, {
             let (queue, form) = (queue.clone(), form.clone());
@@ -555,12 +474,7 @@ mod browser {
         }
     }
 
-    fn send(
-        file: &web_sys::File,
-        up: &Upload,
-        form: &(String, String, String),
-        then: impl FnOnce() + 'static,
-    ) -> Result<(), wasm_bindgen::JsValue> {
+    fn send(file: &web_sys::File, up: &Upload, form: &(String, String, String), then: impl FnOnce() + 'static) -> Result<(), wasm_bindgen::JsValue> {
         let (url, alt, option) = form;
         let data = web_sys::FormData::new()?;
         data.append_with_str("alt", alt)?;
@@ -570,32 +484,25 @@ mod browser {
         xhr.open("POST", url)?;
         xhr.set_request_header("Accept", "application/json")?;
         let sent = up.sent;
-        let progress =
-            Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
-                if e.length_computable() && e.total() > 0.0 {
-                    sent.set((e.loaded() / e.total() * 100.0).round() as u32);
-                }
-            });
-        xhr.upload()?
-            .set_onprogress(Some(progress.as_ref().unchecked_ref()));
+        let progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+            if e.length_computable() && e.total() > 0.0 {
+                sent.set((e.loaded() / e.total() * 100.0).round() as u32);
+            }
+        });
+        xhr.upload()?.set_onprogress(Some(progress.as_ref().unchecked_ref()));
         progress.forget();
         let outcome = up.outcome;
         let done = xhr.clone();
         let finished = Closure::once_into_js(move || {
             let body = done.response_text().ok().flatten().unwrap_or_default();
             let result = match done.status().unwrap_or(0) {
-                200 => match serde_json::from_str::<Vec<FileOutcome>>(&body)
-                    .ok()
-                    .and_then(|o| o.into_iter().next())
-                {
+                200 => match serde_json::from_str::<Vec<FileOutcome>>(&body).ok().and_then(|o| o.into_iter().next()) {
                     Some(FileOutcome { error: Some(e), .. }) => Err(e),
                     Some(_) => Ok(()),
                     None => Err("the server's answer could not be read.".into()),
                 },
                 0 => Err("the connection was lost; try again.".into()),
-                status => Err(serde_json::from_str::<AppError>(&body)
-                    .map(|e| e.to_string())
-                    .unwrap_or_else(|_| format!("the server answered {status}."))),
+                status => Err(serde_json::from_str::<AppError>(&body).map(|e| e.to_string()).unwrap_or_else(|_| format!("the server answered {status}."))),
             };
             if result.is_ok() {
                 sent.set(100);
@@ -608,12 +515,7 @@ mod browser {
     }
 
     fn photo_item(target: Option<web_sys::EventTarget>) -> Option<web_sys::Element> {
-        target?
-            .dyn_into::<web_sys::Element>()
-            .ok()?
-            .closest("[data-photo-id]")
-            .ok()
-            .flatten()
+        target?.dyn_into::<web_sys::Element>().ok()?.closest("[data-photo-id]").ok().flatten()
     }
 
     /// The photo a drag starts on (and the drag's data, which some browsers need to start one).
@@ -629,27 +531,13 @@ mod browser {
 
     /// How many places the dragged photo moves to land where it was dropped.
     pub fn drop_offset(ev: &web_sys::DragEvent, from: i64) -> Option<i32> {
-        let target = photo_item(ev.target())?
-            .get_attribute("data-photo-id")?
-            .parse::<i64>()
-            .ok()?;
+        let target = photo_item(ev.target())?.get_attribute("data-photo-id")?.parse::<i64>().ok()?;
         let root = ev.current_target()?.dyn_into::<web_sys::Element>().ok()?;
         let items = root.query_selector_all("[data-photo-id]").ok()?;
         let ids: Vec<i64> = (0..items.length())
-            .filter_map(|i| {
-                items
-                    .item(i)?
-                    .dyn_into::<web_sys::Element>()
-                    .ok()?
-                    .get_attribute("data-photo-id")?
-                    .parse()
-                    .ok()
-            })
+            .filter_map(|i| items.item(i)?.dyn_into::<web_sys::Element>().ok()?.get_attribute("data-photo-id")?.parse().ok())
             .collect();
-        let (a, b) = (
-            ids.iter().position(|i| *i == from)?,
-            ids.iter().position(|i| *i == target)?,
-        );
+        let (a, b) = (ids.iter().position(|i| *i == from)?, ids.iter().position(|i| *i == target)?);
         (a != b).then_some(b as i32 - a as i32)
     }
 }

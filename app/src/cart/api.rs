@@ -1,11 +1,11 @@
 //! Cart server functions. They take a variant and a quantity, never a price.
-#[cfg(feature = "ssr")]
-use crate::accounts::ssr::AccountsExt;
 use crate::cart::model::CartView;
 use crate::error::AppError;
-#[cfg(feature = "ssr")]
-use crate::platform::request::{RequestCtx, respond_at};
 use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use crate::accounts::ssr::AccountsExt;
+#[cfg(feature = "ssr")]
+use crate::platform::request::{respond_at, RequestCtx};
 
 pub const CART_FORM: &str = "cart";
 
@@ -28,8 +28,7 @@ pub async fn add_to_cart(variant_id: i64, quantity: i64) -> Result<(), AppError>
     let ctx = RequestCtx::load().await?;
     let r = async {
         let user = ctx.accounts().session_user_id().await?;
-        let name =
-            crate::cart::ssr::add(ctx.pool(), ctx.session(), user, variant_id, quantity).await?;
+        let name = crate::cart::ssr::add(ctx.pool(), ctx.session(), user, variant_id, quantity).await?;
         ctx.notice(&format!("Added {name} to your cart.")).await?;
         Ok("/cart".to_owned())
     }
@@ -39,10 +38,7 @@ pub async fn add_to_cart(variant_id: i64, quantity: i64) -> Result<(), AppError>
 
 /// Items in this browser's cart (the header's count).
 #[server(prefix = "/api/cart", endpoint = "count")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(name = "/api/cart/count", skip_all)
-)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/cart/count", skip_all))]
 pub async fn get_cart_count() -> Result<i64, AppError> {
     let ctx = RequestCtx::load().await?;
     Ok(crate::cart::ssr::count(ctx.pool(), ctx.session()).await?)
@@ -51,14 +47,8 @@ pub async fn get_cart_count() -> Result<i64, AppError> {
 /// Add to cart from the product page with JavaScript on: no redirect, the page stays where it is.
 /// (Without JavaScript the form posts to `add_to_cart`, which goes to the cart page.)
 #[server(prefix = "/api/cart", endpoint = "add-in-place")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(name = "/api/cart/add-in-place", skip_all)
-)]
-pub async fn add_to_cart_in_place(
-    variant_id: i64,
-    quantity: i64,
-) -> Result<crate::cart::model::Added, AppError> {
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/cart/add-in-place", skip_all))]
+pub async fn add_to_cart_in_place(variant_id: i64, quantity: i64) -> Result<crate::cart::model::Added, AppError> {
     let ctx = RequestCtx::load().await?;
     let user = ctx.accounts().session_user_id().await?;
     let pool = &ctx.pool();
@@ -68,10 +58,7 @@ pub async fn add_to_cart_in_place(
 }
 
 #[server(prefix = "/api/cart", endpoint = "update")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(name = "/api/cart/update", skip_all)
-)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/cart/update", skip_all))]
 pub async fn set_cart_quantity(variant_id: i64, quantity: i64) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = crate::cart::ssr::set_quantity(ctx.pool(), ctx.session(), variant_id, quantity)
@@ -82,10 +69,7 @@ pub async fn set_cart_quantity(variant_id: i64, quantity: i64) -> Result<(), App
 }
 
 #[server(prefix = "/api/cart", endpoint = "remove")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(name = "/api/cart/remove", skip_all)
-)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/cart/remove", skip_all))]
 pub async fn remove_from_cart(variant_id: i64) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = crate::cart::ssr::set_quantity(ctx.pool(), ctx.session(), variant_id, 0)
@@ -96,10 +80,7 @@ pub async fn remove_from_cart(variant_id: i64) -> Result<(), AppError> {
 }
 
 #[server(prefix = "/api/cart", endpoint = "view")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(name = "/api/cart/view", skip_all)
-)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/cart/view", skip_all))]
 pub async fn get_cart() -> Result<CartView, AppError> {
     let ctx = RequestCtx::load().await?;
     let mut view = crate::cart::ssr::view(ctx.pool(), ctx.session()).await?;

@@ -1,5 +1,5 @@
 //! The cart page and the add-to-cart form.
-use crate::cart::api::{RemoveFromCart, SetCartQuantity, get_cart};
+use crate::cart::api::{get_cart, RemoveFromCart, SetCartQuantity};
 use crate::cart::model::CartView;
 use crate::ui::page::{FormOutcome, PageMeta, private_page};
 use leptos::prelude::*;

@@ -71,19 +71,16 @@ pub const FIELD_LABELS: [(&str, &str); 21] = [
 impl ProductDraft {
     fn to_map(&self) -> BTreeMap<String, String> {
         match serde_json::to_value(self) {
-            Ok(serde_json::Value::Object(m)) => m
-                .into_iter()
-                .map(|(k, v)| (k, v.as_str().unwrap_or_default().to_owned()))
-                .collect(),
+            Ok(serde_json::Value::Object(m)) => {
+                m.into_iter().map(|(k, v)| (k, v.as_str().unwrap_or_default().to_owned())).collect()
+            }
             _ => BTreeMap::new(),
         }
     }
 
     fn from_map(map: BTreeMap<String, String>) -> Self {
-        let obj: serde_json::Map<String, serde_json::Value> = map
-            .into_iter()
-            .map(|(k, v)| (k, serde_json::Value::String(v)))
-            .collect();
+        let obj: serde_json::Map<String, serde_json::Value> =
+            map.into_iter().map(|(k, v)| (k, serde_json::Value::String(v))).collect();
         serde_json::from_value(serde_json::Value::Object(obj)).unwrap_or_default()
     }
 }
@@ -91,19 +88,8 @@ impl ProductDraft {
 /// The vertical's own attributes, validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Details {
-    Game {
-        genre: String,
-        publisher: String,
-        release_date: chrono::NaiveDate,
-        age_rating: String,
-        system_requirements: String,
-    },
-    Jewelry {
-        stone: Option<String>,
-        carat_hundredths: Option<i32>,
-        finish: String,
-        certificate: Option<(String, String, Option<String>)>,
-    },
+    Game { genre: String, publisher: String, release_date: chrono::NaiveDate, age_rating: String, system_requirements: String },
+    Jewelry { stone: Option<String>, carat_hundredths: Option<i32>, finish: String, certificate: Option<(String, String, Option<String>)> },
 }
 
 /// A product form that passed every rule.
@@ -123,40 +109,22 @@ pub struct ProductInput {
 }
 
 fn field(field: &str, message: impl Into<String>) -> AppError {
-    AppError::Field {
-        field: field.to_owned(),
-        message: message.into(),
-    }
+    AppError::Field { field: field.to_owned(), message: message.into() }
 }
 
 /// Trimmed text of at most `max` characters, without control characters (tab and newlines allowed
 /// only when `multiline`); `min` 1 makes it required.
-fn text(
-    value: &str,
-    name: &str,
-    label: &str,
-    min: usize,
-    max: usize,
-    multiline: bool,
-) -> Result<String, AppError> {
+fn text(value: &str, name: &str, label: &str, min: usize, max: usize, multiline: bool) -> Result<String, AppError> {
     let v = value.trim();
-    if v.chars()
-        .any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')))
-    {
-        return Err(field(
-            name,
-            format!("{label} contains characters that cannot be shown."),
-        ));
+    if v.chars().any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t'))) {
+        return Err(field(name, format!("{label} contains characters that cannot be shown.")));
     }
     let n = v.chars().count();
     if n < min {
         return Err(field(name, format!("{label} is required.")));
     }
     if n > max {
-        return Err(field(
-            name,
-            format!("{label} can be at most {max} characters (it has {n})."),
-        ));
+        return Err(field(name, format!("{label} can be at most {max} characters (it has {n}).")));
     }
     Ok(v.replace("\r\n", "\n"))
 }
@@ -170,10 +138,7 @@ fn optional(value: &str, name: &str, label: &str, max: usize) -> Result<Option<S
 /// characters ("Rosé Gold Ring — 18k" → "rose-gold-ring-18k").
 pub fn slug_from_name(name: &str) -> String {
     let ascii = deunicode::deunicode(name).to_ascii_lowercase();
-    let words: Vec<&str> = ascii
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words: Vec<&str> = ascii.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
     let mut out = String::new();
     for w in words {
         if out.len() + w.len() + 1 > 80 {
@@ -190,43 +155,24 @@ pub fn slug_from_name(name: &str) -> String {
 /// An amount as staff type it ("1299", "1299.5", "1299,50", "€ 1299.00") in minor units; anything
 /// else (thousands separators, three decimals, zero, over a million) is refused with `name`'s message.
 pub fn parse_price(value: &str, name: &str, label: &str) -> Result<Money, AppError> {
-    let v: String = value
-        .trim()
-        .trim_start_matches('€')
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    let bad = || {
-        field(
-            name,
-            format!("{label}: write an amount in euros like 1299.50."),
-        )
-    };
+    let v: String = value.trim().trim_start_matches('€').chars().filter(|c| !c.is_whitespace()).collect();
+    let bad = || field(name, format!("{label}: write an amount in euros like 1299.50."));
     let (units, cents) = match v.split_once(['.', ',']) {
-        Some((u, c)) if !c.is_empty() && c.len() <= 2 && c.bytes().all(|b| b.is_ascii_digit()) => (
-            u,
-            if c.len() == 1 {
-                format!("{c}0")
-            } else {
-                c.to_owned()
-            },
-        ),
+        Some((u, c)) if !c.is_empty() && c.len() <= 2 && c.bytes().all(|b| b.is_ascii_digit()) => {
+            (u, if c.len() == 1 { format!("{c}0") } else { c.to_owned() })
+        }
         Some(_) => return Err(bad()),
         None => (v.as_str(), "00".to_owned()),
     };
     if units.is_empty() || units.len() > 7 || !units.bytes().all(|b| b.is_ascii_digit()) {
         return Err(bad());
     }
-    let minor =
-        units.parse::<i64>().map_err(|_| bad())? * 100 + cents.parse::<i64>().map_err(|_| bad())?;
+    let minor = units.parse::<i64>().map_err(|_| bad())? * 100 + cents.parse::<i64>().map_err(|_| bad())?;
     if minor <= 0 {
         return Err(field(name, format!("{label} must be more than zero.")));
     }
     if minor > 1_000_000_00 {
-        return Err(field(
-            name,
-            format!("{label} can be at most €1,000,000.00."),
-        ));
+        return Err(field(name, format!("{label} can be at most €1,000,000.00.")));
     }
     Ok(Money::eur(minor))
 }
@@ -236,15 +182,11 @@ pub fn parse_sku(value: &str, name: &str) -> Result<String, AppError> {
     let v = value.trim().to_ascii_uppercase();
     let ok = (3..=64).contains(&v.len())
         && v.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
-        && v.bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
+        && v.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
     if ok {
         Ok(v)
     } else {
-        Err(field(
-            name,
-            "A SKU is 3 to 64 letters, digits and hyphens, like RING-18K-7.",
-        ))
+        Err(field(name, "A SKU is 3 to 64 letters, digits and hyphens, like RING-18K-7."))
     }
 }
 
@@ -252,27 +194,17 @@ pub fn parse_sku(value: &str, name: &str) -> Result<String, AppError> {
 pub fn parse_count(value: &str, name: &str, label: &str) -> Result<i32, AppError> {
     match value.trim().parse::<i32>() {
         Ok(n) if (0..=100_000).contains(&n) => Ok(n),
-        _ => Err(field(
-            name,
-            format!("{label}: a whole number from 0 to 100000."),
-        )),
+        _ => Err(field(name, format!("{label}: a whole number from 0 to 100000."))),
     }
 }
 
 /// An option value as typed (a platform, an edition, a metal, a ring size): 1..=40 characters; a
 /// jewelry ring size is a whole US size from 3 to 15.
-pub fn parse_option_value(
-    department: Department,
-    axis: u8,
-    value: &str,
-) -> Result<String, AppError> {
+pub fn parse_option_value(department: Department, axis: u8, value: &str) -> Result<String, AppError> {
     let label = option_axis_label(department, axis);
     let v = text(value, "value", label, 1, 40, false)?;
     if department == Department::Jewelry && axis == 1 && !matches!(v.parse::<i16>(), Ok(3..=15)) {
-        return Err(field(
-            "value",
-            "A ring size is a whole US size from 3 to 15.",
-        ));
+        return Err(field("value", "A ring size is a whole US size from 3 to 15."));
     }
     Ok(v)
 }
@@ -292,33 +224,16 @@ fn carat(value: &str) -> Result<Option<i32>, AppError> {
     if v.is_empty() {
         return Ok(None);
     }
-    let bad = || {
-        field(
-            "carat",
-            "Carat: a weight like 1.25 (at most two decimals, up to 100).",
-        )
-    };
+    let bad = || field("carat", "Carat: a weight like 1.25 (at most two decimals, up to 100).");
     let (units, hundredths) = match v.split_once(['.', ',']) {
-        Some((u, c)) if (1..=2).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_digit()) => (
-            u,
-            if c.len() == 1 {
-                format!("{c}0")
-            } else {
-                c.to_owned()
-            },
-        ),
+        Some((u, c)) if (1..=2).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_digit()) => {
+            (u, if c.len() == 1 { format!("{c}0") } else { c.to_owned() })
+        }
         Some(_) => return Err(bad()),
         None => (v, "00".to_owned()),
     };
-    let u: i32 = if units.is_empty() {
-        0
-    } else {
-        units.parse().map_err(|_| bad())?
-    };
-    let total = u
-        .checked_mul(100)
-        .and_then(|x| x.checked_add(hundredths.parse().ok()?))
-        .ok_or_else(bad)?;
+    let u: i32 = if units.is_empty() { 0 } else { units.parse().map_err(|_| bad())? };
+    let total = u.checked_mul(100).and_then(|x| x.checked_add(hundredths.parse().ok()?)).ok_or_else(bad)?;
     if total <= 0 || total > 10_000 {
         return Err(bad());
     }
@@ -328,79 +243,38 @@ fn carat(value: &str) -> Result<Option<i32>, AppError> {
 /// Checks every field of a product form; the first failing field is the error (a field error the
 /// form shows beside it). `department` of an existing product cannot change (its attributes and
 /// variants belong to it), so the caller passes the stored one.
-pub fn validate(
-    draft: &ProductDraft,
-    department: Option<Department>,
-) -> Result<ProductInput, AppError> {
+pub fn validate(draft: &ProductDraft, department: Option<Department>) -> Result<ProductInput, AppError> {
     let name = text(&draft.name, "name", "Name", 1, 200, false)?;
-    let slug_text = if draft.slug.trim().is_empty() {
-        slug_from_name(&name)
-    } else {
-        draft.slug.trim().to_owned()
-    };
+    let slug_text = if draft.slug.trim().is_empty() { slug_from_name(&name) } else { draft.slug.trim().to_owned() };
     let slug = Slug::parse(&slug_text)
         .filter(|_| slug_text.len() <= 80)
         .ok_or_else(|| field("slug", "The address is lower-case letters, digits and single hyphens, at most 80 characters (like gold-ring-7)."))?;
     let department = match department {
         Some(d) => d,
-        None => Department::parse(draft.department.trim())
-            .ok_or_else(|| field("department", "Choose Games or Jewelry."))?,
+        None => Department::parse(draft.department.trim()).ok_or_else(|| field("department", "Choose Games or Jewelry."))?,
     };
-    let category_id = draft
-        .category_id
-        .trim()
-        .parse::<i64>()
-        .map_err(|_| field("category_id", "Choose a category."))?;
+    let category_id = draft.category_id.trim().parse::<i64>().map_err(|_| field("category_id", "Choose a category."))?;
     let summary = text(&draft.summary, "summary", "Summary", 0, 300, false)?;
-    let description = text(
-        &draft.description,
-        "description",
-        "Description",
-        0,
-        10_000,
-        true,
-    )?;
-    let keywords = text(
-        &draft.keywords,
-        "keywords",
-        "Search keywords",
-        0,
-        500,
-        false,
-    )?;
+    let description = text(&draft.description, "description", "Description", 0, 10_000, true)?;
+    let keywords = text(&draft.keywords, "keywords", "Search keywords", 0, 500, false)?;
     let max_per_order = match draft.max_per_order.trim() {
         "" => 10,
-        v => v
-            .parse::<i32>()
-            .ok()
-            .filter(|n| (1..=99).contains(n))
-            .ok_or_else(|| {
-                field(
-                    "max_per_order",
-                    "Most per order: a whole number from 1 to 99.",
-                )
-            })?,
+        v => v.parse::<i32>().ok().filter(|n| (1..=99).contains(n)).ok_or_else(|| field("max_per_order", "Most per order: a whole number from 1 to 99."))?,
     };
     let launch_at = match draft.launch_at.trim() {
         "" => None,
         v => {
             let t = chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M")
                 .or_else(|_| chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%S"))
-                .map_err(|_| {
-                    field(
-                        "launch_at",
-                        "Launch: a date and time like 2027-03-01T18:00 (UTC).",
-                    )
-                })?;
+                .map_err(|_| field("launch_at", "Launch: a date and time like 2027-03-01T18:00 (UTC)."))?;
             Some(t.and_utc())
         }
     };
     let featured = matches!(draft.featured.trim(), "on" | "true" | "1");
     let details = match department {
         Department::Games => {
-            let release_date =
-                chrono::NaiveDate::parse_from_str(draft.release_date.trim(), "%Y-%m-%d")
-                    .map_err(|_| field("release_date", "Release date: a date like 2026-11-20."))?;
+            let release_date = chrono::NaiveDate::parse_from_str(draft.release_date.trim(), "%Y-%m-%d")
+                .map_err(|_| field("release_date", "Release date: a date like 2026-11-20."))?;
             let age_rating = draft.age_rating.trim();
             if !AGE_RATINGS.contains(&age_rating) {
                 return Err(field("age_rating", "Choose an age rating."));
@@ -410,14 +284,7 @@ pub fn validate(
                 publisher: text(&draft.publisher, "publisher", "Publisher", 1, 100, false)?,
                 release_date,
                 age_rating: age_rating.to_owned(),
-                system_requirements: text(
-                    &draft.system_requirements,
-                    "system_requirements",
-                    "System requirements",
-                    0,
-                    2000,
-                    true,
-                )?,
+                system_requirements: text(&draft.system_requirements, "system_requirements", "System requirements", 0, 2000, true)?,
             }
         }
         Department::Jewelry => {
@@ -435,12 +302,7 @@ pub fn validate(
                 (None, _) => return Err(field("cert_lab", "A certificate needs its lab.")),
                 (_, None) => return Err(field("cert_number", "A certificate needs its number.")),
             };
-            Details::Jewelry {
-                stone,
-                carat_hundredths,
-                finish: text(&draft.finish, "finish", "Finish", 1, 60, false)?,
-                certificate,
-            }
+            Details::Jewelry { stone, carat_hundredths, finish: text(&draft.finish, "finish", "Finish", 1, 60, false)?, certificate }
         }
     };
     Ok(ProductInput {
@@ -472,24 +334,15 @@ pub struct FieldChange {
 
 /// The three-way merge of a refused save: the form to show again (their value in each field you
 /// did not touch, yours where you did) and the list of what they changed.
-pub fn merge(
-    opened: &ProductDraft,
-    mine: &ProductDraft,
-    theirs: &ProductDraft,
-) -> (ProductDraft, Vec<FieldChange>) {
+pub fn merge(opened: &ProductDraft, mine: &ProductDraft, theirs: &ProductDraft) -> (ProductDraft, Vec<FieldChange>) {
     let (o, m, t) = (opened.to_map(), mine.to_map(), theirs.to_map());
     let mut merged = BTreeMap::new();
     let mut changes = Vec::new();
     for (key, label) in FIELD_LABELS {
-        let (Some(ov), Some(mv), Some(tv)) = (o.get(key), m.get(key), t.get(key)) else {
-            continue;
-        };
+        let (Some(ov), Some(mv), Some(tv)) = (o.get(key), m.get(key), t.get(key)) else { continue };
         let i_changed = mv.trim() != ov.trim();
         let they_changed = tv.trim() != ov.trim();
-        merged.insert(
-            key.to_owned(),
-            if i_changed { mv.clone() } else { tv.clone() },
-        );
+        merged.insert(key.to_owned(), if i_changed { mv.clone() } else { tv.clone() });
         if they_changed {
             changes.push(FieldChange {
                 label: label.to_owned(),
@@ -507,8 +360,7 @@ pub fn merge(
 /// ("Rose gold"), so substring (trigram) search finds them too.
 pub fn search_text(name: &str, phrases: &[&str]) -> String {
     fn norm(w: &str) -> String {
-        w.trim_matches(|c: char| !c.is_alphanumeric())
-            .to_lowercase()
+        w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()
     }
     let in_name: Vec<String> = name.split_whitespace().map(norm).collect();
     let mut seen: Vec<String> = Vec::new();
@@ -551,10 +403,7 @@ pub const STAFF_PER_PAGE: u32 = 50;
 
 impl StaffFilter {
     pub fn from_pairs(pairs: &[(String, String)]) -> Self {
-        let mut f = StaffFilter {
-            page: 1,
-            ..Default::default()
-        };
+        let mut f = StaffFilter { page: 1, ..Default::default() };
         for (k, v) in pairs {
             match k.as_str() {
                 "q" => f.q = v.trim().chars().take(100).collect(),
@@ -562,13 +411,7 @@ impl StaffFilter {
                 "category" => f.category = v.clone(),
                 "status" => f.status = v.clone(),
                 "low_stock" => f.low_stock = matches!(v.as_str(), "1" | "on" | "true"),
-                "page" => {
-                    f.page = v
-                        .parse()
-                        .ok()
-                        .filter(|p| (1..=10_000).contains(p))
-                        .unwrap_or(1)
-                }
+                "page" => f.page = v.parse().ok().filter(|p| (1..=10_000).contains(p)).unwrap_or(1),
                 _ => {}
             }
         }
@@ -578,12 +421,7 @@ impl StaffFilter {
     /// The list's address with these filters on `page`.
     pub fn href(&self, page: u32) -> String {
         let mut q = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
-            ("q", &self.q),
-            ("department", &self.department),
-            ("category", &self.category),
-            ("status", &self.status),
-        ] {
+        for (k, v) in [("q", &self.q), ("department", &self.department), ("category", &self.category), ("status", &self.status)] {
             if !v.is_empty() {
                 q.append_pair(k, v);
             }
@@ -595,11 +433,7 @@ impl StaffFilter {
             q.append_pair("page", &page.to_string());
         }
         let q = q.finish();
-        if q.is_empty() {
-            "/admin/products".to_owned()
-        } else {
-            format!("/admin/products?{q}")
-        }
+        if q.is_empty() { "/admin/products".to_owned() } else { format!("/admin/products?{q}") }
     }
 }
 
@@ -674,10 +508,7 @@ pub struct CellEdit {
 
 /// The page anchor of a matrix cell's form (the grid's cells link to it).
 pub fn cell_anchor(row: &str, col: Option<&str>) -> String {
-    format!(
-        "cell-{}",
-        slug_from_name(&format!("{row}|{}", col.unwrap_or_default()))
-    )
+    format!("cell-{}", slug_from_name(&format!("{row}|{}", col.unwrap_or_default())))
 }
 
 /// A product's variants as a sparse matrix: rows are axis 0 (platform, metal), columns axis 1
@@ -694,17 +525,11 @@ pub struct Matrix {
 impl Matrix {
     /// The live or archived cell at (row, col).
     pub fn cell(&self, row: &str, col: Option<&str>) -> Option<&Cell> {
-        self.cells
-            .iter()
-            .find(|c| c.row == row && c.col.as_deref() == col)
+        self.cells.iter().find(|c| c.row == row && c.col.as_deref() == col)
     }
     /// The columns to draw: the axis-1 values, or one unnamed column when there are none.
     pub fn columns(&self) -> Vec<Option<String>> {
-        if self.cols.is_empty() {
-            vec![None]
-        } else {
-            self.cols.iter().cloned().map(Some).collect()
-        }
+        if self.cols.is_empty() { vec![None] } else { self.cols.iter().cloned().map(Some).collect() }
     }
 }
 
@@ -824,24 +649,12 @@ mod tests {
         assert!(slug_from_name(&"word ".repeat(40)).len() <= 80);
         let input = validate(&ring(), None).unwrap();
         assert_eq!(input.slug.as_str(), "rose-solitaire-ring");
-        for bad in [
-            "Upper-Case",
-            "two--hyphens",
-            "-lead",
-            "a/b",
-            &"x".repeat(81),
-        ] {
-            let d = ProductDraft {
-                slug: bad.into(),
-                ..ring()
-            };
+        for bad in ["Upper-Case", "two--hyphens", "-lead", "a/b", &"x".repeat(81)] {
+            let d = ProductDraft { slug: bad.into(), ..ring() };
             assert_eq!(field_of(validate(&d, None).unwrap_err()), "slug", "{bad}");
         }
         // A name with no letters gives no slug: the error is on the slug, not a 500.
-        let d = ProductDraft {
-            name: "???".into(),
-            ..ring()
-        };
+        let d = ProductDraft { name: "???".into(), ..ring() };
         assert_eq!(field_of(validate(&d, None).unwrap_err()), "slug");
     }
 
@@ -853,9 +666,7 @@ mod tests {
         assert_eq!(p("1299,50").unwrap(), 129_950);
         assert_eq!(p("€ 12.05").unwrap(), 1205);
         assert_eq!(p("0.01").unwrap(), 1);
-        for bad in [
-            "", "0", "0.00", "-5", "1,234.50", "12.345", "1e3", "12.", "abc", "99999999",
-        ] {
+        for bad in ["", "0", "0.00", "-5", "1,234.50", "12.345", "1e3", "12.", "abc", "99999999"] {
             assert!(p(bad).is_err(), "{bad:?} should be refused");
         }
         assert!(matches!(p("1000000.01"), Err(AppError::Field { .. })));
@@ -865,30 +676,16 @@ mod tests {
     #[test]
     fn skus_and_counts_and_option_values_follow_their_rules() {
         assert_eq!(parse_sku(" ring-18k-7 ", "sku").unwrap(), "RING-18K-7");
-        for bad in [
-            "",
-            "AB",
-            "-ABC",
-            "RING 7",
-            "RING_7",
-            "Ä-123",
-            &"A".repeat(65),
-        ] {
+        for bad in ["", "AB", "-ABC", "RING 7", "RING_7", "Ä-123", &"A".repeat(65)] {
             assert!(parse_sku(bad, "sku").is_err(), "{bad:?}");
         }
         assert_eq!(parse_count("0", "stock", "Stock").unwrap(), 0);
         assert!(parse_count("-1", "stock", "Stock").is_err());
         assert!(parse_count("1.5", "stock", "Stock").is_err());
-        assert_eq!(
-            parse_option_value(Department::Jewelry, 1, " 9 ").unwrap(),
-            "9"
-        );
+        assert_eq!(parse_option_value(Department::Jewelry, 1, " 9 ").unwrap(), "9");
         assert!(parse_option_value(Department::Jewelry, 1, "9.5").is_err());
         assert!(parse_option_value(Department::Jewelry, 1, "16").is_err());
-        assert_eq!(
-            parse_option_value(Department::Jewelry, 0, "Platinum").unwrap(),
-            "Platinum"
-        );
+        assert_eq!(parse_option_value(Department::Jewelry, 0, "Platinum").unwrap(), "Platinum");
         assert!(parse_option_value(Department::Games, 0, "").is_err());
         assert!(parse_option_value(Department::Games, 1, &"x".repeat(41)).is_err());
     }
@@ -896,211 +693,61 @@ mod tests {
     #[test]
     fn each_vertical_checks_its_own_attributes() {
         let g = validate(&game(), None).unwrap();
-        assert!(
-            matches!(g.details, Details::Game { ref age_rating, .. } if age_rating == "PEGI 12")
-        );
+        assert!(matches!(g.details, Details::Game { ref age_rating, .. } if age_rating == "PEGI 12"));
         assert_eq!(g.max_per_order, 10);
         for (bad, f) in [
-            (
-                ProductDraft {
-                    age_rating: "PEGI 21".into(),
-                    ..game()
-                },
-                "age_rating",
-            ),
-            (
-                ProductDraft {
-                    release_date: "20/11/2026".into(),
-                    ..game()
-                },
-                "release_date",
-            ),
-            (
-                ProductDraft {
-                    genre: " ".into(),
-                    ..game()
-                },
-                "genre",
-            ),
-            (
-                ProductDraft {
-                    max_per_order: "100".into(),
-                    ..game()
-                },
-                "max_per_order",
-            ),
-            (
-                ProductDraft {
-                    launch_at: "tomorrow".into(),
-                    ..game()
-                },
-                "launch_at",
-            ),
-            (
-                ProductDraft {
-                    name: "a\u{0}b".into(),
-                    ..game()
-                },
-                "name",
-            ),
-            (
-                ProductDraft {
-                    category_id: "x".into(),
-                    ..game()
-                },
-                "category_id",
-            ),
-            (
-                ProductDraft {
-                    department: "shoes".into(),
-                    ..game()
-                },
-                "department",
-            ),
+            (ProductDraft { age_rating: "PEGI 21".into(), ..game() }, "age_rating"),
+            (ProductDraft { release_date: "20/11/2026".into(), ..game() }, "release_date"),
+            (ProductDraft { genre: " ".into(), ..game() }, "genre"),
+            (ProductDraft { max_per_order: "100".into(), ..game() }, "max_per_order"),
+            (ProductDraft { launch_at: "tomorrow".into(), ..game() }, "launch_at"),
+            (ProductDraft { name: "a\u{0}b".into(), ..game() }, "name"),
+            (ProductDraft { category_id: "x".into(), ..game() }, "category_id"),
+            (ProductDraft { department: "shoes".into(), ..game() }, "department"),
         ] {
             assert_eq!(field_of(validate(&bad, None).unwrap_err()), f);
         }
-        let launch = validate(
-            &ProductDraft {
-                launch_at: "2027-03-01T18:00".into(),
-                ..game()
-            },
-            None,
-        )
-        .unwrap();
-        assert_eq!(
-            launch.launch_at.unwrap().to_rfc3339(),
-            "2027-03-01T18:00:00+00:00"
-        );
+        let launch = validate(&ProductDraft { launch_at: "2027-03-01T18:00".into(), ..game() }, None).unwrap();
+        assert_eq!(launch.launch_at.unwrap().to_rfc3339(), "2027-03-01T18:00:00+00:00");
 
         let r = validate(&ring(), None).unwrap();
-        assert!(matches!(
-            r.details,
-            Details::Jewelry {
-                carat_hundredths: Some(50),
-                certificate: None,
-                ..
-            }
-        ));
+        assert!(matches!(r.details, Details::Jewelry { carat_hundredths: Some(50), certificate: None, .. }));
         for (bad, f) in [
-            (
-                ProductDraft {
-                    stone: "".into(),
-                    ..ring()
-                },
-                "carat",
-            ),
-            (
-                ProductDraft {
-                    carat: "0.555".into(),
-                    ..ring()
-                },
-                "carat",
-            ),
-            (
-                ProductDraft {
-                    carat: "0".into(),
-                    ..ring()
-                },
-                "carat",
-            ),
-            (
-                ProductDraft {
-                    cert_lab: "GIA".into(),
-                    ..ring()
-                },
-                "cert_number",
-            ),
-            (
-                ProductDraft {
-                    cert_number: "123".into(),
-                    ..ring()
-                },
-                "cert_lab",
-            ),
-            (
-                ProductDraft {
-                    finish: "".into(),
-                    ..ring()
-                },
-                "finish",
-            ),
+            (ProductDraft { stone: "".into(), ..ring() }, "carat"),
+            (ProductDraft { carat: "0.555".into(), ..ring() }, "carat"),
+            (ProductDraft { carat: "0".into(), ..ring() }, "carat"),
+            (ProductDraft { cert_lab: "GIA".into(), ..ring() }, "cert_number"),
+            (ProductDraft { cert_number: "123".into(), ..ring() }, "cert_lab"),
+            (ProductDraft { finish: "".into(), ..ring() }, "finish"),
         ] {
             assert_eq!(field_of(validate(&bad, None).unwrap_err()), f);
         }
         // The stored department wins over a tampered form field.
-        let d = validate(
-            &ProductDraft {
-                department: "games".into(),
-                ..ring()
-            },
-            Some(Department::Jewelry),
-        )
-        .unwrap();
+        let d = validate(&ProductDraft { department: "games".into(), ..ring() }, Some(Department::Jewelry)).unwrap();
         assert_eq!(d.department, Department::Jewelry);
     }
 
     #[test]
     fn search_text_complements_the_name_and_keeps_phrases_whole() {
-        let text = search_text(
-            "Rose Gold Halo Ring",
-            &[
-                "ring",
-                "Rose gold",
-                "engagement",
-                "Sapphire",
-                "sapphire",
-                "Halo",
-            ],
-        );
-        assert_eq!(
-            text, "engagement Sapphire",
-            "words of the name and repeats are dropped"
-        );
-        assert_eq!(
-            search_text("Star Forge", &["Deluxe Edition", "PC", "Star"]),
-            "Deluxe Edition PC"
-        );
+        let text = search_text("Rose Gold Halo Ring", &["ring", "Rose gold", "engagement", "Sapphire", "sapphire", "Halo"]);
+        assert_eq!(text, "engagement Sapphire", "words of the name and repeats are dropped");
+        assert_eq!(search_text("Star Forge", &["Deluxe Edition", "PC", "Star"]), "Deluxe Edition PC");
     }
 
     #[test]
     fn a_refused_save_keeps_my_changes_takes_theirs_elsewhere_and_lists_theirs() {
-        let opened = ProductDraft {
-            summary: "Old".into(),
-            ..game()
-        };
-        let mine = ProductDraft {
-            name: "Star Forge II".into(),
-            summary: "Mine".into(),
-            ..opened.clone()
-        };
-        let theirs = ProductDraft {
-            publisher: "Nova".into(),
-            summary: "Theirs".into(),
-            ..opened.clone()
-        };
+        let opened = ProductDraft { summary: "Old".into(), ..game() };
+        let mine = ProductDraft { name: "Star Forge II".into(), summary: "Mine".into(), ..opened.clone() };
+        let theirs = ProductDraft { publisher: "Nova".into(), summary: "Theirs".into(), ..opened.clone() };
         let (merged, changes) = merge(&opened, &mine, &theirs);
         assert_eq!(merged.name, "Star Forge II", "my change is kept");
-        assert_eq!(
-            merged.publisher, "Nova",
-            "their change is taken where I changed nothing"
-        );
+        assert_eq!(merged.publisher, "Nova", "their change is taken where I changed nothing");
         assert_eq!(merged.summary, "Mine", "a clash keeps mine in the form");
         assert_eq!(
             changes,
             vec![
-                FieldChange {
-                    label: "Summary".into(),
-                    was: "Old".into(),
-                    theirs: "Theirs".into(),
-                    yours: Some("Mine".into())
-                },
-                FieldChange {
-                    label: "Publisher".into(),
-                    was: "Nebula".into(),
-                    theirs: "Nova".into(),
-                    yours: None
-                },
+                FieldChange { label: "Summary".into(), was: "Old".into(), theirs: "Theirs".into(), yours: Some("Mine".into()) },
+                FieldChange { label: "Publisher".into(), was: "Nebula".into(), theirs: "Nova".into(), yours: None },
             ]
         );
         let (_, none) = merge(&opened, &mine, &opened);

@@ -94,18 +94,11 @@ impl ImageRef {
         self.srcset_as(self.fallback())
     }
     pub fn srcset_as(&self, format: &str) -> String {
-        self.widths
-            .iter()
-            .map(|w| format!("{} {w}w", self.src_as(*w, format)))
-            .collect::<Vec<_>>()
-            .join(", ")
+        self.widths.iter().map(|w| format!("{} {w}w", self.src_as(*w, format))).collect::<Vec<_>>().join(", ")
     }
     /// The modern format to offer before the fallback, if this image has one.
     pub fn modern(&self) -> Option<&str> {
-        self.formats
-            .first()
-            .map(String::as_str)
-            .filter(|f| *f != self.fallback())
+        self.formats.first().map(String::as_str).filter(|f| *f != self.fallback())
     }
     /// Whether this image belongs with the option value `chosen` (None: shown for every choice).
     pub fn shows_with(&self, chosen: Option<&str>) -> bool {
@@ -252,25 +245,12 @@ mod tests {
             formats: vec!["webp".into(), "jpg".into()],
             option: Some("Platinum".into()),
         };
-        assert_eq!(
-            img.src(320),
-            "https://cdn.example/media/products/7/abc-320.jpg"
-        );
-        assert_eq!(
-            img.src_at_least(500),
-            "https://cdn.example/media/products/7/abc-640.jpg"
-        );
+        assert_eq!(img.src(320), "https://cdn.example/media/products/7/abc-320.jpg");
+        assert_eq!(img.src_at_least(500), "https://cdn.example/media/products/7/abc-640.jpg");
         assert_eq!(img.modern(), Some("webp"));
-        assert_eq!(
-            img.srcset_as("webp"),
-            "https://cdn.example/media/products/7/abc-320.webp 320w, https://cdn.example/media/products/7/abc-640.webp 640w"
-        );
+        assert_eq!(img.srcset_as("webp"), "https://cdn.example/media/products/7/abc-320.webp 320w, https://cdn.example/media/products/7/abc-640.webp 640w");
         assert!(img.shows_with(Some("Platinum")) && !img.shows_with(Some("Gold")));
-        let demo = ImageRef {
-            formats: vec!["jpg".into()],
-            option: None,
-            ..img
-        };
+        let demo = ImageRef { formats: vec!["jpg".into()], option: None, ..img };
         assert_eq!(demo.modern(), None);
         assert!(demo.shows_with(Some("Gold")) && demo.shows_with(None));
     }

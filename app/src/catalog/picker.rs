@@ -38,17 +38,12 @@ fn values_of(variants: &[Variant], dim: usize) -> Vec<String> {
     let mut seen: Vec<String> = Vec::new();
     for v in variants {
         if let Some(val) = v.options.get(dim)
-            && !seen.contains(val)
-        {
-            seen.push(val.clone());
-        }
+            && !seen.contains(val) {
+                seen.push(val.clone());
+            }
     }
     if seen.iter().all(|s| s.parse::<f64>().is_ok()) {
-        seen.sort_by(|a, b| {
-            a.parse::<f64>()
-                .unwrap_or(0.0)
-                .total_cmp(&b.parse::<f64>().unwrap_or(0.0))
-        });
+        seen.sort_by(|a, b| a.parse::<f64>().unwrap_or(0.0).total_cmp(&b.parse::<f64>().unwrap_or(0.0)));
     }
     seen
 }
@@ -68,10 +63,8 @@ pub fn choices(variants: &[Variant], dims: usize, selected: &Variant) -> Vec<Vec
                             in_stock: selected.stock > 0,
                         };
                     }
-                    let with_value: Vec<&Variant> = variants
-                        .iter()
-                        .filter(|v| v.options.get(dim) == Some(&value))
-                        .collect();
+                    let with_value: Vec<&Variant> =
+                        variants.iter().filter(|v| v.options.get(dim) == Some(&value)).collect();
                     // Keep every other selected option if such a variant exists.
                     let exact = with_value.iter().copied().find(|v| {
                         (0..dims).all(|d| d == dim || v.options.get(d) == selected.options.get(d))
@@ -79,32 +72,17 @@ pub fn choices(variants: &[Variant], dims: usize, selected: &Variant) -> Vec<Vec
                     // Changing the first option may move the others; later options may not.
                     let target = exact.or_else(|| {
                         (dim == 0)
-                            .then(|| {
-                                with_value
-                                    .iter()
-                                    .copied()
-                                    .find(|v| v.stock > 0)
-                                    .or(with_value.first().copied())
-                            })
+                            .then(|| with_value.iter().copied().find(|v| v.stock > 0).or(with_value.first().copied()))
                             .flatten()
                     });
                     match target {
                         Some(t) => OptionChoice {
                             value,
-                            state: if t.stock > 0 {
-                                OptionState::Available
-                            } else {
-                                OptionState::SoldOut
-                            },
+                            state: if t.stock > 0 { OptionState::Available } else { OptionState::SoldOut },
                             target: Some(t.id),
                             in_stock: t.stock > 0,
                         },
-                        None => OptionChoice {
-                            value,
-                            state: OptionState::Unavailable,
-                            target: None,
-                            in_stock: false,
-                        },
+                        None => OptionChoice { value, state: OptionState::Unavailable, target: None, in_stock: false },
                     }
                 })
                 .collect()
@@ -150,11 +128,7 @@ mod tests {
         vs[0].stock = 0;
         assert_eq!(default_variant(&vs, None).unwrap().id, 3);
         assert_eq!(default_variant(&vs, Some(5)).unwrap().id, 5);
-        assert_eq!(
-            default_variant(&vs, Some(999)).unwrap().id,
-            3,
-            "unknown ids fall back"
-        );
+        assert_eq!(default_variant(&vs, Some(999)).unwrap().id, 3, "unknown ids fall back");
     }
 
     #[test]
@@ -162,16 +136,8 @@ mod tests {
         let vs = ring();
         let ch = choices(&vs, 2, &vs[3]); // Platinum 7
         assert_eq!(state(&ch[0], "Platinum"), (OptionState::Selected, Some(4)));
-        assert_eq!(
-            state(&ch[0], "Yellow gold"),
-            (OptionState::Available, Some(3)),
-            "keeps size 7"
-        );
-        assert_eq!(
-            state(&ch[1], "5"),
-            (OptionState::Unavailable, None),
-            "no platinum 5"
-        );
+        assert_eq!(state(&ch[0], "Yellow gold"), (OptionState::Available, Some(3)), "keeps size 7");
+        assert_eq!(state(&ch[1], "5"), (OptionState::Unavailable, None), "no platinum 5");
         assert_eq!(state(&ch[1], "6"), (OptionState::SoldOut, Some(5)));
         assert_eq!(state(&ch[1], "7"), (OptionState::Selected, Some(4)));
         let sizes: Vec<&str> = ch[1].iter().map(|c| c.value.as_str()).collect();
@@ -182,10 +148,6 @@ mod tests {
     fn switching_first_option_moves_to_an_existing_variant() {
         let vs = ring();
         let ch = choices(&vs, 2, &vs[0]); // Yellow gold 5: no platinum 5
-        assert_eq!(
-            state(&ch[0], "Platinum"),
-            (OptionState::Available, Some(4)),
-            "first in-stock platinum"
-        );
+        assert_eq!(state(&ch[0], "Platinum"), (OptionState::Available, Some(4)), "first in-stock platinum");
     }
 }

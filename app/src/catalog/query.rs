@@ -21,13 +21,7 @@ pub enum Sort {
 }
 
 impl Sort {
-    pub const ALL: [Sort; 5] = [
-        Sort::Relevance,
-        Sort::PriceAsc,
-        Sort::PriceDesc,
-        Sort::Newest,
-        Sort::Name,
-    ];
+    pub const ALL: [Sort; 5] = [Sort::Relevance, Sort::PriceAsc, Sort::PriceDesc, Sort::Newest, Sort::Name];
 
     pub fn parse(s: &str) -> Option<Sort> {
         Some(match s {
@@ -71,18 +65,11 @@ pub const PRICE_BUCKETS: [(&str, &str, i64, Option<i64>); 6] = [
 ];
 
 pub fn price_bucket(key: &str) -> Option<(i64, Option<i64>)> {
-    PRICE_BUCKETS
-        .iter()
-        .find(|b| b.0 == key)
-        .map(|b| (b.2, b.3))
+    PRICE_BUCKETS.iter().find(|b| b.0 == key).map(|b| (b.2, b.3))
 }
 
 pub fn price_bucket_label(key: &str) -> &'static str {
-    PRICE_BUCKETS
-        .iter()
-        .find(|b| b.0 == key)
-        .map(|b| b.1)
-        .unwrap_or("")
+    PRICE_BUCKETS.iter().find(|b| b.0 == key).map(|b| b.1).unwrap_or("")
 }
 
 /// The facets a listing can filter on. Keys are the query-string names.
@@ -134,10 +121,7 @@ pub struct ListingQuery {
 
 impl ListingQuery {
     pub fn parse(pairs: &[(String, String)]) -> Result<ListingQuery, AppError> {
-        let mut out = ListingQuery {
-            page: 1,
-            ..Default::default()
-        };
+        let mut out = ListingQuery { page: 1, ..Default::default() };
         for (key, value) in pairs {
             let value = value.trim();
             match key.as_str() {
@@ -195,16 +179,10 @@ impl ListingQuery {
 
     /// How many filter values are selected (each facet value counts, "in stock" counts once).
     pub fn active_filter_count(&self) -> usize {
-        [
-            FacetKey::Platform,
-            FacetKey::Genre,
-            FacetKey::Metal,
-            FacetKey::Stone,
-            FacetKey::Price,
-        ]
-        .iter()
-        .map(|k| self.values(*k).len())
-        .sum::<usize>()
+        [FacetKey::Platform, FacetKey::Genre, FacetKey::Metal, FacetKey::Stone, FacetKey::Price]
+            .iter()
+            .map(|k| self.values(*k).len())
+            .sum::<usize>()
             + usize::from(self.in_stock)
     }
 
@@ -219,13 +197,7 @@ impl ListingQuery {
         if let Some(q) = &self.q {
             parts.push(("q".into(), q.clone()));
         }
-        for key in [
-            FacetKey::Platform,
-            FacetKey::Genre,
-            FacetKey::Metal,
-            FacetKey::Stone,
-            FacetKey::Price,
-        ] {
+        for key in [FacetKey::Platform, FacetKey::Genre, FacetKey::Metal, FacetKey::Stone, FacetKey::Price] {
             for v in self.values(key) {
                 parts.push((key.key().into(), v.clone()));
             }
@@ -242,26 +214,18 @@ impl ListingQuery {
         if parts.is_empty() {
             return String::new();
         }
-        let encoded: Vec<String> = parts
-            .iter()
-            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-            .collect();
+        let encoded: Vec<String> =
+            parts.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
         format!("?{}", encoded.join("&"))
     }
 
     pub fn with_page(&self, page: u32) -> ListingQuery {
-        ListingQuery {
-            page,
-            ..self.clone()
-        }
+        ListingQuery { page, ..self.clone() }
     }
 
     /// The same query with one facet value switched on or off (back to page 1).
     pub fn toggled(&self, key: FacetKey, value: &str) -> ListingQuery {
-        let mut next = ListingQuery {
-            page: 1,
-            ..self.clone()
-        };
+        let mut next = ListingQuery { page: 1, ..self.clone() };
         let list = match key {
             FacetKey::Platform => &mut next.platforms,
             FacetKey::Genre => &mut next.genres,
@@ -282,12 +246,7 @@ impl ListingQuery {
     }
 
     pub fn cleared(&self) -> ListingQuery {
-        ListingQuery {
-            page: 1,
-            sort: self.sort,
-            q: self.q.clone(),
-            ..Default::default()
-        }
+        ListingQuery { page: 1, sort: self.sort, q: self.q.clone(), ..Default::default() }
     }
 }
 
@@ -296,9 +255,7 @@ fn push_value(list: &mut Vec<String>, value: &str) -> Result<(), AppError> {
         return Ok(());
     }
     if value.chars().count() > MAX_VALUE_CHARS || list.len() >= MAX_VALUES_PER_FACET {
-        return Err(AppError::BadRequest(
-            "Too many or too long filter values.".into(),
-        ));
+        return Err(AppError::BadRequest("Too many or too long filter values.".into()));
     }
     if !list.iter().any(|v| v == value) {
         list.push(value.to_owned());
@@ -311,9 +268,7 @@ pub fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
             b' ' => out.push('+'),
             _ => out.push_str(&format!("%{b:02X}")),
         }
@@ -326,9 +281,7 @@ mod tests {
     use super::*;
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
     #[test]
@@ -343,15 +296,9 @@ mod tests {
     fn rejects_bad_pages_with_a_clear_message() {
         for bad in ["-1", "abc", "0", "1.5", "", "99999999999"] {
             let err = ListingQuery::parse(&pairs(&[("page", bad)])).unwrap_err();
-            assert!(
-                matches!(err, AppError::BadRequest(ref m) if m.contains("page")),
-                "{bad}: {err:?}"
-            );
+            assert!(matches!(err, AppError::BadRequest(ref m) if m.contains("page")), "{bad}: {err:?}");
         }
-        assert_eq!(
-            ListingQuery::parse(&pairs(&[("page", "3")])).unwrap().page,
-            3
-        );
+        assert_eq!(ListingQuery::parse(&pairs(&[("page", "3")])).unwrap().page, 3);
     }
 
     #[test]
@@ -363,19 +310,8 @@ mod tests {
 
     #[test]
     fn ignores_unknown_keys_and_blank_search() {
-        let q = ListingQuery::parse(&pairs(&[
-            ("utm_source", "x"),
-            ("colour", "red"),
-            ("q", "   "),
-        ]))
-        .unwrap();
-        assert_eq!(
-            q,
-            ListingQuery {
-                page: 1,
-                ..Default::default()
-            }
-        );
+        let q = ListingQuery::parse(&pairs(&[("utm_source", "x"), ("colour", "red"), ("q", "   ")])).unwrap();
+        assert_eq!(q, ListingQuery { page: 1, ..Default::default() });
     }
 
     #[test]
@@ -399,10 +335,7 @@ mod tests {
 
     #[test]
     fn toggling_a_facet_resets_the_page() {
-        let q = ListingQuery {
-            page: 4,
-            ..Default::default()
-        };
+        let q = ListingQuery { page: 4, ..Default::default() };
         let on = q.toggled(FacetKey::Metal, "Platinum");
         assert_eq!(on.page, 1);
         assert_eq!(on.metals, vec!["Platinum"]);

@@ -1,15 +1,15 @@
 //! Checkout, payment (built-in test gateway), the order page and buyer refunds. Prices, totals and
 //! discounts are computed on the server; the client sends ids, quantities, an address and a code.
-#[cfg(feature = "ssr")]
-use crate::accounts::ssr::AccountsExt;
 use crate::checkout::model::CheckoutPage;
 use crate::error::AppError;
+use crate::orders::model::OrderView;
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use crate::accounts::ssr::AccountsExt;
 #[cfg(feature = "ssr")]
 use crate::orders::api::{my_order, remember_order};
-use crate::orders::model::OrderView;
 #[cfg(feature = "ssr")]
-use crate::platform::request::{RequestCtx, respond_at};
-use leptos::prelude::*;
+use crate::platform::request::{respond_at, RequestCtx};
 #[cfg(feature = "ssr")]
 use uuid::Uuid;
 
@@ -33,44 +33,25 @@ impl From<crate::checkout::ssr::place::CheckoutError> for AppError {
 async fn placed_by(ctx: &RequestCtx) -> Result<String, AppError> {
     use sha2::{Digest, Sha256};
     const BUYER: &str = "buyer_token";
-    let token = match ctx
-        .session()
-        .get::<String>(BUYER)
-        .await
-        .map_err(AppError::internal)?
-    {
+    let token = match ctx.session().get::<String>(BUYER).await.map_err(AppError::internal)? {
         Some(t) => t,
         None => {
-            let t: String = rand::random::<[u8; 32]>()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
-            ctx.session()
-                .insert(BUYER, &t)
-                .await
-                .map_err(AppError::internal)?;
+            let t: String = rand::random::<[u8; 32]>().iter().map(|b| format!("{b:02x}")).collect();
+            ctx.session().insert(BUYER, &t).await.map_err(AppError::internal)?;
             t
         }
     };
-    Ok(Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    Ok(Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// The page of an order named by a form field: only a parsed id goes into a path (else the home page).
 #[cfg(feature = "ssr")]
 fn order_page(prefix: &str, raw_id: &str) -> String {
-    Uuid::parse_str(raw_id.trim())
-        .map(|id| format!("{prefix}/{id}"))
-        .unwrap_or_else(|_| "/".to_owned())
+    Uuid::parse_str(raw_id.trim()).map(|id| format!("{prefix}/{id}")).unwrap_or_else(|_| "/".to_owned())
 }
 
 #[server(prefix = "/api/checkout", endpoint = "page")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(name = "/api/checkout/page", skip_all)
-)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/checkout/page", skip_all))]
 pub async fn get_checkout_page() -> Result<CheckoutPage, AppError> {
     use crate::types::{Currency, Money};
     let ctx = RequestCtx::load().await?;
@@ -79,10 +60,7 @@ pub async fn get_checkout_page() -> Result<CheckoutPage, AppError> {
     let email = acc.current_user().await?.map(|u| u.identity.email);
     let error = ctx.take_flash(CHECKOUT_FORM).await?.map(|f| f.message);
     let rates = crate::checkout::ssr::state()?.settings.shipping;
-    let eur = |minor| Money {
-        minor,
-        currency: Currency::Eur,
-    };
+    let eur = |minor| Money { minor, currency: Currency::Eur };
     Ok(CheckoutPage {
         cart,
         email,
@@ -116,10 +94,7 @@ struct CheckoutInput {
     key: Uuid,
     email: crate::types::Email,
     discount_code: Option<String>,
-    shipping: Option<(
-        crate::checkout::pricing::ShippingMethod,
-        crate::checkout::ssr::place::Address,
-    )>,
+    shipping: Option<(crate::checkout::pricing::ShippingMethod, crate::checkout::ssr::place::Address)>,
 }
 
 #[cfg(feature = "ssr")]
@@ -128,8 +103,7 @@ impl TryFrom<CheckoutForm> for CheckoutInput {
 
     fn try_from(f: CheckoutForm) -> Result<Self, AppError> {
         use crate::checkout::pricing::ShippingMethod;
-        let key = Uuid::parse_str(f.checkout_key.trim())
-            .map_err(|_| AppError::BadRequest("Please start the checkout again.".into()))?;
+        let key = Uuid::parse_str(f.checkout_key.trim()).map_err(|_| AppError::BadRequest("Please start the checkout again.".into()))?;
         let email = crate::accounts::ssr::service::parse_email(&f.email)?;
         let method = match f.shipping_method.as_deref() {
             None | Some("") => None,
@@ -149,12 +123,7 @@ impl TryFrom<CheckoutForm> for CheckoutInput {
             };
             (m, address)
         });
-        Ok(CheckoutInput {
-            key,
-            email,
-            discount_code: f.discount_code,
-            shipping,
-        })
+        Ok(CheckoutInput { key, email, discount_code: f.discount_code, shipping })
     }
 }
 
@@ -162,10 +131,7 @@ impl TryFrom<CheckoutForm> for CheckoutInput {
 /// `checkout_key` twice (a double click, a retry) is the same order.
 #[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api/checkout", endpoint = "place")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(name = "/api/checkout/place", skip_all)
-)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/checkout/place", skip_all))]
 pub async fn place_order(
     checkout_key: String,
     email: String,
@@ -178,45 +144,20 @@ pub async fn place_order(
     postal_code: Option<String>,
     country: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::checkout::ssr::place::{CheckoutRequest, start_checkout};
+    use crate::checkout::ssr::place::{start_checkout, CheckoutRequest};
     let ctx = RequestCtx::load().await?;
     let r = async {
-        let form = CheckoutForm {
-            checkout_key,
-            email,
-            discount_code,
-            shipping_method,
-            name,
-            line1,
-            line2,
-            city,
-            postal_code,
-            country,
-        };
-        let CheckoutInput {
-            key,
-            email,
-            discount_code,
-            shipping,
-        } = CheckoutInput::try_from(form)?;
+        let form = CheckoutForm { checkout_key, email, discount_code, shipping_method, name, line1, line2, city, postal_code, country };
+        let CheckoutInput { key, email, discount_code, shipping } = CheckoutInput::try_from(form)?;
         let lines = crate::cart::ssr::lines(ctx.pool(), ctx.session()).await?;
         if lines.is_empty() {
             return Err(AppError::BadRequest("Your cart is empty.".into()));
         }
         let user_id = ctx.accounts().current_user().await?.map(|u| u.user_id);
         let placed_by = placed_by(&ctx).await?;
-        let req = CheckoutRequest {
-            checkout_key: key,
-            placed_by,
-            user_id,
-            email,
-            lines,
-            discount_code,
-            shipping,
-        };
+        let req = CheckoutRequest { checkout_key: key, placed_by, user_id, email, lines, discount_code, shipping };
         let settings = crate::checkout::ssr::state()?.settings;
-        let started =
-            start_checkout(ctx.pool(), &req, &settings.shipping, settings.hold_minutes).await?;
+        let started = start_checkout(ctx.pool(), &req, &settings.shipping, settings.hold_minutes).await?;
         remember_order(&ctx, started.order_id).await?;
         Ok(format!("/pay/{}", started.order_id))
     }
@@ -226,16 +167,11 @@ pub async fn place_order(
 
 /// An order for its buyer; `token` is the e-mailed link's, which admits a guest on any device.
 #[server(prefix = "/api/orders", endpoint = "view")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(name = "/api/orders/view", skip_all)
-)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/orders/view", skip_all))]
 pub async fn get_order(id: String, token: Option<String>) -> Result<OrderView, AppError> {
     let ctx = RequestCtx::load().await?;
-    if let (Ok(order), Some(token)) = (
-        Uuid::parse_str(id.trim()),
-        token.as_deref().filter(|t| !t.is_empty()),
-    ) && crate::orders::ssr::queries::token_matches(ctx.pool(), order, token.trim()).await?
+    if let (Ok(order), Some(token)) = (Uuid::parse_str(id.trim()), token.as_deref().filter(|t| !t.is_empty()))
+        && crate::orders::ssr::queries::token_matches(ctx.pool(), order, token.trim()).await?
     {
         remember_order(&ctx, order).await?;
     }
@@ -245,24 +181,15 @@ pub async fn get_order(id: String, token: Option<String>) -> Result<OrderView, A
 #[cfg(feature = "ssr")]
 async fn load_order(ctx: &RequestCtx, id: &str) -> Result<(Uuid, OrderView), AppError> {
     let id = my_order(ctx, id).await?;
-    let mut view = crate::orders::ssr::queries::order_view(ctx.pool(), id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    view.message = ctx
-        .take_flash(PAY_FORM)
-        .await?
-        .map(|f| f.message)
-        .or(ctx.take_notice().await?);
+    let mut view = crate::orders::ssr::queries::order_view(ctx.pool(), id).await?.ok_or(AppError::NotFound)?;
+    view.message = ctx.take_flash(PAY_FORM).await?.map(|f| f.message).or(ctx.take_notice().await?);
     view.refund_error = ctx.take_flash(ORDER_FORM).await?.map(|f| f.message);
     Ok((id, view))
 }
 
 /// The review-and-pay page: the order and, while it is unpaid, the provider's payment for it.
 #[server(prefix = "/api/orders", endpoint = "pay-page")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(name = "/api/orders/pay-page", skip_all)
-)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/orders/pay-page", skip_all))]
 pub async fn get_pay_page(id: String) -> Result<OrderView, AppError> {
     let ctx = RequestCtx::load().await?;
     let (id, mut view) = load_order(&ctx, &id).await?;
@@ -272,10 +199,7 @@ pub async fn get_pay_page(id: String) -> Result<OrderView, AppError> {
             Err(e) => {
                 // Handled here (the page still shows, with a message), so logged here, once.
                 tracing::error!(order = %id, error = ?e, "could not start the payment");
-                view.message = Some(
-                    "Card payments are unavailable for a moment. Please reload this page shortly."
-                        .into(),
-                );
+                view.message = Some("Card payments are unavailable for a moment. Please reload this page shortly.".into());
             }
         }
     }
@@ -291,12 +215,8 @@ async fn start_payment(
     view: &OrderView,
 ) -> Result<Option<crate::orders::model::StripeClient>, crate::payments::PaymentError> {
     use crate::payments::{PaymentError, PaymentRequest};
-    let provider = crate::checkout::ssr::state()
-        .map_err(|_| PaymentError::Unavailable("orders state missing".into()))?
-        .payments;
-    let Some(publishable_key) = provider.publishable_key() else {
-        return Ok(None);
-    };
+    let provider = crate::checkout::ssr::state().map_err(|_| PaymentError::Unavailable("orders state missing".into()))?.payments;
+    let Some(publishable_key) = provider.publishable_key() else { return Ok(None) };
     let req = PaymentRequest {
         order_id: id,
         number: view.number,
@@ -305,21 +225,10 @@ async fn start_payment(
         email: view.email.clone(),
     };
     let started = provider.start_payment(&req).await?;
-    crate::checkout::ssr::payment::payment_started(
-        ctx.pool(),
-        provider.name(),
-        id,
-        &started.provider_ref,
-        req.amount_minor,
-    )
-    .await
-    .map_err(|e| PaymentError::Unavailable(e.to_string()))?;
-    Ok(started
-        .client_secret
-        .map(|client_secret| crate::orders::model::StripeClient {
-            publishable_key,
-            client_secret,
-        }))
+    crate::checkout::ssr::payment::payment_started(ctx.pool(), provider.name(), id, &started.provider_ref, req.amount_minor)
+        .await
+        .map_err(|e| PaymentError::Unavailable(e.to_string()))?;
+    Ok(started.client_secret.map(|client_secret| crate::orders::model::StripeClient { publishable_key, client_secret }))
 }
 
 /// The built-in gateway's card form: a test card succeeds (a signed webhook marks the order paid),
@@ -327,8 +236,8 @@ async fn start_payment(
 #[server(prefix = "/api/pay", endpoint = "card")]
 #[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/pay/card", skip_all))]
 pub async fn pay_with_card(order_id: String, card_number: String) -> Result<(), AppError> {
+    use crate::payments::gateway::{BuiltinGateway, GatewayEvent, TestCard, DELAY_SECS, PROVIDER};
     use crate::checkout::ssr::payment::receive_webhook;
-    use crate::payments::gateway::{BuiltinGateway, DELAY_SECS, GatewayEvent, PROVIDER, TestCard};
     use crate::platform::jobs;
     let ctx = RequestCtx::load().await?;
     let page = order_page("/pay", &order_id);
@@ -390,10 +299,7 @@ pub const ORDER_FORM: &str = "order";
 /// The buyer asks for a refund of a paid order: made at once if no key was revealed and no build
 /// downloaded, else queued for staff.
 #[server(prefix = "/api/orders", endpoint = "refund")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(name = "/api/orders/refund", skip_all)
-)]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/orders/refund", skip_all))]
 pub async fn request_refund(order_id: String, reason: String) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let page = order_page("/order", &order_id);
@@ -423,18 +329,7 @@ pub const FORM_FIELDS: &[(&str, &[&str])] = &[
     ("/api/cart/remove", &["variant_id"]),
     (
         "/api/checkout/place",
-        &[
-            "checkout_key",
-            "email",
-            "discount_code",
-            "shipping_method",
-            "name",
-            "line1",
-            "line2",
-            "city",
-            "postal_code",
-            "country",
-        ],
+        &["checkout_key", "email", "discount_code", "shipping_method", "name", "line1", "line2", "city", "postal_code", "country"],
     ),
     ("/api/pay/card", &["order_id", "card_number"]),
     ("/api/admin/ship", &["order_id", "tracking_number"]),

@@ -45,11 +45,7 @@ pub struct ShippingRates {
 
 impl Default for ShippingRates {
     fn default() -> Self {
-        ShippingRates {
-            standard_minor: 495,
-            insured_minor: 1495,
-            insured_above_minor: 50_000,
-        }
+        ShippingRates { standard_minor: 495, insured_minor: 1495, insured_above_minor: 50_000 }
     }
 }
 
@@ -102,10 +98,7 @@ pub fn totals(
         if l.unit_minor <= 0 {
             return Err(PricingError::Overflow);
         }
-        let line = l
-            .unit_minor
-            .checked_mul(l.quantity.get() as i64)
-            .ok_or(PricingError::Overflow)?;
+        let line = l.unit_minor.checked_mul(l.quantity.get() as i64).ok_or(PricingError::Overflow)?;
         subtotal = subtotal.checked_add(line).ok_or(PricingError::Overflow)?;
     }
     let discount_minor = match discount {
@@ -136,27 +129,16 @@ pub fn totals(
         (true, Some(ShippingMethod::Standard)) => rates.standard_minor,
         (true, Some(ShippingMethod::Insured)) => rates.insured_minor,
     };
-    let total = goods
-        .checked_add(shipping_minor)
-        .ok_or(PricingError::Overflow)?;
-    let tax =
-        (total as i128 * VAT_BASIS_POINTS as i128 / (10_000 + VAT_BASIS_POINTS) as i128) as i64;
-    Ok(Totals {
-        subtotal_minor: subtotal,
-        discount_minor,
-        shipping_minor,
-        tax_minor: tax,
-        total_minor: total,
-    })
+    let total = goods.checked_add(shipping_minor).ok_or(PricingError::Overflow)?;
+    let tax = (total as i128 * VAT_BASIS_POINTS as i128 / (10_000 + VAT_BASIS_POINTS) as i128) as i64;
+    Ok(Totals { subtotal_minor: subtotal, discount_minor, shipping_minor, tax_minor: tax, total_minor: total })
 }
 
 /// A stable fingerprint of priced lines (variant, quantity, unit price), so an order can tell whether
 /// the cart it was started from still matches.
 pub fn fingerprint(lines: &[PricedLine]) -> String {
-    let mut parts: Vec<String> = lines
-        .iter()
-        .map(|l| format!("{}x{}@{}", l.variant_id, l.quantity.get(), l.unit_minor))
-        .collect();
+    let mut parts: Vec<String> =
+        lines.iter().map(|l| format!("{}x{}@{}", l.variant_id, l.quantity.get(), l.unit_minor)).collect();
     parts.sort();
     parts.join(",")
 }
@@ -167,20 +149,11 @@ mod tests {
     use proptest::prelude::*;
 
     fn line(id: i64, unit: i64, q: u8, physical: bool) -> PricedLine {
-        PricedLine {
-            variant_id: id,
-            unit_minor: unit,
-            quantity: Quantity::new(q as i64, 99).unwrap(),
-            physical,
-        }
+        PricedLine { variant_id: id, unit_minor: unit, quantity: Quantity::new(q as i64, 99).unwrap(), physical }
     }
 
     fn code(kind: DiscountKind, min: i64) -> Discount {
-        Discount {
-            code: "X".into(),
-            kind,
-            min_subtotal_minor: min,
-        }
+        Discount { code: "X".into(), kind, min_subtotal_minor: min }
     }
 
     #[test]
@@ -201,35 +174,18 @@ mod tests {
         assert_eq!(t.shipping_minor, 495);
         assert_eq!(t.total_minor, 31_394);
         assert_eq!(t.tax_minor, 31_394 * 2000 / 12_000);
-        assert_eq!(
-            totals(&lines, None, None, &rates),
-            Err(PricingError::ShippingNeeded)
-        );
+        assert_eq!(totals(&lines, None, None, &rates), Err(PricingError::ShippingNeeded));
         let games = [line(1, 5999, 2, false)];
-        assert_eq!(
-            totals(&games, None, Some(ShippingMethod::Standard), &rates),
-            Err(PricingError::NothingShips)
-        );
-        assert_eq!(
-            totals(&games, None, None, &rates).unwrap().total_minor,
-            11_998
-        );
+        assert_eq!(totals(&games, None, Some(ShippingMethod::Standard), &rates), Err(PricingError::NothingShips));
+        assert_eq!(totals(&games, None, None, &rates).unwrap().total_minor, 11_998);
     }
 
     #[test]
     fn expensive_jewelry_ships_insured() {
         let rates = ShippingRates::default();
         let lines = [line(2, 80_000, 1, true)];
-        assert_eq!(
-            totals(&lines, None, Some(ShippingMethod::Standard), &rates),
-            Err(PricingError::InsuranceRequired)
-        );
-        assert_eq!(
-            totals(&lines, None, Some(ShippingMethod::Insured), &rates)
-                .unwrap()
-                .shipping_minor,
-            1495
-        );
+        assert_eq!(totals(&lines, None, Some(ShippingMethod::Standard), &rates), Err(PricingError::InsuranceRequired));
+        assert_eq!(totals(&lines, None, Some(ShippingMethod::Insured), &rates).unwrap().shipping_minor, 1495);
         // A discount that brings the goods under the threshold allows standard shipping.
         let d = code(DiscountKind::Fixed(40_000), 0);
         assert!(totals(&lines, Some(&d), Some(ShippingMethod::Standard), &rates).is_ok());
@@ -240,82 +196,26 @@ mod tests {
         let rates = ShippingRates::default();
         let lines = [line(1, 1000, 1, false)];
         assert_eq!(
-            totals(
-                &lines,
-                Some(&code(DiscountKind::Percent(10), 2000)),
-                None,
-                &rates
-            ),
+            totals(&lines, Some(&code(DiscountKind::Percent(10), 2000)), None, &rates),
             Err(PricingError::BelowMinimum(2000))
         );
-        let t = totals(
-            &lines,
-            Some(&code(DiscountKind::Fixed(5000), 0)),
-            None,
-            &rates,
-        )
-        .unwrap();
-        assert_eq!(
-            (t.discount_minor, t.total_minor),
-            (1000, 0),
-            "a fixed code is capped at the goods"
-        );
-        let t = totals(
-            &[line(2, 999, 1, true)],
-            Some(&code(DiscountKind::Fixed(5000), 0)),
-            Some(ShippingMethod::Standard),
-            &rates,
-        )
-        .unwrap();
+        let t = totals(&lines, Some(&code(DiscountKind::Fixed(5000), 0)), None, &rates).unwrap();
+        assert_eq!((t.discount_minor, t.total_minor), (1000, 0), "a fixed code is capped at the goods");
+        let t = totals(&[line(2, 999, 1, true)], Some(&code(DiscountKind::Fixed(5000), 0)), Some(ShippingMethod::Standard), &rates)
+            .unwrap();
         assert_eq!(t.total_minor, 495, "shipping is never discounted");
-        let t = totals(
-            &[line(1, 999, 1, false)],
-            Some(&code(DiscountKind::Percent(15), 0)),
-            None,
-            &rates,
-        )
-        .unwrap();
+        let t = totals(&[line(1, 999, 1, false)], Some(&code(DiscountKind::Percent(15), 0)), None, &rates).unwrap();
         assert_eq!(t.discount_minor, 149, "rounded down");
-        assert_eq!(
-            totals(
-                &lines,
-                Some(&code(DiscountKind::Percent(0), 0)),
-                None,
-                &rates
-            ),
-            Err(PricingError::BadDiscount)
-        );
-        assert_eq!(
-            totals(
-                &lines,
-                Some(&code(DiscountKind::Percent(101), 0)),
-                None,
-                &rates
-            ),
-            Err(PricingError::BadDiscount)
-        );
-        assert_eq!(
-            totals(
-                &lines,
-                Some(&code(DiscountKind::Fixed(-5), 0)),
-                None,
-                &rates
-            ),
-            Err(PricingError::BadDiscount)
-        );
+        assert_eq!(totals(&lines, Some(&code(DiscountKind::Percent(0), 0)), None, &rates), Err(PricingError::BadDiscount));
+        assert_eq!(totals(&lines, Some(&code(DiscountKind::Percent(101), 0)), None, &rates), Err(PricingError::BadDiscount));
+        assert_eq!(totals(&lines, Some(&code(DiscountKind::Fixed(-5), 0)), None, &rates), Err(PricingError::BadDiscount));
     }
 
     #[test]
     fn overflow_is_an_error() {
         let lines = [line(1, i64::MAX / 2, 3, false)];
-        assert_eq!(
-            totals(&lines, None, None, &ShippingRates::default()),
-            Err(PricingError::Overflow)
-        );
-        assert_eq!(
-            totals(&[], None, None, &ShippingRates::default()),
-            Err(PricingError::Empty)
-        );
+        assert_eq!(totals(&lines, None, None, &ShippingRates::default()), Err(PricingError::Overflow));
+        assert_eq!(totals(&[], None, None, &ShippingRates::default()), Err(PricingError::Empty));
     }
 
     #[test]
@@ -323,28 +223,19 @@ mod tests {
         let a = [line(1, 100, 1, false), line(2, 200, 2, true)];
         let b = [line(2, 200, 2, true), line(1, 100, 1, false)];
         assert_eq!(fingerprint(&a), fingerprint(&b));
-        assert_ne!(
-            fingerprint(&a),
-            fingerprint(&[line(1, 100, 1, false), line(2, 201, 2, true)])
-        );
-        assert_ne!(
-            fingerprint(&a),
-            fingerprint(&[line(1, 100, 2, false), line(2, 200, 2, true)])
-        );
+        assert_ne!(fingerprint(&a), fingerprint(&[line(1, 100, 1, false), line(2, 201, 2, true)]));
+        assert_ne!(fingerprint(&a), fingerprint(&[line(1, 100, 2, false), line(2, 200, 2, true)]));
     }
 
     fn arb_line() -> impl Strategy<Value = PricedLine> {
-        (1i64..1000, 1i64..5_000_000, 1u8..=99, any::<bool>())
-            .prop_map(|(id, unit, q, physical)| line(id, unit, q, physical))
+        (1i64..1000, 1i64..5_000_000, 1u8..=99, any::<bool>()).prop_map(|(id, unit, q, physical)| line(id, unit, q, physical))
     }
 
     fn arb_discount() -> impl Strategy<Value = Option<Discount>> {
         prop_oneof![
             Just(None),
-            (1u8..=100, 0i64..1_000_000)
-                .prop_map(|(p, min)| Some(code(DiscountKind::Percent(p), min))),
-            (1i64..10_000_000, 0i64..1_000_000)
-                .prop_map(|(v, min)| Some(code(DiscountKind::Fixed(v), min))),
+            (1u8..=100, 0i64..1_000_000).prop_map(|(p, min)| Some(code(DiscountKind::Percent(p), min))),
+            (1i64..10_000_000, 0i64..1_000_000).prop_map(|(v, min)| Some(code(DiscountKind::Fixed(v), min))),
         ]
     }
 
@@ -382,9 +273,6 @@ mod tests {
     }
 
     fn goods_of(lines: &[PricedLine]) -> i64 {
-        lines
-            .iter()
-            .map(|l| l.unit_minor * l.quantity.get() as i64)
-            .sum()
+        lines.iter().map(|l| l.unit_minor * l.quantity.get() as i64).sum()
     }
 }

@@ -1,9 +1,7 @@
 //! Checkout, the built-in gateway's pay page (also the review step: every amount from the server)
 //! and the order confirmation. Plain forms: they work with JavaScript off and on.
 use crate::accounts::ui::forms::Field;
-use crate::checkout::api::{
-    PayWithCard, PlaceOrder, RequestRefund, get_checkout_page, get_order, get_pay_page,
-};
+use crate::checkout::api::{get_checkout_page, get_order, get_pay_page, PayWithCard, PlaceOrder, RequestRefund};
 use crate::checkout::model::CheckoutPage;
 use crate::orders::model::{OrderStatus, OrderView};
 use crate::ui::page::{PageMeta, await_page, no_store, private_page};
@@ -78,17 +76,12 @@ pub fn CheckoutPage() -> impl IntoView {
 }
 
 fn order_id_param() -> String {
-    use_params_map()
-        .read_untracked()
-        .get("id")
-        .unwrap_or_default()
+    use_params_map().read_untracked().get("id").unwrap_or_default()
 }
 
 /// The order page's arguments: its id and, from an e-mailed link, the access token.
 fn order_args() -> (String, Option<String>) {
-    let token = leptos_router::hooks::use_query_map()
-        .read_untracked()
-        .get("token");
+    let token = leptos_router::hooks::use_query_map().read_untracked().get("token");
     (order_id_param(), token)
 }
 

@@ -57,20 +57,13 @@ impl OrderStatus {
                 (self, to),
                 (PendingPayment, Paid | Cancelled)
                     | (Paid, Fulfilled | Shipped | Refunded | PartiallyRefunded)
-                    | (
-                        Fulfilled | Shipped | Delivered | PartiallyRefunded,
-                        Refunded | PartiallyRefunded
-                    )
+                    | (Fulfilled | Shipped | Delivered | PartiallyRefunded, Refunded | PartiallyRefunded)
                     | (Shipped, Delivered)
             )
     }
 
     pub fn become_(self, to: OrderStatus) -> Result<OrderStatus, IllegalTransition> {
-        if self.can_become(to) {
-            Ok(to)
-        } else {
-            Err(IllegalTransition { from: self, to })
-        }
+        if self.can_become(to) { Ok(to) } else { Err(IllegalTransition { from: self, to }) }
     }
 }
 
@@ -83,14 +76,7 @@ mod tests {
     fn the_happy_paths_are_legal() {
         for path in [
             &[PendingPayment, Paid, Shipped, Delivered, Refunded][..],
-            &[
-                PendingPayment,
-                Paid,
-                Fulfilled,
-                PartiallyRefunded,
-                PartiallyRefunded,
-                Refunded,
-            ],
+            &[PendingPayment, Paid, Fulfilled, PartiallyRefunded, PartiallyRefunded, Refunded],
             &[PendingPayment, Cancelled],
         ] {
             for w in path.windows(2) {
@@ -101,29 +87,12 @@ mod tests {
 
     #[test]
     fn money_never_flows_backwards() {
-        for bad in [
-            (Paid, PendingPayment),
-            (Cancelled, Paid),
-            (Refunded, Paid),
-            (Delivered, Shipped),
-            (PendingPayment, Shipped),
-            (PendingPayment, Refunded),
-            (Refunded, PartiallyRefunded),
-        ] {
-            assert_eq!(
-                bad.0.become_(bad.1),
-                Err(IllegalTransition {
-                    from: bad.0,
-                    to: bad.1
-                })
-            );
+        for bad in [(Paid, PendingPayment), (Cancelled, Paid), (Refunded, Paid), (Delivered, Shipped), (PendingPayment, Shipped), (PendingPayment, Refunded), (Refunded, PartiallyRefunded)] {
+            assert_eq!(bad.0.become_(bad.1), Err(IllegalTransition { from: bad.0, to: bad.1 }));
         }
         for s in OrderStatus::ALL {
             assert_eq!(OrderStatus::parse(s.as_str()), Some(s));
-            assert!(
-                !Cancelled.can_become(s) || s == Cancelled,
-                "cancelled is final"
-            );
+            assert!(!Cancelled.can_become(s) || s == Cancelled, "cancelled is final");
         }
     }
 }
@@ -179,6 +148,7 @@ impl OrderStatus {
     }
 }
 
+
 /// A row of "My orders".
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OrderSummary {
@@ -191,6 +161,7 @@ pub struct OrderSummary {
     /// Holds a physical item (can be shipped).
     pub ships: bool,
 }
+
 
 /// The browser's half of a Stripe payment (a publishable key and the PaymentIntent's client secret).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -1,11 +1,8 @@
 //! The built-in test gateway (the default provider): a card form served by the shop that accepts
 //! the usual test cards and announces the outcome with a signed webhook, exactly as a real provider
 //! would, so the whole flow (declines and late confirmations included) runs with no account anywhere.
+use super::{PaymentEvent, PaymentError, PaymentProvider, PaymentRequest, StartedPayment, WebhookError, WebhookEvent};
 use super::signature;
-use super::{
-    PaymentError, PaymentEvent, PaymentProvider, PaymentRequest, StartedPayment, WebhookError,
-    WebhookEvent,
-};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -23,10 +20,7 @@ pub enum TestCard {
 /// 4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined, 4000 0000 0000 3220 (Stripe's
 /// "authentication required" card) succeeds after a delay; anything else is not a test card.
 pub fn test_card(number: &str) -> Option<TestCard> {
-    let digits: String = number
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .collect();
+    let digits: String = number.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
     match digits.as_str() {
         "4242424242424242" => Some(TestCard::Succeeds),
         "4000000000000002" => Some(TestCard::Declined),
@@ -78,13 +72,7 @@ impl GatewayEvent {
 }
 
 /// The signed webhook for a new successful charge: (header, body).
-pub fn signed_success(
-    secret: &str,
-    order_id: Uuid,
-    amount_minor: i64,
-    currency: &str,
-    now: i64,
-) -> (String, Vec<u8>) {
+pub fn signed_success(secret: &str, order_id: Uuid, amount_minor: i64, currency: &str, now: i64) -> (String, Vec<u8>) {
     GatewayEvent::success(order_id, amount_minor, currency).signed(secret, now)
 }
 
@@ -100,10 +88,7 @@ impl BuiltinGateway {
 
     /// Plays the gateway's part after a good card: signs the success webhook for `event`.
     pub fn sign(&self, event: &GatewayEvent, now: i64) -> (String, Vec<u8>) {
-        event.signed(
-            self.secrets.first().map(String::as_str).unwrap_or_default(),
-            now,
-        )
+        event.signed(self.secrets.first().map(String::as_str).unwrap_or_default(), now)
     }
 }
 
@@ -115,30 +100,17 @@ impl PaymentProvider for BuiltinGateway {
 
     async fn start_payment(&self, req: &PaymentRequest) -> Result<StartedPayment, PaymentError> {
         // The card form is the shop's own page: nothing to create at a provider.
-        Ok(StartedPayment {
-            provider_ref: format!("pay_{}", req.order_id.simple()),
-            client_secret: None,
-        })
+        Ok(StartedPayment { provider_ref: format!("pay_{}", req.order_id.simple()), client_secret: None })
     }
 
-    fn verify_webhook(
-        &self,
-        header: &str,
-        body: &[u8],
-        now: i64,
-    ) -> Result<WebhookEvent, WebhookError> {
+    fn verify_webhook(&self, header: &str, body: &[u8], now: i64) -> Result<WebhookEvent, WebhookError> {
         let secrets: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
         signature::verify(&secrets, header, body, now)?;
-        let event: GatewayEvent =
-            serde_json::from_slice(body).map_err(|e| WebhookError::Body(e.to_string()))?;
+        let event: GatewayEvent = serde_json::from_slice(body).map_err(|e| WebhookError::Body(e.to_string()))?;
         if event.kind != "payment.succeeded" {
-            return Ok(WebhookEvent::Ignored {
-                event_id: event.id,
-                kind: event.kind,
-            });
+            return Ok(WebhookEvent::Ignored { event_id: event.id, kind: event.kind });
         }
-        let (amount_minor, currency) =
-            super::checked_money(event.data.amount_minor, &event.data.currency)?;
+        let (amount_minor, currency) = super::checked_money(event.data.amount_minor, &event.data.currency)?;
         Ok(WebhookEvent::Succeeded(PaymentEvent {
             provider: PROVIDER.into(),
             event_id: event.id,
@@ -149,19 +121,9 @@ impl PaymentProvider for BuiltinGateway {
         }))
     }
 
-    async fn refund(
-        &self,
-        provider_ref: &str,
-        amount_minor: i64,
-        idempotency_key: &str,
-    ) -> Result<(), PaymentError> {
+    async fn refund(&self, provider_ref: &str, amount_minor: i64, idempotency_key: &str) -> Result<(), PaymentError> {
         // No money moved through the test gateway: the refund is the shop's record of it.
-        tracing::info!(
-            charge = provider_ref,
-            amount_minor,
-            idempotency_key,
-            "test gateway refund"
-        );
+        tracing::info!(charge = provider_ref, amount_minor, idempotency_key, "test gateway refund");
         Ok(())
     }
 }

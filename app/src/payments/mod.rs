@@ -31,10 +31,7 @@ pub fn provider(
 ) -> Result<Arc<dyn PaymentProvider>, String> {
     Ok(match kind {
         PaymentProviderKind::Builtin => Arc::new(gateway::BuiltinGateway::new(webhook_secrets)),
-        PaymentProviderKind::Stripe => Arc::new(stripe::StripeProvider::new(
-            stripe.ok_or("orders.stripe is not set")?,
-            webhook_secrets,
-        )),
+        PaymentProviderKind::Stripe => Arc::new(stripe::StripeProvider::new(stripe.ok_or("orders.stripe is not set")?, webhook_secrets)),
     })
 }
 
@@ -51,6 +48,7 @@ pub struct PaymentEvent {
     /// ISO 4217 as the provider sent it; compared with the order's, case-insensitively.
     pub currency: String,
 }
+
 
 /// What a provider needs to take money for an order. The amount comes from the order row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,17 +72,9 @@ pub struct StartedPayment {
 #[derive(Debug, Clone)]
 pub enum WebhookEvent {
     Succeeded(PaymentEvent),
-    Failed {
-        event_id: String,
-        order_id: Uuid,
-        provider_ref: String,
-        reason: String,
-    },
+    Failed { event_id: String, order_id: Uuid, provider_ref: String, reason: String },
     /// An event type the shop does not act on (acknowledged so the provider stops sending it).
-    Ignored {
-        event_id: String,
-        kind: String,
-    },
+    Ignored { event_id: String, kind: String },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -114,19 +104,9 @@ pub trait PaymentProvider: Send + Sync {
     /// Starts the payment for an order, or returns the one already started (idempotent per order).
     async fn start_payment(&self, req: &PaymentRequest) -> Result<StartedPayment, PaymentError>;
     /// Checks the signature header over the raw body and reads the event.
-    fn verify_webhook(
-        &self,
-        header: &str,
-        body: &[u8],
-        now: i64,
-    ) -> Result<WebhookEvent, WebhookError>;
+    fn verify_webhook(&self, header: &str, body: &[u8], now: i64) -> Result<WebhookEvent, WebhookError>;
     /// Refunds `amount_minor` of a charge; the same `idempotency_key` refunds once.
-    async fn refund(
-        &self,
-        provider_ref: &str,
-        amount_minor: i64,
-        idempotency_key: &str,
-    ) -> Result<(), PaymentError>;
+    async fn refund(&self, provider_ref: &str, amount_minor: i64, idempotency_key: &str) -> Result<(), PaymentError>;
     /// The publishable key a browser needs to confirm payments (Stripe.js); none for the built-in gateway.
     fn publishable_key(&self) -> Option<String> {
         None
@@ -137,15 +117,11 @@ pub trait PaymentProvider: Send + Sync {
 /// positive amount in a three-letter currency (`eur` and `EUR` alike).
 pub fn checked_money(amount_minor: i64, currency: &str) -> Result<(i64, String), WebhookError> {
     if amount_minor <= 0 {
-        return Err(WebhookError::Body(format!(
-            "amount {amount_minor} is not a payment"
-        )));
+        return Err(WebhookError::Body(format!("amount {amount_minor} is not a payment")));
     }
     if !(currency.len() == 3 && currency.bytes().all(|b| b.is_ascii_alphabetic())) {
-        return Err(WebhookError::Body(format!(
-            "currency {:?} is not an ISO 4217 code",
-            currency.escape_debug().to_string()
-        )));
+        return Err(WebhookError::Body(format!("currency {:?} is not an ISO 4217 code", currency.escape_debug().to_string())));
     }
     Ok((amount_minor, currency.to_ascii_uppercase()))
 }
+

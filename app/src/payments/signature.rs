@@ -17,8 +17,7 @@ pub enum SignatureError {
 }
 
 fn mac(secret: &str, t: i64, payload: &[u8]) -> Hmac<Sha256> {
-    let mut m =
-        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
+    let mut m = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
     m.update(t.to_string().as_bytes());
     m.update(b".");
     m.update(payload);
@@ -27,21 +26,11 @@ fn mac(secret: &str, t: i64, payload: &[u8]) -> Hmac<Sha256> {
 
 /// The header value for `payload` signed at `t`.
 pub fn sign(secret: &str, t: i64, payload: &[u8]) -> String {
-    let hex: String = mac(secret, t, payload)
-        .finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hex: String = mac(secret, t, payload).finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
     format!("t={t},v1={hex}")
 }
 
-pub fn verify(
-    secrets: &[&str],
-    header: &str,
-    payload: &[u8],
-    now: i64,
-) -> Result<(), SignatureError> {
+pub fn verify(secrets: &[&str], header: &str, payload: &[u8], now: i64) -> Result<(), SignatureError> {
     let mut t: Option<i64> = None;
     let mut sigs: Vec<Vec<u8>> = Vec::new();
     for part in header.split(',') {
@@ -59,25 +48,17 @@ pub fn verify(
     if now.abs_diff(t) > TOLERANCE_SECS as u64 {
         return Err(SignatureError::Stale);
     }
-    let ok = secrets.iter().any(|secret| {
-        sigs.iter()
-            .any(|sig| mac(secret, t, payload).verify_slice(sig).is_ok())
-    });
-    if ok {
-        Ok(())
-    } else {
-        Err(SignatureError::Mismatch)
-    }
+    let ok = secrets
+        .iter()
+        .any(|secret| sigs.iter().any(|sig| mac(secret, t, payload).verify_slice(sig).is_ok()));
+    if ok { Ok(()) } else { Err(SignatureError::Mismatch) }
 }
 
 fn decode_hex(s: &str) -> Option<Vec<u8>> {
     if !s.len().is_multiple_of(2) {
         return None;
     }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
-        .collect()
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
 }
 
 #[cfg(test)]
@@ -95,54 +76,21 @@ mod tests {
     #[test]
     fn tampering_staleness_and_wrong_secrets_fail() {
         let h = sign("whsec_a", NOW, b"body");
-        assert_eq!(
-            verify(&["whsec_a"], &h, b"bodx", NOW),
-            Err(SignatureError::Mismatch)
-        );
-        assert_eq!(
-            verify(&["whsec_b"], &h, b"body", NOW),
-            Err(SignatureError::Mismatch)
-        );
-        assert_eq!(
-            verify(&["whsec_a"], &h, b"body", NOW + 301),
-            Err(SignatureError::Stale)
-        );
-        assert_eq!(
-            verify(&["whsec_a"], &h, b"body", NOW - 301),
-            Err(SignatureError::Stale)
-        );
+        assert_eq!(verify(&["whsec_a"], &h, b"bodx", NOW), Err(SignatureError::Mismatch));
+        assert_eq!(verify(&["whsec_b"], &h, b"body", NOW), Err(SignatureError::Mismatch));
+        assert_eq!(verify(&["whsec_a"], &h, b"body", NOW + 301), Err(SignatureError::Stale));
+        assert_eq!(verify(&["whsec_a"], &h, b"body", NOW - 301), Err(SignatureError::Stale));
         let other_t = h.replace(&format!("t={NOW}"), &format!("t={}", NOW + 1));
-        assert_eq!(
-            verify(&["whsec_a"], &other_t, b"body", NOW),
-            Err(SignatureError::Mismatch)
-        );
+        assert_eq!(verify(&["whsec_a"], &other_t, b"body", NOW), Err(SignatureError::Mismatch));
         for extreme in [i64::MIN, i64::MAX, i64::MIN + 1, -1, 0] {
             let h = sign("whsec_a", extreme, b"body");
-            assert_eq!(
-                verify(&["whsec_a"], &h, b"body", NOW),
-                Err(SignatureError::Stale),
-                "t={extreme}"
-            );
+            assert_eq!(verify(&["whsec_a"], &h, b"body", NOW), Err(SignatureError::Stale), "t={extreme}");
         }
         for (t, now) in [(i64::MAX, i64::MIN), (i64::MIN, i64::MAX)] {
-            assert_eq!(
-                verify(&["whsec_a"], &sign("whsec_a", t, b"body"), b"body", now),
-                Err(SignatureError::Stale)
-            );
+            assert_eq!(verify(&["whsec_a"], &sign("whsec_a", t, b"body"), b"body", now), Err(SignatureError::Stale));
         }
-        for bad in [
-            "",
-            "t=abc,v1=00",
-            "v1=00",
-            &format!("t={NOW}"),
-            &format!("t={NOW},v1=zz"),
-            "t=99999999999999999999,v1=00",
-        ] {
-            assert_eq!(
-                verify(&["whsec_a"], bad, b"body", NOW),
-                Err(SignatureError::Malformed),
-                "{bad}"
-            );
+        for bad in ["", "t=abc,v1=00", "v1=00", &format!("t={NOW}"), &format!("t={NOW},v1=zz"), "t=99999999999999999999,v1=00"] {
+            assert_eq!(verify(&["whsec_a"], bad, b"body", NOW), Err(SignatureError::Malformed), "{bad}");
         }
     }
 
@@ -152,9 +100,6 @@ mod tests {
         let new = sign("whsec_new", NOW, b"body");
         let both = format!("{},{}", new, old.split(',').nth(1).unwrap());
         assert_eq!(verify(&["whsec_old"], &both, b"body", NOW), Ok(()));
-        assert_eq!(
-            verify(&["whsec_new", "whsec_old"], &old, b"body", NOW),
-            Ok(())
-        );
+        assert_eq!(verify(&["whsec_new", "whsec_old"], &old, b"body", NOW), Ok(()));
     }
 }

@@ -1,10 +1,7 @@
 //! Stripe over its HTTP API: a PaymentIntent per order (created with an idempotency key, so a
 //! retried checkout never makes a second intent), `Stripe-Signature` webhooks, and refunds.
+use super::{PaymentEvent, PaymentError, PaymentProvider, PaymentRequest, StartedPayment, WebhookError, WebhookEvent};
 use super::signature;
-use super::{
-    PaymentError, PaymentEvent, PaymentProvider, PaymentRequest, StartedPayment, WebhookError,
-    WebhookEvent,
-};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::time::Duration;
@@ -84,11 +81,7 @@ impl StripeProvider {
             .connect_timeout(Duration::from_secs(5))
             .build()
             .expect("an HTTP client with timeouts builds");
-        StripeProvider {
-            settings,
-            webhook_secrets,
-            http,
-        }
+        StripeProvider { settings, webhook_secrets, http }
     }
 
     async fn post<T: for<'de> Deserialize<'de>>(
@@ -108,26 +101,16 @@ impl StripeProvider {
             .await
             .map_err(|e| PaymentError::Unavailable(e.to_string()))?;
         let status = res.status();
-        let body = res
-            .bytes()
-            .await
-            .map_err(|e| PaymentError::Unavailable(e.to_string()))?;
+        let body = res.bytes().await.map_err(|e| PaymentError::Unavailable(e.to_string()))?;
         if status.is_success() {
-            return serde_json::from_slice(&body)
-                .map_err(|e| PaymentError::Unavailable(format!("unreadable answer: {e}")));
+            return serde_json::from_slice(&body).map_err(|e| PaymentError::Unavailable(format!("unreadable answer: {e}")));
         }
-        let message = serde_json::from_slice::<ErrorBody>(&body)
-            .map(|b| b.error.message)
-            .unwrap_or_default();
+        let message = serde_json::from_slice::<ErrorBody>(&body).map(|b| b.error.message).unwrap_or_default();
         if status.is_server_error() || status.as_u16() == 429 || status.as_u16() == 401 {
             // 401 is the shop's misconfiguration: not the shopper's to fix, so not shown.
             Err(PaymentError::Unavailable(format!("{status}: {message}")))
         } else {
-            Err(PaymentError::Refused(if message.is_empty() {
-                status.to_string()
-            } else {
-                message
-            }))
+            Err(PaymentError::Refused(if message.is_empty() { status.to_string() } else { message }))
         }
     }
 }
@@ -156,37 +139,18 @@ impl PaymentProvider for StripeProvider {
             ("receipt_email", req.email.clone()),
         ];
         // One intent per order, whatever the retries: the order id is the idempotency key.
-        let intent: Intent = self
-            .post(
-                "/v1/payment_intents",
-                &format!("order-{}", req.order_id),
-                &form,
-            )
-            .await?;
-        Ok(StartedPayment {
-            provider_ref: intent.id,
-            client_secret: intent.client_secret,
-        })
+        let intent: Intent = self.post("/v1/payment_intents", &format!("order-{}", req.order_id), &form).await?;
+        Ok(StartedPayment { provider_ref: intent.id, client_secret: intent.client_secret })
     }
 
-    fn verify_webhook(
-        &self,
-        header: &str,
-        body: &[u8],
-        now: i64,
-    ) -> Result<WebhookEvent, WebhookError> {
+    fn verify_webhook(&self, header: &str, body: &[u8], now: i64) -> Result<WebhookEvent, WebhookError> {
         let secrets: Vec<&str> = self.webhook_secrets.iter().map(String::as_str).collect();
         signature::verify(&secrets, header, body, now)?;
-        let event: Event =
-            serde_json::from_slice(body).map_err(|e| WebhookError::Body(e.to_string()))?;
+        let event: Event = serde_json::from_slice(body).map_err(|e| WebhookError::Body(e.to_string()))?;
         let object = event.data.object;
         match event.kind.as_str() {
             "payment_intent.succeeded" => {
-                let amount = if object.amount_received != 0 {
-                    object.amount_received
-                } else {
-                    object.amount
-                };
+                let amount = if object.amount_received != 0 { object.amount_received } else { object.amount };
                 let (amount_minor, currency) = super::checked_money(amount, &object.currency)?;
                 Ok(WebhookEvent::Succeeded(PaymentEvent {
                     provider: PROVIDER.into(),
@@ -200,29 +164,15 @@ impl PaymentProvider for StripeProvider {
             "payment_intent.payment_failed" => Ok(WebhookEvent::Failed {
                 event_id: event.id,
                 order_id: order_id(&object)?,
-                reason: object
-                    .last_payment_error
-                    .map(|e| e.message)
-                    .unwrap_or_default(),
+                reason: object.last_payment_error.map(|e| e.message).unwrap_or_default(),
                 provider_ref: object.id,
             }),
-            _ => Ok(WebhookEvent::Ignored {
-                event_id: event.id,
-                kind: event.kind,
-            }),
+            _ => Ok(WebhookEvent::Ignored { event_id: event.id, kind: event.kind }),
         }
     }
 
-    async fn refund(
-        &self,
-        provider_ref: &str,
-        amount_minor: i64,
-        idempotency_key: &str,
-    ) -> Result<(), PaymentError> {
-        let form = [
-            ("payment_intent", provider_ref.to_owned()),
-            ("amount", amount_minor.to_string()),
-        ];
+    async fn refund(&self, provider_ref: &str, amount_minor: i64, idempotency_key: &str) -> Result<(), PaymentError> {
+        let form = [("payment_intent", provider_ref.to_owned()), ("amount", amount_minor.to_string())];
         let _: serde_json::Value = self.post("/v1/refunds", idempotency_key, &form).await?;
         Ok(())
     }

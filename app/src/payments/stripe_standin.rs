@@ -4,14 +4,14 @@
 //! methods, and signs the webhooks it would send with the `Stripe-Signature` scheme.
 use super::signature;
 use axum::{
-    Json, Router,
     body::Bytes,
     extract::{Path, State},
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     routing::post,
+    Json, Router,
 };
-use serde_json::{Value, json};
+use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -34,10 +34,7 @@ pub struct StripeStandin {
 }
 
 fn error(status: StatusCode, kind: &str, message: &str) -> (StatusCode, Value) {
-    (
-        status,
-        json!({ "error": { "type": kind, "message": message } }),
-    )
+    (status, json!({ "error": { "type": kind, "message": message } }))
 }
 
 fn form(body: &[u8]) -> HashMap<String, String> {
@@ -60,9 +57,7 @@ impl StripeStandin {
             .route("/v1/payment_intents/{id}/confirm", post(confirm_intent))
             .route("/v1/refunds", post(create_refund))
             .with_state(inner.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("a free port");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
         let base_url = format!("http://{}", listener.local_addr().expect("bound"));
         tokio::spawn(async move { axum::serve(listener, app).await.ok() });
         StripeStandin { base_url, inner }
@@ -85,10 +80,7 @@ impl StripeStandin {
     /// (`pm_card_visa` succeeds, `pm_card_chargeDeclined` is declined).
     pub async fn confirm(&self, intent_id: &str, payment_method: &str) -> Value {
         reqwest::Client::new()
-            .post(format!(
-                "{}/v1/payment_intents/{intent_id}/confirm",
-                self.base_url
-            ))
+            .post(format!("{}/v1/payment_intents/{intent_id}/confirm", self.base_url))
             .bearer_auth(&self.inner.secret_key)
             .form(&[("payment_method", payment_method)])
             .send()
@@ -102,8 +94,7 @@ impl StripeStandin {
 
 impl Inner {
     fn authorised(&self, headers: &HeaderMap) -> bool {
-        headers.get("authorization").and_then(|v| v.to_str().ok())
-            == Some(&format!("Bearer {}", self.secret_key))
+        headers.get("authorization").and_then(|v| v.to_str().ok()) == Some(&format!("Bearer {}", self.secret_key))
     }
 
     /// Runs `make` once per idempotency key, as Stripe does.
@@ -114,17 +105,10 @@ impl Inner {
         make: impl FnOnce() -> (StatusCode, Value),
     ) -> Response {
         if !self.authorised(headers) {
-            let (s, v) = error(
-                StatusCode::UNAUTHORIZED,
-                "invalid_request_error",
-                "Invalid API Key provided",
-            );
+            let (s, v) = error(StatusCode::UNAUTHORIZED, "invalid_request_error", "Invalid API Key provided");
             return (s, Json(v)).into_response();
         }
-        let key = headers
-            .get("idempotency-key")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_owned);
         let Some(key) = key else {
             let (s, v) = make();
             return (s, Json(v)).into_response();
@@ -158,10 +142,7 @@ impl Inner {
 
 async fn create_intent(State(s): State<Arc<Inner>>, headers: HeaderMap, body: Bytes) -> Response {
     let f = form(&body);
-    let request = format!(
-        "POST /v1/payment_intents {}",
-        String::from_utf8_lossy(&body)
-    );
+    let request = format!("POST /v1/payment_intents {}", String::from_utf8_lossy(&body));
     s.clone().idempotent(&headers, request, || {
         let amount: i64 = match f.get("amount").and_then(|a| a.parse().ok()) {
             Some(a) if a >= 50 => a,
@@ -180,32 +161,16 @@ async fn create_intent(State(s): State<Arc<Inner>>, headers: HeaderMap, body: By
     })
 }
 
-async fn confirm_intent(
-    State(s): State<Arc<Inner>>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+async fn confirm_intent(State(s): State<Arc<Inner>>, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
     let f = form(&body);
-    let request = format!(
-        "POST /v1/payment_intents/{id}/confirm {}",
-        String::from_utf8_lossy(&body)
-    );
+    let request = format!("POST /v1/payment_intents/{id}/confirm {}", String::from_utf8_lossy(&body));
     s.clone().idempotent(&headers, request, || {
         let mut intents = s.intents.lock().unwrap();
         let Some(intent) = intents.get_mut(&id) else {
-            return error(
-                StatusCode::NOT_FOUND,
-                "invalid_request_error",
-                "No such payment_intent",
-            );
+            return error(StatusCode::NOT_FOUND, "invalid_request_error", "No such payment_intent");
         };
         if intent["status"] == "succeeded" {
-            return error(
-                StatusCode::BAD_REQUEST,
-                "invalid_request_error",
-                "This PaymentIntent has already succeeded",
-            );
+            return error(StatusCode::BAD_REQUEST, "invalid_request_error", "This PaymentIntent has already succeeded");
         }
         match f.get("payment_method").map(String::as_str) {
             Some("pm_card_visa") => {
@@ -217,20 +182,11 @@ async fn confirm_intent(
             }
             Some("pm_card_chargeDeclined") => {
                 intent["status"] = json!("requires_payment_method");
-                intent["last_payment_error"] =
-                    json!({ "type": "card_error", "message": "Your card was declined." });
+                intent["last_payment_error"] = json!({ "type": "card_error", "message": "Your card was declined." });
                 s.send_event("payment_intent.payment_failed", intent);
-                error(
-                    StatusCode::PAYMENT_REQUIRED,
-                    "card_error",
-                    "Your card was declined.",
-                )
+                error(StatusCode::PAYMENT_REQUIRED, "card_error", "Your card was declined.")
             }
-            _ => error(
-                StatusCode::BAD_REQUEST,
-                "invalid_request_error",
-                "No such PaymentMethod",
-            ),
+            _ => error(StatusCode::BAD_REQUEST, "invalid_request_error", "No such PaymentMethod"),
         }
     })
 }

@@ -24,16 +24,8 @@ pub struct Change<'a> {
 }
 
 /// Writes the change's row on `conn` (the caller's transaction). Returns the row's id.
-pub async fn record(
-    conn: &mut PgConnection,
-    actor: &Actor,
-    change: Change<'_>,
-) -> sqlx::Result<i64> {
-    let ip = actor
-        .ip
-        .as_deref()
-        .and_then(|s| s.parse::<std::net::IpAddr>().ok())
-        .map(|ip| ip.to_string());
+pub async fn record(conn: &mut PgConnection, actor: &Actor, change: Change<'_>) -> sqlx::Result<i64> {
+    let ip = actor.ip.as_deref().and_then(|s| s.parse::<std::net::IpAddr>().ok()).map(|ip| ip.to_string());
     // As text cast to jsonb in SQL (no `json` feature of sqlx needed).
     let json = |v: Option<serde_json::Value>| v.map(|v| v.to_string());
     sqlx::query_scalar(

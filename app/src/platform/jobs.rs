@@ -20,12 +20,7 @@ pub struct Job {
 }
 
 /// Queues a job inside the caller's transaction. With a `dedupe_key` the same effect is queued once.
-pub async fn enqueue(
-    conn: &mut PgConnection,
-    kind: &str,
-    payload: Value,
-    dedupe_key: Option<&str>,
-) -> sqlx::Result<()> {
+pub async fn enqueue(conn: &mut PgConnection, kind: &str, payload: Value, dedupe_key: Option<&str>) -> sqlx::Result<()> {
     enqueue_after(conn, kind, payload, dedupe_key, 0).await
 }
 

@@ -40,16 +40,12 @@ pub struct Platform {
 /// The request's platform context; an internal error if the server forgot to provide it.
 #[cfg(feature = "ssr")]
 pub fn platform() -> Result<Platform, crate::error::AppError> {
-    leptos::prelude::use_context::<Platform>()
-        .ok_or_else(|| crate::error::AppError::internal("Platform missing from context"))
+    leptos::prelude::use_context::<Platform>().ok_or_else(|| crate::error::AppError::internal("Platform missing from context"))
 }
 
 /// A domain's own state from the request context (provided by the server next to `Platform`).
 #[cfg(feature = "ssr")]
-pub fn domain_state<T: Clone + Send + Sync + 'static>(
-    name: &str,
-) -> Result<T, crate::error::AppError> {
-    leptos::prelude::use_context::<T>().ok_or_else(|| {
-        crate::error::AppError::internal(format!("{name} state missing from context"))
-    })
+pub fn domain_state<T: Clone + Send + Sync + 'static>(name: &str) -> Result<T, crate::error::AppError> {
+    leptos::prelude::use_context::<T>()
+        .ok_or_else(|| crate::error::AppError::internal(format!("{name} state missing from context")))
 }

@@ -15,17 +15,9 @@ pub fn check_key(key: &str) -> Result<(), ObjectError> {
     let ok = !key.is_empty()
         && key.len() <= 512
         && key.split('/').all(|seg| {
-            !seg.is_empty()
-                && !seg.starts_with('.')
-                && seg
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+            !seg.is_empty() && !seg.starts_with('.') && seg.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
         });
-    if ok {
-        Ok(())
-    } else {
-        Err(ObjectError::BadKey(key.into()))
-    }
+    if ok { Ok(()) } else { Err(ObjectError::BadKey(key.into())) }
 }
 
 #[async_trait::async_trait]
@@ -33,14 +25,12 @@ pub trait MediaStore: Send + Sync + 'static {
     /// Stores `bytes` under `key` (whole or not at all: readers never see half a file).
     async fn put(&self, key: &str, bytes: Vec<u8>, content_type: &str) -> Result<(), ObjectError>;
     /// Stores the file at `path` under `key`, streaming it.
-    async fn put_file(&self, key: &str, path: &Path, content_type: &str)
-    -> Result<(), ObjectError>;
+    async fn put_file(&self, key: &str, path: &Path, content_type: &str) -> Result<(), ObjectError>;
     async fn get(&self, key: &str) -> Result<Vec<u8>, ObjectError>;
     /// Removes `key`; a missing key is not an error.
     async fn delete(&self, key: &str) -> Result<(), ObjectError>;
     /// Every key under the folder `prefix` (say "originals"), with when it was written.
-    async fn list(&self, prefix: &str)
-    -> Result<Vec<(String, std::time::SystemTime)>, ObjectError>;
+    async fn list(&self, prefix: &str) -> Result<Vec<(String, std::time::SystemTime)>, ObjectError>;
 }
 
 /// The local media directory (the default): files under one directory, written to a temporary
@@ -61,10 +51,7 @@ impl LocalMedia {
 }
 
 fn io(key: &str, e: std::io::Error) -> ObjectError {
-    ObjectError::Io {
-        key: key.to_owned(),
-        cause: e.to_string(),
-    }
+    ObjectError::Io { key: key.to_owned(), cause: e.to_string() }
 }
 
 #[async_trait::async_trait]
@@ -72,28 +59,17 @@ impl MediaStore for LocalMedia {
     async fn put(&self, key: &str, bytes: Vec<u8>, _content_type: &str) -> Result<(), ObjectError> {
         let path = self.path(key)?;
         if let Some(parent) = path.parent() {
-            tokio::fs::create_dir_all(parent)
-                .await
-                .map_err(|e| io(key, e))?;
+            tokio::fs::create_dir_all(parent).await.map_err(|e| io(key, e))?;
         }
         let tmp = path.with_extension(format!("tmp-{}", uuid::Uuid::new_v4().simple()));
-        tokio::fs::write(&tmp, bytes)
-            .await
-            .map_err(|e| io(key, e))?;
+        tokio::fs::write(&tmp, bytes).await.map_err(|e| io(key, e))?;
         tokio::fs::rename(&tmp, &path).await.map_err(|e| io(key, e))
     }
 
-    async fn put_file(
-        &self,
-        key: &str,
-        from: &Path,
-        _content_type: &str,
-    ) -> Result<(), ObjectError> {
+    async fn put_file(&self, key: &str, from: &Path, _content_type: &str) -> Result<(), ObjectError> {
         let path = self.path(key)?;
         if let Some(parent) = path.parent() {
-            tokio::fs::create_dir_all(parent)
-                .await
-                .map_err(|e| io(key, e))?;
+            tokio::fs::create_dir_all(parent).await.map_err(|e| io(key, e))?;
         }
         let tmp = path.with_extension(format!("tmp-{}", uuid::Uuid::new_v4().simple()));
         tokio::fs::copy(from, &tmp).await.map_err(|e| io(key, e))?;
@@ -114,10 +90,7 @@ impl MediaStore for LocalMedia {
         }
     }
 
-    async fn list(
-        &self,
-        prefix: &str,
-    ) -> Result<Vec<(String, std::time::SystemTime)>, ObjectError> {
+    async fn list(&self, prefix: &str) -> Result<Vec<(String, std::time::SystemTime)>, ObjectError> {
         let mut out = Vec::new();
         let mut dirs = vec![self.path(prefix)?];
         while let Some(dir) = dirs.pop() {
@@ -131,9 +104,7 @@ impl MediaStore for LocalMedia {
                 if meta.is_dir() {
                     dirs.push(entry.path());
                 } else if let Ok(rel) = entry.path().strip_prefix(&self.dir) {
-                    let key = rel
-                        .to_string_lossy()
-                        .replace(std::path::MAIN_SEPARATOR, "/");
+                    let key = rel.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/");
                     out.push((key, meta.modified().map_err(|e| io(prefix, e))?));
                 }
             }
@@ -163,24 +134,15 @@ pub struct S3Settings {
 
 /// An S3 client for `s`.
 pub async fn s3_client(s: &S3Settings) -> aws_sdk_s3::Client {
-    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new(s.region.clone()));
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest()).region(aws_config::Region::new(s.region.clone()));
     if let Some(url) = &s.endpoint_url {
         loader = loader.endpoint_url(url);
     }
     if let (Some(id), Some(secret)) = (&s.access_key_id, &s.secret_access_key) {
-        loader = loader.credentials_provider(aws_sdk_s3::config::Credentials::new(
-            id.clone(),
-            secret.expose().to_owned(),
-            None,
-            None,
-            "shop-config",
-        ));
+        loader = loader.credentials_provider(aws_sdk_s3::config::Credentials::new(id.clone(), secret.expose().to_owned(), None, None, "shop-config"));
     }
     let shared = loader.load().await;
-    let conf = aws_sdk_s3::config::Builder::from(&shared)
-        .force_path_style(s.force_path_style)
-        .build();
+    let conf = aws_sdk_s3::config::Builder::from(&shared).force_path_style(s.force_path_style).build();
     aws_sdk_s3::Client::from_conf(conf)
 }
 
@@ -208,21 +170,14 @@ pub struct MediaSettings {
 
 impl MediaSettings {
     pub fn base(&self) -> String {
-        self.base_url
-            .as_deref()
-            .map(|b| b.trim_end_matches('/').to_owned())
-            .filter(|b| !b.is_empty())
-            .unwrap_or_else(|| "/media".into())
+        self.base_url.as_deref().map(|b| b.trim_end_matches('/').to_owned()).filter(|b| !b.is_empty()).unwrap_or_else(|| "/media".into())
     }
 
     /// The origin of an absolute base URL (the page's CSP must admit its images).
     pub fn origin(&self) -> Option<String> {
         let base = self.base();
         let (scheme, rest) = base.split_once("://")?;
-        Some(format!(
-            "{scheme}://{}",
-            rest.split('/').next().unwrap_or(rest)
-        ))
+        Some(format!("{scheme}://{}", rest.split('/').next().unwrap_or(rest)))
     }
 }
 
@@ -234,26 +189,16 @@ pub struct S3Media {
 }
 
 fn s3_err(key: &str, e: impl std::fmt::Display) -> ObjectError {
-    ObjectError::Io {
-        key: key.to_owned(),
-        cause: e.to_string(),
-    }
+    ObjectError::Io { key: key.to_owned(), cause: e.to_string() }
 }
 
 fn cache_control(content_type: &str) -> &'static str {
-    if content_type.starts_with("image/") {
-        "public, max-age=31536000, immutable"
-    } else {
-        "private, no-store"
-    }
+    if content_type.starts_with("image/") { "public, max-age=31536000, immutable" } else { "private, no-store" }
 }
 
 impl S3Media {
     pub fn new(settings: S3Settings) -> S3Media {
-        S3Media {
-            settings,
-            client: tokio::sync::OnceCell::new(),
-        }
+        S3Media { settings, client: tokio::sync::OnceCell::new() }
     }
 
     async fn client(&self) -> &aws_sdk_s3::Client {
@@ -263,13 +208,7 @@ impl S3Media {
     /// Creates the bucket if it is missing (demo and tests; production buckets are made by the operator).
     pub async fn ensure_bucket(&self) -> Result<(), ObjectError> {
         let client = self.client().await;
-        if client
-            .head_bucket()
-            .bucket(&self.settings.bucket)
-            .send()
-            .await
-            .is_ok()
-        {
+        if client.head_bucket().bucket(&self.settings.bucket).send().await.is_ok() {
             return Ok(());
         }
         client
@@ -278,20 +217,10 @@ impl S3Media {
             .send()
             .await
             .map(|_| ())
-            .map_err(|e| {
-                s3_err(
-                    &self.settings.bucket,
-                    aws_sdk_s3::error::DisplayErrorContext(e),
-                )
-            })
+            .map_err(|e| s3_err(&self.settings.bucket, aws_sdk_s3::error::DisplayErrorContext(e)))
     }
 
-    async fn put_body(
-        &self,
-        key: &str,
-        body: aws_sdk_s3::primitives::ByteStream,
-        content_type: &str,
-    ) -> Result<(), ObjectError> {
+    async fn put_body(&self, key: &str, body: aws_sdk_s3::primitives::ByteStream, content_type: &str) -> Result<(), ObjectError> {
         check_key(key)?;
         self.client()
             .await
@@ -314,15 +243,8 @@ impl MediaStore for S3Media {
         self.put_body(key, bytes.into(), content_type).await
     }
 
-    async fn put_file(
-        &self,
-        key: &str,
-        path: &Path,
-        content_type: &str,
-    ) -> Result<(), ObjectError> {
-        let body = aws_sdk_s3::primitives::ByteStream::from_path(path)
-            .await
-            .map_err(|e| s3_err(key, e))?;
+    async fn put_file(&self, key: &str, path: &Path, content_type: &str) -> Result<(), ObjectError> {
+        let body = aws_sdk_s3::primitives::ByteStream::from_path(path).await.map_err(|e| s3_err(key, e))?;
         self.put_body(key, body, content_type).await
     }
 
@@ -354,29 +276,14 @@ impl MediaStore for S3Media {
             .map_err(|e| s3_err(key, aws_sdk_s3::error::DisplayErrorContext(e)))
     }
 
-    async fn list(
-        &self,
-        prefix: &str,
-    ) -> Result<Vec<(String, std::time::SystemTime)>, ObjectError> {
+    async fn list(&self, prefix: &str) -> Result<Vec<(String, std::time::SystemTime)>, ObjectError> {
         check_key(prefix)?;
-        let mut pages = self
-            .client()
-            .await
-            .list_objects_v2()
-            .bucket(&self.settings.bucket)
-            .prefix(format!("{prefix}/"))
-            .into_paginator()
-            .send();
+        let mut pages = self.client().await.list_objects_v2().bucket(&self.settings.bucket).prefix(format!("{prefix}/")).into_paginator().send();
         let mut out = Vec::new();
         while let Some(page) = pages.next().await {
-            let page =
-                page.map_err(|e| s3_err(prefix, aws_sdk_s3::error::DisplayErrorContext(e)))?;
+            let page = page.map_err(|e| s3_err(prefix, aws_sdk_s3::error::DisplayErrorContext(e)))?;
             for o in page.contents() {
-                if let (Some(key), Some(at)) = (
-                    o.key(),
-                    o.last_modified()
-                        .and_then(|t| std::time::SystemTime::try_from(*t).ok()),
-                ) {
+                if let (Some(key), Some(at)) = (o.key(), o.last_modified().and_then(|t| std::time::SystemTime::try_from(*t).ok())) {
                     out.push((key.to_owned(), at));
                 }
             }
@@ -393,18 +300,13 @@ pub(crate) async fn s3_emulator() -> (String, tempfile::TempDir) {
     let root = tempfile::tempdir().unwrap();
     let fs = s3s_fs::FileSystem::new(root.path()).unwrap();
     let mut builder = s3s::service::S3ServiceBuilder::new(fs);
-    builder.set_auth(s3s::auth::SimpleAuth::from_single(
-        "test-access-key",
-        "test-secret-key",
-    ));
+    builder.set_auth(s3s::auth::SimpleAuth::from_single("test-access-key", "test-secret-key"));
     let service = builder.build();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
         loop {
-            let Ok((socket, _)) = listener.accept().await else {
-                continue;
-            };
+            let Ok((socket, _)) = listener.accept().await else { continue };
             let service = service.clone();
             tokio::spawn(async move {
                 let conn = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
@@ -434,10 +336,7 @@ mod tests {
     fn the_media_base_is_this_site_unless_a_cdn_is_configured() {
         let local = MediaSettings::default();
         assert_eq!((local.base(), local.origin()), ("/media".to_owned(), None));
-        let cdn = MediaSettings {
-            base_url: Some("https://d1.cloudfront.net/media/".into()),
-            ..Default::default()
-        };
+        let cdn = MediaSettings { base_url: Some("https://d1.cloudfront.net/media/".into()), ..Default::default() };
         assert_eq!(cdn.base(), "https://d1.cloudfront.net/media");
         assert_eq!(cdn.origin().as_deref(), Some("https://d1.cloudfront.net"));
     }
@@ -453,66 +352,25 @@ mod tests {
         let file = dir.path().join("upload.tmp");
         std::fs::write(&file, b"original bytes").unwrap();
         for store in [&s3 as &dyn MediaStore, &local] {
-            store
-                .put(
-                    "products/7/abc-320.webp",
-                    b"webp bytes".to_vec(),
-                    "image/webp",
-                )
-                .await
-                .unwrap();
-            store
-                .put_file("originals/7/abc.jpg", &file, "application/octet-stream")
-                .await
-                .unwrap();
-            assert_eq!(
-                store.get("products/7/abc-320.webp").await.unwrap(),
-                b"webp bytes"
-            );
-            assert_eq!(
-                store.get("originals/7/abc.jpg").await.unwrap(),
-                b"original bytes"
-            );
+            store.put("products/7/abc-320.webp", b"webp bytes".to_vec(), "image/webp").await.unwrap();
+            store.put_file("originals/7/abc.jpg", &file, "application/octet-stream").await.unwrap();
+            assert_eq!(store.get("products/7/abc-320.webp").await.unwrap(), b"webp bytes");
+            assert_eq!(store.get("originals/7/abc.jpg").await.unwrap(), b"original bytes");
             store.delete("originals/7/abc.jpg").await.unwrap();
             assert!(store.get("originals/7/abc.jpg").await.is_err(), "deleted");
             store.delete("originals/7/abc.jpg").await.unwrap();
             for bad in ["../etc/passwd", "/abs", "a//b", "Upper/x", ".hidden"] {
-                assert!(
-                    matches!(
-                        store.put(bad, vec![1], "image/jpeg").await,
-                        Err(ObjectError::BadKey(_))
-                    ),
-                    "{bad}"
-                );
+                assert!(matches!(store.put(bad, vec![1], "image/jpeg").await, Err(ObjectError::BadKey(_))), "{bad}");
             }
         }
         // Public, long-cached renditions; private originals.
         let http = reqwest::Client::new();
-        let res = http
-            .get(format!("{endpoint}/shop-media/products/7/abc-320.webp"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(
-            res.status(),
-            403,
-            "the emulator checks signatures: nothing is read unsigned"
-        );
-        assert_eq!(
-            cache_control("image/webp"),
-            "public, max-age=31536000, immutable"
-        );
-        assert_eq!(
-            cache_control("application/octet-stream"),
-            "private, no-store"
-        );
+        let res = http.get(format!("{endpoint}/shop-media/products/7/abc-320.webp")).send().await.unwrap();
+        assert_eq!(res.status(), 403, "the emulator checks signatures: nothing is read unsigned");
+        assert_eq!(cache_control("image/webp"), "public, max-age=31536000, immutable");
+        assert_eq!(cache_control("application/octet-stream"), "private, no-store");
         // The wrong secret is refused by the S3 API.
         let wrong = S3Media::new(settings(&endpoint, "not-the-secret"));
-        assert!(
-            wrong
-                .put("products/7/x-320.jpg", vec![1], "image/jpeg")
-                .await
-                .is_err()
-        );
+        assert!(wrong.put("products/7/x-320.jpg", vec![1], "image/jpeg").await.is_err());
     }
 }

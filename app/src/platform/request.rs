@@ -1,7 +1,7 @@
 //! Glue between server functions and the request: the pool, the session, the client IP, notices,
 //! and the answer to a form post (a redirect; with JavaScript off, a failed post is kept as a flash
 //! and the browser is sent back to the form).
-use super::{FormFlash, Platform, platform};
+use super::{platform, FormFlash, Platform};
 use crate::error::AppError;
 use crate::types::SafePath;
 use sqlx::PgPool;
@@ -31,11 +31,7 @@ impl RequestCtx {
             .await
             .map(|c| c.0.ip().to_string())
             .unwrap_or_else(|_| "unknown".into());
-        Ok(RequestCtx {
-            platform,
-            session,
-            ip,
-        })
+        Ok(RequestCtx { platform, session, ip })
     }
 
     pub fn pool(&self) -> &PgPool {
@@ -84,10 +80,7 @@ pub async fn take_flash(session: &Session, form: &str) -> Result<Option<FormFlas
     let flash: Option<FormFlash> = session.get(FLASH).await.map_err(session_err)?;
     match flash {
         Some(f) if f.form == form => {
-            session
-                .remove::<FormFlash>(FLASH)
-                .await
-                .map_err(session_err)?;
+            session.remove::<FormFlash>(FLASH).await.map_err(session_err)?;
             Ok(Some(f))
         }
         _ => Ok(None),
@@ -97,12 +90,7 @@ pub async fn take_flash(session: &Session, form: &str) -> Result<Option<FormFlas
 /// A plain HTML form post (JavaScript off) asks for HTML; the server-function client asks for JSON.
 fn is_plain_form_post() -> bool {
     leptos::prelude::use_context::<http::request::Parts>()
-        .and_then(|p| {
-            p.headers
-                .get(http::header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .map(|v| v.contains("text/html"))
-        })
+        .and_then(|p| p.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
         .unwrap_or(false)
 }
 
@@ -111,12 +99,7 @@ fn is_plain_form_post() -> bool {
 fn back_to(page: &str) -> String {
     let state = platform().ok();
     leptos::prelude::use_context::<http::request::Parts>()
-        .and_then(|p| {
-            p.headers
-                .get(http::header::REFERER)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        })
+        .and_then(|p| p.headers.get(http::header::REFERER).and_then(|v| v.to_str().ok()).map(str::to_owned))
         .and_then(|r| {
             let base = state?.base_url;
             let path = r.strip_prefix(base.trim_end_matches('/'))?;
@@ -148,12 +131,7 @@ pub async fn respond(
 }
 
 /// As `respond`, but a failed post always goes to `page` (not back to the referring page).
-pub async fn respond_at(
-    ctx: &RequestCtx,
-    form: &str,
-    page: &str,
-    result: Result<String, AppError>,
-) -> Result<(), AppError> {
+pub async fn respond_at(ctx: &RequestCtx, form: &str, page: &str, result: Result<String, AppError>) -> Result<(), AppError> {
     respond_with(ctx, form, Some(page), None, result, false).await
 }
 
@@ -184,11 +162,7 @@ async fn respond_with(
                     email: email.map(|s| s.trim().chars().take(254).collect()),
                 };
                 ctx.flash(&flash).await?;
-                redirect(&if use_referer {
-                    back_to(page)
-                } else {
-                    page.to_owned()
-                });
+                redirect(&if use_referer { back_to(page) } else { page.to_owned() });
             }
             Err(e)
         }

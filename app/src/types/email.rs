@@ -12,9 +12,7 @@ impl Email {
         if e.is_empty() || e.len() > 254 || e.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return bad();
         }
-        let Some((local, domain)) = e.split_once('@') else {
-            return bad();
-        };
+        let Some((local, domain)) = e.split_once('@') else { return bad() };
         if local.is_empty()
             || local.len() > 64
             || domain.contains('@')

@@ -12,6 +12,6 @@ pub use money::{Currency, Money};
 pub use quantity::{Quantity, QuantityError};
 pub use safe_path::SafePath;
 #[cfg(feature = "ssr")]
-pub use secret::{Secret, expose_all};
+pub use secret::{expose_all, Secret};
 pub use slug::Slug;
 pub use time::{countdown, launch_label};

@@ -34,10 +34,7 @@ impl Currency {
 
 impl Money {
     pub fn eur(minor: i64) -> Self {
-        Money {
-            minor,
-            currency: Currency::Eur,
-        }
+        Money { minor, currency: Currency::Eur }
     }
 
     /// "€1,234.50" — the one place amounts become text.

@@ -16,11 +16,7 @@ impl Quantity {
 
     pub fn new(n: i64, per_order_max: u8) -> Result<Quantity, QuantityError> {
         let max = per_order_max.min(Self::MAX) as i64;
-        if (1..=max).contains(&n) {
-            Ok(Quantity(n as u8))
-        } else {
-            Err(QuantityError { max: max as u8 })
-        }
+        if (1..=max).contains(&n) { Ok(Quantity(n as u8)) } else { Err(QuantityError { max: max as u8 }) }
     }
 
     pub fn get(self) -> u8 {

@@ -11,9 +11,5 @@ pub fn launch_label(unix_secs: i64) -> String {
 pub fn countdown(secs: i64) -> String {
     let s = secs.max(0);
     let (h, m, sec) = (s / 3600, (s % 3600) / 60, s % 60);
-    if h > 0 {
-        format!("{h}:{m:02}:{sec:02}")
-    } else {
-        format!("{m:02}:{sec:02}")
-    }
+    if h > 0 { format!("{h}:{m:02}:{sec:02}") } else { format!("{m:02}:{sec:02}") }
 }

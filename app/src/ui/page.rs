@@ -54,10 +54,9 @@ pub fn absolute_url(path: &str) -> String {
 /// Sets the response status of the page being rendered (server only; a no-op in the browser).
 pub fn set_status(code: u16) {
     #[cfg(feature = "ssr")]
-    if let (Some(res), Ok(status)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        http::StatusCode::from_u16(code),
-    ) {
+    if let (Some(res), Ok(status)) =
+        (use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(code))
+    {
         res.set_status(status);
     }
     #[cfg(not(feature = "ssr"))]
@@ -77,10 +76,7 @@ pub fn FormOutcome(notice: Option<String>, error: Option<String>) -> impl IntoVi
 pub fn no_store() {
     #[cfg(feature = "ssr")]
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        res.insert_header(
-            http::header::CACHE_CONTROL,
-            http::HeaderValue::from_static("no-store"),
-        );
+        res.insert_header(http::header::CACHE_CONTROL, http::HeaderValue::from_static("no-store"));
     }
 }
 
@@ -89,9 +85,7 @@ pub fn query_pairs() -> Vec<(String, String)> {
     let query = use_context::<http::request::Parts>()
         .and_then(|p| p.uri.query().map(str::to_owned))
         .unwrap_or_default();
-    form_urlencoded::parse(query.as_bytes())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
+    form_urlencoded::parse(query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
 }
 
 /// The page shown for an error: a clear message and a way on, with the right status.
@@ -101,9 +95,7 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
     // client does not log). An internal error is logged once even if this view is built twice.
     #[cfg(feature = "ssr")]
     {
-        let path = use_context::<http::request::Parts>()
-            .map(|p| p.uri.path().to_owned())
-            .unwrap_or_default();
+        let path = use_context::<http::request::Parts>().map(|p| p.uri.path().to_owned()).unwrap_or_default();
         tracing::info_span!("page", %path).in_scope(|| error.log());
     }
     set_status(error.status());

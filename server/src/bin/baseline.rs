@@ -3,42 +3,27 @@
 //! rendering, so `bench/listing.sh` can show what the Leptos page costs on top.
 use app::catalog::{query::ListingQuery, ssr::service};
 use axum::{
-    Router,
     extract::{Path, RawQuery, State},
     http::StatusCode,
     response::{Html, IntoResponse, Response},
     routing::get,
+    Router,
 };
 use sqlx::PgPool;
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-async fn listing(
-    State(pool): State<PgPool>,
-    Path(slug): Path<String>,
-    RawQuery(raw): RawQuery,
-) -> Response {
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
-        .into_owned()
-        .collect();
+async fn listing(State(pool): State<PgPool>, Path(slug): Path<String>, RawQuery(raw): RawQuery) -> Response {
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.unwrap_or_default().as_bytes()).into_owned().collect();
     let q = match ListingQuery::parse(&pairs) {
         Ok(q) => q,
         Err(e) => return (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
     };
     let listing = match service::category_listing(&pool, &slug, q).await {
         Ok(l) => l,
-        Err(e) => {
-            return (
-                StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                e.to_string(),
-            )
-                .into_response();
-        }
+        Err(e) => return (StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), e.to_string()).into_response(),
     };
     let mut html = String::with_capacity(16 * 1024);
     html.push_str("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>");
@@ -81,11 +66,7 @@ async fn listing(
             esc(&card.slug),
             esc(&card.name),
             card.price_from.display(),
-            if card.in_stock {
-                "In stock"
-            } else {
-                "Sold out"
-            }
+            if card.in_stock { "In stock" } else { "Sold out" }
         ));
     }
     html.push_str("</ul></body></html>");
@@ -94,20 +75,11 @@ async fn listing(
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let url =
-        std::env::var("DATABASE_URL").map_err(|_| anyhow::anyhow!("DATABASE_URL is not set"))?;
+    let url = std::env::var("DATABASE_URL").map_err(|_| anyhow::anyhow!("DATABASE_URL is not set"))?;
     let addr = std::env::var("BASELINE_LISTEN").unwrap_or_else(|_| "127.0.0.1:3900".into());
-    let max: u32 = std::env::var("BASELINE_DB_CONNECTIONS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10);
-    let pool = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(max)
-        .connect(&url)
-        .await?;
-    let app = Router::new()
-        .route("/c/{slug}", get(listing))
-        .with_state(pool);
+    let max: u32 = std::env::var("BASELINE_DB_CONNECTIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(10);
+    let pool = sqlx::postgres::PgPoolOptions::new().max_connections(max).connect(&url).await?;
+    let app = Router::new().route("/c/{slug}", get(listing)).with_state(pool);
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     println!("baseline listening on http://{addr}");
     axum::serve(listener, app).await?;

@@ -4,9 +4,9 @@
 //! bench/checkout.sh runs it beside pgbench executing the same SQL statements.
 //!
 //! Usage: DATABASE_URL=… checkout_bench <clients> <seconds> <variant_id>
-use app::checkout::pricing::ShippingRates;
-use app::checkout::ssr::place::{CheckoutRequest, start_checkout};
 use app::types::Email;
+use app::checkout::pricing::ShippingRates;
+use app::checkout::ssr::place::{start_checkout, CheckoutRequest};
 use sqlx::postgres::PgPoolOptions;
 use std::time::{Duration, Instant};
 
@@ -15,10 +15,7 @@ async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let clients: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(16);
     let seconds: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(10);
-    let variant: i64 = args
-        .get(3)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| anyhow::anyhow!("variant id needed"))?;
+    let variant: i64 = args.get(3).and_then(|s| s.parse().ok()).ok_or_else(|| anyhow::anyhow!("variant id needed"))?;
     let pool = PgPoolOptions::new()
         .max_connections(clients as u32)
         .connect(&std::env::var("DATABASE_URL")?)
@@ -59,11 +56,7 @@ async fn main() -> anyhow::Result<()> {
         failures += f;
     }
     all.sort();
-    let pct = |p: f64| {
-        all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1)))
-            .copied()
-            .unwrap_or_default()
-    };
+    let pct = |p: f64| all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1))).copied().unwrap_or_default();
     println!(
         "checkouts={} failures={} tps={:.1} p50_ms={:.2} p99_ms={:.2}",
         all.len(),

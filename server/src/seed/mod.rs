@@ -15,8 +15,8 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use chrono::Utc;
-pub use demo::{DEMO_ADMIN, DEMO_SHOPPER};
 use demo::{Details, ProductPlan, images};
+pub use demo::{DEMO_ADMIN, DEMO_SHOPPER};
 #[cfg(test)]
 use demo::{GAMES, JEWELRY};
 use sqlx::{PgPool, Postgres, Transaction};
@@ -30,64 +30,35 @@ const SEED_LOCK_KEY: i64 = 0x5EED_CA7A_1064;
 /// Everything the demo needs in the database (each step leaves what exists alone), logged as it goes.
 pub async fn seed_demo_data(config: &Config, pool: &PgPool) -> Result<()> {
     let started = Instant::now();
-    if seed_demo(pool, &config.media_dir)
-        .await
-        .context("seeding demo data")?
-    {
-        tracing::info!(
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "seeded the demo catalog"
-        );
+    if seed_demo(pool, &config.media_dir).await.context("seeding demo data")? {
+        tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "seeded the demo catalog");
     }
-    seed_demo_discounts(pool)
-        .await
-        .context("seeding demo discount codes")?;
-    let cipher = config
-        .licenses
-        .cipher()
-        .context("licenses.encryption_keys")?;
-    let keys = seed_demo_keys(pool, &cipher)
-        .await
-        .context("seeding demo license keys")?;
+    seed_demo_discounts(pool).await.context("seeding demo discount codes")?;
+    let cipher = config.licenses.cipher().context("licenses.encryption_keys")?;
+    let keys = seed_demo_keys(pool, &cipher).await.context("seeding demo license keys")?;
     if keys > 0 {
         tracing::info!(keys, "seeded demo license keys");
     }
-    if let Some(slug) = seed_demo_drop(pool, &cipher)
-        .await
-        .context("seeding the demo drop")?
-    {
+    if let Some(slug) = seed_demo_drop(pool, &cipher).await.context("seeding the demo drop")? {
         tracing::info!(%slug, "seeded a limited drop launching in 15 minutes");
     }
     let downloads = config.downloads.downloads();
-    let builds = seed_demo_builds(pool, downloads.store.as_ref())
-        .await
-        .context("seeding demo game builds")?;
+    let builds = seed_demo_builds(pool, downloads.store.as_ref()).await.context("seeding demo game builds")?;
     if builds > 0 {
-        tracing::info!(
-            builds,
-            store = downloads.store.name(),
-            "seeded demo game builds"
-        );
+        tracing::info!(builds, store = downloads.store.name(), "seeded demo game builds");
     }
     if config.auth.provider == ProviderKind::Builtin {
-        seed_demo_users(&crate::builtin_provider(config, pool))
-            .await
-            .context("seeding demo users")?;
+        seed_demo_users(&crate::builtin_provider(config, pool)).await.context("seeding demo users")?;
     }
     Ok(())
 }
 
 /// Creates the demo admin and shopper, confirmed, unless they exist.
-pub async fn seed_demo_users(
-    provider: &app::accounts::ssr::builtin::BuiltinProvider,
-) -> Result<()> {
+pub async fn seed_demo_users(provider: &app::accounts::ssr::builtin::BuiltinProvider) -> Result<()> {
     use app::types::Email;
     for ((email, password), admin) in [(DEMO_ADMIN, true), (DEMO_SHOPPER, false)] {
         let email = Email::parse(email).map_err(anyhow::Error::msg)?;
-        provider
-            .create_confirmed(&email, password, admin)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        provider.create_confirmed(&email, password, admin).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     }
     Ok(())
 }
@@ -112,10 +83,7 @@ pub async fn seed_demo_discounts(pool: &PgPool) -> Result<()> {
 
 /// Gives every in-stock demo game variant without a pool a pool of generated keys (its stock
 /// becomes the pool's size). Returns how many keys were made.
-pub async fn seed_demo_keys(
-    pool: &PgPool,
-    cipher: &app::library::keys::ssr::crypto::KeyCipher,
-) -> Result<i64> {
+pub async fn seed_demo_keys(pool: &PgPool, cipher: &app::library::keys::ssr::crypto::KeyCipher) -> Result<i64> {
     use app::library::keys::ssr::{import::generate_keys, pool::import};
     let variants: Vec<(i64, i32)> = sqlx::query_as(
         "SELECT v.id, v.stock FROM variants v JOIN products p ON p.id = v.product_id
@@ -125,43 +93,28 @@ pub async fn seed_demo_keys(
     .await?;
     let mut made = 0;
     for (id, stock) in variants {
-        let keys = generate_keys(
-            demo::DEMO_KEY_PATTERN,
-            stock.min(demo::DEMO_KEYS_PER_VARIANT) as usize,
-        )?;
-        made += import(pool, cipher, id, &keys)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let keys = generate_keys(demo::DEMO_KEY_PATTERN, stock.min(demo::DEMO_KEYS_PER_VARIANT) as usize)?;
+        made += import(pool, cipher, id, &keys).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     }
     Ok(made)
 }
 
 /// The demo's limited drop (`demo::DEMO_DROP`), unless one exists.
-pub async fn seed_demo_drop(
-    pool: &PgPool,
-    cipher: &app::library::keys::ssr::crypto::KeyCipher,
-) -> Result<Option<String>> {
-    let exists: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM products WHERE launch_at IS NOT NULL)")
-            .fetch_one(pool)
-            .await?;
+pub async fn seed_demo_drop(pool: &PgPool, cipher: &app::library::keys::ssr::crypto::KeyCipher) -> Result<Option<String>> {
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM products WHERE launch_at IS NOT NULL)").fetch_one(pool).await?;
     if exists {
         return Ok(None);
     }
     let (name, price, keys, launch_in) = demo::DEMO_DROP;
-    let (slug, _) =
-        app::library::keys::ssr::drops::create_drop(pool, cipher, name, price, keys, launch_in)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let (slug, _) = app::library::keys::ssr::drops::create_drop(pool, cipher, name, price, keys, launch_in)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(Some(slug))
 }
 
 /// The demo builds (`demo::DEMO_BUILDS`) for every game that has none. The files are generated
 /// bytes, the same on every run. Returns how many builds it stored.
-pub async fn seed_demo_builds(
-    pool: &PgPool,
-    store: &dyn app::library::downloads::ssr::store::ObjectStore,
-) -> Result<usize> {
+pub async fn seed_demo_builds(pool: &PgPool, store: &dyn app::library::downloads::ssr::store::ObjectStore) -> Result<usize> {
     use app::library::downloads::ssr::builds::{BuildError, add_build};
     let games: Vec<(i64, String, String)> = sqlx::query_as(
         "SELECT id, slug, name FROM products p WHERE department = 'games'
@@ -173,17 +126,7 @@ pub async fn seed_demo_builds(
     for (id, slug, name) in games {
         for (version, changelog) in demo::DEMO_BUILDS {
             let bytes = demo::demo_build_bytes(&name, version);
-            match add_build(
-                pool,
-                store,
-                id,
-                version,
-                changelog,
-                &format!("{slug}-{version}.bin"),
-                bytes,
-            )
-            .await
-            {
+            match add_build(pool, store, id, version, changelog, &format!("{slug}-{version}.bin"), bytes).await {
                 Ok(_) => made += 1,
                 // Another server seeding at the same moment stored it.
                 Err(BuildError::DuplicateVersion(_)) => {}

@@ -1,7 +1,7 @@
 //! Helpers shared by the HTTP test files: the app in-process, requests with a session cookie.
 #![allow(dead_code)]
-use axum::body::{Body, to_bytes};
-use axum::http::{Request, StatusCode, header};
+use axum::body::{to_bytes, Body};
+use axum::http::{header, Request, StatusCode};
 use server::config::Config;
 use sqlx::PgPool;
 use tower::ServiceExt;
@@ -21,24 +21,14 @@ pub async fn category(pool: &PgPool) {
         .unwrap();
 }
 
-pub async fn send(
-    pool: &PgPool,
-    req: Request<Body>,
-) -> (StatusCode, axum::http::HeaderMap, String) {
+pub async fn send(pool: &PgPool, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
     send_with(&config(), pool, req).await
 }
 
 /// As `send`, with another configuration.
-pub async fn send_with(
-    cfg: &Config,
-    pool: &PgPool,
-    req: Request<Body>,
-) -> (StatusCode, axum::http::HeaderMap, String) {
+pub async fn send_with(cfg: &Config, pool: &PgPool, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
     let identity = std::sync::Arc::new(server::builtin_provider(cfg, pool));
-    let res = server::router(cfg, pool.clone(), identity)
-        .oneshot(req)
-        .await
-        .unwrap();
+    let res = server::router(cfg, pool.clone(), identity).oneshot(req).await.unwrap();
     let status = res.status();
     let headers = res.headers().clone();
     let body = to_bytes(res.into_body(), 4 * 1024 * 1024).await.unwrap();
@@ -52,17 +42,12 @@ pub fn get(uri: &str) -> Request<Body> {
 pub const ORIGIN: &str = "https://shop.example";
 
 pub fn form_post(uri: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Request<Body> {
-    let body = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields)
-        .finish();
+    let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
     let mut req = Request::post(uri)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, "text/html")
         .header(header::ORIGIN, ORIGIN)
-        .header(
-            header::REFERER,
-            format!("{ORIGIN}/account/sign-in?next=%2Fc%2Fgames"),
-        );
+        .header(header::REFERER, format!("{ORIGIN}/account/sign-in?next=%2Fc%2Fgames"));
     if let Some(c) = cookie {
         req = req.header(header::COOKIE, c);
     }
@@ -79,36 +64,18 @@ pub fn get_with(uri: &str, cookie: Option<&str>) -> Request<Body> {
 
 /// The `shop_session=…` pair of a response's Set-Cookie, and the whole header.
 pub fn session_cookie(headers: &axum::http::HeaderMap) -> Option<(String, String)> {
-    headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|v| {
-            v.starts_with("shop_session=")
-                .then(|| (v.split(';').next().unwrap().to_owned(), v.to_owned()))
-        })
+    headers.get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|v| {
+        v.starts_with("shop_session=").then(|| (v.split(';').next().unwrap().to_owned(), v.to_owned()))
+    })
 }
 
 pub async fn demo_users(pool: &PgPool) {
-    server::seed::seed_demo_users(&server::builtin_provider(&config(), pool))
-        .await
-        .unwrap();
+    server::seed::seed_demo_users(&server::builtin_provider(&config(), pool)).await.unwrap();
 }
 
 pub async fn sign_in_as(pool: &PgPool, (email, password): (&str, &str)) -> String {
-    let (status, headers, _) = send(
-        pool,
-        form_post(
-            "/api/account/sign-in",
-            None,
-            &[
-                ("email", email),
-                ("password", password),
-                ("next", "/account"),
-            ],
-        ),
-    )
-    .await;
+    let (status, headers, _) =
+        send(pool, form_post("/api/account/sign-in", None, &[("email", email), ("password", password), ("next", "/account")])).await;
     assert_eq!(status, StatusCode::FOUND);
     assert_eq!(headers[header::LOCATION], "/account");
     session_cookie(&headers).expect("a session cookie").0
@@ -131,6 +98,7 @@ pub async fn game_variant(pool: &PgPool, price: i64, stock: i32) -> i64 {
         .unwrap()
 }
 
+
 /// Collects what the server logs while a guard from `capture` is held on this thread (the
 /// in-process tests run the app on the test's own thread).
 #[derive(Clone, Default)]
@@ -138,11 +106,7 @@ pub struct LogCapture(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
 
 impl LogCapture {
     pub fn capture(&self) -> tracing::subscriber::DefaultGuard {
-        let sub = tracing_subscriber::fmt()
-            .with_ansi(false)
-            .with_max_level(tracing::Level::INFO)
-            .with_writer(self.clone())
-            .finish();
+        let sub = tracing_subscriber::fmt().with_ansi(false).with_max_level(tracing::Level::INFO).with_writer(self.clone()).finish();
         tracing::subscriber::set_default(sub)
     }
 

@@ -3,8 +3,8 @@
 use super::provider::*;
 use super::secrets::{self, code_hash, constant_time_eq, unix_now};
 use crate::accounts::model::PasswordPolicy;
-use crate::mail::ssr::{Mail, Mailer};
 use crate::types::Email;
+use crate::mail::ssr::{Mail, Mailer};
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use std::sync::Arc;
@@ -32,7 +32,8 @@ struct Account {
     totp_enabled: bool,
 }
 
-const ACCOUNT_COLUMNS: &str = "id, email::text AS email, password_hash, email_verified, is_admin, disabled, totp_secret, totp_enabled";
+const ACCOUNT_COLUMNS: &str =
+    "id, email::text AS email, password_hash, email_verified, is_admin, disabled, totp_secret, totp_enabled";
 
 #[derive(Clone, Copy)]
 enum Purpose {
@@ -54,30 +55,13 @@ fn db(e: sqlx::Error) -> AuthError {
 }
 
 impl BuiltinProvider {
-    pub fn new(
-        pool: PgPool,
-        mailer: Arc<dyn Mailer>,
-        policy: PasswordPolicy,
-        issuer: String,
-    ) -> Self {
-        BuiltinProvider {
-            pool,
-            mailer,
-            policy,
-            issuer,
-        }
+    pub fn new(pool: PgPool, mailer: Arc<dyn Mailer>, policy: PasswordPolicy, issuer: String) -> Self {
+        BuiltinProvider { pool, mailer, policy, issuer }
     }
 
     /// Creates a confirmed account directly (demo seed and tests).
-    pub async fn create_confirmed(
-        &self,
-        email: &Email,
-        password: &str,
-        is_admin: bool,
-    ) -> Result<(), AuthError> {
-        let hash = secrets::hash_password(password)
-            .await
-            .map_err(AuthError::Internal)?;
+    pub async fn create_confirmed(&self, email: &Email, password: &str, is_admin: bool) -> Result<(), AuthError> {
+        let hash = secrets::hash_password(password).await.map_err(AuthError::Internal)?;
         sqlx::query(
             "INSERT INTO builtin_accounts (email, password_hash, email_verified, is_admin) VALUES ($1, $2, true, $3)
              ON CONFLICT (email) DO NOTHING",
@@ -104,51 +88,32 @@ impl BuiltinProvider {
 
     /// Runs a one-row UPDATE keyed by the account id.
     async fn update(&self, sql: &str, id: uuid::Uuid) -> Result<(), AuthError> {
-        sqlx::query(sql)
-            .bind(id)
-            .execute(&self.pool)
-            .await
-            .map_err(db)?;
+        sqlx::query(sql).bind(id).execute(&self.pool).await.map_err(db)?;
         Ok(())
     }
 
     async fn by_email(&self, email: &Email) -> Result<Option<Account>, AuthError> {
-        sqlx::query_as(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM builtin_accounts WHERE email = $1"
-        ))
-        .bind(email.as_str())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db)
+        sqlx::query_as(&format!("SELECT {ACCOUNT_COLUMNS} FROM builtin_accounts WHERE email = $1"))
+            .bind(email.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)
     }
 
     async fn by_id(&self, id: &str) -> Result<Option<Account>, AuthError> {
-        let Ok(id) = uuid::Uuid::parse_str(id) else {
-            return Ok(None);
-        };
-        sqlx::query_as(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM builtin_accounts WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db)
+        let Ok(id) = uuid::Uuid::parse_str(id) else { return Ok(None) };
+        sqlx::query_as(&format!("SELECT {ACCOUNT_COLUMNS} FROM builtin_accounts WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)
     }
 
-    async fn by_credentials(
-        &self,
-        credentials: &Credentials,
-    ) -> Result<Option<Account>, AuthError> {
-        let Credentials::Builtin {
-            account_id,
-            issued_at_micros,
-        } = credentials
-        else {
+    async fn by_credentials(&self, credentials: &Credentials) -> Result<Option<Account>, AuthError> {
+        let Credentials::Builtin { account_id, issued_at_micros } = credentials else {
             return Err(AuthError::SessionExpired);
         };
-        let Ok(id) = uuid::Uuid::parse_str(account_id) else {
-            return Ok(None);
-        };
+        let Ok(id) = uuid::Uuid::parse_str(account_id) else { return Ok(None) };
         sqlx::query_as(&format!(
             "SELECT {ACCOUNT_COLUMNS} FROM builtin_accounts
              WHERE id = $1 AND NOT disabled AND sessions_valid_after <= to_timestamp($2::float8 / 1e6)"
@@ -161,10 +126,7 @@ impl BuiltinProvider {
     }
 
     async fn signed_in(&self, account: &Account) -> Result<SignInStep, AuthError> {
-        let now: DateTime<Utc> = sqlx::query_scalar("SELECT now()")
-            .fetch_one(&self.pool)
-            .await
-            .map_err(db)?;
+        let now: DateTime<Utc> = sqlx::query_scalar("SELECT now()").fetch_one(&self.pool).await.map_err(db)?;
         Ok(SignInStep::Done(Box::new(SignedIn {
             identity: identity(account),
             credentials: Credentials::Builtin {
@@ -199,22 +161,13 @@ impl BuiltinProvider {
             issuer = self.issuer
         );
         self.mailer
-            .send(Mail {
-                to: account.email.clone(),
-                subject: format!("{subject} — {}", self.issuer),
-                body,
-            })
+            .send(Mail { to: account.email.clone(), subject: format!("{subject} — {}", self.issuer), body })
             .await
             .map_err(|e| AuthError::Internal(e.to_string()))
     }
 
     /// Checks and consumes a code in one transaction; wrong tries are counted.
-    async fn use_code(
-        &self,
-        account: &Account,
-        purpose: Purpose,
-        code: &str,
-    ) -> Result<(), AuthError> {
+    async fn use_code(&self, account: &Account, purpose: Purpose, code: &str) -> Result<(), AuthError> {
         let mut tx = self.pool.begin().await.map_err(db)?;
         let row: Option<(String, bool, i32)> = sqlx::query_as(
             "SELECT code_hash, expires_at < now(), attempts FROM builtin_codes
@@ -225,9 +178,7 @@ impl BuiltinProvider {
         .fetch_optional(&mut *tx)
         .await
         .map_err(db)?;
-        let Some((stored, expired, attempts)) = row else {
-            return Err(AuthError::ExpiredCode);
-        };
+        let Some((stored, expired, attempts)) = row else { return Err(AuthError::ExpiredCode) };
         if expired || attempts >= CODE_MAX_ATTEMPTS {
             return Err(AuthError::ExpiredCode);
         }
@@ -263,21 +214,11 @@ impl BuiltinProvider {
         .execute(&self.pool)
         .await
         .map_err(db)?;
-        if updated.rows_affected() == 1 {
-            Ok(())
-        } else {
-            Err(AuthError::WrongCode)
-        }
+        if updated.rows_affected() == 1 { Ok(()) } else { Err(AuthError::WrongCode) }
     }
 
-    async fn set_password(
-        &self,
-        id: uuid::Uuid,
-        password: &str,
-    ) -> Result<DateTime<Utc>, AuthError> {
-        let hash = secrets::hash_password(password)
-            .await
-            .map_err(AuthError::Internal)?;
+    async fn set_password(&self, id: uuid::Uuid, password: &str) -> Result<DateTime<Utc>, AuthError> {
+        let hash = secrets::hash_password(password).await.map_err(AuthError::Internal)?;
         sqlx::query_scalar(
             "UPDATE builtin_accounts SET password_hash = $2, sessions_valid_after = now() WHERE id = $1
              RETURNING sessions_valid_after",
@@ -291,12 +232,7 @@ impl BuiltinProvider {
 }
 
 fn identity(a: &Account) -> Identity {
-    Identity {
-        subject: a.id.to_string(),
-        email: a.email.clone(),
-        is_admin: a.is_admin,
-        two_factor: a.totp_enabled,
-    }
+    Identity { subject: a.id.to_string(), email: a.email.clone(), is_admin: a.is_admin, two_factor: a.totp_enabled }
 }
 
 #[async_trait::async_trait]
@@ -310,9 +246,7 @@ impl IdentityProvider for BuiltinProvider {
     }
 
     async fn sign_up(&self, email: &Email, password: &str) -> Result<(), AuthError> {
-        let hash = secrets::hash_password(password)
-            .await
-            .map_err(AuthError::Internal)?;
+        let hash = secrets::hash_password(password).await.map_err(AuthError::Internal)?;
         // Signing up again for an address nobody has confirmed replaces the password (and the code):
         // the person who then proves the mailbox is the one whose password counts.
         let inserted: Option<uuid::Uuid> = sqlx::query_scalar(
@@ -329,46 +263,31 @@ impl IdentityProvider for BuiltinProvider {
         if inserted.is_none() {
             return Err(AuthError::AccountExists);
         }
-        let account = self
-            .by_email(email)
-            .await?
-            .ok_or_else(|| AuthError::Internal("account vanished".into()))?;
+        let account = self.by_email(email).await?.ok_or_else(|| AuthError::Internal("account vanished".into()))?;
         self.send_code(&account, Purpose::Confirm).await
     }
 
     async fn confirm_sign_up(&self, email: &Email, code: &str) -> Result<(), AuthError> {
-        let Some(account) = self.by_email(email).await? else {
-            return Err(AuthError::WrongCode);
-        };
+        let Some(account) = self.by_email(email).await? else { return Err(AuthError::WrongCode) };
         if account.email_verified {
             return Ok(());
         }
         self.use_code(&account, Purpose::Confirm, code).await?;
-        self.update(
-            "UPDATE builtin_accounts SET email_verified = true WHERE id = $1",
-            account.id,
-        )
-        .await?;
+        self.update("UPDATE builtin_accounts SET email_verified = true WHERE id = $1", account.id).await?;
         Ok(())
     }
 
     async fn resend_confirmation(&self, email: &Email) -> Result<(), AuthError> {
         match self.by_email(email).await? {
-            Some(account) if !account.email_verified => {
-                self.send_code(&account, Purpose::Confirm).await
-            }
+            Some(account) if !account.email_verified => self.send_code(&account, Purpose::Confirm).await,
             _ => Ok(()),
         }
     }
 
     async fn sign_in(&self, email: &Email, password: &str) -> Result<SignInStep, AuthError> {
         let account = self.by_email(email).await?;
-        let ok =
-            secrets::verify_password(password, account.as_ref().map(|a| a.password_hash.clone()))
-                .await;
-        let Some(account) = account.filter(|_| ok) else {
-            return Err(AuthError::InvalidCredentials);
-        };
+        let ok = secrets::verify_password(password, account.as_ref().map(|a| a.password_hash.clone())).await;
+        let Some(account) = account.filter(|_| ok) else { return Err(AuthError::InvalidCredentials) };
         if account.disabled {
             return Err(AuthError::Disabled);
         }
@@ -376,30 +295,17 @@ impl IdentityProvider for BuiltinProvider {
             return Err(AuthError::NotConfirmed);
         }
         if account.totp_enabled {
-            return Ok(SignInStep::TotpRequired(Challenge {
-                email: account.email,
-                token: account.id.to_string(),
-            }));
+            return Ok(SignInStep::TotpRequired(Challenge { email: account.email, token: account.id.to_string() }));
         }
         self.signed_in(&account).await
     }
 
-    async fn answer_totp(
-        &self,
-        challenge: &Challenge,
-        code: &str,
-    ) -> Result<SignInStep, AuthError> {
-        let Some(account) = self.by_id(&challenge.token).await? else {
-            return Err(AuthError::SessionExpired);
-        };
+    async fn answer_totp(&self, challenge: &Challenge, code: &str) -> Result<SignInStep, AuthError> {
+        let Some(account) = self.by_id(&challenge.token).await? else { return Err(AuthError::SessionExpired) };
         if account.disabled {
             return Err(AuthError::Disabled);
         }
-        let secret = account
-            .totp_secret
-            .clone()
-            .filter(|_| account.totp_enabled)
-            .ok_or(AuthError::SessionExpired)?;
+        let secret = account.totp_secret.clone().filter(|_| account.totp_enabled).ok_or(AuthError::SessionExpired)?;
         self.use_totp(&account, &secret, code).await?;
         self.signed_in(&account).await
     }
@@ -409,25 +315,15 @@ impl IdentityProvider for BuiltinProvider {
         Err(AuthError::SessionExpired)
     }
 
-    async fn check(
-        &self,
-        credentials: &Credentials,
-    ) -> Result<Option<(Identity, Option<Credentials>)>, AuthError> {
-        Ok(self
-            .by_credentials(credentials)
-            .await?
-            .map(|a| (identity(&a), None)))
+    async fn check(&self, credentials: &Credentials) -> Result<Option<(Identity, Option<Credentials>)>, AuthError> {
+        Ok(self.by_credentials(credentials).await?.map(|a| (identity(&a), None)))
     }
 
     async fn sign_out_everywhere(&self, credentials: &Credentials) -> Result<(), AuthError> {
         if let Credentials::Builtin { account_id, .. } = credentials
             && let Ok(id) = uuid::Uuid::parse_str(account_id)
         {
-            self.update(
-                "UPDATE builtin_accounts SET sessions_valid_after = now() WHERE id = $1",
-                id,
-            )
-            .await?;
+            self.update("UPDATE builtin_accounts SET sessions_valid_after = now() WHERE id = $1", id).await?;
         }
         Ok(())
     }
@@ -439,23 +335,12 @@ impl IdentityProvider for BuiltinProvider {
         }
     }
 
-    async fn confirm_forgot_password(
-        &self,
-        email: &Email,
-        code: &str,
-        new_password: &str,
-    ) -> Result<(), AuthError> {
-        let Some(account) = self.by_email(email).await? else {
-            return Err(AuthError::WrongCode);
-        };
+    async fn confirm_forgot_password(&self, email: &Email, code: &str, new_password: &str) -> Result<(), AuthError> {
+        let Some(account) = self.by_email(email).await? else { return Err(AuthError::WrongCode) };
         self.use_code(&account, Purpose::Reset, code).await?;
         self.set_password(account.id, new_password).await?;
         // Receiving the code proved the address.
-        self.update(
-            "UPDATE builtin_accounts SET email_verified = true WHERE id = $1",
-            account.id,
-        )
-        .await?;
+        self.update("UPDATE builtin_accounts SET email_verified = true WHERE id = $1", account.id).await?;
         Ok(())
     }
 
@@ -465,10 +350,7 @@ impl IdentityProvider for BuiltinProvider {
         old_password: &str,
         new_password: &str,
     ) -> Result<Option<Credentials>, AuthError> {
-        let account = self
-            .by_credentials(credentials)
-            .await?
-            .ok_or(AuthError::SessionExpired)?;
+        let account = self.by_credentials(credentials).await?.ok_or(AuthError::SessionExpired)?;
         if !secrets::verify_password(old_password, Some(account.password_hash.clone())).await {
             return Err(AuthError::InvalidCredentials);
         }
@@ -480,42 +362,25 @@ impl IdentityProvider for BuiltinProvider {
     }
 
     async fn begin_totp(&self, credentials: &Credentials) -> Result<String, AuthError> {
-        let account = self
-            .by_credentials(credentials)
-            .await?
-            .ok_or(AuthError::SessionExpired)?;
+        let account = self.by_credentials(credentials).await?.ok_or(AuthError::SessionExpired)?;
         if account.totp_enabled {
-            return Err(AuthError::Internal(
-                "two-factor sign-in is already on".into(),
-            ));
+            return Err(AuthError::Internal("two-factor sign-in is already on".into()));
         }
         let secret = secrets::new_totp_secret();
-        sqlx::query(
-            "UPDATE builtin_accounts SET totp_secret = $2 WHERE id = $1 AND NOT totp_enabled",
-        )
-        .bind(account.id)
-        .bind(&secret)
-        .execute(&self.pool)
-        .await
-        .map_err(db)?;
+        sqlx::query("UPDATE builtin_accounts SET totp_secret = $2 WHERE id = $1 AND NOT totp_enabled")
+            .bind(account.id)
+            .bind(&secret)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
         Ok(secret)
     }
 
     async fn enable_totp(&self, credentials: &Credentials, code: &str) -> Result<(), AuthError> {
-        let account = self
-            .by_credentials(credentials)
-            .await?
-            .ok_or(AuthError::SessionExpired)?;
-        let secret = account
-            .totp_secret
-            .clone()
-            .ok_or(AuthError::SessionExpired)?;
+        let account = self.by_credentials(credentials).await?.ok_or(AuthError::SessionExpired)?;
+        let secret = account.totp_secret.clone().ok_or(AuthError::SessionExpired)?;
         self.use_totp(&account, &secret, code).await?;
-        self.update(
-            "UPDATE builtin_accounts SET totp_enabled = true WHERE id = $1",
-            account.id,
-        )
-        .await?;
+        self.update("UPDATE builtin_accounts SET totp_enabled = true WHERE id = $1", account.id).await?;
         Ok(())
     }
 }

@@ -5,11 +5,9 @@ use super::provider::*;
 use crate::accounts::model::PasswordPolicy;
 use crate::types::Email;
 use aws_sdk_cognitoidentityprovider::{
-    Client,
     error::{ProvideErrorMetadata, SdkError},
-    types::{
-        AuthFlowType, AuthenticationResultType, ChallengeNameType, SoftwareTokenMfaSettingsType,
-    },
+    types::{AuthFlowType, AuthenticationResultType, ChallengeNameType, SoftwareTokenMfaSettingsType},
+    Client,
 };
 use base64::Engine;
 use hmac::{Hmac, Mac};
@@ -40,18 +38,13 @@ fn default_admin_group() -> String {
 
 impl CognitoSettings {
     pub fn issuer(&self) -> String {
-        self.issuer.clone().unwrap_or_else(|| {
-            format!(
-                "https://cognito-idp.{}.amazonaws.com/{}",
-                self.region, self.user_pool_id
-            )
-        })
+        self.issuer
+            .clone()
+            .unwrap_or_else(|| format!("https://cognito-idp.{}.amazonaws.com/{}", self.region, self.user_pool_id))
     }
 
     pub fn jwks_url(&self) -> String {
-        self.jwks_url
-            .clone()
-            .unwrap_or_else(|| format!("{}/.well-known/jwks.json", self.issuer()))
+        self.jwks_url.clone().unwrap_or_else(|| format!("{}/.well-known/jwks.json", self.issuer()))
     }
 }
 
@@ -63,9 +56,7 @@ pub struct CognitoProvider {
 }
 
 /// Maps Cognito's error codes onto what the shop tells a user; the raw error goes to the log.
-fn map_err<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(
-    e: SdkError<E, R>,
-) -> AuthError {
+fn map_err<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(e: SdkError<E, R>) -> AuthError {
     let code = e.code().unwrap_or_default().to_owned();
     let message = e.message().unwrap_or_default().to_owned();
     match code.as_str() {
@@ -75,17 +66,13 @@ fn map_err<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(
         "ExpiredCodeException" => AuthError::ExpiredCode,
         "UserNotConfirmedException" => AuthError::NotConfirmed,
         "UserNotFoundException" => AuthError::InvalidCredentials,
-        "NotAuthorizedException" if message.to_lowercase().contains("disabled") => {
-            AuthError::Disabled
-        }
-        "NotAuthorizedException" if message.to_lowercase().contains("session") => {
-            AuthError::SessionExpired
-        }
+        "NotAuthorizedException" if message.to_lowercase().contains("disabled") => AuthError::Disabled,
+        "NotAuthorizedException" if message.to_lowercase().contains("session") => AuthError::SessionExpired,
         "NotAuthorizedException" => AuthError::InvalidCredentials,
         "ResourceNotFoundException" => AuthError::SessionExpired,
-        "TooManyRequestsException"
-        | "LimitExceededException"
-        | "TooManyFailedAttemptsException" => AuthError::Throttled,
+        "TooManyRequestsException" | "LimitExceededException" | "TooManyFailedAttemptsException" => {
+            AuthError::Throttled
+        }
         _ => AuthError::Internal(format!("{code}: {message} ({e:?})")),
     }
 }
@@ -103,17 +90,8 @@ impl CognitoProvider {
         Self::with_client(client, settings, fallback).await
     }
 
-    pub async fn with_client(
-        client: Client,
-        settings: CognitoSettings,
-        fallback: PasswordPolicy,
-    ) -> Self {
-        let policy = match client
-            .describe_user_pool()
-            .user_pool_id(&settings.user_pool_id)
-            .send()
-            .await
-        {
+    pub async fn with_client(client: Client, settings: CognitoSettings, fallback: PasswordPolicy) -> Self {
+        let policy = match client.describe_user_pool().user_pool_id(&settings.user_pool_id).send().await {
             Ok(out) => out
                 .user_pool()
                 .and_then(|p| p.policies())
@@ -131,17 +109,8 @@ impl CognitoProvider {
                 fallback
             }
         };
-        let verifier = JwtVerifier::new(
-            settings.issuer(),
-            settings.jwks_url(),
-            settings.client_id.clone(),
-        );
-        CognitoProvider {
-            client,
-            settings,
-            verifier,
-            policy,
-        }
+        let verifier = JwtVerifier::new(settings.issuer(), settings.jwks_url(), settings.client_id.clone());
+        CognitoProvider { client, settings, verifier, policy }
     }
 
     pub fn verifier(&self) -> &JwtVerifier {
@@ -163,52 +132,24 @@ impl CognitoProvider {
 
     /// Verifies fresh tokens and builds the identity (e-mail from the ID token, groups from the
     /// access token, two-factor status from GetUser, which also rejects revoked tokens).
-    async fn identity(
-        &self,
-        access_token: &str,
-        id_token: &str,
-    ) -> Result<(Identity, String), AuthError> {
-        let access = self
-            .verifier
-            .verify(access_token, TokenUse::Access)
-            .await
-            .map_err(token_err)?;
-        let id = self
-            .verifier
-            .verify(id_token, TokenUse::Id)
-            .await
-            .map_err(token_err)?;
+    async fn identity(&self, access_token: &str, id_token: &str) -> Result<(Identity, String), AuthError> {
+        let access = self.verifier.verify(access_token, TokenUse::Access).await.map_err(token_err)?;
+        let id = self.verifier.verify(id_token, TokenUse::Id).await.map_err(token_err)?;
         if id.sub != access.sub {
             return Err(AuthError::SessionExpired);
         }
-        let user = self
-            .client
-            .get_user()
-            .access_token(access_token)
-            .send()
-            .await
-            .map_err(map_err)?;
-        let two_factor = user
-            .user_mfa_setting_list()
-            .iter()
-            .any(|m| m == "SOFTWARE_TOKEN_MFA");
+        let user = self.client.get_user().access_token(access_token).send().await.map_err(map_err)?;
+        let two_factor = user.user_mfa_setting_list().iter().any(|m| m == "SOFTWARE_TOKEN_MFA");
         let identity = Identity {
             subject: access.sub.clone(),
             email: id.email.clone().unwrap_or_else(|| username(&access)),
-            is_admin: access
-                .groups
-                .iter()
-                .any(|g| g == &self.settings.admin_group),
+            is_admin: access.groups.iter().any(|g| g == &self.settings.admin_group),
             two_factor,
         };
         Ok((identity, username(&access)))
     }
 
-    async fn finish(
-        &self,
-        result: Option<&AuthenticationResultType>,
-        refresh: Option<&str>,
-    ) -> Result<SignedIn, AuthError> {
+    async fn finish(&self, result: Option<&AuthenticationResultType>, refresh: Option<&str>) -> Result<SignedIn, AuthError> {
         let r = result.ok_or_else(|| AuthError::Internal("no authentication result".into()))?;
         let (Some(access), Some(id)) = (r.access_token(), r.id_token()) else {
             return Err(AuthError::Internal("tokens missing".into()));
@@ -240,8 +181,7 @@ impl CognitoProvider {
             req = req.auth_parameters("SECRET_HASH", h);
         }
         let out = req.send().await.map_err(map_err)?;
-        self.finish(out.authentication_result(), Some(refresh))
-            .await
+        self.finish(out.authentication_result(), Some(refresh)).await
     }
 
     fn step(
@@ -255,25 +195,13 @@ impl CognitoProvider {
             token: session.unwrap_or_default().to_owned(),
         };
         match challenge {
-            Some(ChallengeNameType::SoftwareTokenMfa) => {
-                Ok(SignInStep::TotpRequired(challenge_for(session)))
-            }
-            Some(ChallengeNameType::NewPasswordRequired) => {
-                Ok(SignInStep::NewPasswordRequired(challenge_for(session)))
-            }
-            other => Err(AuthError::Internal(format!(
-                "unsupported challenge {other:?}"
-            ))),
+            Some(ChallengeNameType::SoftwareTokenMfa) => Ok(SignInStep::TotpRequired(challenge_for(session))),
+            Some(ChallengeNameType::NewPasswordRequired) => Ok(SignInStep::NewPasswordRequired(challenge_for(session))),
+            other => Err(AuthError::Internal(format!("unsupported challenge {other:?}"))),
         }
     }
 
-    async fn respond(
-        &self,
-        challenge: &Challenge,
-        name: ChallengeNameType,
-        key: &str,
-        value: &str,
-    ) -> Result<SignInStep, AuthError> {
+    async fn respond(&self, challenge: &Challenge, name: ChallengeNameType, key: &str, value: &str) -> Result<SignInStep, AuthError> {
         let mut req = self
             .client
             .respond_to_auth_challenge()
@@ -287,35 +215,24 @@ impl CognitoProvider {
         }
         let out = req.send().await.map_err(map_err)?;
         if out.authentication_result().is_some() {
-            return Ok(SignInStep::Done(Box::new(
-                self.finish(out.authentication_result(), None).await?,
-            )));
+            return Ok(SignInStep::Done(Box::new(self.finish(out.authentication_result(), None).await?)));
         }
         self.step(&challenge.email, out.challenge_name(), out.session())
     }
 
     /// (username, access, refresh, id)
-    fn tokens<'a>(
-        &self,
-        credentials: &'a Credentials,
-    ) -> Result<(&'a str, &'a str, &'a str, &'a str), AuthError> {
+    fn tokens<'a>(&self, credentials: &'a Credentials) -> Result<(&'a str, &'a str, &'a str, &'a str), AuthError> {
         match credentials {
-            Credentials::Cognito {
-                username,
-                access_token,
-                refresh_token,
-                id_token,
-            } => Ok((username, access_token, refresh_token, id_token)),
+            Credentials::Cognito { username, access_token, refresh_token, id_token } => {
+                Ok((username, access_token, refresh_token, id_token))
+            }
             Credentials::Builtin { .. } => Err(AuthError::SessionExpired),
         }
     }
 }
 
 fn username(c: &Claims) -> String {
-    c.username
-        .clone()
-        .or_else(|| c.cognito_username.clone())
-        .unwrap_or_else(|| c.sub.clone())
+    c.username.clone().or_else(|| c.cognito_username.clone()).unwrap_or_else(|| c.sub.clone())
 }
 
 fn token_err(e: TokenError) -> AuthError {
@@ -406,53 +323,26 @@ impl IdentityProvider for CognitoProvider {
         }
         let out = req.send().await.map_err(map_err)?;
         if out.authentication_result().is_some() {
-            return Ok(SignInStep::Done(Box::new(
-                self.finish(out.authentication_result(), None).await?,
-            )));
+            return Ok(SignInStep::Done(Box::new(self.finish(out.authentication_result(), None).await?)));
         }
         self.step(email.as_str(), out.challenge_name(), out.session())
     }
 
-    async fn answer_totp(
-        &self,
-        challenge: &Challenge,
-        code: &str,
-    ) -> Result<SignInStep, AuthError> {
-        self.respond(
-            challenge,
-            ChallengeNameType::SoftwareTokenMfa,
-            "SOFTWARE_TOKEN_MFA_CODE",
-            code.trim(),
-        )
-        .await
+    async fn answer_totp(&self, challenge: &Challenge, code: &str) -> Result<SignInStep, AuthError> {
+        self.respond(challenge, ChallengeNameType::SoftwareTokenMfa, "SOFTWARE_TOKEN_MFA_CODE", code.trim()).await
     }
 
-    async fn answer_new_password(
-        &self,
-        challenge: &Challenge,
-        new_password: &str,
-    ) -> Result<SignInStep, AuthError> {
-        self.respond(
-            challenge,
-            ChallengeNameType::NewPasswordRequired,
-            "NEW_PASSWORD",
-            new_password,
-        )
-        .await
+    async fn answer_new_password(&self, challenge: &Challenge, new_password: &str) -> Result<SignInStep, AuthError> {
+        self.respond(challenge, ChallengeNameType::NewPasswordRequired, "NEW_PASSWORD", new_password).await
     }
 
-    async fn check(
-        &self,
-        credentials: &Credentials,
-    ) -> Result<Option<(Identity, Option<Credentials>)>, AuthError> {
+    async fn check(&self, credentials: &Credentials) -> Result<Option<(Identity, Option<Credentials>)>, AuthError> {
         let (_, access, _, id) = self.tokens(credentials)?;
         let fresh = self.verifier.verify(access, TokenUse::Access).await;
         match fresh {
             Ok(_) => match self.identity(access, id).await {
                 Ok((identity, _)) => Ok(Some((identity, None))),
-                Err(
-                    AuthError::SessionExpired | AuthError::InvalidCredentials | AuthError::Disabled,
-                ) => Ok(None),
+                Err(AuthError::SessionExpired | AuthError::InvalidCredentials | AuthError::Disabled) => Ok(None),
                 Err(e) => Err(e),
             },
             Err(TokenError::Expired) => match self.refresh(credentials).await {
@@ -467,14 +357,7 @@ impl IdentityProvider for CognitoProvider {
 
     async fn sign_out_everywhere(&self, credentials: &Credentials) -> Result<(), AuthError> {
         let (_, access, _, _) = self.tokens(credentials)?;
-        match self
-            .client
-            .global_sign_out()
-            .access_token(access)
-            .send()
-            .await
-            .map_err(map_err)
-        {
+        match self.client.global_sign_out().access_token(access).send().await.map_err(map_err) {
             // Already revoked or expired: the goal is reached.
             Ok(_) | Err(AuthError::InvalidCredentials | AuthError::SessionExpired) => Ok(()),
             Err(e) => Err(e),
@@ -498,12 +381,7 @@ impl IdentityProvider for CognitoProvider {
         }
     }
 
-    async fn confirm_forgot_password(
-        &self,
-        email: &Email,
-        code: &str,
-        new_password: &str,
-    ) -> Result<(), AuthError> {
+    async fn confirm_forgot_password(&self, email: &Email, code: &str, new_password: &str) -> Result<(), AuthError> {
         match self
             .client
             .confirm_forgot_password()
@@ -542,16 +420,8 @@ impl IdentityProvider for CognitoProvider {
 
     async fn begin_totp(&self, credentials: &Credentials) -> Result<String, AuthError> {
         let (_, access, _, _) = self.tokens(credentials)?;
-        let out = self
-            .client
-            .associate_software_token()
-            .access_token(access)
-            .send()
-            .await
-            .map_err(map_err)?;
-        out.secret_code()
-            .map(str::to_owned)
-            .ok_or_else(|| AuthError::Internal("no secret returned".into()))
+        let out = self.client.associate_software_token().access_token(access).send().await.map_err(map_err)?;
+        out.secret_code().map(str::to_owned).ok_or_else(|| AuthError::Internal("no secret returned".into()))
     }
 
     async fn enable_totp(&self, credentials: &Credentials, code: &str) -> Result<(), AuthError> {
@@ -572,10 +442,7 @@ impl IdentityProvider for CognitoProvider {
             .set_user_mfa_preference()
             .access_token(access)
             .software_token_mfa_settings(
-                SoftwareTokenMfaSettingsType::builder()
-                    .enabled(true)
-                    .preferred_mfa(true)
-                    .build(),
+                SoftwareTokenMfaSettingsType::builder().enabled(true).preferred_mfa(true).build(),
             )
             .send()
             .await

@@ -1,6 +1,6 @@
 //! Cognito token verification: RS256 signature against the pool's JWKS (cached; refetched once on an
 //! unknown key id, with back-off), issuer, client, `token_use` and expiry.
-use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode, decode_header, jwk::JwkSet};
+use jsonwebtoken::{decode, decode_header, jwk::JwkSet, Algorithm, DecodingKey, Validation};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -80,47 +80,27 @@ pub struct JwtVerifier {
 
 impl JwtVerifier {
     pub fn new(issuer: String, jwks_url: String, client_id: String) -> Self {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(5))
-            .build()
-            .unwrap_or_default();
-        JwtVerifier {
-            issuer,
-            jwks_url,
-            client_id,
-            http,
-            cache: Mutex::new(KeyCache::default()),
-        }
+        let http = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap_or_default();
+        JwtVerifier { issuer, jwks_url, client_id, http, cache: Mutex::new(KeyCache::default()) }
     }
 
     pub async fn verify(&self, token: &str, expected: TokenUse) -> Result<Claims, TokenError> {
-        self.verify_at(token, expected, super::secrets::unix_now())
-            .await
+        self.verify_at(token, expected, super::secrets::unix_now()).await
     }
 
     /// As `verify`, with the clock given (expiry is checked against `now`, in Unix seconds).
-    pub async fn verify_at(
-        &self,
-        token: &str,
-        expected: TokenUse,
-        now: u64,
-    ) -> Result<Claims, TokenError> {
+    pub async fn verify_at(&self, token: &str, expected: TokenUse, now: u64) -> Result<Claims, TokenError> {
         let header = decode_header(token).map_err(|e| TokenError::Malformed(e.to_string()))?;
         if header.alg != Algorithm::RS256 {
             return Err(TokenError::Invalid(format!("algorithm {:?}", header.alg)));
         }
-        let kid = header
-            .kid
-            .ok_or_else(|| TokenError::Malformed("no key id".into()))?;
+        let kid = header.kid.ok_or_else(|| TokenError::Malformed("no key id".into()))?;
         let key = self.key(&kid).await?;
         let mut validation = Validation::new(Algorithm::RS256);
         // Expiry and audience are checked below against our own clock and client.
         validation.validate_exp = false;
         validation.validate_aud = false;
-        validation.required_spec_claims = ["exp", "iss", "sub"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        validation.required_spec_claims = ["exp", "iss", "sub"].iter().map(|s| s.to_string()).collect();
         let claims = decode::<Claims>(token, &key, &validation)
             .map_err(|e| TokenError::Invalid(e.to_string()))?
             .claims;
@@ -168,17 +148,8 @@ impl JwtVerifier {
 
     async fn fetch(&self) -> Result<HashMap<String, DecodingKey>, TokenError> {
         let jwks = |e: reqwest::Error| TokenError::Jwks(e.to_string());
-        let set: JwkSet = self
-            .http
-            .get(&self.jwks_url)
-            .send()
-            .await
-            .map_err(jwks)?
-            .error_for_status()
-            .map_err(jwks)?
-            .json()
-            .await
-            .map_err(jwks)?;
+        let set: JwkSet =
+            self.http.get(&self.jwks_url).send().await.map_err(jwks)?.error_for_status().map_err(jwks)?.json().await.map_err(jwks)?;
         let keys = set
             .keys
             .iter()

@@ -6,9 +6,9 @@ pub mod provider;
 pub mod rate_limit;
 pub mod secrets;
 pub mod service;
+pub mod users;
 #[cfg(test)]
 pub(crate) mod tests;
-pub mod users;
 
 use provider::IdentityProvider;
 use rate_limit::AuthLimits;
@@ -50,12 +50,7 @@ pub trait AccountsExt {
 
 impl AuthState {
     /// The account service for one request (a server function's, or the server's staff gate's).
-    pub fn accounts<'a>(
-        &self,
-        pool: &'a sqlx::PgPool,
-        session: &'a tower_sessions::Session,
-        ip: &'a str,
-    ) -> service::Accounts<'a> {
+    pub fn accounts<'a>(&self, pool: &'a sqlx::PgPool, session: &'a tower_sessions::Session, ip: &'a str) -> service::Accounts<'a> {
         service::Accounts {
             provider: self.identity.clone(),
             pool,
@@ -71,10 +66,6 @@ impl AccountsExt for crate::platform::request::RequestCtx {
     fn accounts(&self) -> service::Accounts<'_> {
         // The server provides AuthState with every request; without it nothing here can work, and
         // the panic is answered as a logged 500 (never as access granted).
-        state().expect("the server provides AuthState").accounts(
-            self.pool(),
-            self.session(),
-            self.ip(),
-        )
+        state().expect("the server provides AuthState").accounts(self.pool(), self.session(), self.ip())
     }
 }

@@ -18,16 +18,8 @@ pub struct Identity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Credentials {
     /// Valid while the account's `sessions_valid_after` is not later than `issued_at` (µs).
-    Builtin {
-        account_id: String,
-        issued_at_micros: i64,
-    },
-    Cognito {
-        username: String,
-        access_token: String,
-        refresh_token: String,
-        id_token: String,
-    },
+    Builtin { account_id: String, issued_at_micros: i64 },
+    Cognito { username: String, access_token: String, refresh_token: String, id_token: String },
 }
 
 /// A completed sign-in.
@@ -92,31 +84,18 @@ pub trait IdentityProvider: Send + Sync {
     async fn resend_confirmation(&self, email: &Email) -> Result<(), AuthError>;
 
     async fn sign_in(&self, email: &Email, password: &str) -> Result<SignInStep, AuthError>;
-    async fn answer_totp(&self, challenge: &Challenge, code: &str)
-    -> Result<SignInStep, AuthError>;
-    async fn answer_new_password(
-        &self,
-        challenge: &Challenge,
-        new_password: &str,
-    ) -> Result<SignInStep, AuthError>;
+    async fn answer_totp(&self, challenge: &Challenge, code: &str) -> Result<SignInStep, AuthError>;
+    async fn answer_new_password(&self, challenge: &Challenge, new_password: &str) -> Result<SignInStep, AuthError>;
 
     /// Checks the credentials (and refreshes them when the provider's tokens expired). `Ok(None)`:
     /// no longer valid, the session must end. `Some((identity, Some(new)))`: store the new credentials.
-    async fn check(
-        &self,
-        credentials: &Credentials,
-    ) -> Result<Option<(Identity, Option<Credentials>)>, AuthError>;
+    async fn check(&self, credentials: &Credentials) -> Result<Option<(Identity, Option<Credentials>)>, AuthError>;
     /// Ends every session of the user (global sign-out).
     async fn sign_out_everywhere(&self, credentials: &Credentials) -> Result<(), AuthError>;
 
     /// Sends a reset code; answers the same whether or not the address is registered.
     async fn forgot_password(&self, email: &Email) -> Result<(), AuthError>;
-    async fn confirm_forgot_password(
-        &self,
-        email: &Email,
-        code: &str,
-        new_password: &str,
-    ) -> Result<(), AuthError>;
+    async fn confirm_forgot_password(&self, email: &Email, code: &str, new_password: &str) -> Result<(), AuthError>;
     /// Returns fresh credentials when the change voided the current ones.
     async fn change_password(
         &self,

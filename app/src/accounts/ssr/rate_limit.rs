@@ -51,19 +51,13 @@ pub async fn hit(pool: &PgPool, key: &str, limit: Limit) -> sqlx::Result<Result<
     .bind(limit.window_secs as f64)
     .fetch_one(pool)
     .await?;
-    if hits as u32 > limit.max {
-        Ok(Err(reset_in.ceil().max(1.0) as u64))
-    } else {
-        Ok(Ok(()))
-    }
+    if hits as u32 > limit.max { Ok(Err(reset_in.ceil().max(1.0) as u64)) } else { Ok(Ok(())) }
 }
 
 /// Removes windows that ended long ago (called now and then by the server).
 pub async fn sweep(pool: &PgPool) -> sqlx::Result<u64> {
-    Ok(
-        sqlx::query("DELETE FROM rate_limits WHERE window_start < now() - interval '1 day'")
-            .execute(pool)
-            .await?
-            .rows_affected(),
-    )
+    Ok(sqlx::query("DELETE FROM rate_limits WHERE window_start < now() - interval '1 day'")
+        .execute(pool)
+        .await?
+        .rows_affected())
 }

@@ -1,7 +1,7 @@
 //! Password hashing (argon2id, off the async runtime), TOTP (RFC 6238) and one-time e-mail codes.
 use argon2::{
+    password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
     Argon2,
-    password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng},
 };
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
@@ -13,10 +13,7 @@ pub async fn hash_password(password: &str) -> Result<String, String> {
     let password = password.to_owned();
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| e.to_string())
+        Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| e.to_string())
     })
     .await
     .map_err(|e| e.to_string())?
@@ -30,11 +27,7 @@ pub async fn verify_password(password: &str, stored: Option<String>) -> bool {
     let stored = stored.unwrap_or_else(|| dummy_hash().to_owned());
     let ok = tokio::task::spawn_blocking(move || {
         PasswordHash::new(&stored)
-            .map(|h| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &h)
-                    .is_ok()
-            })
+            .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
             .unwrap_or(false)
     })
     .await
@@ -46,10 +39,7 @@ fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
     DUMMY.get_or_init(|| {
         let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(b"no account has this password", &salt)
-            .expect("argon2 works")
-            .to_string()
+        Argon2::default().hash_password(b"no account has this password", &salt).expect("argon2 works").to_string()
     })
 }
 
@@ -63,25 +53,14 @@ pub fn new_totp_secret() -> String {
 
 fn totp(secret_b32: &str, issuer: &str, account: &str) -> Option<TOTP> {
     // Providers hand out secrets in either case, sometimes grouped or padded.
-    let normalised: String = secret_b32
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '=')
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
+    let normalised: String =
+        secret_b32.chars().filter(|c| !c.is_whitespace() && *c != '=').map(|c| c.to_ascii_uppercase()).collect();
     let bytes = Secret::Encoded(normalised).to_bytes().ok()?;
     if bytes.is_empty() {
         return None;
     }
     // `new_unchecked`: the length is the provider's choice (ours are 160 bits, Cognito's too).
-    Some(TOTP::new_unchecked(
-        Algorithm::SHA1,
-        6,
-        1,
-        30,
-        bytes,
-        Some(issuer.to_owned()),
-        account.to_owned(),
-    ))
+    Some(TOTP::new_unchecked(Algorithm::SHA1, 6, 1, 30, bytes, Some(issuer.to_owned()), account.to_owned()))
 }
 
 /// The `otpauth://` URI an authenticator app reads from the QR code.
@@ -124,10 +103,7 @@ pub fn code_hash(account_id: &str, code: &str) -> String {
 }
 
 pub fn unix_now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -142,10 +118,7 @@ mod tests {
         assert_ne!(h1, h2, "salted");
         assert!(verify_password("Correct-Horse-9", Some(h1.clone())).await);
         assert!(!verify_password("correct-horse-9", Some(h1)).await);
-        assert!(
-            !verify_password("no account has this password", None).await,
-            "unknown account never passes"
-        );
+        assert!(!verify_password("no account has this password", None).await, "unknown account never passes");
     }
 
     #[test]
@@ -155,12 +128,7 @@ mod tests {
             Secret::Encoded(s) => s,
             _ => unreachable!(),
         };
-        for (t, code) in [
-            (59, "287082"),
-            (1_111_111_109, "081804"),
-            (1_234_567_890, "005924"),
-            (2_000_000_000, "279037"),
-        ] {
+        for (t, code) in [(59, "287082"), (1_111_111_109, "081804"), (1_234_567_890, "005924"), (2_000_000_000, "279037")] {
             assert_eq!(totp_code(&secret, t).unwrap(), code, "t={t}");
         }
     }
@@ -177,10 +145,7 @@ mod tests {
         assert_eq!(totp_step(&secret, "12345", now), None);
         assert_eq!(totp_step(&secret, "abcdef", now), None);
         let uri = totp_uri(&secret, "Pixel & Facet", "ada@example.com").unwrap();
-        assert!(
-            uri.starts_with("otpauth://totp/") && uri.contains(&secret),
-            "{uri}"
-        );
+        assert!(uri.starts_with("otpauth://totp/") && uri.contains(&secret), "{uri}");
     }
 
     #[test]

@@ -3,9 +3,9 @@
 use super::provider::*;
 use super::rate_limit::{self, AuthLimits, Limit};
 use super::users;
-use crate::accounts::model::{MAX_PASSWORD_LEN, safe_next};
-use crate::error::AppError;
+use crate::accounts::model::{safe_next, MAX_PASSWORD_LEN};
 use crate::types::Email;
+use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use tower_sessions::Session;
@@ -97,24 +97,15 @@ fn password_field(p: &str) -> Result<&str, AppError> {
         return Err(AppError::BadRequest("Enter your password.".into()));
     }
     if p.len() > MAX_PASSWORD_LEN {
-        return Err(AppError::BadRequest(format!(
-            "Use at most {MAX_PASSWORD_LEN} characters."
-        )));
+        return Err(AppError::BadRequest(format!("Use at most {MAX_PASSWORD_LEN} characters.")));
     }
     Ok(p)
 }
 
 fn code_field(c: &str) -> Result<String, AppError> {
     let c: String = c.chars().filter(|ch| !ch.is_whitespace()).collect();
-    if c.is_empty()
-        || c.len() > 64
-        || !c
-            .chars()
-            .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == ':')
-    {
-        return Err(AppError::BadRequest(
-            "Enter the code exactly as you received it.".into(),
-        ));
+    if c.is_empty() || c.len() > 64 || !c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == ':') {
+        return Err(AppError::BadRequest("Enter the code exactly as you received it.".into()));
     }
     Ok(c)
 }
@@ -135,23 +126,12 @@ impl Accounts<'_> {
         self.limit(format!("{action}:ip:{}", self.ip), limit).await
     }
 
-    async fn limit_account(
-        &self,
-        action: &str,
-        email: &Email,
-        limit: Limit,
-    ) -> Result<(), AppError> {
+    async fn limit_account(&self, action: &str, email: &Email, limit: Limit) -> Result<(), AppError> {
         self.limit(format!("{action}:account:{email}"), limit).await
     }
 
     /// Both limits of an action: per client IP, then per account.
-    async fn limit_both(
-        &self,
-        action: &str,
-        email: &Email,
-        per_ip: Limit,
-        per_account: Limit,
-    ) -> Result<(), AppError> {
+    async fn limit_both(&self, action: &str, email: &Email, per_ip: Limit, per_account: Limit) -> Result<(), AppError> {
         self.limit_ip(action, per_ip).await?;
         self.limit_account(action, email, per_account).await
     }
@@ -162,30 +142,17 @@ impl Accounts<'_> {
     }
 
     async fn set_flow_email(&self, email: &Email) -> Result<(), AppError> {
-        self.session
-            .insert(FLOW_EMAIL, email.as_str())
-            .await
-            .map_err(session_err)
+        self.session.insert(FLOW_EMAIL, email.as_str()).await.map_err(session_err)
     }
 
     pub async fn sign_up(&self, email: &str, password: &str) -> Result<String, AppError> {
         let email = parse_email(email)?;
-        self.provider
-            .password_policy()
-            .check(password)
-            .map_err(AppError::BadRequest)?;
+        self.provider.password_policy().check(password).map_err(AppError::BadRequest)?;
         self.limit_ip("sign-up", self.limits.sign_up_per_ip).await?;
-        self.provider
-            .sign_up(&email, password)
-            .await
-            .map_err(user_error)?;
+        self.provider.sign_up(&email, password).await.map_err(user_error)?;
         self.bind_signup(&email).await?;
         self.set_flow_email(&email).await?;
-        crate::platform::request::notice(
-            self.session,
-            &format!("We sent a code to {email}. Enter it below to confirm your address."),
-        )
-        .await?;
+        crate::platform::request::notice(self.session, &format!("We sent a code to {email}. Enter it below to confirm your address.")).await?;
         Ok("/account/confirm".into())
     }
 
@@ -194,28 +161,16 @@ impl Accounts<'_> {
     /// stranger's who typed the address first.
     async fn bind_signup(&self, email: &Email) -> Result<(), AppError> {
         let attempt = users::begin_signup_attempt(self.pool, email.as_str()).await?;
-        self.session
-            .insert(SIGNUP, (email.as_str(), attempt))
-            .await
-            .map_err(session_err)
+        self.session.insert(SIGNUP, (email.as_str(), attempt)).await.map_err(session_err)
     }
 
     pub async fn confirm(&self, email: &str, code: &str) -> Result<String, AppError> {
         let email = parse_email(email)?;
         let code = code_field(code)?;
-        self.limit_both(
-            "code",
-            &email,
-            self.limits.code_per_ip,
-            self.limits.code_per_account,
-        )
-        .await?;
-        let mine: Option<(String, uuid::Uuid)> =
-            self.session.get(SIGNUP).await.map_err(session_err)?;
+        self.limit_both("code", &email, self.limits.code_per_ip, self.limits.code_per_account).await?;
+        let mine: Option<(String, uuid::Uuid)> = self.session.get(SIGNUP).await.map_err(session_err)?;
         let bound = match mine {
-            Some((e, attempt)) if e == email.as_str() => {
-                users::signup_attempt_is_current(self.pool, e.as_str(), attempt).await?
-            }
+            Some((e, attempt)) if e == email.as_str() => users::signup_attempt_is_current(self.pool, e.as_str(), attempt).await?,
             _ => false,
         };
         if !bound {
@@ -225,81 +180,41 @@ impl Accounts<'_> {
                     .into(),
             ));
         }
-        self.provider
-            .confirm_sign_up(&email, &code)
-            .await
-            .map_err(user_error)?;
+        self.provider.confirm_sign_up(&email, &code).await.map_err(user_error)?;
         users::end_signup_attempt(self.pool, email.as_str()).await?;
-        self.session
-            .remove::<(String, uuid::Uuid)>(SIGNUP)
-            .await
-            .map_err(session_err)?;
+        self.session.remove::<(String, uuid::Uuid)>(SIGNUP).await.map_err(session_err)?;
         self.set_flow_email(&email).await?;
-        crate::platform::request::notice(
-            self.session,
-            "Your e-mail address is confirmed. You can sign in now.",
-        )
-        .await?;
+        crate::platform::request::notice(self.session, "Your e-mail address is confirmed. You can sign in now.").await?;
         Ok("/account/sign-in".into())
     }
 
     pub async fn resend_code(&self, email: &str) -> Result<String, AppError> {
         let email = parse_email(email)?;
-        self.limit_both(
-            "code",
-            &email,
-            self.limits.code_per_ip,
-            self.limits.code_per_account,
-        )
-        .await?;
-        self.provider
-            .resend_confirmation(&email)
-            .await
-            .map_err(user_error)?;
+        self.limit_both("code", &email, self.limits.code_per_ip, self.limits.code_per_account).await?;
+        self.provider.resend_confirmation(&email).await.map_err(user_error)?;
         self.set_flow_email(&email).await?;
-        crate::platform::request::notice(
-            self.session,
-            &format!("If {email} is waiting for confirmation, a new code is on its way."),
-        )
-        .await?;
+        crate::platform::request::notice(self.session, &format!("If {email} is waiting for confirmation, a new code is on its way.")).await?;
         Ok("/account/confirm".into())
     }
 
-    pub async fn sign_in(
-        &self,
-        email: &str,
-        password: &str,
-        next: Option<&str>,
-    ) -> Result<String, AppError> {
+    pub async fn sign_in(&self, email: &str, password: &str, next: Option<&str>) -> Result<String, AppError> {
         let email = parse_email(email)?;
         let password = password_field(password)?;
         self.limit_ip("sign-in", self.limits.sign_in_per_ip).await?;
         // Guessing is limited per account; attempts from a network the account signed in from
         // before count in a bucket of their own, so a stranger's wrong passwords cannot lock the
         // owner out at home (the trade-off: guesses from inside that network share the owner's bucket).
-        let bucket = if users::is_known_network(self.pool, email.as_str(), self.ip).await? {
-            "sign-in-known"
-        } else {
-            "sign-in"
-        };
-        self.limit_account(bucket, &email, self.limits.sign_in_per_account)
-            .await?;
+        let bucket = if users::is_known_network(self.pool, email.as_str(), self.ip).await? { "sign-in-known" } else { "sign-in" };
+        self.limit_account(bucket, &email, self.limits.sign_in_per_account).await?;
         let next = safe_next(next);
         match self.provider.sign_in(&email, password).await {
             Ok(step) => self.after_step(step, next).await,
             Err(AuthError::NotConfirmed) => {
                 // The password was right: send a fresh code and continue the confirmation here.
                 self.bind_signup(&email).await?;
-                self.provider
-                    .resend_confirmation(&email)
-                    .await
-                    .map_err(user_error)?;
+                self.provider.resend_confirmation(&email).await.map_err(user_error)?;
                 self.set_flow_email(&email).await?;
-                crate::platform::request::notice(
-                    self.session,
-                    "Please confirm your e-mail address first: we sent you a new code.",
-                )
-                .await?;
+                crate::platform::request::notice(self.session, "Please confirm your e-mail address first: we sent you a new code.").await?;
                 Ok("/account/confirm".into())
             }
             Err(e) => Err(user_error(e)),
@@ -322,10 +237,7 @@ impl Accounts<'_> {
             attempts: 0,
             started_at: super::secrets::unix_now(),
         };
-        self.session
-            .insert(PENDING, &pending)
-            .await
-            .map_err(session_err)?;
+        self.session.insert(PENDING, &pending).await.map_err(session_err)?;
         Ok(match pending_step {
             PendingStep::Totp => "/account/sign-in/code".into(),
             PendingStep::NewPassword => "/account/new-password".into(),
@@ -334,27 +246,15 @@ impl Accounts<'_> {
 
     /// Signs the session in: a new session id (no fixation), then the user.
     async fn establish(&self, signed: SignedIn) -> Result<(), AppError> {
-        let user_id =
-            users::upsert_on_sign_in(self.pool, self.provider.name(), &signed.identity).await?;
+        let user_id = users::upsert_on_sign_in(self.pool, self.provider.name(), &signed.identity).await?;
         self.session.cycle_id().await.map_err(session_err)?;
-        self.session
-            .remove::<Pending>(PENDING)
-            .await
-            .map_err(session_err)?;
-        let user = SessionUser {
-            user_id,
-            identity: signed.identity,
-            credentials: signed.credentials,
-        };
-        self.session
-            .insert(USER, &user)
-            .await
-            .map_err(session_err)?;
+        self.session.remove::<Pending>(PENDING).await.map_err(session_err)?;
+        let user = SessionUser { user_id, identity: signed.identity, credentials: signed.credentials };
+        self.session.insert(USER, &user).await.map_err(session_err)?;
         // What other homes do at sign-in (the guest cart merges, guest orders join the account):
         // they hear of it through the port, in the order the server wired them.
         for hook in self.hooks.iter() {
-            hook.signed_in(self.pool, self.session, user_id, &user.identity.email)
-                .await?;
+            hook.signed_in(self.pool, self.session, user_id, &user.identity.email).await?;
         }
         users::remember_network(self.pool, &user.identity.email, self.ip).await?;
         tracing::info!(%user_id, provider = self.provider.name(), "signed in");
@@ -362,21 +262,10 @@ impl Accounts<'_> {
     }
 
     async fn pending(&self, step: PendingStep) -> Result<Pending, AppError> {
-        let expired =
-            || AppError::Unauthorized("Your sign-in step expired. Please sign in again.".into());
-        let pending: Pending = self
-            .session
-            .get(PENDING)
-            .await
-            .map_err(session_err)?
-            .ok_or_else(expired)?;
-        if pending.step != step
-            || super::secrets::unix_now() > pending.started_at + PENDING_TTL_SECS
-        {
-            self.session
-                .remove::<Pending>(PENDING)
-                .await
-                .map_err(session_err)?;
+        let expired = || AppError::Unauthorized("Your sign-in step expired. Please sign in again.".into());
+        let pending: Pending = self.session.get(PENDING).await.map_err(session_err)?.ok_or_else(expired)?;
+        if pending.step != step || super::secrets::unix_now() > pending.started_at + PENDING_TTL_SECS {
+            self.session.remove::<Pending>(PENDING).await.map_err(session_err)?;
             return Err(expired());
         }
         Ok(pending)
@@ -391,24 +280,17 @@ impl Accounts<'_> {
         let mut pending = self.pending(PendingStep::Totp).await?;
         let code = code_field(code)?;
         let email = parse_email(&pending.challenge.email)?;
-        self.limit_account("code", &email, self.limits.code_per_account)
-            .await?;
+        self.limit_account("code", &email, self.limits.code_per_account).await?;
         match self.provider.answer_totp(&pending.challenge, &code).await {
             Ok(step) => self.after_step(step, pending.next).await,
             Err(e @ AuthError::WrongCode) if pending.attempts + 1 < PENDING_MAX_ATTEMPTS => {
                 pending.attempts += 1;
-                self.session
-                    .insert(PENDING, &pending)
-                    .await
-                    .map_err(session_err)?;
+                self.session.insert(PENDING, &pending).await.map_err(session_err)?;
                 Err(user_error(e))
             }
             Err(e) => {
                 // Too many wrong codes, or the provider's step ended: start over.
-                self.session
-                    .remove::<Pending>(PENDING)
-                    .await
-                    .map_err(session_err)?;
+                self.session.remove::<Pending>(PENDING).await.map_err(session_err)?;
                 Err(match e {
                     AuthError::WrongCode => AppError::Unauthorized(
                         "That code was wrong too many times. Please sign in again.".into(),
@@ -421,35 +303,18 @@ impl Accounts<'_> {
 
     pub async fn new_password(&self, password: &str) -> Result<String, AppError> {
         let pending = self.pending(PendingStep::NewPassword).await?;
-        self.provider
-            .password_policy()
-            .check(password)
-            .map_err(AppError::BadRequest)?;
-        let step = self
-            .provider
-            .answer_new_password(&pending.challenge, password)
-            .await
-            .map_err(user_error)?;
+        self.provider.password_policy().check(password).map_err(AppError::BadRequest)?;
+        let step = self.provider.answer_new_password(&pending.challenge, password).await.map_err(user_error)?;
         self.after_step(step, pending.next).await
     }
 
     /// The signed-in user, checked with the provider (refreshed tokens are stored); `None` and a
     /// cleared session when the provider no longer vouches for them.
     pub async fn current_user(&self) -> Result<Option<SessionUser>, AppError> {
-        let Some(mut user) = self
-            .session
-            .get::<SessionUser>(USER)
-            .await
-            .map_err(session_err)?
-        else {
+        let Some(mut user) = self.session.get::<SessionUser>(USER).await.map_err(session_err)? else {
             return Ok(None);
         };
-        match self
-            .provider
-            .check(&user.credentials)
-            .await
-            .map_err(user_error)?
-        {
+        match self.provider.check(&user.credentials).await.map_err(user_error)? {
             None => {
                 self.session.flush().await.map_err(session_err)?;
                 Ok(None)
@@ -461,10 +326,7 @@ impl Accounts<'_> {
                     user.credentials = c;
                 }
                 if changed {
-                    self.session
-                        .insert(USER, &user)
-                        .await
-                        .map_err(session_err)?;
+                    self.session.insert(USER, &user).await.map_err(session_err)?;
                 }
                 Ok(Some(user))
             }
@@ -474,18 +336,11 @@ impl Accounts<'_> {
     /// The shop's id for the signed-in user as the session records it (no provider round trip: for
     /// ownership of session-scoped things like the cart, not for authorisation).
     pub async fn session_user_id(&self) -> Result<Option<uuid::Uuid>, AppError> {
-        Ok(self
-            .session
-            .get::<SessionUser>(USER)
-            .await
-            .map_err(session_err)?
-            .map(|u| u.user_id))
+        Ok(self.session.get::<SessionUser>(USER).await.map_err(session_err)?.map(|u| u.user_id))
     }
 
     pub async fn require_user(&self) -> Result<SessionUser, AppError> {
-        self.current_user()
-            .await?
-            .ok_or_else(|| AppError::Unauthorized("Please sign in to continue.".into()))
+        self.current_user().await?.ok_or_else(|| AppError::Unauthorized("Please sign in to continue.".into()))
     }
 
     /// Admins only; everyone else, signed in or not, gets 403. Fails closed on any error.
@@ -501,17 +356,8 @@ impl Accounts<'_> {
     }
 
     pub async fn sign_out(&self, everywhere: bool) -> Result<String, AppError> {
-        if everywhere
-            && let Some(user) = self
-                .session
-                .get::<SessionUser>(USER)
-                .await
-                .map_err(session_err)?
-        {
-            self.provider
-                .sign_out_everywhere(&user.credentials)
-                .await
-                .map_err(user_error)?;
+        if everywhere && let Some(user) = self.session.get::<SessionUser>(USER).await.map_err(session_err)? {
+            self.provider.sign_out_everywhere(&user.credentials).await.map_err(user_error)?;
         }
         self.session.flush().await.map_err(session_err)?;
         Ok("/".into())
@@ -519,17 +365,8 @@ impl Accounts<'_> {
 
     pub async fn forgot_password(&self, email: &str) -> Result<String, AppError> {
         let email = parse_email(email)?;
-        self.limit_both(
-            "reset",
-            &email,
-            self.limits.reset_per_ip,
-            self.limits.reset_per_account,
-        )
-        .await?;
-        self.provider
-            .forgot_password(&email)
-            .await
-            .map_err(user_error)?;
+        self.limit_both("reset", &email, self.limits.reset_per_ip, self.limits.reset_per_account).await?;
+        self.provider.forgot_password(&email).await.map_err(user_error)?;
         self.set_flow_email(&email).await?;
         crate::platform::request::notice(self.session, &format!(
             "If an account exists for {email}, we sent it a code. Enter it below with your new password."
@@ -538,65 +375,38 @@ impl Accounts<'_> {
         Ok("/account/reset".into())
     }
 
-    pub async fn reset_password(
-        &self,
-        email: &str,
-        code: &str,
-        password: &str,
-    ) -> Result<String, AppError> {
+    pub async fn reset_password(&self, email: &str, code: &str, password: &str) -> Result<String, AppError> {
         let email = parse_email(email)?;
         let code = code_field(code)?;
-        self.provider
-            .password_policy()
-            .check(password)
-            .map_err(AppError::BadRequest)?;
+        self.provider.password_policy().check(password).map_err(AppError::BadRequest)?;
         self.limit_ip("code", self.limits.code_per_ip).await?;
-        self.limit_account("reset-code", &email, self.limits.code_per_account)
-            .await?;
-        self.provider
-            .confirm_forgot_password(&email, &code, password)
-            .await
-            .map_err(user_error)?;
+        self.limit_account("reset-code", &email, self.limits.code_per_account).await?;
+        self.provider.confirm_forgot_password(&email, &code, password).await.map_err(user_error)?;
         self.set_flow_email(&email).await?;
-        crate::platform::request::notice(
-            self.session,
-            "Your password is changed. Sign in with the new password.",
-        )
-        .await?;
+        crate::platform::request::notice(self.session, "Your password is changed. Sign in with the new password.").await?;
         Ok("/account/sign-in".into())
     }
 
     pub async fn change_password(&self, old: &str, new: &str) -> Result<String, AppError> {
         let mut user = self.require_user().await?;
         let old = password_field(old)?;
-        self.provider
-            .password_policy()
-            .check(new)
-            .map_err(AppError::BadRequest)?;
+        self.provider.password_policy().check(new).map_err(AppError::BadRequest)?;
         let email = parse_email(&user.identity.email)?;
-        self.limit_account("sign-in", &email, self.limits.sign_in_per_account)
-            .await?;
-        match self
-            .provider
-            .change_password(&user.credentials, old, new)
-            .await
-        {
+        self.limit_account("sign-in", &email, self.limits.sign_in_per_account).await?;
+        match self.provider.change_password(&user.credentials, old, new).await {
             Ok(fresh) => {
                 if let Some(c) = fresh {
                     user.credentials = c;
                 }
                 // Other sessions were voided; this one continues under a new id.
                 self.session.cycle_id().await.map_err(session_err)?;
-                self.session
-                    .insert(USER, &user)
-                    .await
-                    .map_err(session_err)?;
+                self.session.insert(USER, &user).await.map_err(session_err)?;
                 crate::platform::request::notice(self.session, "Your password is changed.").await?;
                 Ok("/account".into())
             }
-            Err(AuthError::InvalidCredentials) => Err(AppError::Unauthorized(
-                "Your current password is not right.".into(),
-            )),
+            Err(AuthError::InvalidCredentials) => {
+                Err(AppError::Unauthorized("Your current password is not right.".into()))
+            }
             Err(e) => Err(user_error(e)),
         }
     }
@@ -605,19 +415,10 @@ impl Accounts<'_> {
     pub async fn begin_two_factor(&self) -> Result<String, AppError> {
         let user = self.require_user().await?;
         if user.identity.two_factor {
-            return Err(AppError::Conflict(
-                "Two-factor sign-in is already on.".into(),
-            ));
+            return Err(AppError::Conflict("Two-factor sign-in is already on.".into()));
         }
-        let secret = self
-            .provider
-            .begin_totp(&user.credentials)
-            .await
-            .map_err(user_error)?;
-        self.session
-            .insert(TOTP_SETUP, secret)
-            .await
-            .map_err(session_err)?;
+        let secret = self.provider.begin_totp(&user.credentials).await.map_err(user_error)?;
+        self.session.insert(TOTP_SETUP, secret).await.map_err(session_err)?;
         Ok("/account/two-factor".into())
     }
 
@@ -632,37 +433,15 @@ impl Accounts<'_> {
         let mut user = self.require_user().await?;
         let code = code_field(code)?;
         let email = parse_email(&user.identity.email)?;
-        self.limit_account("code", &email, self.limits.code_per_account)
-            .await?;
-        if self
-            .session
-            .get::<String>(TOTP_SETUP)
-            .await
-            .map_err(session_err)?
-            .is_none()
-        {
-            return Err(AppError::BadRequest(
-                "Start the two-factor set-up again.".into(),
-            ));
+        self.limit_account("code", &email, self.limits.code_per_account).await?;
+        if self.session.get::<String>(TOTP_SETUP).await.map_err(session_err)?.is_none() {
+            return Err(AppError::BadRequest("Start the two-factor set-up again.".into()));
         }
-        self.provider
-            .enable_totp(&user.credentials, &code)
-            .await
-            .map_err(user_error)?;
-        self.session
-            .remove::<String>(TOTP_SETUP)
-            .await
-            .map_err(session_err)?;
+        self.provider.enable_totp(&user.credentials, &code).await.map_err(user_error)?;
+        self.session.remove::<String>(TOTP_SETUP).await.map_err(session_err)?;
         user.identity.two_factor = true;
-        self.session
-            .insert(USER, &user)
-            .await
-            .map_err(session_err)?;
-        crate::platform::request::notice(
-            self.session,
-            "Two-factor sign-in is on. You'll need a code from your app each time you sign in.",
-        )
-        .await?;
+        self.session.insert(USER, &user).await.map_err(session_err)?;
+        crate::platform::request::notice(self.session, "Two-factor sign-in is on. You'll need a code from your app each time you sign in.").await?;
         Ok("/account".into())
     }
 }

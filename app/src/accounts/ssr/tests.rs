@@ -7,8 +7,8 @@ use super::jwt::{TokenError, TokenUse};
 use super::provider::*;
 use super::secrets;
 use crate::accounts::model::PasswordPolicy;
-use crate::mail::ssr::DevMailbox;
 use crate::types::Email;
+use crate::mail::ssr::DevMailbox;
 use aws_sdk_cognitoidentityprovider as cognito;
 use sqlx::PgPool;
 use std::sync::Arc;
@@ -17,15 +17,8 @@ const PASSWORD: &str = "Correct-Horse-9";
 const NEW_PASSWORD: &str = "Battery-Staple-42";
 
 enum Kind {
-    Builtin {
-        pool: PgPool,
-        provider: Arc<BuiltinProvider>,
-    },
-    Cognito {
-        admin: cognito::Client,
-        pool_id: String,
-        provider: Arc<CognitoProvider>,
-    },
+    Builtin { pool: PgPool, provider: Arc<BuiltinProvider> },
+    Cognito { admin: cognito::Client, pool_id: String, provider: Arc<CognitoProvider> },
 }
 
 struct Harness {
@@ -40,24 +33,14 @@ impl Harness {
             PasswordPolicy::default(),
             "Test shop".into(),
         ));
-        Harness {
-            kind: Kind::Builtin { pool, provider },
-        }
+        Harness { kind: Kind::Builtin { pool, provider } }
     }
 
     /// A fresh user pool on the emulator; `None` when no emulator is configured outside CI.
     async fn cognito() -> Option<Harness> {
         let (admin, settings, pool_id) = moto_pool(None).await?;
-        let provider = Arc::new(
-            CognitoProvider::with_client(admin.clone(), settings, PasswordPolicy::default()).await,
-        );
-        Some(Harness {
-            kind: Kind::Cognito {
-                admin,
-                pool_id,
-                provider,
-            },
-        })
+        let provider = Arc::new(CognitoProvider::with_client(admin.clone(), settings, PasswordPolicy::default()).await);
+        Some(Harness { kind: Kind::Cognito { admin, pool_id, provider } })
     }
 
     fn provider(&self) -> &dyn IdentityProvider {
@@ -86,14 +69,9 @@ impl Harness {
     async fn code(&self, email: &Email) -> String {
         match &self.kind {
             Kind::Builtin { pool, .. } => {
-                let mails = DevMailbox::recent(pool, Some(email.as_str()), 1)
-                    .await
-                    .unwrap();
+                let mails = DevMailbox::recent(pool, Some(email.as_str()), 1).await.unwrap();
                 let body = &mails.first().expect("a mail was sent").body;
-                body.split_whitespace()
-                    .find(|w| w.len() == 6 && w.chars().all(|c| c.is_ascii_digit()))
-                    .unwrap()
-                    .to_owned()
+                body.split_whitespace().find(|w| w.len() == 6 && w.chars().all(|c| c.is_ascii_digit())).unwrap().to_owned()
             }
             Kind::Cognito { .. } => "123456".into(),
         }
@@ -108,11 +86,7 @@ impl Harness {
             std::thread::sleep(std::time::Duration::from_secs(4));
         }
         let now = secrets::unix_now();
-        let t = if later && matches!(self.kind, Kind::Builtin { .. }) {
-            now + 30
-        } else {
-            now
-        };
+        let t = if later && matches!(self.kind, Kind::Builtin { .. }) { now + 30 } else { now };
         secrets::totp_code(secret, t).unwrap()
     }
 
@@ -120,13 +94,7 @@ impl Harness {
         match &self.kind {
             Kind::Builtin { provider, .. } => provider.set_disabled(email, true).await.unwrap(),
             Kind::Cognito { admin, pool_id, .. } => {
-                admin
-                    .admin_disable_user()
-                    .user_pool_id(pool_id)
-                    .username(email.as_str())
-                    .send()
-                    .await
-                    .unwrap();
+                admin.admin_disable_user().user_pool_id(pool_id).username(email.as_str()).send().await.unwrap();
             }
         }
     }
@@ -158,10 +126,7 @@ impl Harness {
         let email = Email::parse(email).unwrap();
         self.provider().sign_up(&email, PASSWORD).await.unwrap();
         let code = self.code(&email).await;
-        self.provider()
-            .confirm_sign_up(&email, &code)
-            .await
-            .unwrap();
+        self.provider().confirm_sign_up(&email, &code).await.unwrap();
         email
     }
 
@@ -178,14 +143,10 @@ pub(crate) fn moto_url() -> Option<String> {
     match std::env::var("SHOP_TEST_MOTO_URL") {
         Ok(u) if !u.is_empty() => Some(u),
         _ if std::env::var("CI").is_ok_and(|v| !v.is_empty()) => {
-            panic!(
-                "SHOP_TEST_MOTO_URL is not set: run the tests with scripts/test, which starts the emulator"
-            )
+            panic!("SHOP_TEST_MOTO_URL is not set: run the tests with scripts/test, which starts the emulator")
         }
         _ => {
-            eprintln!(
-                "skipping a Cognito test: SHOP_TEST_MOTO_URL is not set (scripts/test sets it)"
-            );
+            eprintln!("skipping a Cognito test: SHOP_TEST_MOTO_URL is not set (scripts/test sets it)");
             None
         }
     }
@@ -201,9 +162,7 @@ async fn moto_pool(client_of: Option<&str>) -> Option<(cognito::Client, CognitoS
     let conf = aws_config::defaults(aws_config::BehaviorVersion::latest())
         .region(aws_config::Region::new(region))
         .endpoint_url(&url)
-        .credentials_provider(cognito::config::Credentials::new(
-            "test", "test", None, None, "test",
-        ))
+        .credentials_provider(cognito::config::Credentials::new("test", "test", None, None, "test"))
         .load()
         .await;
     let admin = cognito::Client::new(&conf);
@@ -220,24 +179,14 @@ async fn moto_pool(client_of: Option<&str>) -> Option<(cognito::Client, CognitoS
             let pool = admin
                 .create_user_pool()
                 .pool_name(format!("shop-test-{}", uuid::Uuid::new_v4()))
-                .policies(
-                    UserPoolPolicyType::builder()
-                        .password_policy(policy)
-                        .build(),
-                )
+                .policies(UserPoolPolicyType::builder().password_policy(policy).build())
                 .mfa_configuration(UserPoolMfaType::Optional)
                 .auto_verified_attributes(VerifiedAttributeType::Email)
                 .send()
                 .await
                 .expect("emulator reachable");
             let id = pool.user_pool().unwrap().id().unwrap().to_owned();
-            admin
-                .create_group()
-                .user_pool_id(&id)
-                .group_name("admin")
-                .send()
-                .await
-                .unwrap();
+            admin.create_group().user_pool_id(&id).group_name("admin").send().await.unwrap();
             id
         }
     };
@@ -275,50 +224,28 @@ async fn sign_up_confirm_and_sign_in(h: &Harness) {
     // The service checks our policy once (server/tests/http.rs); Cognito also enforces its pool's
     // own, and the adapter reports that as WeakPassword.
     if !h.is_builtin() {
-        assert!(matches!(
-            p.sign_up(&email, "short").await,
-            Err(AuthError::WeakPassword(_))
-        ));
+        assert!(matches!(p.sign_up(&email, "short").await, Err(AuthError::WeakPassword(_))));
     }
     if h.is_builtin() {
         // Someone else signed up with this address first: signing up again while nobody has
         // confirmed it replaces their password (the pre-hijack fix); theirs no longer works.
         p.sign_up(&email, "Strangers-pass-1!").await.unwrap();
         p.sign_up(&email, PASSWORD).await.unwrap();
-        assert_eq!(
-            p.sign_in(&email, "Strangers-pass-1!").await,
-            Err(AuthError::InvalidCredentials)
-        );
+        assert_eq!(p.sign_in(&email, "Strangers-pass-1!").await, Err(AuthError::InvalidCredentials));
     } else {
         p.sign_up(&email, PASSWORD).await.unwrap();
-        assert_eq!(
-            p.sign_up(&email, PASSWORD).await,
-            Err(AuthError::AccountExists)
-        );
+        assert_eq!(p.sign_up(&email, PASSWORD).await, Err(AuthError::AccountExists));
     }
-    assert_eq!(
-        p.sign_in(&email, PASSWORD).await,
-        Err(AuthError::NotConfirmed)
-    );
+    assert_eq!(p.sign_in(&email, PASSWORD).await, Err(AuthError::NotConfirmed));
     if h.is_builtin() {
         let right = h.code(&email).await;
-        let wrong = if right == "000000" {
-            "111111"
-        } else {
-            "000000"
-        };
-        assert_eq!(
-            p.confirm_sign_up(&email, wrong).await,
-            Err(AuthError::WrongCode)
-        );
+        let wrong = if right == "000000" { "111111" } else { "000000" };
+        assert_eq!(p.confirm_sign_up(&email, wrong).await, Err(AuthError::WrongCode));
         // A resend replaces the code: the old one no longer works.
         p.resend_confirmation(&email).await.unwrap();
         let newer = h.code(&email).await;
         if newer != right {
-            assert_eq!(
-                p.confirm_sign_up(&email, &right).await,
-                Err(AuthError::WrongCode)
-            );
+            assert_eq!(p.confirm_sign_up(&email, &right).await, Err(AuthError::WrongCode));
         }
     }
     let code = h.code(&email).await;
@@ -327,38 +254,23 @@ async fn sign_up_confirm_and_sign_in(h: &Harness) {
     assert_eq!(signed.identity.email, "ada@example.com");
     assert!(!signed.identity.is_admin);
     assert!(!signed.identity.two_factor);
-    let (identity, _) = p
-        .check(&signed.credentials)
-        .await
-        .unwrap()
-        .expect("session valid");
+    let (identity, _) = p.check(&signed.credentials).await.unwrap().expect("session valid");
     assert_eq!(identity.subject, signed.identity.subject);
     // Once confirmed, the address is taken for good, with either provider.
-    assert_eq!(
-        p.sign_up(&email, "Strangers-pass-1!").await,
-        Err(AuthError::AccountExists)
-    );
+    assert_eq!(p.sign_up(&email, "Strangers-pass-1!").await, Err(AuthError::AccountExists));
     if h.is_builtin() {
         // Resending for a confirmed or unknown address says nothing.
         p.resend_confirmation(&email).await.unwrap();
-        p.resend_confirmation(&Email::parse("nobody@example.com").unwrap())
-            .await
-            .unwrap();
+        p.resend_confirmation(&Email::parse("nobody@example.com").unwrap()).await.unwrap();
     }
 }
 
 async fn wrong_credentials_reveal_nothing(h: &Harness) {
     let p = h.provider();
     let email = h.registered("bob@example.com").await;
-    assert_eq!(
-        p.sign_in(&email, "Wrong-password-1").await,
-        Err(AuthError::InvalidCredentials)
-    );
+    assert_eq!(p.sign_in(&email, "Wrong-password-1").await, Err(AuthError::InvalidCredentials));
     let unknown = Email::parse("nobody@example.com").unwrap();
-    assert_eq!(
-        p.sign_in(&unknown, PASSWORD).await,
-        Err(AuthError::InvalidCredentials)
-    );
+    assert_eq!(p.sign_in(&unknown, PASSWORD).await, Err(AuthError::InvalidCredentials));
     // Reset requests answer the same for unknown addresses.
     p.forgot_password(&unknown).await.unwrap();
 }
@@ -368,26 +280,16 @@ async fn change_and_reset_password(h: &Harness) {
     let email = h.registered("cy@example.com").await;
     let signed = h.signed_in(&email, PASSWORD).await;
     assert_eq!(
-        p.change_password(&signed.credentials, "Not-my-password-1", NEW_PASSWORD)
-            .await,
+        p.change_password(&signed.credentials, "Not-my-password-1", NEW_PASSWORD).await,
         Err(AuthError::InvalidCredentials)
     );
     // The service checks our policy once (server/tests/http.rs); Cognito also enforces its pool's
     // own, and the adapter reports that as WeakPassword.
     if !h.is_builtin() {
-        assert!(matches!(
-            p.change_password(&signed.credentials, PASSWORD, "weak")
-                .await,
-            Err(AuthError::WeakPassword(_))
-        ));
+        assert!(matches!(p.change_password(&signed.credentials, PASSWORD, "weak").await, Err(AuthError::WeakPassword(_))));
     }
-    p.change_password(&signed.credentials, PASSWORD, NEW_PASSWORD)
-        .await
-        .unwrap();
-    assert_eq!(
-        p.sign_in(&email, PASSWORD).await,
-        Err(AuthError::InvalidCredentials)
-    );
+    p.change_password(&signed.credentials, PASSWORD, NEW_PASSWORD).await.unwrap();
+    assert_eq!(p.sign_in(&email, PASSWORD).await, Err(AuthError::InvalidCredentials));
     h.signed_in(&email, NEW_PASSWORD).await;
 
     // Forgot password: a code by e-mail, then a new password.
@@ -398,26 +300,14 @@ async fn change_and_reset_password(h: &Harness) {
     // does not check the pool's policy on this call, so there is nothing to assert at this level.
     if h.is_builtin() {
         let wrong = if code == "000000" { "111111" } else { "000000" };
-        assert_eq!(
-            p.confirm_forgot_password(&email, wrong, PASSWORD).await,
-            Err(AuthError::WrongCode)
-        );
+        assert_eq!(p.confirm_forgot_password(&email, wrong, PASSWORD).await, Err(AuthError::WrongCode));
     }
-    p.confirm_forgot_password(&email, &code, "Third-password-7")
-        .await
-        .unwrap();
-    assert_eq!(
-        p.sign_in(&email, NEW_PASSWORD).await,
-        Err(AuthError::InvalidCredentials)
-    );
+    p.confirm_forgot_password(&email, &code, "Third-password-7").await.unwrap();
+    assert_eq!(p.sign_in(&email, NEW_PASSWORD).await, Err(AuthError::InvalidCredentials));
     h.signed_in(&email, "Third-password-7").await;
     if h.is_builtin() {
         // A code works once.
-        assert_eq!(
-            p.confirm_forgot_password(&email, &code, "Fourth-password-8")
-                .await,
-            Err(AuthError::ExpiredCode)
-        );
+        assert_eq!(p.confirm_forgot_password(&email, &code, "Fourth-password-8").await, Err(AuthError::ExpiredCode));
     }
 }
 
@@ -428,19 +318,10 @@ async fn totp_two_factor(h: &Harness) {
     let secret = p.begin_totp(&signed.credentials).await.unwrap();
     let wrong = {
         let right = h.totp(&secret, false);
-        if right == "000000" {
-            "111111".to_owned()
-        } else {
-            "000000".to_owned()
-        }
+        if right == "000000" { "111111".to_owned() } else { "000000".to_owned() }
     };
-    assert_eq!(
-        p.enable_totp(&signed.credentials, &wrong).await,
-        Err(AuthError::WrongCode)
-    );
-    p.enable_totp(&signed.credentials, &h.totp(&secret, false))
-        .await
-        .unwrap();
+    assert_eq!(p.enable_totp(&signed.credentials, &wrong).await, Err(AuthError::WrongCode));
+    p.enable_totp(&signed.credentials, &h.totp(&secret, false)).await.unwrap();
     let (identity, _) = p.check(&signed.credentials).await.unwrap().unwrap();
     assert!(identity.two_factor);
 
@@ -448,19 +329,12 @@ async fn totp_two_factor(h: &Harness) {
         SignInStep::TotpRequired(c) => c,
         other => panic!("expected a TOTP challenge, got {other:?}"),
     };
-    assert_eq!(
-        p.answer_totp(&challenge, &wrong).await,
-        Err(AuthError::WrongCode)
-    );
+    assert_eq!(p.answer_totp(&challenge, &wrong).await, Err(AuthError::WrongCode));
     let challenge = match p.sign_in(&email, PASSWORD).await.unwrap() {
         SignInStep::TotpRequired(c) => c,
         other => panic!("expected a TOTP challenge, got {other:?}"),
     };
-    match p
-        .answer_totp(&challenge, &h.totp(&secret, true))
-        .await
-        .unwrap()
-    {
+    match p.answer_totp(&challenge, &h.totp(&secret, true)).await.unwrap() {
         SignInStep::Done(s) => assert!(s.identity.two_factor),
         other => panic!("expected a finished sign-in, got {other:?}"),
     }
@@ -474,15 +348,8 @@ async fn disabled_accounts_cannot_sign_in(h: &Harness) {
     assert_eq!(p.sign_in(&email, PASSWORD).await, Err(AuthError::Disabled));
     if h.is_builtin() {
         // A wrong password on a disabled account says only "wrong" (Cognito says "disabled").
-        assert_eq!(
-            p.sign_in(&email, "Wrong-password-1").await,
-            Err(AuthError::InvalidCredentials)
-        );
-        assert_eq!(
-            p.check(&signed.credentials).await.unwrap(),
-            None,
-            "existing sessions end"
-        );
+        assert_eq!(p.sign_in(&email, "Wrong-password-1").await, Err(AuthError::InvalidCredentials));
+        assert_eq!(p.check(&signed.credentials).await.unwrap(), None, "existing sessions end");
     }
 }
 
@@ -491,18 +358,12 @@ async fn global_sign_out_ends_sessions(h: &Harness) {
     let email = h.registered("fay@example.com").await;
     let first = h.signed_in(&email, PASSWORD).await;
     if !h.is_builtin() {
-        assert!(
-            h.refresh_works(&first.credentials).await,
-            "refresh works before"
-        );
+        assert!(h.refresh_works(&first.credentials).await, "refresh works before");
     }
     p.sign_out_everywhere(&first.credentials).await.unwrap();
     assert_eq!(p.check(&first.credentials).await.unwrap(), None);
     if !h.is_builtin() {
-        assert!(
-            !h.refresh_works(&first.credentials).await,
-            "the refresh token is revoked"
-        );
+        assert!(!h.refresh_works(&first.credentials).await, "the refresh token is revoked");
     }
     // Signing in again works.
     let again = h.signed_in(&email, PASSWORD).await;
@@ -562,39 +423,19 @@ async fn builtin_codes_expire_and_lock_after_five_wrong_tries(pool: PgPool) {
     let code = h.code(&email).await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for _ in 0..5 {
-        assert_eq!(
-            p.confirm_sign_up(&email, wrong).await,
-            Err(AuthError::WrongCode)
-        );
+        assert_eq!(p.confirm_sign_up(&email, wrong).await, Err(AuthError::WrongCode));
     }
-    assert_eq!(
-        p.confirm_sign_up(&email, &code).await,
-        Err(AuthError::ExpiredCode),
-        "locked after five"
-    );
+    assert_eq!(p.confirm_sign_up(&email, &code).await, Err(AuthError::ExpiredCode), "locked after five");
     p.resend_confirmation(&email).await.unwrap();
     let fresh = h.code(&email).await;
-    sqlx::query("UPDATE builtin_codes SET expires_at = now() - interval '1 second'")
-        .execute(&pool)
-        .await
-        .unwrap();
-    assert_eq!(
-        p.confirm_sign_up(&email, &fresh).await,
-        Err(AuthError::ExpiredCode)
-    );
+    sqlx::query("UPDATE builtin_codes SET expires_at = now() - interval '1 second'").execute(&pool).await.unwrap();
+    assert_eq!(p.confirm_sign_up(&email, &fresh).await, Err(AuthError::ExpiredCode));
     p.resend_confirmation(&email).await.unwrap();
     let last = h.code(&email).await;
     p.confirm_sign_up(&email, &last).await.unwrap();
     // Only hashes are stored.
-    let stored: Vec<String> = sqlx::query_scalar("SELECT password_hash FROM builtin_accounts")
-        .fetch_all(&pool)
-        .await
-        .unwrap();
-    assert!(
-        stored
-            .iter()
-            .all(|h| h.starts_with("$argon2id$") && !h.contains(PASSWORD))
-    );
+    let stored: Vec<String> = sqlx::query_scalar("SELECT password_hash FROM builtin_accounts").fetch_all(&pool).await.unwrap();
+    assert!(stored.iter().all(|h| h.starts_with("$argon2id$") && !h.contains(PASSWORD)));
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -604,22 +445,11 @@ async fn builtin_totp_code_cannot_be_replayed(pool: PgPool) {
     let email = h.registered("ivy@example.com").await;
     let signed = h.signed_in(&email, PASSWORD).await;
     let secret = p.begin_totp(&signed.credentials).await.unwrap();
-    p.enable_totp(&signed.credentials, &h.totp(&secret, false))
-        .await
-        .unwrap();
-    let SignInStep::TotpRequired(challenge) = p.sign_in(&email, PASSWORD).await.unwrap() else {
-        panic!()
-    };
+    p.enable_totp(&signed.credentials, &h.totp(&secret, false)).await.unwrap();
+    let SignInStep::TotpRequired(challenge) = p.sign_in(&email, PASSWORD).await.unwrap() else { panic!() };
     let code = h.totp(&secret, true);
-    assert!(matches!(
-        p.answer_totp(&challenge, &code).await,
-        Ok(SignInStep::Done(_))
-    ));
-    assert_eq!(
-        p.answer_totp(&challenge, &code).await,
-        Err(AuthError::WrongCode),
-        "same code twice"
-    );
+    assert!(matches!(p.answer_totp(&challenge, &code).await, Ok(SignInStep::Done(_))));
+    assert_eq!(p.answer_totp(&challenge, &code).await, Err(AuthError::WrongCode), "same code twice");
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -629,50 +459,26 @@ async fn builtin_password_change_ends_other_sessions(pool: PgPool) {
     let email = h.registered("jo@example.com").await;
     let phone = h.signed_in(&email, PASSWORD).await;
     let laptop = h.signed_in(&email, PASSWORD).await;
-    let fresh = p
-        .change_password(&laptop.credentials, PASSWORD, NEW_PASSWORD)
-        .await
-        .unwrap()
-        .expect("new credentials");
-    assert_eq!(
-        p.check(&phone.credentials).await.unwrap(),
-        None,
-        "the other device is signed out"
-    );
-    assert!(
-        p.check(&fresh).await.unwrap().is_some(),
-        "this device continues"
-    );
+    let fresh = p.change_password(&laptop.credentials, PASSWORD, NEW_PASSWORD).await.unwrap().expect("new credentials");
+    assert_eq!(p.check(&phone.credentials).await.unwrap(), None, "the other device is signed out");
+    assert!(p.check(&fresh).await.unwrap().is_some(), "this device continues");
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn rate_limit_windows_count_and_reset(pool: PgPool) {
-    use super::rate_limit::{Limit, hit};
-    let limit = Limit {
-        max: 3,
-        window_secs: 60,
-    };
+    use super::rate_limit::{hit, Limit};
+    let limit = Limit { max: 3, window_secs: 60 };
     for _ in 0..3 {
         assert_eq!(hit(&pool, "k", limit).await.unwrap(), Ok(()));
     }
     let retry = hit(&pool, "k", limit).await.unwrap().unwrap_err();
     assert!((1..=60).contains(&retry), "{retry}");
-    assert_eq!(
-        hit(&pool, "other", limit).await.unwrap(),
-        Ok(()),
-        "keys are separate"
-    );
-    sqlx::query(
-        "UPDATE rate_limits SET window_start = now() - interval '61 seconds' WHERE key = 'k'",
-    )
-    .execute(&pool)
-    .await
-    .unwrap();
-    assert_eq!(
-        hit(&pool, "k", limit).await.unwrap(),
-        Ok(()),
-        "a new window starts"
-    );
+    assert_eq!(hit(&pool, "other", limit).await.unwrap(), Ok(()), "keys are separate");
+    sqlx::query("UPDATE rate_limits SET window_start = now() - interval '61 seconds' WHERE key = 'k'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(hit(&pool, "k", limit).await.unwrap(), Ok(()), "a new window starts");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -680,9 +486,7 @@ async fn rate_limit_windows_count_and_reset(pool: PgPool) {
 
 #[tokio::test]
 async fn cognito_reads_the_pool_password_policy() {
-    let Some(h) = Harness::cognito().await else {
-        return;
-    };
+    let Some(h) = Harness::cognito().await else { return };
     let policy = h.provider().password_policy();
     assert_eq!(policy.min_length, 10);
     assert!(!policy.require_symbol);
@@ -690,49 +494,27 @@ async fn cognito_reads_the_pool_password_policy() {
 
 #[tokio::test]
 async fn cognito_refresh_gives_new_verified_tokens() {
-    let Some(h) = Harness::cognito().await else {
-        return;
-    };
-    let Kind::Cognito { provider, .. } = &h.kind else {
-        unreachable!()
-    };
+    let Some(h) = Harness::cognito().await else { return };
+    let Kind::Cognito { provider, .. } = &h.kind else { unreachable!() };
     let email = h.registered("max@example.com").await;
     let signed = h.signed_in(&email, PASSWORD).await;
     let fresh = provider.refresh(&signed.credentials).await.unwrap();
     assert_eq!(fresh.identity, signed.identity);
-    let (
-        Credentials::Cognito {
-            access_token: old,
-            refresh_token: r1,
-            ..
-        },
-        Credentials::Cognito {
-            access_token: new,
-            refresh_token: r2,
-            ..
-        },
-    ) = (&signed.credentials, &fresh.credentials)
+    let (Credentials::Cognito { access_token: old, refresh_token: r1, .. }, Credentials::Cognito { access_token: new, refresh_token: r2, .. }) =
+        (&signed.credentials, &fresh.credentials)
     else {
         panic!()
     };
     assert_ne!(old, new, "a new access token");
     assert_eq!(r1, r2, "the refresh token is kept");
-    provider
-        .verifier()
-        .verify(new, TokenUse::Access)
-        .await
-        .unwrap();
+    provider.verifier().verify(new, TokenUse::Access).await.unwrap();
     assert!(provider.check(&fresh.credentials).await.unwrap().is_some());
 }
 
 #[tokio::test]
 async fn cognito_new_password_required_challenge() {
-    let Some(h) = Harness::cognito().await else {
-        return;
-    };
-    let Kind::Cognito { admin, pool_id, .. } = &h.kind else {
-        unreachable!()
-    };
+    let Some(h) = Harness::cognito().await else { return };
+    let Kind::Cognito { admin, pool_id, .. } = &h.kind else { unreachable!() };
     let email = Email::parse("kim@example.com").unwrap();
     admin
         .admin_create_user()
@@ -748,69 +530,33 @@ async fn cognito_new_password_required_challenge() {
         SignInStep::NewPasswordRequired(c) => c,
         other => panic!("expected NEW_PASSWORD_REQUIRED, got {other:?}"),
     };
-    assert!(matches!(
-        p.answer_new_password(&challenge, "weak").await,
-        Err(AuthError::WeakPassword(_))
-    ));
-    assert!(matches!(
-        p.answer_new_password(&challenge, NEW_PASSWORD)
-            .await
-            .unwrap(),
-        SignInStep::Done(_)
-    ));
+    assert!(matches!(p.answer_new_password(&challenge, "weak").await, Err(AuthError::WeakPassword(_))));
+    assert!(matches!(p.answer_new_password(&challenge, NEW_PASSWORD).await.unwrap(), SignInStep::Done(_)));
     h.signed_in(&email, NEW_PASSWORD).await;
 }
 
 #[tokio::test]
 async fn cognito_tokens_are_verified() {
-    let Some(h) = Harness::cognito().await else {
-        return;
-    };
-    let Kind::Cognito {
-        pool_id, provider, ..
-    } = &h.kind
-    else {
-        unreachable!()
-    };
+    let Some(h) = Harness::cognito().await else { return };
+    let Kind::Cognito { pool_id, provider, .. } = &h.kind else { unreachable!() };
     let email = h.registered("lee@example.com").await;
     let signed = h.signed_in(&email, PASSWORD).await;
-    let Credentials::Cognito {
-        access_token,
-        id_token,
-        ..
-    } = &signed.credentials
-    else {
-        panic!()
-    };
+    let Credentials::Cognito { access_token, id_token, .. } = &signed.credentials else { panic!() };
     let v = provider.verifier();
     let claims = v.verify(access_token, TokenUse::Access).await.unwrap();
     assert_eq!(claims.sub, signed.identity.subject);
     v.verify(id_token, TokenUse::Id).await.unwrap();
 
     // An ID token used as an access token, and the other way round.
-    assert_eq!(
-        v.verify(id_token, TokenUse::Access).await.unwrap_err(),
-        TokenError::WrongUse
-    );
-    assert_eq!(
-        v.verify(access_token, TokenUse::Id).await.unwrap_err(),
-        TokenError::WrongUse
-    );
+    assert_eq!(v.verify(id_token, TokenUse::Access).await.unwrap_err(), TokenError::WrongUse);
+    assert_eq!(v.verify(access_token, TokenUse::Id).await.unwrap_err(), TokenError::WrongUse);
     // Expired: the same token checked at the moment it expires.
-    assert_eq!(
-        v.verify_at(access_token, TokenUse::Access, claims.exp)
-            .await
-            .unwrap_err(),
-        TokenError::Expired
-    );
+    assert_eq!(v.verify_at(access_token, TokenUse::Access, claims.exp).await.unwrap_err(), TokenError::Expired);
     // A bad signature: the signature of another token.
     let parts: Vec<&str> = access_token.split('.').collect();
     let other_sig = id_token.rsplit('.').next().unwrap();
     let forged = format!("{}.{}.{}", parts[0], parts[1], other_sig);
-    assert!(matches!(
-        v.verify(&forged, TokenUse::Access).await.unwrap_err(),
-        TokenError::Invalid(_)
-    ));
+    assert!(matches!(v.verify(&forged, TokenUse::Access).await.unwrap_err(), TokenError::Invalid(_)));
     // A changed payload under the original signature.
     let tampered = format!("{}.{}x.{}", parts[0], parts[1], parts[2]);
     assert!(v.verify(&tampered, TokenUse::Access).await.is_err());
@@ -830,25 +576,13 @@ async fn cognito_tokens_are_verified() {
         SignInStep::Done(s) => s.credentials,
         other => panic!("{other:?}"),
     };
-    let Credentials::Cognito {
-        access_token: their_access,
-        ..
-    } = &theirs
-    else {
-        panic!()
-    };
-    assert_eq!(
-        v.verify(their_access, TokenUse::Access).await.unwrap_err(),
-        TokenError::WrongClient
-    );
+    let Credentials::Cognito { access_token: their_access, .. } = &theirs else { panic!() };
+    assert_eq!(v.verify(their_access, TokenUse::Access).await.unwrap_err(), TokenError::WrongClient);
 
     // Another pool's token (its issuer names the other pool).
     let other_pool = Harness::cognito().await.unwrap();
     let stranger = other_pool.registered("lee@example.com").await;
-    let Credentials::Cognito {
-        access_token: foreign,
-        ..
-    } = other_pool.signed_in(&stranger, PASSWORD).await.credentials
+    let Credentials::Cognito { access_token: foreign, .. } = other_pool.signed_in(&stranger, PASSWORD).await.credentials
     else {
         panic!()
     };
@@ -857,10 +591,7 @@ async fn cognito_tokens_are_verified() {
         TokenError::WrongIssuer | TokenError::UnknownKey
     ));
     // Garbage.
-    assert!(matches!(
-        v.verify("not.a.token", TokenUse::Access).await.unwrap_err(),
-        TokenError::Malformed(_)
-    ));
+    assert!(matches!(v.verify("not.a.token", TokenUse::Access).await.unwrap_err(), TokenError::Malformed(_)));
 }
 
 /// An unknown key id triggers one key-set fetch; another right after waits for the back-off.
@@ -881,37 +612,14 @@ async fn jwks_is_refetched_once_for_an_unknown_key_then_backs_off() {
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
 
-    let v = JwtVerifier::new(
-        "https://issuer".into(),
-        format!("http://{addr}/jwks.json"),
-        "client".into(),
-    );
+    let v = JwtVerifier::new("https://issuer".into(), format!("http://{addr}/jwks.json"), "client".into());
     let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
-    let token = |kid: &str| {
-        format!(
-            "{}.{}.c2ln",
-            b64(&format!(r#"{{"alg":"RS256","kid":"{kid}"}}"#)),
-            b64("{}")
-        )
-    };
-    assert_eq!(
-        v.verify(&token("a"), TokenUse::Access).await.unwrap_err(),
-        TokenError::UnknownKey
-    );
+    let token = |kid: &str| format!("{}.{}.c2ln", b64(&format!(r#"{{"alg":"RS256","kid":"{kid}"}}"#)), b64("{}"));
+    assert_eq!(v.verify(&token("a"), TokenUse::Access).await.unwrap_err(), TokenError::UnknownKey);
     assert_eq!(HITS.load(Ordering::SeqCst), 1);
-    assert_eq!(
-        v.verify(&token("b"), TokenUse::Access).await.unwrap_err(),
-        TokenError::UnknownKey
-    );
-    assert_eq!(
-        HITS.load(Ordering::SeqCst),
-        1,
-        "no second fetch inside the back-off window"
-    );
+    assert_eq!(v.verify(&token("b"), TokenUse::Access).await.unwrap_err(), TokenError::UnknownKey);
+    assert_eq!(HITS.load(Ordering::SeqCst), 1, "no second fetch inside the back-off window");
     // Tokens signed with anything but RS256 are refused before any key lookup.
     let hs = format!("{}.{}.c2ln", b64(r#"{"alg":"HS256","kid":"a"}"#), b64("{}"));
-    assert!(matches!(
-        v.verify(&hs, TokenUse::Access).await.unwrap_err(),
-        TokenError::Invalid(_)
-    ));
+    assert!(matches!(v.verify(&hs, TokenUse::Access).await.unwrap_err(), TokenError::Invalid(_)));
 }

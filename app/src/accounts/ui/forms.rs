@@ -10,18 +10,15 @@ pub fn form_page<V: IntoView + 'static>(
     form: &'static str,
     render: impl Fn(FormPage) -> V + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
-    private_page(
-        move || crate::accounts::api::get_form_page(form.to_owned()),
-        move |page: FormPage| {
-            if let Some(f) = &page.flash {
-                set_status(f.status);
-                if let Some(secs) = f.retry_after_secs {
-                    set_retry_after(secs);
-                }
+    private_page(move || crate::accounts::api::get_form_page(form.to_owned()), move |page: FormPage| {
+        if let Some(f) = &page.flash {
+            set_status(f.status);
+            if let Some(secs) = f.retry_after_secs {
+                set_retry_after(secs);
             }
-            render(page)
-        },
-    )
+        }
+        render(page)
+    })
 }
 
 /// Sends the signed-out visitor of a members' page to sign in (server-side 302), coming back after.
@@ -31,10 +28,7 @@ pub fn redirect_to_sign_in(error: &AppError, back: &str) -> bool {
     }
     set_status(302);
     #[cfg(feature = "ssr")]
-    crate::platform::request::redirect(&format!(
-        "/account/sign-in?next={}",
-        form_urlencoded::byte_serialize(back.as_bytes()).collect::<String>()
-    ));
+    crate::platform::request::redirect(&format!("/account/sign-in?next={}", form_urlencoded::byte_serialize(back.as_bytes()).collect::<String>()));
     #[cfg(not(feature = "ssr"))]
     let _ = back;
     true
@@ -91,14 +85,11 @@ pub fn AccountForm(
     #[prop(optional)] intro: Option<&'static str>,
     #[prop(optional)] testid: Option<&'static str>,
     /// (path, label) of a second submit button.
-    #[prop(optional)]
-    also: Option<(&'static str, &'static str)>,
+    #[prop(optional)] also: Option<(&'static str, &'static str)>,
     /// (href, text) of the links under the form.
-    #[prop(optional)]
-    links: Vec<(String, &'static str)>,
+    #[prop(optional)] links: Vec<(String, &'static str)>,
     /// Say so first when the visitor is already signed in (the sign-in page).
-    #[prop(optional)]
-    note_signed_in: bool,
+    #[prop(optional)] note_signed_in: bool,
     children: Children,
 ) -> impl IntoView {
     let buttons = match also {
@@ -146,11 +137,7 @@ pub fn Field(
 ) -> impl IntoView {
     let id = format!("f-{name}");
     let hint_id = hint.map(|_| format!("{id}-hint"));
-    let described = [hint_id.clone(), invalid.then(|| "form-error".to_owned())]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let described = [hint_id.clone(), invalid.then(|| "form-error".to_owned())].into_iter().flatten().collect::<Vec<_>>().join(" ");
     view! {
         <div class="field">
             <label for=id.clone()>{label}</label>
@@ -165,11 +152,7 @@ pub fn Field(
 
 /// The e-mail field, prefilled with what was typed before (or the flow's address).
 pub fn email_field(page: &FormPage) -> impl IntoView + use<> {
-    let value = page
-        .flash
-        .as_ref()
-        .and_then(|f| f.email.clone())
-        .or_else(|| page.email.clone());
+    let value = page.flash.as_ref().and_then(|f| f.email.clone()).or_else(|| page.email.clone());
     view! {
         <Field name="email" label="E-mail address" kind="email" value=value.unwrap_or_default()
             autocomplete="email" invalid=page.flash.is_some() maxlength=254/>
@@ -187,20 +170,11 @@ pub fn code_field(page: &FormPage, hint: &'static str) -> impl IntoView + use<> 
 /// A new-password field with the provider's rules listed under it; with JavaScript each rule is
 /// ticked off while typing. The server checks the same rules.
 #[island]
-pub fn PasswordField(
-    name: String,
-    label: String,
-    policy: PasswordPolicy,
-    invalid: bool,
-) -> impl IntoView {
+pub fn PasswordField(name: String, label: String, policy: PasswordPolicy, invalid: bool) -> impl IntoView {
     let value = RwSignal::new(String::new());
     let id = format!("f-{name}");
     let rules_id = format!("{id}-rules");
-    let described = if invalid {
-        format!("{rules_id} form-error")
-    } else {
-        rules_id.clone()
-    };
+    let described = if invalid { format!("{rules_id} form-error") } else { rules_id.clone() };
     let min = policy.min_length;
     let rules = policy.rules();
     let hydrated = crate::ui::hydrated_marker();

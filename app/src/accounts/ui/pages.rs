@@ -4,15 +4,12 @@ use super::forms::*;
 use crate::accounts::api::{self, forms};
 use crate::accounts::model::FormPage;
 use crate::error::AppError;
-use crate::ui::page::{ErrorPage, PageMeta, no_store, query_pairs};
+use crate::ui::page::{no_store, query_pairs, ErrorPage, PageMeta};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 fn query(key: &str) -> Option<String> {
-    query_pairs()
-        .into_iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v)
+    query_pairs().into_iter().find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
 #[component]
@@ -21,16 +18,10 @@ pub fn SignInPage() -> impl IntoView {
     form_page(forms::SIGN_IN, move |page: FormPage| {
         let next = next.clone();
         let sign_up_href = match &next {
-            Some(n) => format!(
-                "/account/sign-up?next={}",
-                form_urlencoded::byte_serialize(n.as_bytes()).collect::<String>()
-            ),
+            Some(n) => format!("/account/sign-up?next={}", form_urlencoded::byte_serialize(n.as_bytes()).collect::<String>()),
             None => "/account/sign-up".into(),
         };
-        let links = vec![
-            ("/account/forgot".to_owned(), "Forgot your password?"),
-            (sign_up_href, "New here? Create an account"),
-        ];
+        let links = vec![("/account/forgot".to_owned(), "Forgot your password?"), (sign_up_href, "New here? Create an account")];
         view! {
             <AccountForm page=page.clone() title="Sign in" action=api::SignIn::PATH submit="Sign in" testid="sign-in-form"
                 links=links note_signed_in=true>
@@ -170,11 +161,7 @@ pub fn AccountPage(#[prop(into)] sections: ViewFn) -> impl IntoView {
 }
 
 #[component]
-fn AccountView(
-    summary: crate::accounts::model::AccountSummary,
-    message: Option<String>,
-    sections: ViewFn,
-) -> impl IntoView {
+fn AccountView(summary: crate::accounts::model::AccountSummary, message: Option<String>, sections: ViewFn) -> impl IntoView {
     view! {
         <PageMeta title="My account".into() description="Your account".into() canonical_path="/account".into()/>
         <section class="account-page" aria-labelledby="account-title">

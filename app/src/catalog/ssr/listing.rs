@@ -15,7 +15,7 @@ use sqlx::{PgPool, Postgres, QueryBuilder, Row};
 pub struct Scope(pub Vec<i64>);
 
 /// A search keeps at most this many matches (name matches first) and says there are more.
-pub const SEARCH_CAP: i64 = 1000;
+pub const SEARCH_CAP: i64 = 500;
 
 /// One page, the number of matches and the facet counts.
 #[derive(Debug, Clone, Default)]
@@ -88,8 +88,11 @@ async fn page(
     if scope.0.is_empty() {
         return Ok(Vec::new());
     }
+    // Planned for these very values (not a generic plan): whether a filter matches few or many
+    // products decides between walking the sort index and reading the token index.
     let rows = page_query("", scope, search, q, limit)
         .build()
+        .persistent(false)
         .fetch_all(pool)
         .await?;
     rows.iter().map(card_from_row).collect()
@@ -290,6 +293,7 @@ async fn counted(
     let present = values_in_scope(pool, scope, keys).await?;
     let rows = counted_query("", scope, search, q, keys, &present)
         .build()
+        .persistent(false)
         .fetch_all(pool)
         .await?;
     let mut total = 0;
@@ -356,10 +360,20 @@ pub(super) fn counted_query(
             }
         }
     }
+    let all = tokens::filter(q, None);
     let mut qb = QueryBuilder::<Postgres>::new(format!(
-        "{head}SELECT ''::text AS facet, ''::text AS value, count(*) AS n FROM listing_entries e WHERE"
+        "{head}SELECT ''::text AS facet, ''::text AS value, "
     ));
-    push_where(&mut qb, &scope.0, search, &tokens::filter(q, None));
+    match search {
+        // Unfiltered, a search lists every match it kept.
+        Some(s) if all.any_of.is_empty() => {
+            qb.push_bind(s.ids.len() as i64).push("::bigint AS n");
+        }
+        _ => {
+            qb.push("count(*) AS n FROM listing_entries e WHERE");
+            push_where(&mut qb, &scope.0, search, &all);
+        }
+    }
     for (f, toks, facets, values) in passes.into_iter().filter(|p| !p.1.is_empty()) {
         qb.push(
             " UNION ALL (SELECT m.facet, m.value, count(DISTINCT e.product_id) FROM listing_entries e \
@@ -477,8 +491,10 @@ pub(super) fn matches_query(head: &str, tsquery: &str) -> QueryBuilder<'static, 
 
 /// The products a search matches: name matches first, at most `SEARCH_CAP`; and whether there are more.
 async fn matches(pool: &PgPool, tsquery: &str) -> Result<(Vec<i64>, bool), sqlx::Error> {
+    // Planned for this very query: a rare word reads its index, a common one the first rows.
     let rows: Vec<(i64, i32)> = matches_query("", tsquery)
         .build_query_as()
+        .persistent(false)
         .fetch_all(pool)
         .await?;
     let cap = SEARCH_CAP as usize;

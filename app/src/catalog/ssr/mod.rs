@@ -7,11 +7,11 @@ pub mod photos;
 pub mod repo;
 pub mod service;
 pub mod staff;
+pub mod tokens;
 #[cfg(test)]
 mod staff_tests;
 #[cfg(test)]
 pub(crate) mod tests;
-pub mod tokens;
 
 /// The catalog's own state in the request context: where photos are stored.
 #[derive(Clone)]

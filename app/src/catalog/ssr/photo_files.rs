@@ -26,9 +26,7 @@ pub enum Kind {
 pub enum PhotoError {
     #[error("is not a JPEG, PNG or WebP image (SVG, HTML and other files are refused).")]
     NotAnImage,
-    #[error(
-        "is {width} × {height} pixels: photos may be at most {MAX_SIDE} pixels a side and 50 megapixels."
-    )]
+    #[error("is {width} × {height} pixels: photos may be at most {MAX_SIDE} pixels a side and 50 megapixels.")]
     TooLarge { width: u32, height: u32 },
     #[error("is damaged or cut off and cannot be read.")]
     Damaged,
@@ -103,9 +101,7 @@ fn decode<R: BufRead + Seek>(r: R, kind: Kind) -> Result<DynamicImage, PhotoErro
     let mut reader = ImageReader::with_format(r, format(kind));
     reader.limits(limits());
     let mut decoder = reader.into_decoder().map_err(|_| PhotoError::Damaged)?;
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut img = DynamicImage::from_decoder(decoder).map_err(|_| PhotoError::Damaged)?;
     img.apply_orientation(orientation);
     Ok(img)
@@ -130,11 +126,7 @@ pub fn decode_upright(bytes: &[u8]) -> Result<DynamicImage, PhotoError> {
 /// Checks an uploaded file on disk (read through a buffer, never whole): its kind, its header's
 /// size, then a full decode. Returns the kind and the upright size.
 pub fn check_file(path: &std::path::Path) -> Result<(Kind, u32, u32), PhotoError> {
-    let open = || {
-        std::fs::File::open(path)
-            .map(std::io::BufReader::new)
-            .map_err(|_| PhotoError::Damaged)
-    };
+    let open = || std::fs::File::open(path).map(std::io::BufReader::new).map_err(|_| PhotoError::Damaged);
     let mut head = [0u8; 12];
     let n = std::io::Read::read(&mut open()?, &mut head).map_err(|_| PhotoError::Damaged)?;
     let kind = sniff(&head[..n])?;
@@ -169,20 +161,13 @@ pub fn render(img: &DynamicImage, width: u32) -> Result<Rendition, PhotoError> {
         img.to_rgb8()
     } else {
         let height = ((img.height() as u64 * width as u64) / img.width() as u64).max(1) as u32;
-        image::imageops::resize(
-            &img.to_rgb8(),
-            width,
-            height,
-            image::imageops::FilterType::CatmullRom,
-        )
+        image::imageops::resize(&img.to_rgb8(), width, height, image::imageops::FilterType::CatmullRom)
     };
     let mut jpeg = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, JPEG_QUALITY)
         .encode_image(&rgb)
         .map_err(|e| PhotoError::Encode(e.to_string()))?;
-    let webp = webp::Encoder::from_rgb(rgb.as_raw(), rgb.width(), rgb.height())
-        .encode(WEBP_QUALITY)
-        .to_vec();
+    let webp = webp::Encoder::from_rgb(rgb.as_raw(), rgb.width(), rgb.height()).encode(WEBP_QUALITY).to_vec();
     Ok(Rendition { width, webp, jpeg })
 }
 
@@ -192,21 +177,16 @@ pub(crate) mod tests {
 
     /// A JPEG `w` x `h` of a horizontal gradient (left dark, right light).
     pub(crate) fn jpeg(w: u32, h: u32) -> Vec<u8> {
-        let img = image::RgbImage::from_fn(w, h, |x, _| {
-            image::Rgb([(x * 255 / w.max(1)) as u8, 80, 120])
-        });
+        let img = image::RgbImage::from_fn(w, h, |x, _| image::Rgb([(x * 255 / w.max(1)) as u8, 80, 120]));
         let mut out = Vec::new();
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
-            .encode_image(&img)
-            .unwrap();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90).encode_image(&img).unwrap();
         out
     }
 
     pub(crate) fn png(w: u32, h: u32) -> Vec<u8> {
         let img = image::RgbImage::from_pixel(w, h, image::Rgb([200, 30, 30]));
         let mut out = Vec::new();
-        img.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)
-            .unwrap();
+        img.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png).unwrap();
         out
     }
 
@@ -218,21 +198,13 @@ pub(crate) mod tests {
         // GPSLatitudeRef = "N" (and a marker string a leak would carry).
         let mut tiff: Vec<u8> = b"MM\x00\x2a\x00\x00\x00\x08".to_vec();
         tiff.extend([0x00, 0x02]); // two entries
-        tiff.extend([
-            0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, 0x06, 0x00, 0x00,
-        ]);
-        tiff.extend([
-            0x88, 0x25, 0x00, 0x04, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x26,
-        ]);
+        tiff.extend([0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, 0x06, 0x00, 0x00]);
+        tiff.extend([0x88, 0x25, 0x00, 0x04, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x26]);
         tiff.extend([0x00, 0x00, 0x00, 0x00]); // no next IFD
         assert_eq!(tiff.len(), 38);
         tiff.extend([0x00, 0x02]);
-        tiff.extend([
-            0x00, 0x01, 0x00, 0x02, 0x00, 0x00, 0x00, 0x02, b'N', 0x00, 0x00, 0x00,
-        ]);
-        tiff.extend([
-            0x00, 0x1b, 0x00, 0x07, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00, 0x44,
-        ]);
+        tiff.extend([0x00, 0x01, 0x00, 0x02, 0x00, 0x00, 0x00, 0x02, b'N', 0x00, 0x00, 0x00]);
+        tiff.extend([0x00, 0x1b, 0x00, 0x07, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00, 0x44]);
         tiff.extend([0x00, 0x00, 0x00, 0x00]);
         tiff.extend(b"GPSLEAK!");
         let mut app1 = b"Exif\x00\x00".to_vec();
@@ -251,11 +223,7 @@ pub(crate) mod tests {
         for b in bytes {
             c ^= *b as u32;
             for _ in 0..8 {
-                c = if c & 1 == 1 {
-                    0xEDB8_8320 ^ (c >> 1)
-                } else {
-                    c >> 1
-                };
+                c = if c & 1 == 1 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
             }
         }
         !c
@@ -284,25 +252,9 @@ pub(crate) mod tests {
         bomb[20..24].copy_from_slice(&20_000u32.to_be_bytes());
         let crc = crc32(&bomb[12..29]);
         bomb[29..33].copy_from_slice(&crc.to_be_bytes());
-        assert_eq!(
-            dimensions(&bomb),
-            Err(PhotoError::TooLarge {
-                width: 20_000,
-                height: 20_000
-            })
-        );
-        assert!(matches!(
-            decode_upright(&bomb),
-            Err(PhotoError::TooLarge { .. })
-        ));
-        assert!(
-            PhotoError::TooLarge {
-                width: 20_000,
-                height: 20_000
-            }
-            .to_string()
-            .contains("20000 × 20000")
-        );
+        assert_eq!(dimensions(&bomb), Err(PhotoError::TooLarge { width: 20_000, height: 20_000 }));
+        assert!(matches!(decode_upright(&bomb), Err(PhotoError::TooLarge { .. })));
+        assert!(PhotoError::TooLarge { width: 20_000, height: 20_000 }.to_string().contains("20000 × 20000"));
     }
 
     #[test]
@@ -314,35 +266,21 @@ pub(crate) mod tests {
         // With an EXIF block (whose thumbnail-like markers come first) the rule still holds.
         let exif = jpeg_with_exif(400, 300);
         assert!(decode_upright(&exif).is_ok());
-        assert_eq!(
-            decode_upright(&exif[..exif.len() - 200]).err(),
-            Some(PhotoError::Damaged)
-        );
+        assert_eq!(decode_upright(&exif[..exif.len() - 200]).err(), Some(PhotoError::Damaged));
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cut.jpg");
         std::fs::write(&path, cut).unwrap();
         assert_eq!(check_file(&path).err(), Some(PhotoError::Damaged));
         std::fs::write(&path, png(30, 20)).unwrap();
-        assert_eq!(
-            check_file(&path).unwrap(),
-            (Kind::Png, 30, 20),
-            "a PNG named .jpg is a PNG"
-        );
+        assert_eq!(check_file(&path).unwrap(), (Kind::Png, 30, 20), "a PNG named .jpg is a PNG");
     }
 
     #[test]
     fn exif_orientation_is_applied_and_no_metadata_survives() {
         let original = jpeg_with_exif(400, 200);
-        assert!(
-            original.windows(8).any(|w| w == b"GPSLEAK!"),
-            "the fixture carries GPS data"
-        );
+        assert!(original.windows(8).any(|w| w == b"GPSLEAK!"), "the fixture carries GPS data");
         let img = decode_upright(&original).unwrap();
-        assert_eq!(
-            (img.width(), img.height()),
-            (200, 400),
-            "orientation 6 turns it upright"
-        );
+        assert_eq!((img.width(), img.height()), (200, 400), "orientation 6 turns it upright");
         // The gradient ran left to right; turned clockwise it runs top to bottom.
         let rgb = img.to_rgb8();
         assert!(rgb.get_pixel(100, 5)[0] < rgb.get_pixel(100, 394)[0]);
@@ -360,11 +298,7 @@ pub(crate) mod tests {
         assert_eq!(widths_for(4000), vec![320, 640, 960, 1280, 1920]);
         assert_eq!(widths_for(1000), vec![320, 640, 960, 1000]);
         assert_eq!(widths_for(200), vec![200]);
-        let r = render(
-            &DynamicImage::ImageRgb8(image::RgbImage::new(800, 600)),
-            320,
-        )
-        .unwrap();
+        let r = render(&DynamicImage::ImageRgb8(image::RgbImage::new(800, 600)), 320).unwrap();
         assert_eq!(dimensions(&r.jpeg).unwrap(), (Kind::Jpeg, 320, 240));
         assert_eq!(dimensions(&r.webp).unwrap(), (Kind::Webp, 320, 240));
     }

@@ -40,10 +40,7 @@ pub(super) fn card_from_row(row: &sqlx::postgres::PgRow) -> Result<ProductCard, 
         name: row.try_get("name")?,
         department: Department::parse(row.try_get("department")?).unwrap_or(Department::Games),
         summary: row.try_get("summary")?,
-        price_from: Money {
-            minor: min.unwrap_or(0),
-            currency: cur,
-        },
+        price_from: Money { minor: min.unwrap_or(0), currency: cur },
         price_varies: min != max,
         in_stock: row.try_get("in_stock")?,
         coming_soon: row.try_get("coming_soon")?,
@@ -76,22 +73,15 @@ const VARIANTS_SQL: &str = "SELECT id, sku, price_minor, stock, platform, editio
          FROM shop_variants WHERE product_id = $1 ORDER BY position, id";
 const IMAGES_SQL: &str = "SELECT path_prefix, widths, width, height, alt, formats, option_value FROM shop_images WHERE product_id = $1 ORDER BY position, id";
 #[cfg(test)]
-pub(super) const PRODUCT_PAGE_SQL: [(&str, &str); 3] = [
-    (PRODUCT_SQL, "product"),
-    (VARIANTS_SQL, "variants"),
-    (IMAGES_SQL, "photos"),
-];
+pub(super) const PRODUCT_PAGE_SQL: [(&str, &str); 3] = [(PRODUCT_SQL, "product"), (VARIANTS_SQL, "variants"), (IMAGES_SQL, "photos")];
 
-pub async fn product_by_slug(
-    pool: &PgPool,
-    slug: &str,
-) -> Result<Option<ProductDetail>, sqlx::Error> {
+pub async fn product_by_slug(pool: &PgPool, slug: &str) -> Result<Option<ProductDetail>, sqlx::Error> {
     // The launch is rounded up to the second: rounded to nearest, a drop's page could open up to half
     // a second before the server sells it (seen once as a refused add in the drop test).
     let Some(row) = sqlx::query(PRODUCT_SQL)
-        .bind(slug)
-        .fetch_optional(pool)
-        .await?
+    .bind(slug)
+    .fetch_optional(pool)
+    .await?
     else {
         return Ok(None);
     };
@@ -99,30 +89,22 @@ pub async fn product_by_slug(
     let department = Department::parse(row.try_get("department")?).unwrap_or(Department::Games);
     let cur = currency(row.try_get::<&str, _>("currency")?);
 
-    let variant_rows = sqlx::query(VARIANTS_SQL).bind(id).fetch_all(pool).await?;
-    let has_sizes = variant_rows.iter().any(|r| {
-        r.try_get::<Option<i16>, _>("ring_size")
-            .ok()
-            .flatten()
-            .is_some()
-    });
+    let variant_rows = sqlx::query(VARIANTS_SQL)
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    let has_sizes = variant_rows.iter().any(|r| r.try_get::<Option<i16>, _>("ring_size").ok().flatten().is_some());
     let mut variants = Vec::with_capacity(variant_rows.len());
     for r in &variant_rows {
         let options = match department {
             Department::Games => vec![
-                r.try_get::<Option<String>, _>("platform")?
-                    .unwrap_or_default(),
-                r.try_get::<Option<String>, _>("edition")?
-                    .unwrap_or_default(),
+                r.try_get::<Option<String>, _>("platform")?.unwrap_or_default(),
+                r.try_get::<Option<String>, _>("edition")?.unwrap_or_default(),
             ],
             Department::Jewelry => {
                 let mut o = vec![r.try_get::<Option<String>, _>("metal")?.unwrap_or_default()];
                 if has_sizes {
-                    o.push(
-                        r.try_get::<Option<i16>, _>("ring_size")?
-                            .map(|s| s.to_string())
-                            .unwrap_or_default(),
-                    );
+                    o.push(r.try_get::<Option<i16>, _>("ring_size")?.map(|s| s.to_string()).unwrap_or_default());
                 }
                 o
             }
@@ -130,34 +112,16 @@ pub async fn product_by_slug(
         variants.push(Variant {
             id: r.try_get("id")?,
             sku: r.try_get("sku")?,
-            price: Money {
-                minor: r.try_get("price_minor")?,
-                currency: cur,
-            },
+            price: Money { minor: r.try_get("price_minor")?, currency: cur },
             stock: r.try_get("stock")?,
             options,
             // EU rule: a "was" price only with the lowest price of the 30 days before this one (the
             // current price itself when it had no other).
-            was: r
-                .try_get::<Option<i64>, _>("compare_at_minor")?
-                .map(|compare_at| {
-                    let price: i64 = r.try_get("price_minor").unwrap_or_default();
-                    let lowest = r
-                        .try_get::<Option<i64>, _>("lowest_prior_minor")
-                        .ok()
-                        .flatten()
-                        .unwrap_or(price);
-                    WasPrice {
-                        compare_at: Money {
-                            minor: compare_at,
-                            currency: cur,
-                        },
-                        lowest_30_days: Money {
-                            minor: lowest,
-                            currency: cur,
-                        },
-                    }
-                }),
+            was: r.try_get::<Option<i64>, _>("compare_at_minor")?.map(|compare_at| {
+                let price: i64 = r.try_get("price_minor").unwrap_or_default();
+                let lowest = r.try_get::<Option<i64>, _>("lowest_prior_minor").ok().flatten().unwrap_or(price);
+                WasPrice { compare_at: Money { minor: compare_at, currency: cur }, lowest_30_days: Money { minor: lowest, currency: cur } }
+            }),
         });
     }
     let option_names: Vec<String> = match department {
@@ -167,33 +131,30 @@ pub async fn product_by_slug(
     };
 
     let images = sqlx::query(IMAGES_SQL)
-        .bind(id)
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(ImageRef {
-                base: super::media_base().to_owned(),
-                path_prefix: r.try_get("path_prefix")?,
-                widths: r.try_get("widths")?,
-                width: r.try_get("width")?,
-                height: r.try_get("height")?,
-                alt: r.try_get("alt")?,
-                formats: r.try_get("formats")?,
-                option: r.try_get("option_value")?,
-            })
+    .bind(id)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(ImageRef {
+            base: super::media_base().to_owned(),
+            path_prefix: r.try_get("path_prefix")?,
+            widths: r.try_get("widths")?,
+            width: r.try_get("width")?,
+            height: r.try_get("height")?,
+            alt: r.try_get("alt")?,
+            formats: r.try_get("formats")?,
+            option: r.try_get("option_value")?,
         })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
 
     let mut attributes = Vec::new();
     let mut certificate = None;
     let mut brand = None;
     let mut attr = |label: &str, value: String| {
         if !value.is_empty() {
-            attributes.push(Attribute {
-                label: label.into(),
-                value,
-            });
+            attributes.push(Attribute { label: label.into(), value });
         }
     };
     match department {
@@ -205,28 +166,14 @@ pub async fn product_by_slug(
                 }
             }
             attr("Platforms", platforms.join(", "));
-            attr(
-                "Genre",
-                row.try_get::<Option<String>, _>("genre")?
-                    .unwrap_or_default(),
-            );
-            let publisher = row
-                .try_get::<Option<String>, _>("publisher")?
-                .unwrap_or_default();
+            attr("Genre", row.try_get::<Option<String>, _>("genre")?.unwrap_or_default());
+            let publisher = row.try_get::<Option<String>, _>("publisher")?.unwrap_or_default();
             attr("Publisher", publisher.clone());
             if let Some(d) = row.try_get::<Option<chrono::NaiveDate>, _>("release_date")? {
                 attr("Release date", d.format("%-d %B %Y").to_string());
             }
-            attr(
-                "Age rating",
-                row.try_get::<Option<String>, _>("age_rating")?
-                    .unwrap_or_default(),
-            );
-            attr(
-                "System requirements",
-                row.try_get::<Option<String>, _>("system_requirements")?
-                    .unwrap_or_default(),
-            );
+            attr("Age rating", row.try_get::<Option<String>, _>("age_rating")?.unwrap_or_default());
+            attr("System requirements", row.try_get::<Option<String>, _>("system_requirements")?.unwrap_or_default());
             attr("Delivery", "Digital licence key, no shipping".into());
             brand = Some(publisher).filter(|p| !p.is_empty());
         }
@@ -238,35 +185,20 @@ pub async fn product_by_slug(
                 }
             }
             attr("Metal", metals.join(", "));
-            attr(
-                "Stone",
-                row.try_get::<Option<String>, _>("stone")?
-                    .unwrap_or_else(|| "None".into()),
-            );
+            attr("Stone", row.try_get::<Option<String>, _>("stone")?.unwrap_or_else(|| "None".into()));
             if let Some(c) = row.try_get::<Option<i32>, _>("carat_hundredths")? {
                 attr("Carat", format!("{}.{:02} ct", c / 100, c % 100));
             }
-            attr(
-                "Finish",
-                row.try_get::<Option<String>, _>("finish")?
-                    .unwrap_or_default(),
-            );
+            attr("Finish", row.try_get::<Option<String>, _>("finish")?.unwrap_or_default());
             if has_sizes {
-                attr(
-                    "Ring sizes",
-                    "US sizes; not every size is made in every metal".into(),
-                );
+                attr("Ring sizes", "US sizes; not every size is made in every metal".into());
             }
             attr("Delivery", "Shipped insured in a gift box".into());
             if let (Some(lab), Some(number)) = (
                 row.try_get::<Option<String>, _>("cert_lab")?,
                 row.try_get::<Option<String>, _>("cert_number")?,
             ) {
-                certificate = Some(Certificate {
-                    lab,
-                    number,
-                    grade: row.try_get("cert_grade")?,
-                });
+                certificate = Some(Certificate { lab, number, grade: row.try_get("cert_grade")? });
             }
         }
     }
@@ -276,10 +208,7 @@ pub async fn product_by_slug(
         slug: row.try_get("slug")?,
         name: row.try_get("name")?,
         department,
-        category: CategoryLink {
-            slug: row.try_get("category_slug")?,
-            name: row.try_get("category_name")?,
-        },
+        category: CategoryLink { slug: row.try_get("category_slug")?, name: row.try_get("category_name")? },
         summary: row.try_get("summary")?,
         description: row.try_get("description")?,
         option_names,

@@ -2,7 +2,7 @@
 use super::listing::{self, Scope};
 use super::repo::{self, CategoryRow};
 use crate::catalog::model::*;
-use crate::catalog::query::{FacetKey, ListingQuery, PER_PAGE, PRICE_BUCKETS, price_bucket_label};
+use crate::catalog::query::{price_bucket_label, FacetKey, ListingQuery, PER_PAGE, PRICE_BUCKETS};
 use crate::error::AppError;
 use crate::types::Slug;
 use sqlx::PgPool;
@@ -11,23 +11,15 @@ fn links(categories: &[CategoryRow], parent_id: i64) -> Vec<CategoryLink> {
     categories
         .iter()
         .filter(|c| c.parent_id == Some(parent_id))
-        .map(|c| CategoryLink {
-            slug: c.slug.clone(),
-            name: c.name.clone(),
-        })
+        .map(|c| CategoryLink { slug: c.slug.clone(), name: c.name.clone() })
         .collect()
 }
 
 pub async fn home(pool: &PgPool) -> Result<HomePage, AppError> {
     let categories = repo::categories(pool).await?;
-    let (game_roots, jewelry_roots) = (
-        Scope(roots(&categories, "games")),
-        Scope(roots(&categories, "jewelry")),
-    );
-    let (games, jewelry) = tokio::try_join!(
-        listing::featured(pool, &game_roots, 8),
-        listing::featured(pool, &jewelry_roots, 8)
-    )?;
+    let (game_roots, jewelry_roots) = (Scope(roots(&categories, "games")), Scope(roots(&categories, "jewelry")));
+    let (games, jewelry) =
+        tokio::try_join!(listing::featured(pool, &game_roots, 8), listing::featured(pool, &jewelry_roots, 8))?;
     let mut game_categories = Vec::new();
     let mut jewelry_categories = Vec::new();
     for root in categories.iter().filter(|c| c.parent_id.is_none()) {
@@ -36,12 +28,7 @@ pub async fn home(pool: &PgPool) -> Result<HomePage, AppError> {
             _ => jewelry_categories.extend(links(&categories, root.id)),
         }
     }
-    Ok(HomePage {
-        games,
-        jewelry,
-        game_categories,
-        jewelry_categories,
-    })
+    Ok(HomePage { games, jewelry, game_categories, jewelry_categories })
 }
 
 /// The top categories of a department (or of both, for "").
@@ -67,11 +54,7 @@ fn facet_keys(departments: &[Department]) -> Vec<FacetKey> {
 
 /// Turns raw counts into facets: every value with results, plus selected values even at zero
 /// (so a shopper can always switch a filter off).
-fn build_facets(
-    keys: &[FacetKey],
-    counts: Vec<(FacetKey, String, i64)>,
-    q: &ListingQuery,
-) -> Vec<Facet> {
+fn build_facets(keys: &[FacetKey], counts: Vec<(FacetKey, String, i64)>, q: &ListingQuery) -> Vec<Facet> {
     keys.iter()
         .map(|key| {
             let selected = q.values(*key);
@@ -82,45 +65,24 @@ fn build_facets(
                     value: v.clone(),
                     label: label_for(*key, v),
                     count: *n,
-                    selected: if *key == FacetKey::InStock {
-                        q.in_stock
-                    } else {
-                        selected.contains(v)
-                    },
+                    selected: if *key == FacetKey::InStock { q.in_stock } else { selected.contains(v) },
                 })
                 .collect();
             for s in selected {
                 if !values.iter().any(|v| &v.value == s) {
-                    values.push(FacetValue {
-                        value: s.clone(),
-                        label: label_for(*key, s),
-                        count: 0,
-                        selected: true,
-                    });
+                    values.push(FacetValue { value: s.clone(), label: label_for(*key, s), count: 0, selected: true });
                 }
             }
             if *key == FacetKey::InStock && values.is_empty() && q.in_stock {
-                values.push(FacetValue {
-                    value: "1".into(),
-                    label: label_for(*key, "1"),
-                    count: 0,
-                    selected: true,
-                });
+                values.push(FacetValue { value: "1".into(), label: label_for(*key, "1"), count: 0, selected: true });
             }
             match key {
                 FacetKey::Price => values.sort_by_key(|v| {
-                    PRICE_BUCKETS
-                        .iter()
-                        .position(|b| b.0 == v.value)
-                        .unwrap_or(usize::MAX)
+                    PRICE_BUCKETS.iter().position(|b| b.0 == v.value).unwrap_or(usize::MAX)
                 }),
                 _ => values.sort_by(|a, b| a.label.cmp(&b.label)),
             }
-            Facet {
-                key: key.key().into(),
-                label: key.label().into(),
-                values,
-            }
+            Facet { key: key.key().into(), label: key.label().into(), values }
         })
         .filter(|f| !f.values.is_empty())
         .collect()
@@ -130,36 +92,22 @@ fn label_for(key: FacetKey, value: &str) -> String {
     match key {
         FacetKey::Price => {
             let l = price_bucket_label(value);
-            if l.is_empty() {
-                value.to_owned()
-            } else {
-                l.to_owned()
-            }
+            if l.is_empty() { value.to_owned() } else { l.to_owned() }
         }
         FacetKey::InStock => "In stock only".into(),
         _ => value.to_owned(),
     }
 }
 
-pub async fn category_listing(
-    pool: &PgPool,
-    slug: &str,
-    q: ListingQuery,
-) -> Result<Listing, AppError> {
+pub async fn category_listing(pool: &PgPool, slug: &str, q: ListingQuery) -> Result<Listing, AppError> {
     let slug = Slug::parse(slug).ok_or(AppError::NotFound)?;
     let categories = repo::categories(pool).await?;
-    let cat = categories
-        .iter()
-        .find(|c| c.slug == slug.as_str())
-        .ok_or(AppError::NotFound)?;
+    let cat = categories.iter().find(|c| c.slug == slug.as_str()).ok_or(AppError::NotFound)?;
     let subcategories = links(&categories, cat.id);
     let breadcrumb: Vec<CategoryLink> = cat
         .parent_id
         .and_then(|pid| categories.iter().find(|c| c.id == pid))
-        .map(|p| CategoryLink {
-            slug: p.slug.clone(),
-            name: p.name.clone(),
-        })
+        .map(|p| CategoryLink { slug: p.slug.clone(), name: p.name.clone() })
         .into_iter()
         .collect();
     let department = Department::parse(&cat.department).unwrap_or(Department::Games);
@@ -209,7 +157,5 @@ pub async fn search(pool: &PgPool, q: ListingQuery) -> Result<Listing, AppError>
 
 pub async fn product(pool: &PgPool, slug: &str) -> Result<ProductDetail, AppError> {
     let slug = Slug::parse(slug).ok_or(AppError::NotFound)?;
-    repo::product_by_slug(pool, slug.as_str())
-        .await?
-        .ok_or(AppError::NotFound)
+    repo::product_by_slug(pool, slug.as_str()).await?.ok_or(AppError::NotFound)
 }

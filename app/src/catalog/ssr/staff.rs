@@ -3,7 +3,7 @@
 //! transaction; prices get their history from a trigger; stock changes their ledger rows.
 use crate::catalog::edit::*;
 use crate::catalog::model::{Department, ProductStatus};
-use crate::error::{AppError, on_constraint};
+use crate::error::{on_constraint, AppError};
 use crate::platform::audit::{self, Actor, Change};
 use crate::types::Money;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
@@ -19,13 +19,7 @@ fn status(s: &str) -> ProductStatus {
 fn push_filter(qb: &mut QueryBuilder<'_, Postgres>, f: &StaffFilter) {
     qb.push(" WHERE TRUE");
     if !f.q.is_empty() {
-        let like = format!(
-            "%{}%",
-            f.q.to_lowercase()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
+        let like = format!("%{}%", f.q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
         // Each alternative can use its trigram index (name, slug, SKU); an IN list rather than a
         // correlated EXISTS lets the SKU match be one index scan.
         qb.push(" AND (lower(p.name) LIKE ")
@@ -196,21 +190,14 @@ impl ProductRow {
             keywords: self.keywords.clone(),
             max_per_order: self.max_per_order.to_string(),
             launch_at: self.launch_at.clone().unwrap_or_default(),
-            featured: if self.featured {
-                "on".into()
-            } else {
-                String::new()
-            },
+            featured: if self.featured { "on".into() } else { String::new() },
             genre: self.genre.clone().unwrap_or_default(),
             publisher: self.publisher.clone().unwrap_or_default(),
             release_date: self.release_date.map(|d| d.to_string()).unwrap_or_default(),
             age_rating: self.age_rating.clone().unwrap_or_default(),
             system_requirements: self.system_requirements.clone().unwrap_or_default(),
             stone: self.stone.clone().unwrap_or_default(),
-            carat: self
-                .carat_hundredths
-                .map(|c| format!("{}.{:02}", c / 100, c % 100))
-                .unwrap_or_default(),
+            carat: self.carat_hundredths.map(|c| format!("{}.{:02}", c / 100, c % 100)).unwrap_or_default(),
             finish: self.finish.clone().unwrap_or_default(),
             cert_lab: self.cert_lab.clone().unwrap_or_default(),
             cert_number: self.cert_number.clone().unwrap_or_default(),
@@ -227,16 +214,8 @@ const PRODUCT_SQL: &str = "SELECT p.version, p.status, p.slug, p.name, p.departm
      FROM products p LEFT JOIN game_details gd ON gd.product_id = p.id \
      LEFT JOIN jewelry_details jd ON jd.product_id = p.id WHERE p.id = $1";
 
-async fn product_row(
-    conn: &mut PgConnection,
-    id: i64,
-    lock: bool,
-) -> Result<Option<ProductRow>, sqlx::Error> {
-    let sql = if lock {
-        format!("{PRODUCT_SQL} FOR UPDATE OF p")
-    } else {
-        PRODUCT_SQL.to_owned()
-    };
+async fn product_row(conn: &mut PgConnection, id: i64, lock: bool) -> Result<Option<ProductRow>, sqlx::Error> {
+    let sql = if lock { format!("{PRODUCT_SQL} FOR UPDATE OF p") } else { PRODUCT_SQL.to_owned() };
     sqlx::query_as(&sql).bind(id).fetch_optional(conn).await
 }
 
@@ -276,16 +255,8 @@ async fn matrix(conn: &mut PgConnection, id: i64, d: Department) -> Result<Matri
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
-    let mut rows: Vec<String> = values
-        .iter()
-        .filter(|(a, _)| *a == 0)
-        .map(|(_, v)| v.clone())
-        .collect();
-    let mut cols: Vec<String> = values
-        .iter()
-        .filter(|(a, _)| *a == 1)
-        .map(|(_, v)| v.clone())
-        .collect();
+    let mut rows: Vec<String> = values.iter().filter(|(a, _)| *a == 0).map(|(_, v)| v.clone()).collect();
+    let mut cols: Vec<String> = values.iter().filter(|(a, _)| *a == 1).map(|(_, v)| v.clone()).collect();
     // A variant whose value is not (or no longer) listed still shows, so nothing is hidden.
     for c in &cells {
         if let Some(v) = &c.a0 {
@@ -334,11 +305,7 @@ struct LedgerRow {
 }
 
 /// A product's last `limit` stock movements, newest first.
-async fn ledger(
-    conn: &mut PgConnection,
-    id: i64,
-    limit: i64,
-) -> Result<Vec<LedgerEntry>, sqlx::Error> {
+async fn ledger(conn: &mut PgConnection, id: i64, limit: i64) -> Result<Vec<LedgerEntry>, sqlx::Error> {
     let rows: Vec<LedgerRow> = sqlx::query_as(
         "SELECT to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS at, v.sku, l.delta, l.reason, \
                 u.email::text AS staff, o.number AS order_number, l.note \
@@ -356,14 +323,8 @@ async fn ledger(
             at: r.at,
             sku: r.sku,
             delta: r.delta,
-            reason: ADJUST_REASONS
-                .iter()
-                .find(|(k, _)| *k == r.reason)
-                .map_or(r.reason.clone(), |(_, l)| (*l).to_owned()),
-            by: r
-                .staff
-                .or(r.order_number.map(|n| format!("order #{n}")))
-                .unwrap_or_default(),
+            reason: ADJUST_REASONS.iter().find(|(k, _)| *k == r.reason).map_or(r.reason.clone(), |(_, l)| (*l).to_owned()),
+            by: r.staff.or(r.order_number.map(|n| format!("order #{n}"))).unwrap_or_default(),
             note: r.note.unwrap_or_default(),
         })
         .collect())
@@ -372,9 +333,7 @@ async fn ledger(
 /// A product with its matrix and recent stock movements, for its editor.
 pub async fn load(pool: &PgPool, id: i64) -> Result<Option<StaffProduct>, sqlx::Error> {
     let mut conn = pool.acquire().await?;
-    let Some(row) = product_row(&mut conn, id, false).await? else {
-        return Ok(None);
-    };
+    let Some(row) = product_row(&mut conn, id, false).await? else { return Ok(None) };
     let d = department(&row.department);
     Ok(Some(StaffProduct {
         id,
@@ -398,26 +357,13 @@ async fn check_category(conn: &mut PgConnection, input: &ProductInput) -> Result
         .await?;
     match d {
         Some(d) if d == input.department.as_str() => Ok(()),
-        _ => Err(AppError::Field {
-            field: "category_id".into(),
-            message: "Choose a category of this department.".into(),
-        }),
+        _ => Err(AppError::Field { field: "category_id".into(), message: "Choose a category of this department.".into() }),
     }
 }
 
-async fn write_details(
-    conn: &mut PgConnection,
-    id: i64,
-    input: &ProductInput,
-) -> Result<(), sqlx::Error> {
+async fn write_details(conn: &mut PgConnection, id: i64, input: &ProductInput) -> Result<(), sqlx::Error> {
     match &input.details {
-        Details::Game {
-            genre,
-            publisher,
-            release_date,
-            age_rating,
-            system_requirements,
-        } => {
+        Details::Game { genre, publisher, release_date, age_rating, system_requirements } => {
             sqlx::query(
                 "INSERT INTO game_details (product_id, genre, publisher, release_date, age_rating, system_requirements) \
                  VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (product_id) DO UPDATE SET genre = $2, publisher = $3, \
@@ -432,12 +378,7 @@ async fn write_details(
             .execute(conn)
             .await?;
         }
-        Details::Jewelry {
-            stone,
-            carat_hundredths,
-            finish,
-            certificate,
-        } => {
+        Details::Jewelry { stone, carat_hundredths, finish, certificate } => {
             let (lab, number, grade) = match certificate {
                 Some((l, n, g)) => (Some(l), Some(n), g.as_ref()),
                 None => (None, None, None),
@@ -463,35 +404,22 @@ async fn write_details(
 
 /// Rebuilds `search_text` from the keywords, the attributes and the option values.
 async fn refresh_search_text(conn: &mut PgConnection, id: i64) -> Result<(), sqlx::Error> {
-    let Some(row) = product_row(&mut *conn, id, false).await? else {
-        return Ok(());
-    };
-    let values: Vec<String> = sqlx::query_scalar(
-        "SELECT value FROM product_option_values WHERE product_id = $1 ORDER BY axis, position",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let Some(row) = product_row(&mut *conn, id, false).await? else { return Ok(()) };
+    let values: Vec<String> = sqlx::query_scalar("SELECT value FROM product_option_values WHERE product_id = $1 ORDER BY axis, position")
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
     let mut phrases: Vec<&str> = row.keywords.split_whitespace().collect();
     let attrs = [&row.genre, &row.publisher, &row.stone, &row.finish];
     phrases.extend(attrs.iter().filter_map(|a| a.as_deref()));
     phrases.extend(values.iter().map(String::as_str));
     let text = search_text(&row.name, &phrases);
-    sqlx::query("UPDATE products SET search_text = $2 WHERE id = $1")
-        .bind(id)
-        .bind(text)
-        .execute(conn)
-        .await?;
+    sqlx::query("UPDATE products SET search_text = $2 WHERE id = $1").bind(id).bind(text).execute(conn).await?;
     Ok(())
 }
 
 /// Creates a product as a draft (shoppers do not see it until it is published). Returns its id.
-pub async fn create(
-    pool: &PgPool,
-    actor: &Actor,
-    input: &ProductInput,
-    draft: &ProductDraft,
-) -> Result<i64, AppError> {
+pub async fn create(pool: &PgPool, actor: &Actor, input: &ProductInput, draft: &ProductDraft) -> Result<i64, AppError> {
     let mut tx = pool.begin().await?;
     check_category(&mut tx, input).await?;
     let id: i64 = sqlx::query_scalar(
@@ -514,16 +442,8 @@ pub async fn create(
     .map_err(|e| on_constraint(e, "products_slug_key", "slug", SLUG_TAKEN))?;
     write_details(&mut tx, id, input).await?;
     refresh_search_text(&mut tx, id).await?;
-    let after = ProductDraft {
-        slug: input.slug.as_str().to_owned(),
-        ..draft.clone()
-    };
-    audit::record(
-        &mut tx,
-        actor,
-        change("product", id, "create", None, Some(json(&after))),
-    )
-    .await?;
+    let after = ProductDraft { slug: input.slug.as_str().to_owned(), ..draft.clone() };
+    audit::record(&mut tx, actor, change("product", id, "create", None, Some(json(&after)))).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -532,20 +452,8 @@ fn json<T: serde::Serialize>(v: &T) -> serde_json::Value {
     serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
 }
 
-fn change(
-    entity: &'static str,
-    id: impl ToString,
-    action: &'static str,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
-) -> Change<'static> {
-    Change {
-        entity,
-        entity_id: id.to_string(),
-        action,
-        before,
-        after,
-    }
+fn change(entity: &'static str, id: impl ToString, action: &'static str, before: Option<serde_json::Value>, after: Option<serde_json::Value>) -> Change<'static> {
+    Change { entity, entity_id: id.to_string(), action, before, after }
 }
 
 /// What saving a product did.
@@ -566,14 +474,9 @@ pub async fn update(
     input: &ProductInput,
 ) -> Result<Saved, AppError> {
     let mut tx = pool.begin().await?;
-    let Some(row) = product_row(&mut tx, id, true).await? else {
-        return Err(AppError::NotFound);
-    };
+    let Some(row) = product_row(&mut tx, id, true).await? else { return Err(AppError::NotFound) };
     if row.version != opened_version {
-        return Ok(Saved::Stale {
-            current: row.draft(),
-            version: row.version,
-        });
+        return Ok(Saved::Stale { current: row.draft(), version: row.version });
     }
     check_category(&mut tx, input).await?;
     let version: i32 = sqlx::query_scalar(
@@ -596,15 +499,8 @@ pub async fn update(
     .map_err(|e| on_constraint(e, "products_slug_key", "slug", SLUG_TAKEN))?;
     write_details(&mut tx, id, input).await?;
     refresh_search_text(&mut tx, id).await?;
-    let after = product_row(&mut tx, id, false)
-        .await?
-        .map(|r| json(&r.draft()));
-    audit::record(
-        &mut tx,
-        actor,
-        change("product", id, "update", Some(json(&row.draft())), after),
-    )
-    .await?;
+    let after = product_row(&mut tx, id, false).await?.map(|r| json(&r.draft()));
+    audit::record(&mut tx, actor, change("product", id, "update", Some(json(&row.draft())), after)).await?;
     tx.commit().await?;
     Ok(Saved::Version(version))
 }
@@ -612,34 +508,19 @@ pub async fn update(
 /// Staff move a product to `to` (publish, withdraw, archive); the change and its audit row
 /// commit together. Publishing needs at least one variant on sale. `Ok(None)` when there is no
 /// such product; the status it had otherwise (unchanged and unaudited if it already had `to`).
-pub async fn set_status(
-    pool: &PgPool,
-    actor: &Actor,
-    id: i64,
-    to: ProductStatus,
-) -> Result<Option<ProductStatus>, AppError> {
+pub async fn set_status(pool: &PgPool, actor: &Actor, id: i64, to: ProductStatus) -> Result<Option<ProductStatus>, AppError> {
     let mut tx = pool.begin().await?;
     let before: Option<String> =
-        sqlx::query_scalar("SELECT status FROM products WHERE id = $1 FOR UPDATE")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let Some(before) = before.as_deref().and_then(ProductStatus::parse) else {
-        return Ok(None);
-    };
+        sqlx::query_scalar("SELECT status FROM products WHERE id = $1 FOR UPDATE").bind(id).fetch_optional(&mut *tx).await?;
+    let Some(before) = before.as_deref().and_then(ProductStatus::parse) else { return Ok(None) };
     if before != to {
         if to == ProductStatus::Active {
-            let live: i64 = sqlx::query_scalar(
-                "SELECT count(*) FROM variants WHERE product_id = $1 AND archived_at IS NULL",
-            )
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
+            let live: i64 = sqlx::query_scalar("SELECT count(*) FROM variants WHERE product_id = $1 AND archived_at IS NULL")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
             if live == 0 {
-                return Err(AppError::Conflict(
-                    "Add at least one variant (fill a cell of the matrix) before publishing."
-                        .into(),
-                ));
+                return Err(AppError::Conflict("Add at least one variant (fill a cell of the matrix) before publishing.".into()));
             }
         }
         sqlx::query("UPDATE products SET status = $2, version = version + 1, updated_at = now() WHERE id = $1")
@@ -653,47 +534,28 @@ pub async fn set_status(
             ProductStatus::Archived => "status.archive",
         };
         let state = |s: ProductStatus| Some(serde_json::json!({ "status": s.as_str() }));
-        audit::record(
-            &mut tx,
-            actor,
-            change("product", id, action, state(before), state(to)),
-        )
-        .await?;
+        audit::record(&mut tx, actor, change("product", id, action, state(before), state(to))).await?;
     }
     tx.commit().await?;
     Ok(Some(before))
 }
 
 /// The product's department, locking its row (changes to its matrix are serialized per product).
-async fn lock_product(
-    conn: &mut PgConnection,
-    id: i64,
-) -> Result<(Department, ProductStatus), AppError> {
-    let row: Option<(String, String)> =
-        sqlx::query_as("SELECT department, status FROM products WHERE id = $1 FOR UPDATE")
-            .bind(id)
-            .fetch_optional(conn)
-            .await?;
+async fn lock_product(conn: &mut PgConnection, id: i64) -> Result<(Department, ProductStatus), AppError> {
+    let row: Option<(String, String)> = sqlx::query_as("SELECT department, status FROM products WHERE id = $1 FOR UPDATE")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
     let (d, s) = row.ok_or(AppError::NotFound)?;
     Ok((department(&d), status(&s)))
 }
 
 async fn touch(conn: &mut PgConnection, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE products SET updated_at = now() WHERE id = $1")
-        .bind(id)
-        .execute(conn)
-        .await
-        .map(|_| ())
+    sqlx::query("UPDATE products SET updated_at = now() WHERE id = $1").bind(id).execute(conn).await.map(|_| ())
 }
 
 /// Adds a value to an option axis (a metal, a ring size…). Nothing is made until a cell is filled.
-pub async fn add_option_value(
-    pool: &PgPool,
-    actor: &Actor,
-    id: i64,
-    axis: u8,
-    value: &str,
-) -> Result<(), AppError> {
+pub async fn add_option_value(pool: &PgPool, actor: &Actor, id: i64, axis: u8, value: &str) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
     let (d, _) = lock_product(&mut tx, id).await?;
     let value = parse_option_value(d, axis, value)?;
@@ -718,12 +580,7 @@ pub async fn add_option_value(
     refresh_search_text(&mut tx, id).await?;
     touch(&mut tx, id).await?;
     let after = serde_json::json!({ "axis": axis, "value": value });
-    audit::record(
-        &mut tx,
-        actor,
-        change("product", id, "option.add", None, Some(after)),
-    )
-    .await?;
+    audit::record(&mut tx, actor, change("product", id, "option.add", None, Some(after))).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -752,11 +609,7 @@ impl CellInput {
                 "" => None,
                 c => Some(parse_price(c, "compare_at", "Compare-at price")?),
             },
-            low_stock_threshold: parse_count(
-                &e.low_stock_threshold,
-                "low_stock_threshold",
-                "Low-stock threshold",
-            )?,
+            low_stock_threshold: parse_count(&e.low_stock_threshold, "low_stock_threshold", "Low-stock threshold")?,
             initial_stock: match e.stock.as_deref().map(str::trim) {
                 None | Some("") => 0,
                 Some(s) => parse_count(s, "stock", "Stock")?,
@@ -769,72 +622,39 @@ impl CellInput {
 
 /// Fills a cell of the matrix: creates the variant (or brings back an archived one) or updates its
 /// SKU, price, compare-at price and threshold. Returns the variant's id.
-pub async fn save_cell(
-    pool: &PgPool,
-    actor: &Actor,
-    id: i64,
-    cell: &CellInput,
-) -> Result<i64, AppError> {
-    save_cells(pool, actor, id, std::slice::from_ref(cell))
-        .await
-        .map(|ids| ids[0])
-        .map_err(|(_, e)| e)
+pub async fn save_cell(pool: &PgPool, actor: &Actor, id: i64, cell: &CellInput) -> Result<i64, AppError> {
+    save_cells(pool, actor, id, std::slice::from_ref(cell)).await.map(|ids| ids[0]).map_err(|(_, e)| e)
 }
 
 /// Saves several cells (the editable grid's changes) in one transaction: all or none. A refusal
 /// comes with the index of the cell it is about.
-pub async fn save_cells(
-    pool: &PgPool,
-    actor: &Actor,
-    id: i64,
-    cells: &[CellInput],
-) -> Result<Vec<i64>, (usize, AppError)> {
+pub async fn save_cells(pool: &PgPool, actor: &Actor, id: i64, cells: &[CellInput]) -> Result<Vec<i64>, (usize, AppError)> {
     let whole = |e: AppError| (0, e);
     let mut tx = pool.begin().await.map_err(|e| whole(e.into()))?;
     let (d, _) = lock_product(&mut tx, id).await.map_err(whole)?;
-    let listed: Vec<(i16, String)> =
-        sqlx::query_as("SELECT axis, value FROM product_option_values WHERE product_id = $1")
-            .bind(id)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(|e| whole(e.into()))?;
+    let listed: Vec<(i16, String)> = sqlx::query_as("SELECT axis, value FROM product_option_values WHERE product_id = $1")
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(|e| whole(e.into()))?;
     let mut ids = Vec::with_capacity(cells.len());
     for (i, cell) in cells.iter().enumerate() {
-        ids.push(
-            save_cell_in(&mut tx, d, &listed, actor, id, cell)
-                .await
-                .map_err(|e| (i, e))?,
-        );
+        ids.push(save_cell_in(&mut tx, d, &listed, actor, id, cell).await.map_err(|e| (i, e))?);
     }
     touch(&mut tx, id).await.map_err(|e| whole(e.into()))?;
     tx.commit().await.map_err(|e| whole(e.into()))?;
     Ok(ids)
 }
 
-async fn save_cell_in(
-    tx: &mut PgConnection,
-    d: Department,
-    listed: &[(i16, String)],
-    actor: &Actor,
-    id: i64,
-    cell: &CellInput,
-) -> Result<i64, AppError> {
+async fn save_cell_in(tx: &mut PgConnection, d: Department, listed: &[(i16, String)], actor: &Actor, id: i64, cell: &CellInput) -> Result<i64, AppError> {
     let (c0, c1) = axis_columns(d);
     if !listed.iter().any(|(a, v)| *a == 0 && *v == cell.row)
-        || cell
-            .col
-            .as_ref()
-            .is_some_and(|c| !listed.iter().any(|(a, v)| *a == 1 && v == c))
+        || cell.col.as_ref().is_some_and(|c| !listed.iter().any(|(a, v)| *a == 1 && v == c))
     {
-        return Err(AppError::BadRequest(
-            "That option value is not on this product any more: reload the page.".into(),
-        ));
+        return Err(AppError::BadRequest("That option value is not on this product any more: reload the page.".into()));
     }
     if cell.compare_at.is_some_and(|c| c.minor <= cell.price.minor) {
-        return Err(AppError::Field {
-            field: "compare_at".into(),
-            message: "The compare-at price must be above the price (or empty).".into(),
-        });
+        return Err(AppError::Field { field: "compare_at".into(), message: "The compare-at price must be above the price (or empty).".into() });
     }
     let col_bind: Option<String> = cell.col.clone();
     let existing: Option<(i64, serde_json::Value)> = sqlx::query_as::<_, (i64, String)>(&format!(
@@ -848,14 +668,7 @@ async fn save_cell_in(
     .fetch_optional(&mut *tx)
     .await?
     .map(|(id, j)| (id, serde_json::from_str(&j).unwrap_or_default()));
-    let sku_taken = |e| {
-        on_constraint(
-            e,
-            "variants_sku_key",
-            "sku",
-            "Another variant already has this SKU.",
-        )
-    };
+    let sku_taken = |e| on_constraint(e, "variants_sku_key", "sku", "Another variant already has this SKU.");
     let after = serde_json::json!({
         "row": cell.row, "col": cell.col, "sku": cell.sku, "price_minor": cell.price.minor,
         "compare_at_minor": cell.compare_at.map(|m| m.minor), "low_stock_threshold": cell.low_stock_threshold,
@@ -874,26 +687,15 @@ async fn save_cell_in(
             .execute(&mut *tx)
             .await
             .map_err(sku_taken)?;
-            audit::record(
-                &mut *tx,
-                actor,
-                change("variant", vid, "variant.update", Some(before), Some(after)),
-            )
-            .await?;
+            audit::record(&mut *tx, actor, change("variant", vid, "variant.update", Some(before), Some(after))).await?;
             vid
         }
         None => {
-            let size: Option<i16> = if d == Department::Jewelry {
-                cell.col.as_ref().and_then(|c| c.parse().ok())
-            } else {
-                None
-            };
-            let position: i32 = sqlx::query_scalar(
-                "SELECT coalesce(max(position) + 1, 0) FROM variants WHERE product_id = $1",
-            )
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
+            let size: Option<i16> = if d == Department::Jewelry { cell.col.as_ref().and_then(|c| c.parse().ok()) } else { None };
+            let position: i32 = sqlx::query_scalar("SELECT coalesce(max(position) + 1, 0) FROM variants WHERE product_id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
             let mut qb = QueryBuilder::<Postgres>::new(format!(
                 "INSERT INTO variants (product_id, sku, price_minor, compare_at_minor, low_stock_threshold, stock, position, {c0}, {c1}) VALUES ("
             ));
@@ -911,42 +713,18 @@ async fn save_cell_in(
                 Department::Jewelry => sep.push_bind(size),
             };
             qb.push(") RETURNING id");
-            let vid: i64 = qb
-                .build_query_scalar()
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(sku_taken)?;
+            let vid: i64 = qb.build_query_scalar().fetch_one(&mut *tx).await.map_err(sku_taken)?;
             if cell.initial_stock > 0 {
-                ledger_row(
-                    &mut *tx,
-                    vid,
-                    cell.initial_stock,
-                    "received",
-                    actor,
-                    "Initial stock",
-                )
-                .await?;
+                ledger_row(&mut *tx, vid, cell.initial_stock, "received", actor, "Initial stock").await?;
             }
-            audit::record(
-                &mut *tx,
-                actor,
-                change("variant", vid, "variant.create", None, Some(after)),
-            )
-            .await?;
+            audit::record(&mut *tx, actor, change("variant", vid, "variant.create", None, Some(after))).await?;
             vid
         }
     };
     Ok(variant_id)
 }
 
-async fn ledger_row(
-    conn: &mut PgConnection,
-    variant_id: i64,
-    delta: i32,
-    reason: &str,
-    actor: &Actor,
-    note: &str,
-) -> Result<(), sqlx::Error> {
+async fn ledger_row(conn: &mut PgConnection, variant_id: i64, delta: i32, reason: &str, actor: &Actor, note: &str) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO stock_ledger (variant_id, delta, reason, actor_id, note) VALUES ($1, $2, $3, $4, NULLIF($5, ''))")
         .bind(variant_id)
         .bind(delta)
@@ -961,12 +739,7 @@ async fn ledger_row(
 /// Empties a cell ("not made"): a variant that orders, keys or the ledger refer to is archived
 /// (shoppers no longer see it; past orders keep it); one nobody refers to is deleted.
 /// Returns true when it was archived.
-pub async fn clear_cell(
-    pool: &PgPool,
-    actor: &Actor,
-    id: i64,
-    variant_id: i64,
-) -> Result<bool, AppError> {
+pub async fn clear_cell(pool: &PgPool, actor: &Actor, id: i64, variant_id: i64) -> Result<bool, AppError> {
     let mut tx = pool.begin().await?;
     let (_, st) = lock_product(&mut tx, id).await?;
     let found: Option<(String, bool)> =
@@ -975,22 +748,16 @@ pub async fn clear_cell(
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
-    let Some((sku, already)) = found else {
-        return Err(AppError::NotFound);
-    };
+    let Some((sku, already)) = found else { return Err(AppError::NotFound) };
     if already {
         return Ok(true);
     }
-    let live: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM variants WHERE product_id = $1 AND archived_at IS NULL",
-    )
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let live: i64 = sqlx::query_scalar("SELECT count(*) FROM variants WHERE product_id = $1 AND archived_at IS NULL")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
     if st == ProductStatus::Active && live <= 1 {
-        return Err(AppError::Conflict(
-            "This is the last variant on sale: withdraw the product before removing it.".into(),
-        ));
+        return Err(AppError::Conflict("This is the last variant on sale: withdraw the product before removing it.".into()));
     }
     let referenced: bool = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM order_lines WHERE variant_id = $1) OR EXISTS (SELECT 1 FROM license_keys WHERE variant_id = $1) \
@@ -1001,27 +768,11 @@ pub async fn clear_cell(
     .await?;
     let before = Some(serde_json::json!({ "sku": sku }));
     if referenced {
-        sqlx::query("UPDATE variants SET archived_at = now() WHERE id = $1")
-            .bind(variant_id)
-            .execute(&mut *tx)
-            .await?;
-        audit::record(
-            &mut tx,
-            actor,
-            change("variant", variant_id, "variant.archive", before, None),
-        )
-        .await?;
+        sqlx::query("UPDATE variants SET archived_at = now() WHERE id = $1").bind(variant_id).execute(&mut *tx).await?;
+        audit::record(&mut tx, actor, change("variant", variant_id, "variant.archive", before, None)).await?;
     } else {
-        sqlx::query("DELETE FROM variants WHERE id = $1")
-            .bind(variant_id)
-            .execute(&mut *tx)
-            .await?;
-        audit::record(
-            &mut tx,
-            actor,
-            change("variant", variant_id, "variant.delete", before, None),
-        )
-        .await?;
+        sqlx::query("DELETE FROM variants WHERE id = $1").bind(variant_id).execute(&mut *tx).await?;
+        audit::record(&mut tx, actor, change("variant", variant_id, "variant.delete", before, None)).await?;
     }
     touch(&mut tx, id).await?;
     tx.commit().await?;
@@ -1047,13 +798,7 @@ impl Line {
 }
 
 /// Sets the price of every live cell of a row or column. Returns how many changed.
-pub async fn set_line_price(
-    pool: &PgPool,
-    actor: &Actor,
-    id: i64,
-    line: &Line,
-    price: Money,
-) -> Result<u64, AppError> {
+pub async fn set_line_price(pool: &PgPool, actor: &Actor, id: i64, line: &Line, price: Money) -> Result<u64, AppError> {
     let mut tx = pool.begin().await?;
     let (d, _) = lock_product(&mut tx, id).await?;
     let (col, value) = line.column(d);
@@ -1070,16 +815,8 @@ pub async fn set_line_price(
     .fetch_all(&mut *tx)
     .await?;
     for (vid, old) in &changed {
-        let (b, a) = (
-            serde_json::json!({ "price_minor": old }),
-            serde_json::json!({ "price_minor": price.minor }),
-        );
-        audit::record(
-            &mut tx,
-            actor,
-            change("variant", vid, "variant.price", Some(b), Some(a)),
-        )
-        .await?;
+        let (b, a) = (serde_json::json!({ "price_minor": old }), serde_json::json!({ "price_minor": price.minor }));
+        audit::record(&mut tx, actor, change("variant", vid, "variant.price", Some(b), Some(a))).await?;
     }
     touch(&mut tx, id).await?;
     tx.commit().await?;
@@ -1088,20 +825,10 @@ pub async fn set_line_price(
 
 /// Counts stock into every live, non-keyed cell of a row or column: each is set to `stock` by a
 /// "cycle_count" adjustment (skipped where it is already right). Returns how many changed.
-pub async fn set_line_stock(
-    pool: &PgPool,
-    actor: &Actor,
-    id: i64,
-    line: &Line,
-    stock: i32,
-) -> Result<u64, AppError> {
+pub async fn set_line_stock(pool: &PgPool, actor: &Actor, id: i64, line: &Line, stock: i32) -> Result<u64, AppError> {
     let mut conn = pool.acquire().await?;
     let d = {
-        let row: Option<String> =
-            sqlx::query_scalar("SELECT department FROM products WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *conn)
-                .await?;
+        let row: Option<String> = sqlx::query_scalar("SELECT department FROM products WHERE id = $1").bind(id).fetch_optional(&mut *conn).await?;
         department(&row.ok_or(AppError::NotFound)?)
     };
     let (col, value) = line.column(d);
@@ -1117,20 +844,9 @@ pub async fn set_line_stock(
     for vid in ids {
         // Each its own transaction, reading the stock under lock, so a checkout in between is counted.
         let mut tx = pool.begin().await?;
-        let now: i32 = sqlx::query_scalar("SELECT stock FROM variants WHERE id = $1 FOR UPDATE")
-            .bind(vid)
-            .fetch_one(&mut *tx)
-            .await?;
+        let now: i32 = sqlx::query_scalar("SELECT stock FROM variants WHERE id = $1 FOR UPDATE").bind(vid).fetch_one(&mut *tx).await?;
         if now != stock {
-            adjust_in(
-                &mut tx,
-                actor,
-                vid,
-                stock - now,
-                "cycle_count",
-                "Counted (bulk)",
-            )
-            .await?;
+            adjust_in(&mut tx, actor, vid, stock - now, "cycle_count", "Counted (bulk)").await?;
             changed += 1;
         }
         tx.commit().await?;
@@ -1138,19 +854,9 @@ pub async fn set_line_stock(
     Ok(changed)
 }
 
-async fn adjust_in(
-    conn: &mut PgConnection,
-    actor: &Actor,
-    variant_id: i64,
-    delta: i32,
-    reason: &str,
-    note: &str,
-) -> Result<i32, AppError> {
+async fn adjust_in(conn: &mut PgConnection, actor: &Actor, variant_id: i64, delta: i32, reason: &str, note: &str) -> Result<i32, AppError> {
     if delta == 0 {
-        return Err(AppError::Field {
-            field: "delta".into(),
-            message: "Enter a change other than zero.".into(),
-        });
+        return Err(AppError::Field { field: "delta".into(), message: "Enter a change other than zero.".into() });
     }
     let reason_ok = ADJUST_REASONS.iter().any(|(k, _)| *k == reason);
     let sign_ok = match reason {
@@ -1159,21 +865,11 @@ async fn adjust_in(
         _ => true,
     };
     if !reason_ok {
-        return Err(AppError::Field {
-            field: "reason".into(),
-            message: "Choose a reason.".into(),
-        });
+        return Err(AppError::Field { field: "reason".into(), message: "Choose a reason.".into() });
     }
     if !sign_ok {
-        let m = if delta > 0 {
-            "Damaged and shrinkage take stock away: enter a negative change."
-        } else {
-            "A delivery adds stock: enter a positive change."
-        };
-        return Err(AppError::Field {
-            field: "delta".into(),
-            message: m.into(),
-        });
+        let m = if delta > 0 { "Damaged and shrinkage take stock away: enter a negative change." } else { "A delivery adds stock: enter a positive change." };
+        return Err(AppError::Field { field: "delta".into(), message: m.into() });
     }
     // One statement: never below zero, whatever checkouts do meanwhile; keyed stock is the key pool.
     let row: Option<(i32, i32)> = sqlx::query_as(
@@ -1185,61 +881,32 @@ async fn adjust_in(
     .await?;
     let Some((after, before)) = row else {
         let keyed: Option<(bool, i32)> =
-            sqlx::query_as("SELECT keyed, stock FROM variants WHERE id = $1")
-                .bind(variant_id)
-                .fetch_optional(&mut *conn)
-                .await?;
+            sqlx::query_as("SELECT keyed, stock FROM variants WHERE id = $1").bind(variant_id).fetch_optional(&mut *conn).await?;
         return Err(match keyed {
             None => AppError::NotFound,
-            Some((true, _)) => AppError::Conflict(
-                "This variant's stock is its licence keys: add keys on the Game keys page.".into(),
-            ),
-            Some((false, s)) => AppError::Field {
-                field: "delta".into(),
-                message: format!("Only {s} in stock: it cannot go below zero."),
-            },
+            Some((true, _)) => AppError::Conflict("This variant's stock is its licence keys: add keys on the Game keys page.".into()),
+            Some((false, s)) => AppError::Field { field: "delta".into(), message: format!("Only {s} in stock: it cannot go below zero.") },
         });
     };
     ledger_row(&mut *conn, variant_id, delta, reason, actor, note).await?;
-    let (b, a) = (
-        serde_json::json!({ "stock": before }),
-        serde_json::json!({ "stock": after, "reason": reason, "delta": delta, "note": note }),
-    );
-    audit::record(
-        conn,
-        actor,
-        change("variant", variant_id, "stock.adjust", Some(b), Some(a)),
-    )
-    .await?;
+    let (b, a) = (serde_json::json!({ "stock": before }), serde_json::json!({ "stock": after, "reason": reason, "delta": delta, "note": note }));
+    audit::record(conn, actor, change("variant", variant_id, "stock.adjust", Some(b), Some(a))).await?;
     Ok(after)
 }
 
 /// A stock adjustment with a reason code: the delta, its ledger row and its audit row in one
 /// transaction; refused if it would take stock below zero. Returns the new stock.
-pub async fn adjust_stock(
-    pool: &PgPool,
-    actor: &Actor,
-    product_id: i64,
-    variant_id: i64,
-    delta: i32,
-    reason: &str,
-    note: &str,
-) -> Result<i32, AppError> {
+pub async fn adjust_stock(pool: &PgPool, actor: &Actor, product_id: i64, variant_id: i64, delta: i32, reason: &str, note: &str) -> Result<i32, AppError> {
     let note = note.trim();
     if note.chars().count() > 200 || note.chars().any(char::is_control) {
-        return Err(AppError::Field {
-            field: "note".into(),
-            message: "A note is at most 200 characters on one line.".into(),
-        });
+        return Err(AppError::Field { field: "note".into(), message: "A note is at most 200 characters on one line.".into() });
     }
     let mut tx = pool.begin().await?;
-    let belongs: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM variants WHERE id = $1 AND product_id = $2)",
-    )
-    .bind(variant_id)
-    .bind(product_id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let belongs: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM variants WHERE id = $1 AND product_id = $2)")
+        .bind(variant_id)
+        .bind(product_id)
+        .fetch_one(&mut *tx)
+        .await?;
     if !belongs {
         return Err(AppError::NotFound);
     }
@@ -1250,14 +917,7 @@ pub async fn adjust_stock(
 }
 
 /// Creates a category (under a root of the same department, or as a root).
-pub async fn create_category(
-    pool: &PgPool,
-    actor: &Actor,
-    name: &str,
-    slug: &str,
-    department: Department,
-    parent_id: Option<i64>,
-) -> Result<i64, AppError> {
+pub async fn create_category(pool: &PgPool, actor: &Actor, name: &str, slug: &str, department: Department, parent_id: Option<i64>) -> Result<i64, AppError> {
     let mut tx = pool.begin().await?;
     check_parent(&mut tx, parent_id, department, None).await?;
     let id: i64 = sqlx::query_scalar(
@@ -1272,54 +932,30 @@ pub async fn create_category(
     .await
     .map_err(|e| on_constraint(e, "categories_slug_key", "slug", "Another category already uses this address."))?;
     let after = serde_json::json!({ "name": name, "slug": slug, "department": department.as_str(), "parent_id": parent_id });
-    audit::record(
-        &mut tx,
-        actor,
-        change("category", id, "category.create", None, Some(after)),
-    )
-    .await?;
+    audit::record(&mut tx, actor, change("category", id, "category.create", None, Some(after))).await?;
     tx.commit().await?;
     Ok(id)
 }
 
 /// A category's parent must be a root of the same department (the shop's categories are two deep).
-async fn check_parent(
-    conn: &mut PgConnection,
-    parent_id: Option<i64>,
-    department: Department,
-    this: Option<i64>,
-) -> Result<(), AppError> {
+async fn check_parent(conn: &mut PgConnection, parent_id: Option<i64>, department: Department, this: Option<i64>) -> Result<(), AppError> {
     let Some(p) = parent_id else { return Ok(()) };
     let parent: Option<(String, Option<i64>)> =
-        sqlx::query_as("SELECT department, parent_id FROM categories WHERE id = $1")
-            .bind(p)
-            .fetch_optional(&mut *conn)
-            .await?;
-    let bad = |m: &str| AppError::Field {
-        field: "parent_id".into(),
-        message: m.into(),
-    };
+        sqlx::query_as("SELECT department, parent_id FROM categories WHERE id = $1").bind(p).fetch_optional(&mut *conn).await?;
+    let bad = |m: &str| AppError::Field { field: "parent_id".into(), message: m.into() };
     match parent {
         None => Err(bad("Choose a parent category.")),
-        Some((d, _)) if d != department.as_str() => {
-            Err(bad("The parent must be in the same department."))
-        }
-        Some((_, Some(_))) => Err(bad(
-            "Categories are two levels deep: choose a top-level parent.",
-        )),
+        Some((d, _)) if d != department.as_str() => Err(bad("The parent must be in the same department.")),
+        Some((_, Some(_))) => Err(bad("Categories are two levels deep: choose a top-level parent.")),
         Some(_) if Some(p) == this => Err(bad("A category cannot be its own parent.")),
         Some(_) => {
             if let Some(t) = this {
-                let has_children: bool = sqlx::query_scalar(
-                    "SELECT EXISTS (SELECT 1 FROM categories WHERE parent_id = $1)",
-                )
-                .bind(t)
-                .fetch_one(conn)
-                .await?;
+                let has_children: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM categories WHERE parent_id = $1)")
+                    .bind(t)
+                    .fetch_one(conn)
+                    .await?;
                 if has_children {
-                    return Err(bad(
-                        "This category has sub-categories, so it stays at the top level.",
-                    ));
+                    return Err(bad("This category has sub-categories, so it stays at the top level."));
                 }
             }
             Ok(())
@@ -1329,21 +965,13 @@ async fn check_parent(
 
 /// Renames a category and/or moves it under another parent; listing pages follow at once (they
 /// read categories on every request). Its address (slug) changes only when given.
-pub async fn update_category(
-    pool: &PgPool,
-    actor: &Actor,
-    id: i64,
-    name: &str,
-    slug: &str,
-    parent_id: Option<i64>,
-) -> Result<(), AppError> {
+pub async fn update_category(pool: &PgPool, actor: &Actor, id: i64, name: &str, slug: &str, parent_id: Option<i64>) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
-    let before: Option<(String, String, String, Option<i64>)> = sqlx::query_as(
-        "SELECT name, slug, department, parent_id FROM categories WHERE id = $1 FOR UPDATE",
-    )
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let before: Option<(String, String, String, Option<i64>)> =
+        sqlx::query_as("SELECT name, slug, department, parent_id FROM categories WHERE id = $1 FOR UPDATE")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
     let (b_name, b_slug, d, b_parent) = before.ok_or(AppError::NotFound)?;
     check_parent(&mut tx, parent_id, department(&d), Some(id)).await?;
     sqlx::query("UPDATE categories SET name = $2, slug = $3, parent_id = $4 WHERE id = $1")
@@ -1353,22 +981,10 @@ pub async fn update_category(
         .bind(parent_id)
         .execute(&mut *tx)
         .await
-        .map_err(|e| {
-            on_constraint(
-                e,
-                "categories_slug_key",
-                "slug",
-                "Another category already uses this address.",
-            )
-        })?;
+        .map_err(|e| on_constraint(e, "categories_slug_key", "slug", "Another category already uses this address."))?;
     let b = serde_json::json!({ "name": b_name, "slug": b_slug, "parent_id": b_parent });
     let a = serde_json::json!({ "name": name, "slug": slug, "parent_id": parent_id });
-    audit::record(
-        &mut tx,
-        actor,
-        change("category", id, "category.update", Some(b), Some(a)),
-    )
-    .await?;
+    audit::record(&mut tx, actor, change("category", id, "category.update", Some(b), Some(a))).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -11,9 +11,7 @@ pub fn ResponsiveImage(
     #[prop(optional)] eager: bool,
     #[prop(optional)] class: &'static str,
 ) -> impl IntoView {
-    let modern = image
-        .modern()
-        .map(|f| (format!("image/{f}"), image.srcset_as(f)));
+    let modern = image.modern().map(|f| (format!("image/{f}"), image.srcset_as(f)));
     view! {
         <picture class=class>
             {modern.map(|(kind, srcset)| view! { <source type=kind srcset=srcset sizes=sizes/> })}

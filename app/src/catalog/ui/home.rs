@@ -1,7 +1,7 @@
 use super::card::ProductGrid;
 use crate::catalog::api::get_home;
 use crate::catalog::model::{CategoryLink, HomePage as HomeData};
-use crate::ui::page::{PageMeta, await_page};
+use crate::ui::page::{await_page, PageMeta};
 use leptos::prelude::*;
 
 #[component]

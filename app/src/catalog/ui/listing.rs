@@ -3,35 +3,23 @@ use super::card::ProductGrid;
 use crate::catalog::api::{get_category_listing, search_products};
 use crate::catalog::model::{Facet, Listing};
 use crate::catalog::query::Sort;
-use crate::ui::page::{PageMeta, await_page, query_pairs};
+use crate::ui::page::{await_page, query_pairs, PageMeta};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn CategoryPage() -> impl IntoView {
-    let slug = use_params_map()
-        .read_untracked()
-        .get("slug")
-        .unwrap_or_default();
+    let slug = use_params_map().read_untracked().get("slug").unwrap_or_default();
     let pairs = query_pairs();
-    let data = Resource::new(
-        || (),
-        move |_| get_category_listing(slug.clone(), pairs.clone()),
-    );
-    await_page(
-        data,
-        |listing| view! { <ListingView listing searching=false/> },
-    )
+    let data = Resource::new(|| (), move |_| get_category_listing(slug.clone(), pairs.clone()));
+    await_page(data, |listing| view! { <ListingView listing searching=false/> })
 }
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
     let pairs = query_pairs();
     let data = Resource::new(|| (), move |_| search_products(pairs.clone()));
-    await_page(
-        data,
-        |listing| view! { <ListingView listing searching=true/> },
-    )
+    await_page(data, |listing| view! { <ListingView listing searching=true/> })
 }
 
 #[component]
@@ -39,27 +27,11 @@ fn ListingView(listing: Listing, searching: bool) -> impl IntoView {
     let q = listing.query.clone();
     // Filtered and paged variants point their canonical URL at the plain listing (page 2+ keep the page).
     let canonical = if q.page > 1 {
-        format!(
-            "{}{}",
-            listing.path,
-            listing.query.cleared().with_page(q.page).to_query_string()
-        )
+        format!("{}{}", listing.path, listing.query.cleared().with_page(q.page).to_query_string())
     } else {
-        format!(
-            "{}{}",
-            listing.path,
-            if searching {
-                listing.query.cleared().to_query_string()
-            } else {
-                String::new()
-            }
-        )
+        format!("{}{}", listing.path, if searching { listing.query.cleared().to_query_string() } else { String::new() })
     };
-    let page_title = if q.page > 1 {
-        format!("{} – page {}", listing.title, q.page)
-    } else {
-        listing.title.clone()
-    };
+    let page_title = if q.page > 1 { format!("{} – page {}", listing.title, q.page) } else { listing.title.clone() };
     let description = if listing.description.is_empty() {
         format!("{} — {} products.", listing.title, listing.total)
     } else {
@@ -69,9 +41,7 @@ fn ListingView(listing: Listing, searching: bool) -> impl IntoView {
     let count_text = match listing.total {
         0 => "No products match".to_owned(),
         1 => "1 product".to_owned(),
-        n if listing.more => {
-            format!("Best {n} of many matches: add a word or a filter to narrow them")
-        }
+        n if listing.more => format!("Best {n} of many matches: add a word or a filter to narrow them"),
         n => format!("{n} products"),
     };
     let shown_from = (q.page - 1) * listing.per_page + 1;
@@ -207,13 +177,7 @@ fn Pagination(listing: Listing, pages: u32) -> impl IntoView {
     if pages <= 1 {
         return ().into_any();
     }
-    let href = move |p: u32| {
-        format!(
-            "{}{}",
-            listing.path,
-            listing.query.with_page(p).to_query_string()
-        )
-    };
+    let href = move |p: u32| format!("{}{}", listing.path, listing.query.with_page(p).to_query_string());
     // First, last, and two either side of the current page.
     let mut shown: Vec<u32> = (1..=pages)
         .filter(|p| *p == 1 || *p == pages || p.abs_diff(current) <= 2)
@@ -226,8 +190,7 @@ fn Pagination(listing: Listing, pages: u32) -> impl IntoView {
             items.push(view! { <li class="gap" aria-hidden="true">"…"</li> }.into_any());
         }
         let link = if p == current {
-            view! { <li><a href=href(p) aria-current="page" class="current">{p}</a></li> }
-                .into_any()
+            view! { <li><a href=href(p) aria-current="page" class="current">{p}</a></li> }.into_any()
         } else {
             view! { <li><a href=href(p) aria-label=format!("Page {p}")>{p}</a></li> }.into_any()
         };

@@ -1,8 +1,8 @@
 //! The variant picker island: option buttons, price and stock for the chosen variant.
 //! Without JavaScript every choice is a link (`?variant=ID`); with it, choices switch in place.
 use crate::catalog::model::{Department, Variant};
-use crate::catalog::picker::{OptionState, choices};
 use crate::types::{countdown, launch_label};
+use crate::catalog::picker::{choices, OptionState};
 use leptos::prelude::*;
 
 pub fn stock_text(department: Department, stock: i32) -> String {
@@ -51,14 +51,10 @@ pub fn VariantPicker(
             let _ = set_interval_with_handle(
                 move || {
                     leptos::task::spawn_local(async move {
-                        if let Ok(levels) =
-                            crate::catalog::api::get_stock_levels(d.product_id).await
-                        {
+                        if let Ok(levels) = crate::catalog::api::get_stock_levels(d.product_id).await {
                             variants.update(|vs| {
                                 for v in vs.iter_mut() {
-                                    if let Some((_, stock)) =
-                                        levels.iter().find(|(id, _)| *id == v.id)
-                                    {
+                                    if let Some((_, stock)) = levels.iter().find(|(id, _)| *id == v.id) {
                                         v.stock = *stock;
                                     }
                                 }
@@ -74,12 +70,7 @@ pub fn VariantPicker(
     let selected = RwSignal::new(selected);
     let dims = option_names.len();
     let current = move || {
-        variants.with(|vs| {
-            vs.iter()
-                .find(|v| v.id == selected.get())
-                .or(vs.first())
-                .cloned()
-        })
+        variants.with(|vs| vs.iter().find(|v| v.id == selected.get()).or(vs.first()).cloned())
     };
     let path = StoredValue::new(product_path);
     let select = move |id: i64| {

@@ -4,61 +4,31 @@ use super::picker::{DropInfo, VariantPicker};
 use crate::catalog::api::get_product;
 use crate::catalog::model::{Department, ProductDetail};
 use crate::catalog::picker::default_variant;
-use crate::ui::page::{PageMeta, absolute_url, await_page, query_pairs};
+use crate::ui::page::{absolute_url, await_page, query_pairs, PageMeta};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn ProductPage() -> impl IntoView {
-    let slug = use_params_map()
-        .read_untracked()
-        .get("slug")
-        .unwrap_or_default();
-    let requested = query_pairs()
-        .into_iter()
-        .find(|(k, _)| k == "variant")
-        .and_then(|(_, v)| v.parse::<i64>().ok());
+    let slug = use_params_map().read_untracked().get("slug").unwrap_or_default();
+    let requested = query_pairs().into_iter().find(|(k, _)| k == "variant").and_then(|(_, v)| v.parse::<i64>().ok());
     let data = Resource::new(|| (), move |_| get_product(slug.clone()));
-    await_page(
-        data,
-        move |product| view! { <ProductView product requested/> },
-    )
+    await_page(data, move |product| view! { <ProductView product requested/> })
 }
 
 #[component]
 fn ProductView(product: ProductDetail, requested: Option<i64>) -> impl IntoView {
     let path = format!("/p/{}", product.slug);
-    let selected = default_variant(&product.variants, requested)
-        .map(|v| v.id)
-        .unwrap_or_default();
+    let selected = default_variant(&product.variants, requested).map(|v| v.id).unwrap_or_default();
     let json_ld = product_json_ld(&product);
-    let description = if product.summary.is_empty() {
-        product.description.clone()
-    } else {
-        product.summary.clone()
-    };
+    let description = if product.summary.is_empty() { product.description.clone() } else { product.summary.clone() };
     let department = product.department;
     let dept_href = format!("/c/{}", department.as_str());
     // Photos of the chosen option (a metal, a platform) first, then the ones for every choice.
-    let chosen = product
-        .variants
-        .iter()
-        .find(|v| v.id == selected)
-        .and_then(|v| v.options.first().cloned());
+    let chosen = product.variants.iter().find(|v| v.id == selected).and_then(|v| v.options.first().cloned());
     let option_photos = product.images.iter().any(|i| i.option.is_some());
-    let mut images: Vec<_> = product
-        .images
-        .iter()
-        .filter(|i| i.option.is_some() && i.shows_with(chosen.as_deref()))
-        .cloned()
-        .collect();
-    images.extend(
-        product
-            .images
-            .iter()
-            .filter(|i| i.option.is_none())
-            .cloned(),
-    );
+    let mut images: Vec<_> = product.images.iter().filter(|i| i.option.is_some() && i.shows_with(chosen.as_deref())).cloned().collect();
+    images.extend(product.images.iter().filter(|i| i.option.is_none()).cloned());
     view! {
         <PageMeta title=product.name.clone() description canonical_path=path.clone()/>
         <script type="application/ld+json" inner_html=json_ld></script>

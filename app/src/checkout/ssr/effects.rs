@@ -1,10 +1,10 @@
 //! The job handler for order side effects: the e-mails, the built-in gateway's late confirmations,
 //! and refunds through the payment provider.
-use super::payment::receive_webhook;
-use crate::mail::ssr::{Mail, Mailer};
-use crate::payments::PaymentProvider;
 use crate::payments::gateway::{BuiltinGateway, GatewayEvent};
 use crate::platform::jobs::{Job, JobError, JobHandler};
+use super::payment::receive_webhook;
+use crate::payments::PaymentProvider;
+use crate::mail::ssr::{Mail, Mailer};
 use sqlx::{PgConnection, PgPool};
 use std::sync::Arc;
 use uuid::Uuid;
@@ -21,24 +21,16 @@ pub struct OrderEffects {
 }
 
 fn field<'a>(job: &'a Job, name: &str) -> Result<&'a serde_json::Value, JobError> {
-    job.payload
-        .get(name)
-        .ok_or_else(|| bad(job, &format!("no {name}")))
+    job.payload.get(name).ok_or_else(|| bad(job, &format!("no {name}")))
 }
 
 fn bad(job: &Job, what: &str) -> JobError {
-    JobError::Payload {
-        job: job.id,
-        what: what.to_owned(),
-    }
+    JobError::Payload { job: job.id, what: what.to_owned() }
 }
 
 /// The order a job is about.
 fn order_id(job: &Job) -> Result<Uuid, JobError> {
-    field(job, "order_id")?
-        .as_str()
-        .and_then(|s| Uuid::parse_str(s).ok())
-        .ok_or_else(|| bad(job, "bad order_id"))
+    field(job, "order_id")?.as_str().and_then(|s| Uuid::parse_str(s).ok()).ok_or_else(|| bad(job, "bad order_id"))
 }
 
 fn money(minor: i64, currency: &str) -> String {
@@ -56,10 +48,7 @@ async fn lock_order_status(conn: &mut PgConnection, id: Uuid) -> Result<String, 
 
 /// States in which a buyer holds the keys they paid for.
 fn holds_keys(status: &str) -> bool {
-    matches!(
-        status,
-        "paid" | "fulfilled" | "shipped" | "delivered" | "partially_refunded"
-    )
+    matches!(status, "paid" | "fulfilled" | "shipped" | "delivered" | "partially_refunded")
 }
 
 impl OrderEffects {
@@ -89,26 +78,17 @@ impl OrderEffects {
         let shop = &self.shop_name;
         // Guests reach their order through this unguessable link; account holders also see it in "My account".
         let link = match access {
-            Some(token) => format!(
-                "{}/order/{id}?token={token}",
-                self.base_url.trim_end_matches('/')
-            ),
+            Some(token) => format!("{}/order/{id}?token={token}", self.base_url.trim_end_matches('/')),
             None => format!("{}/order/{id}", self.base_url.trim_end_matches('/')),
         };
         let (subject, body) = match job.kind.as_str() {
             "email.order_confirmation" => (
                 format!("Order confirmation #{number} — {shop}"),
-                format!(
-                    "Thank you for your order #{number} at {shop}.\n\nTotal: {}\n\nYour order: {link}\n",
-                    money(total, &currency)
-                ),
+                format!("Thank you for your order #{number} at {shop}.\n\nTotal: {}\n\nYour order: {link}\n", money(total, &currency)),
             ),
             "email.payment_received" => (
                 format!("Payment received for order #{number} — {shop}"),
-                format!(
-                    "We received your payment of {} for order #{number}.\n\nYour order: {link}\n",
-                    money(total, &currency)
-                ),
+                format!("We received your payment of {} for order #{number}.\n\nYour order: {link}\n", money(total, &currency)),
             ),
             "email.shipped" => (
                 format!("Order #{number} has shipped — {shop}"),
@@ -126,10 +106,7 @@ impl OrderEffects {
                 let amount = field(job, "amount_minor")?.as_i64().unwrap_or(total);
                 (
                     format!("Refund for order #{number} — {shop}"),
-                    format!(
-                        "We refunded {} for order #{number}.\n\nYour order: {link}\n",
-                        money(amount, &currency)
-                    ),
+                    format!("We refunded {} for order #{number}.\n\nYour order: {link}\n", money(amount, &currency)),
                 )
             }
             "email.refund_declined" => (
@@ -141,14 +118,7 @@ impl OrderEffects {
             ),
             other => return Err(JobError::UnknownKind(other.to_owned())),
         };
-        self.mailer
-            .send(Mail {
-                to: email,
-                subject,
-                body,
-            })
-            .await
-            .map_err(JobError::failed)
+        self.mailer.send(Mail { to: email, subject, body }).await.map_err(JobError::failed)
     }
 }
 
@@ -169,49 +139,29 @@ impl JobHandler for OrderEffects {
                     tracing::info!(order = %id, %status, "keys not assigned: the order is no longer paid");
                     return Ok(());
                 }
-                crate::library::keys::ssr::pool::assign_for_order(conn, id)
-                    .await
-                    .map_err(JobError::failed)?;
-                crate::platform::jobs::enqueue(
-                    conn,
-                    "email.keys_ready",
-                    job.payload.clone(),
-                    Some(&format!("email.keys_ready:{id}")),
-                )
-                .await?;
+                crate::library::keys::ssr::pool::assign_for_order(conn, id).await.map_err(JobError::failed)?;
+                crate::platform::jobs::enqueue(conn, "email.keys_ready", job.payload.clone(), Some(&format!("email.keys_ready:{id}")))
+                    .await?;
                 Ok(())
             }
             "payment.builtin_confirm" => {
                 // The event's ids were fixed when the card was taken, so a retry is a replay.
-                let event: GatewayEvent = serde_json::from_value(job.payload.clone())
-                    .map_err(|e| bad(job, &e.to_string()))?;
+                let event: GatewayEvent = serde_json::from_value(job.payload.clone()).map_err(|e| bad(job, &e.to_string()))?;
                 let gateway = BuiltinGateway::new(self.webhook_secrets.clone());
                 let now = chrono::Utc::now().timestamp();
                 let (header, body) = gateway.sign(&event, now);
-                receive_webhook(&self.pool, &gateway, &header, &body, now)
-                    .await
-                    .map_err(JobError::failed)?;
+                receive_webhook(&self.pool, &gateway, &header, &body, now).await.map_err(JobError::failed)?;
                 Ok(())
             }
             "payment.refund" => {
                 let provider = field(job, "provider")?.as_str().unwrap_or_default();
                 if provider != self.payments.name() {
-                    return Err(JobError::Failed(format!(
-                        "refund for provider {provider}, but {} is configured",
-                        self.payments.name()
-                    )));
+                    return Err(JobError::Failed(format!("refund for provider {provider}, but {} is configured", self.payments.name())));
                 }
-                let charge = field(job, "provider_ref")?
-                    .as_str()
-                    .ok_or_else(|| bad(job, "bad provider_ref"))?;
-                let amount = field(job, "amount_minor")?
-                    .as_i64()
-                    .ok_or_else(|| bad(job, "bad amount_minor"))?;
+                let charge = field(job, "provider_ref")?.as_str().ok_or_else(|| bad(job, "bad provider_ref"))?;
+                let amount = field(job, "amount_minor")?.as_i64().ok_or_else(|| bad(job, "bad amount_minor"))?;
                 let key = format!("refund-job-{}", job.id);
-                self.payments
-                    .refund(charge, amount, &key)
-                    .await
-                    .map_err(JobError::failed)
+                self.payments.refund(charge, amount, &key).await.map_err(JobError::failed)
             }
             other => Err(JobError::UnknownKind(other.to_owned())),
         }

@@ -2,8 +2,8 @@
 //! transaction with the state change, the stock and the queued effects (e-mail, provider refund).
 use crate::inventory;
 use crate::library::keys::ssr::pool as keys;
-use crate::orders::model::OrderStatus;
 use crate::platform::jobs;
+use crate::orders::model::OrderStatus;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
@@ -26,28 +26,18 @@ pub enum FulfilmentError {
 }
 
 async fn lock(conn: &mut PgConnection, id: Uuid) -> Result<OrderStatus, FulfilmentError> {
-    let status: Option<String> =
-        sqlx::query_scalar("SELECT status FROM orders WHERE id = $1 FOR UPDATE")
-            .bind(id)
-            .fetch_optional(conn)
-            .await?;
-    status
-        .as_deref()
-        .and_then(OrderStatus::parse)
-        .ok_or(FulfilmentError::NotFound)
+    let status: Option<String> = sqlx::query_scalar("SELECT status FROM orders WHERE id = $1 FOR UPDATE")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    status.as_deref().and_then(OrderStatus::parse).ok_or(FulfilmentError::NotFound)
 }
 
 /// A tracking number as carriers print them: letters, digits, dashes and spaces.
 pub fn tracking_number(input: &str) -> Result<String, FulfilmentError> {
     let t = input.trim().to_uppercase();
-    let ok = (3..=64).contains(&t.len())
-        && t.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ' ');
-    if ok {
-        Ok(t)
-    } else {
-        Err(FulfilmentError::Tracking)
-    }
+    let ok = (3..=64).contains(&t.len()) && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ' ');
+    if ok { Ok(t) } else { Err(FulfilmentError::Tracking) }
 }
 
 /// Marks a paid order shipped and queues the "shipped" e-mail with its tracking number.
@@ -58,12 +48,11 @@ pub async fn ship(pool: &PgPool, id: Uuid, tracking: &str) -> Result<(), Fulfilm
     if !status.can_become(OrderStatus::Shipped) || status == OrderStatus::Shipped {
         return Err(FulfilmentError::NotAllowed(status.label(), "shipped"));
     }
-    let physical: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM order_lines WHERE order_id = $1 AND department = 'jewelry')",
-    )
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let physical: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM order_lines WHERE order_id = $1 AND department = 'jewelry')")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
     if !physical {
         return Err(FulfilmentError::NothingToShip);
     }
@@ -72,13 +61,7 @@ pub async fn ship(pool: &PgPool, id: Uuid, tracking: &str) -> Result<(), Fulfilm
         .bind(&tracking)
         .execute(&mut *tx)
         .await?;
-    jobs::enqueue(
-        &mut tx,
-        "email.shipped",
-        serde_json::json!({ "order_id": id }),
-        Some(&format!("email.shipped:{id}")),
-    )
-    .await?;
+    jobs::enqueue(&mut tx, "email.shipped", serde_json::json!({ "order_id": id }), Some(&format!("email.shipped:{id}"))).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -105,11 +88,7 @@ pub enum RefundOutcome {
 /// A buyer asks for their money back. With no key revealed and no build downloaded the refund is
 /// made at once (unrevealed keys go back to the pool); otherwise the request waits for staff. The
 /// order's keys are locked first, so a reveal at the same moment waits and then finds no key.
-pub async fn request_refund(
-    pool: &PgPool,
-    id: Uuid,
-    reason: &str,
-) -> Result<RefundOutcome, FulfilmentError> {
+pub async fn request_refund(pool: &PgPool, id: Uuid, reason: &str) -> Result<RefundOutcome, FulfilmentError> {
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > 1000 {
         return Err(FulfilmentError::Reason);
@@ -117,10 +96,7 @@ pub async fn request_refund(
     let mut tx = pool.begin().await?;
     let status = lock(&mut tx, id).await?;
     if status != OrderStatus::Paid {
-        return Err(FulfilmentError::NotAllowed(
-            status.label(),
-            "refunded on request",
-        ));
+        return Err(FulfilmentError::NotAllowed(status.label(), "refunded on request"));
     }
     let revealed = keys::lock_and_check_revealed(&mut tx, id).await?;
     let downloaded = crate::library::downloads::ssr::builds::downloaded(&mut tx, id).await?;
@@ -149,11 +125,10 @@ pub async fn decide_refund_request(
     staff: Uuid,
 ) -> Result<Uuid, FulfilmentError> {
     let mut tx = pool.begin().await?;
-    let order: Option<(Uuid, String)> =
-        sqlx::query_as("SELECT order_id, status FROM refund_requests WHERE id = $1 FOR UPDATE")
-            .bind(request_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let order: Option<(Uuid, String)> = sqlx::query_as("SELECT order_id, status FROM refund_requests WHERE id = $1 FOR UPDATE")
+        .bind(request_id)
+        .fetch_optional(&mut *tx)
+        .await?;
     let (order_id, req_status) = order.ok_or(FulfilmentError::NotFound)?;
     if req_status != "open" {
         return Err(FulfilmentError::Decided);
@@ -164,41 +139,27 @@ pub async fn decide_refund_request(
     } else {
         // The "refunded" e-mail tells an approval; a decline gets its own.
         let mail = serde_json::json!({ "order_id": order_id });
-        jobs::enqueue(
-            &mut tx,
-            "email.refund_declined",
-            mail,
-            Some(&format!("email.refund_declined:{request_id}")),
-        )
-        .await?;
+        jobs::enqueue(&mut tx, "email.refund_declined", mail, Some(&format!("email.refund_declined:{request_id}"))).await?;
     }
-    sqlx::query(
-        "UPDATE refund_requests SET status = $2, decided_at = now(), decided_by = $3 WHERE id = $1",
-    )
-    .bind(request_id)
-    .bind(if approve { "approved" } else { "declined" })
-    .bind(staff)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query("UPDATE refund_requests SET status = $2, decided_at = now(), decided_by = $3 WHERE id = $1")
+        .bind(request_id)
+        .bind(if approve { "approved" } else { "declined" })
+        .bind(staff)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(order_id)
 }
 
 /// The refund itself, inside the caller's transaction with the order row locked.
-async fn refund_locked(
-    tx: &mut PgConnection,
-    id: Uuid,
-    status: OrderStatus,
-    reason: &str,
-) -> Result<i64, FulfilmentError> {
+async fn refund_locked(tx: &mut PgConnection, id: Uuid, status: OrderStatus, reason: &str) -> Result<i64, FulfilmentError> {
     if !status.can_become(OrderStatus::Refunded) || status == OrderStatus::Refunded {
         return Err(FulfilmentError::NotAllowed(status.label(), "refunded"));
     }
-    let (total, refunded): (i64, i64) =
-        sqlx::query_as("SELECT total_minor, refunded_minor FROM orders WHERE id = $1")
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
+    let (total, refunded): (i64, i64) = sqlx::query_as("SELECT total_minor, refunded_minor FROM orders WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
     let amount = total - refunded;
     let charge: Option<(String, String)> = sqlx::query_as(
         "UPDATE payments SET status = 'refunded' WHERE order_id = $1 AND status = 'succeeded' RETURNING provider, provider_ref",
@@ -206,12 +167,10 @@ async fn refund_locked(
     .bind(id)
     .fetch_optional(&mut *tx)
     .await?;
-    sqlx::query(
-        "UPDATE orders SET status = 'refunded', refunded_minor = total_minor WHERE id = $1",
-    )
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query("UPDATE orders SET status = 'refunded', refunded_minor = total_minor WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
     if status == OrderStatus::Paid {
         let lines: Vec<(i64, i32)> =
             sqlx::query_as("SELECT variant_id, quantity FROM order_lines WHERE order_id = $1 AND department = 'jewelry'")
@@ -224,10 +183,7 @@ async fn refund_locked(
     }
     // Keyed units whose keys were never assigned (the assignment job had not run): their hold
     // came out of the pool's stock, so it goes back; the job, run later, finds the order refunded.
-    if matches!(
-        status,
-        OrderStatus::Paid | OrderStatus::Shipped | OrderStatus::Fulfilled | OrderStatus::Delivered
-    ) {
+    if matches!(status, OrderStatus::Paid | OrderStatus::Shipped | OrderStatus::Fulfilled | OrderStatus::Delivered) {
         for (variant_id, q) in keys::unassigned_units(tx, id).await? {
             inventory::give_back(tx, variant_id, q, "restock", id).await?;
         }
@@ -241,21 +197,9 @@ async fn refund_locked(
         let payload = serde_json::json!({
             "provider": provider, "provider_ref": provider_ref, "amount_minor": amount, "reason": reason,
         });
-        jobs::enqueue(
-            tx,
-            "payment.refund",
-            payload,
-            Some(&format!("refund:{provider}:{provider_ref}")),
-        )
-        .await?;
+        jobs::enqueue(tx, "payment.refund", payload, Some(&format!("refund:{provider}:{provider_ref}"))).await?;
     }
     let mail = serde_json::json!({ "order_id": id, "amount_minor": amount });
-    jobs::enqueue(
-        tx,
-        "email.refunded",
-        mail,
-        Some(&format!("email.refunded:{id}")),
-    )
-    .await?;
+    jobs::enqueue(tx, "email.refunded", mail, Some(&format!("email.refunded:{id}"))).await?;
     Ok(amount)
 }

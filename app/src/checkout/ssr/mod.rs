@@ -2,17 +2,18 @@
 //! expired holds, ship and refund, and the job handler for the order's side effects.
 pub mod effects;
 pub mod fulfilment;
-#[cfg(test)]
-mod keys_tests;
 pub mod payment;
 pub mod place;
 #[cfg(test)]
 pub(crate) mod tests;
+#[cfg(test)]
+mod keys_tests;
 
 use crate::checkout::pricing::ShippingRates;
 use crate::payments::PaymentProvider;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
+
 
 /// Checkout settings (configuration `orders.*`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,6 +40,7 @@ pub fn state() -> Result<CheckoutState, crate::error::AppError> {
     crate::platform::domain_state("checkout")
 }
 
+
 impl Default for OrderSettings {
     fn default() -> Self {
         OrderSettings {
@@ -54,10 +56,6 @@ impl Default for OrderSettings {
 impl OrderSettings {
     /// The payment provider these settings name.
     pub fn payment_provider(&self) -> Result<Arc<dyn PaymentProvider>, String> {
-        crate::payments::provider(
-            self.payment_provider,
-            self.stripe.clone(),
-            crate::types::expose_all(&self.webhook_secrets),
-        )
+        crate::payments::provider(self.payment_provider, self.stripe.clone(), crate::types::expose_all(&self.webhook_secrets))
     }
 }

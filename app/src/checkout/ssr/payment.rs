@@ -19,56 +19,43 @@ pub enum PaymentOutcome {
 }
 
 /// Records a provider's event id; false when it was seen before (a replay).
-async fn first_delivery(
-    conn: &mut PgConnection,
-    provider: &str,
-    event_id: &str,
-) -> sqlx::Result<bool> {
-    let fresh = sqlx::query(
-        "INSERT INTO webhook_events (provider, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-    )
-    .bind(provider)
-    .bind(event_id)
-    .execute(conn)
-    .await?;
+async fn first_delivery(conn: &mut PgConnection, provider: &str, event_id: &str) -> sqlx::Result<bool> {
+    let fresh = sqlx::query("INSERT INTO webhook_events (provider, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        .bind(provider)
+        .bind(event_id)
+        .execute(conn)
+        .await?;
     Ok(fresh.rows_affected() == 1)
 }
 
 /// Acts on a payment event exactly once, in one transaction.
-pub async fn payment_succeeded(
-    pool: &PgPool,
-    ev: &PaymentEvent,
-) -> Result<PaymentOutcome, sqlx::Error> {
+pub async fn payment_succeeded(pool: &PgPool, ev: &PaymentEvent) -> Result<PaymentOutcome, sqlx::Error> {
     let mut tx = pool.begin().await?;
     if !first_delivery(&mut tx, &ev.provider, &ev.event_id).await? {
         return Ok(PaymentOutcome::AlreadyProcessed);
     }
-    let known: Option<String> = sqlx::query_scalar(
-        "SELECT status FROM payments WHERE provider = $1 AND provider_ref = $2 FOR UPDATE",
-    )
-    .bind(&ev.provider)
-    .bind(&ev.provider_ref)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let known: Option<String> =
+        sqlx::query_scalar("SELECT status FROM payments WHERE provider = $1 AND provider_ref = $2 FOR UPDATE")
+            .bind(&ev.provider)
+            .bind(&ev.provider_ref)
+            .fetch_optional(&mut *tx)
+            .await?;
     if known.as_deref() == Some("succeeded") {
         tx.commit().await?;
         return Ok(PaymentOutcome::AlreadyProcessed);
     }
-    let order: Option<(String, i64, String)> = sqlx::query_as(
-        "SELECT status, total_minor, currency::text FROM orders WHERE id = $1 FOR UPDATE",
-    )
-    .bind(ev.order_id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let order: Option<(String, i64, String)> =
+        sqlx::query_as("SELECT status, total_minor, currency::text FROM orders WHERE id = $1 FOR UPDATE")
+            .bind(ev.order_id)
+            .fetch_optional(&mut *tx)
+            .await?;
     let Some((status, total, currency)) = order else {
         refund(&mut tx, ev, "no such order").await?;
         tx.commit().await?;
         return Ok(PaymentOutcome::RefundQueued);
     };
     let reason = match status.as_str() {
-        "pending_payment" if !ev.currency.eq_ignore_ascii_case(&currency) => {
-            Some("currency differs from the order's")
-        }
+        "pending_payment" if !ev.currency.eq_ignore_ascii_case(&currency) => Some("currency differs from the order's"),
         "pending_payment" if ev.amount_minor == total => None,
         "pending_payment" => Some("amount differs from the order total"),
         "cancelled" => Some("order was cancelled before the payment arrived"),
@@ -95,32 +82,16 @@ pub async fn payment_succeeded(
     }
     let payload = serde_json::json!({ "order_id": ev.order_id });
     for kind in ["email.order_confirmation", "email.payment_received"] {
-        jobs::enqueue(
-            &mut tx,
-            kind,
-            payload.clone(),
-            Some(&format!("{kind}:{}", ev.order_id)),
-        )
-        .await?;
+        jobs::enqueue(&mut tx, kind, payload.clone(), Some(&format!("{kind}:{}", ev.order_id))).await?;
     }
     if crate::library::keys::ssr::pool::has_keyed_lines(&mut tx, ev.order_id).await? {
-        jobs::enqueue(
-            &mut tx,
-            "keys.assign",
-            payload.clone(),
-            Some(&format!("keys.assign:{}", ev.order_id)),
-        )
-        .await?;
+        jobs::enqueue(&mut tx, "keys.assign", payload.clone(), Some(&format!("keys.assign:{}", ev.order_id))).await?;
     }
     tx.commit().await?;
     Ok(PaymentOutcome::Paid)
 }
 
-async fn record_payment(
-    conn: &mut PgConnection,
-    ev: &PaymentEvent,
-    status: &str,
-) -> sqlx::Result<()> {
+async fn record_payment(conn: &mut PgConnection, ev: &PaymentEvent, status: &str) -> sqlx::Result<()> {
     // A late "failed" never overwrites a success (providers do not promise event order).
     sqlx::query(
         "INSERT INTO payments (order_id, provider, provider_ref, amount_minor, status) VALUES ($1, $2, $3, $4, $5)
@@ -138,13 +109,7 @@ async fn record_payment(
 }
 
 /// Remembers the provider's payment for an order (e.g. a Stripe PaymentIntent) before money moves.
-pub async fn payment_started(
-    pool: &PgPool,
-    provider: &str,
-    order_id: Uuid,
-    provider_ref: &str,
-    amount_minor: i64,
-) -> sqlx::Result<()> {
+pub async fn payment_started(pool: &PgPool, provider: &str, order_id: Uuid, provider_ref: &str, amount_minor: i64) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO payments (order_id, provider, provider_ref, amount_minor, status)
          VALUES ($1, $2, $3, $4, 'requires_payment') ON CONFLICT (provider, provider_ref) DO NOTHING",
@@ -197,13 +162,7 @@ async fn refund(conn: &mut PgConnection, ev: &PaymentEvent, reason: &str) -> sql
         "provider": ev.provider, "provider_ref": ev.provider_ref, "amount_minor": ev.amount_minor,
         "currency": ev.currency, "reason": reason,
     });
-    jobs::enqueue(
-        &mut tx,
-        "payment.refund",
-        payload,
-        Some(&format!("refund:{}:{}", ev.provider, ev.provider_ref)),
-    )
-    .await?;
+    jobs::enqueue(&mut tx, "payment.refund", payload, Some(&format!("refund:{}:{}", ev.provider, ev.provider_ref))).await?;
     tx.commit().await
 }
 
@@ -230,10 +189,7 @@ pub async fn release_expired_holds(pool: &PgPool) -> sqlx::Result<u64> {
         for (variant_id, q) in released {
             inventory::give_back(&mut tx, variant_id, q, "release", *order_id).await?;
         }
-        sqlx::query("UPDATE orders SET status = 'cancelled' WHERE id = $1")
-            .bind(order_id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query("UPDATE orders SET status = 'cancelled' WHERE id = $1").bind(order_id).execute(&mut *tx).await?;
         if let Some(c) = code {
             sqlx::query("UPDATE discount_codes SET used_count = used_count - 1 WHERE code = $1 AND used_count > 0")
                 .bind(c)
@@ -259,35 +215,20 @@ pub async fn receive_webhook(
         Ok(event) => event,
         Err(WebhookError::Body(reason)) => {
             tracing::warn!(provider = provider.name(), %reason, "signed webhook refused");
-            sqlx::query(
-                "INSERT INTO webhook_refusals (provider, reason, body) VALUES ($1, $2, $3)",
-            )
-            .bind(provider.name())
-            .bind(&reason)
-            .bind(String::from_utf8_lossy(&body[..body.len().min(64 * 1024)]).as_ref())
-            .execute(pool)
-            .await?;
+            sqlx::query("INSERT INTO webhook_refusals (provider, reason, body) VALUES ($1, $2, $3)")
+                .bind(provider.name())
+                .bind(&reason)
+                .bind(String::from_utf8_lossy(&body[..body.len().min(64 * 1024)]).as_ref())
+                .execute(pool)
+                .await?;
             return Err(WebhookError::Body(reason));
         }
         Err(e) => return Err(e),
     };
     match event {
         WebhookEvent::Succeeded(ev) => Ok(Some(payment_succeeded(pool, &ev).await?)),
-        WebhookEvent::Failed {
-            event_id,
-            order_id,
-            provider_ref,
-            reason,
-        } => {
-            payment_failed(
-                pool,
-                provider.name(),
-                &event_id,
-                order_id,
-                &provider_ref,
-                &reason,
-            )
-            .await?;
+        WebhookEvent::Failed { event_id, order_id, provider_ref, reason } => {
+            payment_failed(pool, provider.name(), &event_id, order_id, &provider_ref, &reason).await?;
             Ok(None)
         }
         WebhookEvent::Ignored { event_id, kind } => {

@@ -1,12 +1,9 @@
 //! Placing an order in the database: an order per checkout key, stock held with a conditional
 //! update (never below zero, whatever the concurrency), every stock change in the ledger, and the
 //! order's side effects queued in the same transaction. (What a payment does: `payment.rs`.)
-use crate::checkout::pricing::{
-    self, Discount, DiscountKind, PricedLine, PricingError, Quantity, ShippingMethod,
-    ShippingRates, Totals,
-};
 use crate::inventory;
 use crate::types::Email;
+use crate::checkout::pricing::{self, Discount, DiscountKind, PricedLine, PricingError, Quantity, ShippingMethod, ShippingRates, Totals};
 use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
@@ -32,9 +29,7 @@ impl Address {
                 return Err(format!("Enter the {label}."));
             }
             if t.chars().count() > max || t.chars().any(char::is_control) {
-                return Err(format!(
-                    "The {label} is too long or has characters we can't print on a label."
-                ));
+                return Err(format!("The {label} is too long or has characters we can't print on a label."));
             }
             Ok(())
         };
@@ -130,11 +125,7 @@ struct ExistingOrder {
     total_minor: i64,
 }
 
-async fn existing(
-    conn: &mut PgConnection,
-    key: Uuid,
-    placed_by: &str,
-) -> sqlx::Result<Option<StartedCheckout>> {
+async fn existing(conn: &mut PgConnection, key: Uuid, placed_by: &str) -> sqlx::Result<Option<StartedCheckout>> {
     let row: Option<ExistingOrder> = sqlx::query_as(
         "SELECT id, number, currency::text AS currency, subtotal_minor, discount_minor, shipping_minor, tax_minor, total_minor
          FROM orders WHERE checkout_key = $1 AND placed_by = $2",
@@ -196,11 +187,7 @@ struct CodeRow {
     used_count: i32,
 }
 
-async fn discount(
-    conn: &mut PgConnection,
-    code: &str,
-    customer: &Customer,
-) -> Result<Discount, CheckoutError> {
+async fn discount(conn: &mut PgConnection, code: &str, customer: &Customer) -> Result<Discount, CheckoutError> {
     let row: Option<CodeRow> = sqlx::query_as(
         "SELECT code::text AS code, kind, value, min_subtotal_minor, coalesce(expires_at < now(), false) AS expired,
                 usage_limit, per_customer_limit, used_count
@@ -210,28 +197,16 @@ async fn discount(
     .fetch_optional(&mut *conn)
     .await?;
     let invalid = || CheckoutError::Discount("That discount code is not valid.".into());
-    let Some(CodeRow {
-        code,
-        kind,
-        value,
-        min_subtotal_minor: min,
-        expired,
-        usage_limit,
-        per_customer_limit: per_customer,
-        used_count: used,
-    }) = row
+    let Some(CodeRow { code, kind, value, min_subtotal_minor: min, expired, usage_limit, per_customer_limit: per_customer, used_count: used }) =
+        row
     else {
         return Err(invalid());
     };
     if expired {
-        return Err(CheckoutError::Discount(
-            "That discount code has expired.".into(),
-        ));
+        return Err(CheckoutError::Discount("That discount code has expired.".into()));
     }
     if usage_limit.is_some_and(|l| used >= l) {
-        return Err(CheckoutError::Discount(
-            "That discount code has been used up.".into(),
-        ));
+        return Err(CheckoutError::Discount("That discount code has been used up.".into()));
     }
     if let Some(limit) = per_customer {
         // The code's row is locked above, so concurrent checkouts with one code count one by one.
@@ -251,20 +226,14 @@ async fn discount(
         .fetch_one(&mut *conn)
         .await?;
         if mine >= limit as i64 {
-            return Err(CheckoutError::Discount(
-                "You have already used that discount code.".into(),
-            ));
+            return Err(CheckoutError::Discount("You have already used that discount code.".into()));
         }
     }
     let kind = match kind.as_str() {
         "percent" => DiscountKind::Percent(u8::try_from(value).map_err(|_| invalid())?),
         _ => DiscountKind::Fixed(value),
     };
-    Ok(Discount {
-        code,
-        kind,
-        min_subtotal_minor: min,
-    })
+    Ok(Discount { code, kind, min_subtotal_minor: min })
 }
 
 /// Creates the order for a checkout key and holds its stock for `hold_minutes`; a retry with the same
@@ -295,26 +264,14 @@ pub async fn start_checkout(
     .await?;
     let mut lines: Vec<(PricedLine, &VariantRow)> = Vec::with_capacity(req.lines.len());
     for (id, qty) in &req.lines {
-        let row = rows
-            .iter()
-            .find(|r| r.id == *id)
-            .ok_or(CheckoutError::UnknownVariant)?;
+        let row = rows.iter().find(|r| r.id == *id).ok_or(CheckoutError::UnknownVariant)?;
         if let Some(at) = row.launch_at {
             let launch = crate::types::launch_label(at);
-            return Err(CheckoutError::NotOnSale {
-                product: row.product_name.clone(),
-                launch,
-            });
+            return Err(CheckoutError::NotOnSale { product: row.product_name.clone(), launch });
         }
-        let quantity = Quantity::new(*qty, row.max_per_order.clamp(1, 99) as u8)
-            .map_err(PricingError::from)?;
+        let quantity = Quantity::new(*qty, row.max_per_order.clamp(1, 99) as u8).map_err(PricingError::from)?;
         lines.push((
-            PricedLine {
-                variant_id: row.id,
-                unit_minor: row.price_minor,
-                quantity,
-                physical: row.department == "jewelry",
-            },
+            PricedLine { variant_id: row.id, unit_minor: row.price_minor, quantity, physical: row.department == "jewelry" },
             row,
         ));
     }
@@ -328,21 +285,11 @@ pub async fn start_checkout(
     // Lock in a fixed order so concurrent checkouts of the same variants cannot deadlock.
     lines.sort_by_key(|(l, _)| l.variant_id);
     let priced: Vec<PricedLine> = lines.iter().map(|(l, _)| l.clone()).collect();
-    let code = match req
-        .discount_code
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-    {
+    let code = match req.discount_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
         Some(c) => Some(discount(&mut tx, c, &Customer::of(req.user_id, &req.email)).await?),
         None => None,
     };
-    let totals = pricing::totals(
-        &priced,
-        code.as_ref(),
-        req.shipping.as_ref().map(|(m, _)| *m),
-        rates,
-    )?;
+    let totals = pricing::totals(&priced, code.as_ref(), req.shipping.as_ref().map(|(m, _)| *m), rates)?;
 
     let inserted: Option<(Uuid, i64)> = sqlx::query_as(
         "INSERT INTO orders (checkout_key, user_id, email, currency, subtotal_minor, discount_minor, shipping_minor,
@@ -374,9 +321,7 @@ pub async fn start_checkout(
         // Another request with this key won the race; its order is the answer.
         drop(tx);
         let mut conn = pool.acquire().await?;
-        return existing(&mut conn, req.checkout_key, &req.placed_by)
-            .await?
-            .ok_or(CheckoutError::UnknownVariant);
+        return existing(&mut conn, req.checkout_key, &req.placed_by).await?.ok_or(CheckoutError::UnknownVariant);
     };
 
     for (line, row) in &lines {
@@ -398,10 +343,7 @@ pub async fn start_checkout(
         // The hold: only when enough is left, so stock can never go below zero.
         if !inventory::hold(&mut tx, line.variant_id, q, order_id).await? {
             let left = inventory::stock(&mut tx, line.variant_id).await?;
-            return Err(CheckoutError::SoldOut {
-                product: row.product_name.clone(),
-                left,
-            });
+            return Err(CheckoutError::SoldOut { product: row.product_name.clone(), left });
         }
         sqlx::query(
             "INSERT INTO stock_holds (order_id, variant_id, quantity, expires_at)
@@ -421,11 +363,5 @@ pub async fn start_checkout(
             .await?;
     }
     tx.commit().await?;
-    Ok(StartedCheckout {
-        order_id,
-        number,
-        currency,
-        totals,
-        created: true,
-    })
+    Ok(StartedCheckout { order_id, number, currency, totals, created: true })
 }

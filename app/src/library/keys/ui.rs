@@ -1,8 +1,8 @@
 //! "My library": each game key hidden until its owner presses Reveal, then shown to copy.
+use crate::library::keys::api::{get_library, MarkKeyRedeemed, RevealKey};
 use crate::library::downloads::api::DownloadBuild;
-use crate::library::keys::api::{MarkKeyRedeemed, RevealKey, get_library};
 use crate::library::keys::model::{LibraryBuild, LibraryPage as Library};
-use crate::ui::page::{PageMeta, await_page, no_store};
+use crate::ui::page::{await_page, no_store, PageMeta};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -10,9 +10,7 @@ use leptos::server_fn::ServerFn;
 pub fn LibraryPage() -> impl IntoView {
     no_store();
     #[cfg(feature = "ssr")]
-    if let Some(origin) =
-        use_context::<crate::library::LibraryState>().and_then(|s| s.downloads.store.link_origin())
-    {
+    if let Some(origin) = use_context::<crate::library::LibraryState>().and_then(|s| s.downloads.store.link_origin()) {
         crate::ui::security::allow_form_target(&origin);
     }
     let data = Resource::new(|| (), |_| get_library());
@@ -72,12 +70,7 @@ pub fn LibraryPage() -> impl IntoView {
 /// The game's newest build: a download button (a fresh link per click), its size, checksum and changelog.
 #[component]
 fn BuildDownload(key_id: i64, latest: LibraryBuild, downloads: i64) -> impl IntoView {
-    let LibraryBuild {
-        version,
-        changelog,
-        size_bytes,
-        sha256,
-    } = latest;
+    let LibraryBuild { version, changelog, size_bytes, sha256 } = latest;
     let times = match downloads {
         0 => "Not downloaded yet".to_owned(),
         1 => "Downloaded once".to_owned(),

@@ -73,22 +73,16 @@ pub async fn order_view(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<OrderVie
         tracking_number: o.tracking_number,
         stripe: None,
         message: None,
-        refund_request: sqlx::query_scalar(
-            "SELECT status FROM refund_requests WHERE order_id = $1 ORDER BY id DESC LIMIT 1",
-        )
-        .bind(id)
-        .fetch_optional(pool)
-        .await?,
+        refund_request: sqlx::query_scalar("SELECT status FROM refund_requests WHERE order_id = $1 ORDER BY id DESC LIMIT 1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?,
         refund_error: None,
     }))
 }
 
 /// Orders newest first: a user's own (those placed while signed in), or every order (admin).
-pub async fn summaries(
-    pool: &PgPool,
-    user_id: Option<Uuid>,
-    limit: i64,
-) -> sqlx::Result<Vec<crate::orders::model::OrderSummary>> {
+pub async fn summaries(pool: &PgPool, user_id: Option<Uuid>, limit: i64) -> sqlx::Result<Vec<crate::orders::model::OrderSummary>> {
     #[derive(sqlx::FromRow)]
     struct Row {
         id: Uuid,
@@ -116,10 +110,7 @@ pub async fn summaries(
             number: r.number,
             placed: r.created_at.format("%Y-%m-%d").to_string(),
             status: OrderStatus::parse(&r.status).unwrap_or(OrderStatus::PendingPayment),
-            total: Money {
-                minor: r.total_minor,
-                currency: Currency::parse(&r.currency).unwrap_or(Currency::Eur),
-            },
+            total: Money { minor: r.total_minor, currency: Currency::parse(&r.currency).unwrap_or(Currency::Eur) },
             email: r.email,
             ships: r.ships,
         })
@@ -129,34 +120,19 @@ pub async fn summaries(
 /// Whether `token` is the order's e-mailed access token (compared in constant time).
 pub async fn token_matches(pool: &PgPool, id: Uuid, token: &str) -> sqlx::Result<bool> {
     let stored: Option<String> =
-        sqlx::query_scalar("SELECT access_token FROM orders WHERE id = $1")
-            .bind(id)
-            .fetch_optional(pool)
-            .await?;
+        sqlx::query_scalar("SELECT access_token FROM orders WHERE id = $1").bind(id).fetch_optional(pool).await?;
     Ok(stored.is_some_and(|s| {
-        s.len() == token.len()
-            && s.bytes()
-                .zip(token.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0
+        s.len() == token.len() && s.bytes().zip(token.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
     }))
 }
 
 /// The user an order was placed by, if any.
 pub async fn owner_of(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<Uuid>> {
-    Ok(
-        sqlx::query_scalar::<_, Option<Uuid>>("SELECT user_id FROM orders WHERE id = $1")
-            .bind(id)
-            .fetch_optional(pool)
-            .await?
-            .flatten(),
-    )
+    Ok(sqlx::query_scalar::<_, Option<Uuid>>("SELECT user_id FROM orders WHERE id = $1").bind(id).fetch_optional(pool).await?.flatten())
 }
 
 /// Open refund requests, oldest first, with how many keys the buyer revealed and builds downloaded.
-pub async fn open_refund_requests(
-    pool: &PgPool,
-) -> sqlx::Result<Vec<crate::orders::model::RefundRequestView>> {
+pub async fn open_refund_requests(pool: &PgPool) -> sqlx::Result<Vec<crate::orders::model::RefundRequestView>> {
     #[derive(sqlx::FromRow)]
     struct Row {
         id: i64,
@@ -183,10 +159,7 @@ pub async fn open_refund_requests(
             id: r.id,
             order_number: r.number,
             email: r.email,
-            total: Money {
-                minor: r.total_minor,
-                currency: Currency::parse(&r.currency).unwrap_or(Currency::Eur),
-            },
+            total: Money { minor: r.total_minor, currency: Currency::parse(&r.currency).unwrap_or(Currency::Eur) },
             reason: r.reason,
             requested: r.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
             keys_revealed: r.keys_revealed,
@@ -198,14 +171,12 @@ pub async fn open_refund_requests(
 /// Orders placed as a guest with `email` join the account of that (verified) address: its owner
 /// finds them, and their game keys, in the account. Returns how many joined.
 pub async fn claim_guest_orders(pool: &PgPool, user_id: Uuid, email: &str) -> sqlx::Result<u64> {
-    Ok(
-        sqlx::query("UPDATE orders SET user_id = $1 WHERE user_id IS NULL AND email = $2::citext")
-            .bind(user_id)
-            .bind(email)
-            .execute(pool)
-            .await?
-            .rows_affected(),
-    )
+    Ok(sqlx::query("UPDATE orders SET user_id = $1 WHERE user_id IS NULL AND email = $2::citext")
+        .bind(user_id)
+        .bind(email)
+        .execute(pool)
+        .await?
+        .rows_affected())
 }
 
 /// At sign-in, guest orders placed with the account's address join the account (only a confirmed

@@ -26,11 +26,7 @@ pub(super) fn road(cv: &mut Canvas, pal: &Palette, rng: &mut Rng, cover: bool) {
         let t = (hz - y) / sr; // 1 at the top, 0 at the horizon
         let band = ((1.0 - t) * 7.0).fract();
         let gap = if t < 0.6 { (0.6 - t) * 0.9 } else { 0.0 };
-        let a = if band < gap {
-            0.0
-        } else {
-            crate::images::aa(d)
-        };
+        let a = if band < gap { 0.0 } else { crate::images::aa(d) };
         (a, mix(pal.accent2, sun_top, t))
     });
     // Perspective grid on the ground.
@@ -235,10 +231,7 @@ pub(super) fn stadium(cv: &mut Canvas, pal: &Palette, rng: &mut Rng, cover: bool
             let rr = len(dx, dy);
             let n = crate::images::norm3([dx, dy, (1.0 - rr * rr).max(0.0).sqrt()]);
             let diff = crate::images::dot3(n, crate::images::LIGHT).max(0.0);
-            let spec = crate::images::dot3(n, crate::images::HALF)
-                .max(0.0)
-                .powi(24)
-                * 0.5;
+            let spec = crate::images::dot3(n, crate::images::HALF).max(0.0).powi(24) * 0.5;
             (
                 crate::images::aa((rr - 1.0) * br),
                 add(scale(WHITE, 0.35 + 0.6 * diff), spec),

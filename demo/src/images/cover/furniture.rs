@@ -115,10 +115,7 @@ pub(super) fn hud(cv: &mut Canvas, theme: Theme, pal: &Palette, rng: &mut Rng) {
                 let d = (len(dx, dy) - 90.0).abs() - 6.0;
                 let a = dy.atan2(dx);
                 let on = a < -0.1 && a > -PI + 0.1;
-                (
-                    if on { crate::images::aa(d) * 0.9 } else { 0.0 },
-                    pal.accent,
-                )
+                (if on { crate::images::aa(d) * 0.9 } else { 0.0 }, pal.accent)
             });
             let speed = format!("{}", 180 + rng.below(140));
             cv.text(&speed, 1060.0, 770.0, 7.0, WHITE, 1.0);
@@ -232,10 +229,7 @@ pub(super) fn hud(cv: &mut Canvas, theme: Theme, pal: &Palette, rng: &mut Rng) {
                 cv.rrect(x, 840.0, 36.0, 36.0, 8.0, panel, 0.5);
                 cv.paint(x - 40.0, 800.0, x + 40.0, 880.0, |px, py| {
                     let d = sd_box(px - x, py - 840.0, 36.0, 36.0, 8.0).abs() - 1.5;
-                    (
-                        crate::images::aa(d) * 0.8,
-                        if i == 0 { pal.accent } else { WHITE },
-                    )
+                    (crate::images::aa(d) * 0.8, if i == 0 { pal.accent } else { WHITE })
                 });
                 let c = [pal.accent, pal.accent2, pal.light, WHITE, pal.accent][i];
                 cv.poly(&rot_rect(x, 840.0, 13.0, 13.0, PI / 4.0), c, 0.85);
@@ -312,10 +306,7 @@ pub(super) fn key_art(cv: &mut Canvas, theme: Theme, pal: &Palette, rng: &mut Rn
     let inner_shape = Convex::new(&inner);
     cv.paint(ix0 - 1.0, iy0 - 1.0, ix1 + 1.0, iy1 + 1.0, |x, y| {
         let t = ((y - iy0) / (iy1 - iy0)).clamp(0.0, 1.0);
-        (
-            crate::images::aa(inner_shape.sd(x, y)),
-            mix(top_c, bottom_c, t),
-        )
+        (crate::images::aa(inner_shape.sd(x, y)), mix(top_c, bottom_c, t))
     });
 
     let icon = mix(pal.light, WHITE, 0.35);

@@ -6,13 +6,7 @@ use super::*;
 // Bracelets
 // ---------------------------------------------------------------------------------------------
 
-pub(super) fn bracelet(
-    cv: &mut Canvas,
-    c: &Ctx,
-    style: Style,
-    top_view: bool,
-    carat_hundredths: i32,
-) {
+pub(super) fn bracelet(cv: &mut Canvas, c: &Ctx, style: Style, top_view: bool, carat_hundredths: i32) {
     let (cx, cy, rx, ry) = if top_view {
         (600.0, 450.0, 255.0, 255.0)
     } else {

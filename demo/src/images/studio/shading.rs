@@ -35,15 +35,7 @@ impl Ctx {
         1.0 / self.v.s
     }
 
-    pub(super) fn shadow(
-        &self,
-        cv: &mut Canvas,
-        cx: f32,
-        cy: f32,
-        rx: f32,
-        ry: f32,
-        strength: f32,
-    ) {
+    pub(super) fn shadow(&self, cv: &mut Canvas, cx: f32, cy: f32, rx: f32, ry: f32, strength: f32) {
         let (x, y) = self.v.p(cx, cy);
         cv.shadow(x, y, rx * self.v.s, ry * self.v.s, strength);
     }

@@ -26,13 +26,8 @@ pub enum BuildError {
 pub fn check_version(v: &str) -> Result<(), BuildError> {
     let ok = (1..=40).contains(&v.len())
         && v.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
-        && v.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"._+-".contains(&b));
-    if ok {
-        Ok(())
-    } else {
-        Err(BuildError::BadVersion)
-    }
+        && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"._+-".contains(&b));
+    if ok { Ok(()) } else { Err(BuildError::BadVersion) }
 }
 
 /// Stores a new build of a game; from now on its owners download this one.
@@ -52,21 +47,18 @@ pub async fn add_build(
     if changelog.chars().count() > 4000 {
         return Err(BuildError::LongChangelog);
     }
-    let game: Option<bool> =
-        sqlx::query_scalar("SELECT department = 'games' FROM products WHERE id = $1")
-            .bind(product_id)
-            .fetch_optional(pool)
-            .await?;
+    let game: Option<bool> = sqlx::query_scalar("SELECT department = 'games' FROM products WHERE id = $1")
+        .bind(product_id)
+        .fetch_optional(pool)
+        .await?;
     if game != Some(true) {
         return Err(BuildError::NotAGame);
     }
-    let taken: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM builds WHERE product_id = $1 AND version = $2)",
-    )
-    .bind(product_id)
-    .bind(version)
-    .fetch_one(pool)
-    .await?;
+    let taken: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM builds WHERE product_id = $1 AND version = $2)")
+        .bind(product_id)
+        .bind(version)
+        .fetch_one(pool)
+        .await?;
     if taken {
         return Err(BuildError::DuplicateVersion(version.into()));
     }
@@ -166,16 +158,10 @@ pub async fn start_download(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok(Grant {
-        object_key,
-        file_name,
-    })
+    Ok(Grant { object_key, file_name })
 }
 
 /// Whether any build was downloaded for the order (a refund then needs staff review).
 pub async fn downloaded(conn: &mut sqlx::PgConnection, order_id: uuid::Uuid) -> sqlx::Result<bool> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM downloads WHERE order_id = $1)")
-        .bind(order_id)
-        .fetch_one(conn)
-        .await
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM downloads WHERE order_id = $1)").bind(order_id).fetch_one(conn).await
 }

@@ -1,11 +1,11 @@
 //! The local-directory store (the default): files live under one directory and the app serves them
 //! itself at `/files/<key>` behind an HMAC-signed, expiring link, with HTTP range requests for resuming.
-use super::store::{ObjectStore, StoreError, check_key, safe_file_name};
+use super::store::{check_key, safe_file_name, ObjectStore, StoreError};
 use axum::extract::{Path, Query, Request, State};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use hmac::{Hmac, Mac};
-use http::{HeaderValue, StatusCode, header};
+use http::{header, HeaderValue, StatusCode};
 use serde::Deserialize;
 use sha2::Sha256;
 use std::path::PathBuf;
@@ -35,10 +35,7 @@ pub enum LinkError {
 }
 
 fn now_unix() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
 impl LocalStore {
@@ -47,8 +44,7 @@ impl LocalStore {
     }
 
     fn mac(&self, key: &str, name: &str, exp: u64) -> Hmac<Sha256> {
-        let mut m =
-            Hmac::<Sha256>::new_from_slice(&self.secret).expect("HMAC takes any key length");
+        let mut m = Hmac::<Sha256>::new_from_slice(&self.secret).expect("HMAC takes any key length");
         // Length-prefixed fields: no two (key, name, exp) triples sign the same bytes.
         for field in [key.as_bytes(), name.as_bytes(), exp.to_string().as_bytes()] {
             m.update(&(field.len() as u64).to_be_bytes());
@@ -60,8 +56,7 @@ impl LocalStore {
     /// The link for `key`, valid until `exp` (Unix seconds).
     pub fn link(&self, key: &str, file_name: &str, exp: u64) -> String {
         let name = safe_file_name(file_name);
-        let sig = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .encode(self.mac(key, &name, exp).finalize().into_bytes());
+        let sig = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(self.mac(key, &name, exp).finalize().into_bytes());
         format!("{ROUTE}/{key}?name={name}&exp={exp}&sig={sig}")
     }
 
@@ -72,9 +67,7 @@ impl LocalStore {
             .decode(&link.sig)
             .map_err(|_| LinkError::BadSignature)?;
         // Constant-time comparison.
-        self.mac(key, &link.name, link.exp)
-            .verify_slice(&sig)
-            .map_err(|_| LinkError::BadSignature)?;
+        self.mac(key, &link.name, link.exp).verify_slice(&sig).map_err(|_| LinkError::BadSignature)?;
         if now > link.exp {
             return Err(LinkError::Expired);
         }
@@ -101,12 +94,7 @@ impl ObjectStore for LocalStore {
         tokio::fs::rename(&tmp, &path).await.map_err(io)
     }
 
-    async fn signed_url(
-        &self,
-        key: &str,
-        file_name: &str,
-        ttl: Duration,
-    ) -> Result<String, StoreError> {
+    async fn signed_url(&self, key: &str, file_name: &str, ttl: Duration) -> Result<String, StoreError> {
         check_key(key)?;
         Ok(self.link(key, file_name, now_unix() + ttl.as_secs()))
     }
@@ -131,20 +119,11 @@ pub async fn serve(
     let path = match verdict {
         Ok(path) => path,
         Err(LinkError::Expired) => {
-            return (
-                StatusCode::FORBIDDEN,
-                no_store,
-                "This download link has expired. Open your library for a new one.",
-            )
+            return (StatusCode::FORBIDDEN, no_store, "This download link has expired. Open your library for a new one.")
                 .into_response();
         }
         Err(LinkError::BadSignature) => {
-            return (
-                StatusCode::FORBIDDEN,
-                no_store,
-                "This download link is not valid.",
-            )
-                .into_response();
+            return (StatusCode::FORBIDDEN, no_store, "This download link is not valid.").into_response();
         }
     };
     let name = link.map(|Query(l)| l.name).unwrap_or_default();
@@ -155,20 +134,11 @@ pub async fn serve(
     };
     if res.status().is_success() {
         let h = res.headers_mut();
-        h.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/octet-stream"),
-        );
-        if let Ok(v) = HeaderValue::from_str(&format!(
-            "attachment; filename=\"{}\"",
-            safe_file_name(&name)
-        )) {
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));
+        if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", safe_file_name(&name))) {
             h.insert(header::CONTENT_DISPOSITION, v);
         }
     }
-    res.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     res
 }

@@ -71,19 +71,15 @@ impl DownloadSettings {
             return Err(("downloads.link_ttl_secs", "must be between 10 and 3600"));
         }
         if self.max_per_window == 0 || self.window_secs == 0 {
-            return Err((
-                "downloads.max_per_window",
-                "and downloads.window_secs must be positive",
-            ));
+            return Err(("downloads.max_per_window", "and downloads.window_secs must be positive"));
         }
         match self.backend {
             StoreKind::Local if self.signing_secret.expose().len() < 32 => {
                 Err(("downloads.signing_secret", "needs 32 characters or more"))
             }
-            StoreKind::S3 if self.s3.as_ref().is_none_or(|s| s.bucket.is_empty()) => Err((
-                "downloads.s3.bucket",
-                "must be set when downloads.backend is 's3'",
-            )),
+            StoreKind::S3 if self.s3.as_ref().is_none_or(|s| s.bucket.is_empty()) => {
+                Err(("downloads.s3.bucket", "must be set when downloads.backend is 's3'"))
+            }
             _ => Ok(()),
         }
     }
@@ -94,12 +90,8 @@ impl DownloadSettings {
 
     /// The local store, when that is the backend (the server mounts its file route).
     pub fn local_store(&self) -> Option<Arc<local::LocalStore>> {
-        (self.backend == StoreKind::Local).then(|| {
-            Arc::new(local::LocalStore::new(
-                self.local_dir.clone(),
-                self.signing_secret.expose().as_bytes().to_vec(),
-            ))
-        })
+        (self.backend == StoreKind::Local)
+            .then(|| Arc::new(local::LocalStore::new(self.local_dir.clone(), self.signing_secret.expose().as_bytes().to_vec())))
     }
 
     pub fn downloads(&self) -> Downloads {
@@ -110,10 +102,7 @@ impl DownloadSettings {
         Downloads {
             store,
             link_ttl: Duration::from_secs(self.link_ttl_secs),
-            limit: builds::RateLimit {
-                max: self.max_per_window as i64,
-                window: Duration::from_secs(self.window_secs),
-            },
+            limit: builds::RateLimit { max: self.max_per_window as i64, window: Duration::from_secs(self.window_secs) },
         }
     }
 }

@@ -1,69 +1,42 @@
 //! Downloads: both stores mint links that work until they expire and not once altered; builds and
 //! the per-purchase download log on a real database.
-use super::builds::{BuildError, DownloadError, RateLimit, add_build, start_download};
+use super::builds::{add_build, start_download, BuildError, DownloadError, RateLimit};
 use super::local::{Link, LocalStore};
 use super::s3::{S3Settings, S3Store};
-use super::store::{ObjectStore, check_key};
+use super::store::{check_key, ObjectStore};
 use sqlx::PgPool;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tower::ServiceExt;
 
 fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
 }
 
 /// 300 KB that are not all alike (a range of it is recognisable).
 fn payload() -> Vec<u8> {
-    (0..300_000u32)
-        .map(|i| (i.wrapping_mul(2654435761) >> 24) as u8)
-        .collect()
+    (0..300_000u32).map(|i| (i.wrapping_mul(2654435761) >> 24) as u8).collect()
 }
 
 fn local_router(store: Arc<LocalStore>) -> axum::Router {
-    axum::Router::new()
-        .route("/files/{*key}", axum::routing::get(super::local::serve))
-        .with_state(store)
+    axum::Router::new().route("/files/{*key}", axum::routing::get(super::local::serve)).with_state(store)
 }
 
-async fn get(
-    router: &axum::Router,
-    uri: &str,
-    range: Option<&str>,
-) -> (u16, http::HeaderMap, Vec<u8>) {
+async fn get(router: &axum::Router, uri: &str, range: Option<&str>) -> (u16, http::HeaderMap, Vec<u8>) {
     let mut req = http::Request::get(uri);
     if let Some(r) = range {
         req = req.header(http::header::RANGE, r);
     }
-    let res = router
-        .clone()
-        .oneshot(req.body(axum::body::Body::empty()).unwrap())
-        .await
-        .unwrap();
+    let res = router.clone().oneshot(req.body(axum::body::Body::empty()).unwrap()).await.unwrap();
     let status = res.status().as_u16();
     let headers = res.headers().clone();
-    let body = axum::body::to_bytes(res.into_body(), usize::MAX)
-        .await
-        .unwrap()
-        .to_vec();
+    let body = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap().to_vec();
     (status, headers, body)
 }
 
 #[test]
 fn object_keys_cannot_leave_the_store() {
-    for bad in [
-        "",
-        "../etc/passwd",
-        "builds/../../x",
-        "/abs",
-        "builds//x",
-        "Builds/X",
-        "builds/.hidden",
-        "a b",
-    ] {
+    for bad in ["", "../etc/passwd", "builds/../../x", "/abs", "builds//x", "Builds/X", "builds/.hidden", "a b"] {
         assert!(check_key(bad).is_err(), "{bad:?} accepted");
     }
     check_key("builds/12/0f3a9c.bin").unwrap();
@@ -72,30 +45,17 @@ fn object_keys_cannot_leave_the_store() {
 #[tokio::test]
 async fn local_links_work_until_they_expire_resume_with_ranges_and_refuse_tampering() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(LocalStore::new(
-        dir.path().to_path_buf(),
-        b"local-signing-secret-for-tests-0123".to_vec(),
-    ));
+    let store = Arc::new(LocalStore::new(dir.path().to_path_buf(), b"local-signing-secret-for-tests-0123".to_vec()));
     let data = payload();
     store.put("builds/7/abc", data.clone()).await.unwrap();
     let router = local_router(store.clone());
 
-    let url = store
-        .signed_url(
-            "builds/7/abc",
-            "Nebula Drift 1.1.0.bin",
-            Duration::from_secs(60),
-        )
-        .await
-        .unwrap();
+    let url = store.signed_url("builds/7/abc", "Nebula Drift 1.1.0.bin", Duration::from_secs(60)).await.unwrap();
     assert!(url.starts_with("/files/builds/7/abc?"), "{url}");
     let (status, headers, body) = get(&router, &url, None).await;
     assert_eq!(status, 200);
     assert_eq!(body, data);
-    assert_eq!(
-        headers["content-disposition"],
-        "attachment; filename=\"Nebula_Drift_1.1.0.bin\""
-    );
+    assert_eq!(headers["content-disposition"], "attachment; filename=\"Nebula_Drift_1.1.0.bin\"");
     assert_eq!(headers["cache-control"], "private, no-store");
     assert_eq!(headers["accept-ranges"], "bytes");
 
@@ -129,36 +89,11 @@ async fn local_links_work_until_they_expire_resume_with_ranges_and_refuse_tamper
         assert_eq!(status, 403, "{tampered}");
     }
     // Another secret's links do not open this store's files.
-    let other = LocalStore::new(
-        dir.path().to_path_buf(),
-        b"another-secret-another-secret-0000".to_vec(),
-    );
-    assert_eq!(
-        get(&router, &other.link("builds/7/abc", "x.bin", exp), None)
-            .await
-            .0,
-        403
-    );
+    let other = LocalStore::new(dir.path().to_path_buf(), b"another-secret-another-secret-0000".to_vec());
+    assert_eq!(get(&router, &other.link("builds/7/abc", "x.bin", exp), None).await.0, 403);
     // A valid link to a missing file is a 404, not someone else's file.
-    assert_eq!(
-        get(&router, &store.link("builds/7/gone", "x.bin", exp), None)
-            .await
-            .0,
-        404
-    );
-    assert!(
-        store
-            .verify(
-                "builds/7/abc",
-                &Link {
-                    name: "x.bin".into(),
-                    exp,
-                    sig
-                },
-                now()
-            )
-            .is_ok()
-    );
+    assert_eq!(get(&router, &store.link("builds/7/gone", "x.bin", exp), None).await.0, 404);
+    assert!(store.verify("builds/7/abc", &Link { name: "x.bin".into(), exp, sig }, now()).is_ok());
 }
 
 use crate::platform::objects::s3_emulator;
@@ -184,25 +119,14 @@ async fn s3_presigned_links_work_until_they_expire_and_refuse_tampering() {
     assert_eq!(store.link_origin().as_deref(), Some(endpoint.as_str()));
     let http = reqwest::Client::new();
 
-    let url = store
-        .signed_url("builds/7/abc", "nebula.bin", Duration::from_secs(60))
-        .await
-        .unwrap();
-    assert!(
-        url.starts_with(&format!("{endpoint}/game-builds/builds/7/abc?")),
-        "{url}"
-    );
+    let url = store.signed_url("builds/7/abc", "nebula.bin", Duration::from_secs(60)).await.unwrap();
+    assert!(url.starts_with(&format!("{endpoint}/game-builds/builds/7/abc?")), "{url}");
     assert!(url.contains("X-Amz-Signature="), "{url}");
     let res = http.get(&url).send().await.unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.bytes().await.unwrap().to_vec(), data);
     // Ranges work against S3 too.
-    let res = http
-        .get(&url)
-        .header("range", "bytes=299990-")
-        .send()
-        .await
-        .unwrap();
+    let res = http.get(&url).header("range", "bytes=299990-").send().await.unwrap();
     assert_eq!(res.status(), 206);
     assert_eq!(res.bytes().await.unwrap().to_vec(), data[299_990..]);
 
@@ -220,23 +144,11 @@ async fn s3_presigned_links_work_until_they_expire_and_refuse_tampering() {
     }
     // Signed with the wrong secret: refused.
     let wrong = S3Store::new(s3_settings(&endpoint, "not-the-secret-key"));
-    let res = http
-        .get(
-            wrong
-                .signed_url("builds/7/abc", "n.bin", Duration::from_secs(60))
-                .await
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
+    let res = http.get(wrong.signed_url("builds/7/abc", "n.bin", Duration::from_secs(60)).await.unwrap()).send().await.unwrap();
     assert_eq!(res.status(), 403);
 
     // Expired: a one-second link, two seconds later.
-    let short = store
-        .signed_url("builds/7/abc", "nebula.bin", Duration::from_secs(1))
-        .await
-        .unwrap();
+    let short = store.signed_url("builds/7/abc", "nebula.bin", Duration::from_secs(1)).await.unwrap();
     tokio::time::sleep(Duration::from_millis(2100)).await;
     let res = http.get(&short).send().await.unwrap();
     assert_eq!(res.status(), 403);
@@ -248,9 +160,7 @@ async fn s3_presigned_links_work_until_they_expire_and_refuse_tampering() {
 /// tampering are proven against s3s-fs above.
 #[tokio::test]
 async fn s3_store_uploads_and_links_work_against_moto() {
-    let Some(url) = crate::accounts::ssr::tests::moto_url() else {
-        return;
-    };
+    let Some(url) = crate::accounts::ssr::tests::moto_url() else { return };
     let mut settings = s3_settings(&url, "test");
     settings.bucket = format!("builds-{}", uuid::Uuid::new_v4().simple());
     settings.access_key_id = Some("test".into());
@@ -258,112 +168,52 @@ async fn s3_store_uploads_and_links_work_against_moto() {
     store.ensure_bucket().await.unwrap();
     let data = payload();
     store.put("builds/9/moto", data.clone()).await.unwrap();
-    let link = store
-        .signed_url("builds/9/moto", "Nebula 2.0.bin", Duration::from_secs(60))
-        .await
-        .unwrap();
+    let link = store.signed_url("builds/9/moto", "Nebula 2.0.bin", Duration::from_secs(60)).await.unwrap();
     let res = reqwest::get(&link).await.unwrap();
     assert_eq!(res.status(), 200);
-    assert_eq!(
-        res.headers()["content-disposition"],
-        "attachment; filename=\"Nebula_2.0.bin\""
-    );
+    assert_eq!(res.headers()["content-disposition"], "attachment; filename=\"Nebula_2.0.bin\"");
     assert_eq!(res.bytes().await.unwrap().to_vec(), data);
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn builds_are_checked_and_owners_get_the_newest(pool: PgPool) {
     let dir = tempfile::tempdir().unwrap();
-    let store = LocalStore::new(
-        dir.path().to_path_buf(),
-        b"local-signing-secret-for-tests-0123".to_vec(),
-    );
+    let store = LocalStore::new(dir.path().to_path_buf(), b"local-signing-secret-for-tests-0123".to_vec());
     let v = crate::library::keys::ssr::tests::game(&pool, 0, "games").await;
-    let product: i64 = sqlx::query_scalar("SELECT product_id FROM variants WHERE id = $1")
-        .bind(v)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let product: i64 = sqlx::query_scalar("SELECT product_id FROM variants WHERE id = $1").bind(v).fetch_one(&pool).await.unwrap();
     let add = |version: &'static str, bytes: Vec<u8>| {
         let (pool, store) = (pool.clone(), &store);
         async move { add_build(&pool, store, product, version, "notes", "game.bin", bytes).await }
     };
-    assert!(matches!(
-        add("1.0 beta", b"x".to_vec()).await,
-        Err(BuildError::BadVersion)
-    ));
-    assert!(matches!(
-        add("1.0.0", Vec::new()).await,
-        Err(BuildError::Empty)
-    ));
+    assert!(matches!(add("1.0 beta", b"x".to_vec()).await, Err(BuildError::BadVersion)));
+    assert!(matches!(add("1.0.0", Vec::new()).await, Err(BuildError::Empty)));
     add("1.0.0", b"first".to_vec()).await.unwrap();
-    assert!(matches!(
-        add("1.0.0", b"again".to_vec()).await,
-        Err(BuildError::DuplicateVersion(_))
-    ));
+    assert!(matches!(add("1.0.0", b"again".to_vec()).await, Err(BuildError::DuplicateVersion(_))));
     let ring = crate::library::keys::ssr::tests::game(&pool, 1, "jewelry").await;
-    let ring_product: i64 = sqlx::query_scalar("SELECT product_id FROM variants WHERE id = $1")
-        .bind(ring)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    assert!(matches!(
-        add_build(
-            &pool,
-            &store,
-            ring_product,
-            "1.0.0",
-            "",
-            "r.bin",
-            b"x".to_vec()
-        )
-        .await,
-        Err(BuildError::NotAGame)
-    ));
+    let ring_product: i64 = sqlx::query_scalar("SELECT product_id FROM variants WHERE id = $1").bind(ring).fetch_one(&pool).await.unwrap();
+    assert!(matches!(add_build(&pool, &store, ring_product, "1.0.0", "", "r.bin", b"x".to_vec()).await, Err(BuildError::NotAGame)));
 
     // A bought key; a newer build arrives after the purchase: the owner gets the newer one.
     let c = crate::library::keys::ssr::tests::cipher();
-    crate::library::keys::ssr::pool::import(&pool, &c, v, &["DLKEY-AAAAA-BBBBB".into()])
-        .await
-        .unwrap();
+    crate::library::keys::ssr::pool::import(&pool, &c, v, &["DLKEY-AAAAA-BBBBB".into()]).await.unwrap();
     let order = crate::library::keys::ssr::tests::paid_order(&pool, v, 1).await;
     let mut conn = pool.acquire().await.unwrap();
-    crate::library::keys::ssr::pool::assign_for_order(&mut conn, order)
-        .await
-        .unwrap();
-    let key_id: i64 = sqlx::query_scalar("SELECT id FROM license_keys WHERE order_id = $1")
-        .bind(order)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    crate::library::keys::ssr::pool::assign_for_order(&mut conn, order).await.unwrap();
+    let key_id: i64 = sqlx::query_scalar("SELECT id FROM license_keys WHERE order_id = $1").bind(order).fetch_one(&pool).await.unwrap();
     add("1.1.0", b"second build".to_vec()).await.unwrap();
-    let limit = RateLimit {
-        max: 3,
-        window: Duration::from_secs(3600),
-    };
-    let grant = start_download(&pool, key_id, None, "203.0.113.9", limit)
-        .await
-        .unwrap();
+    let limit = RateLimit { max: 3, window: Duration::from_secs(3600) };
+    let grant = start_download(&pool, key_id, None, "203.0.113.9", limit).await.unwrap();
     assert_eq!(grant.file_name, "game.bin");
     let stored = std::fs::read(dir.path().join(&grant.object_key)).unwrap();
     assert_eq!(stored, b"second build");
-    let sha: Vec<u8> = sqlx::query_scalar("SELECT sha256 FROM builds WHERE object_key = $1")
-        .bind(&grant.object_key)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let sha: Vec<u8> = sqlx::query_scalar("SELECT sha256 FROM builds WHERE object_key = $1").bind(&grant.object_key).fetch_one(&pool).await.unwrap();
     use sha2::Digest;
     assert_eq!(sha, sha2::Sha256::digest(b"second build").to_vec());
 
     // The library shows the newest build and counts the download.
-    let lib = crate::library::keys::ssr::pool::library(&pool, &c, None, &[order])
-        .await
-        .unwrap();
+    let lib = crate::library::keys::ssr::pool::library(&pool, &c, None, &[order]).await.unwrap();
     let build = lib[0].build.as_ref().unwrap();
-    assert_eq!(
-        (build.version.as_str(), build.size_bytes, lib[0].downloads),
-        ("1.1.0", 12, 1)
-    );
+    assert_eq!((build.version.as_str(), build.size_bytes, lib[0].downloads), ("1.1.0", 12, 1));
 }
 
 /// Eight clicks at once with a limit of three: exactly three links, the rest told when to retry;
@@ -371,56 +221,23 @@ async fn builds_are_checked_and_owners_get_the_newest(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn the_download_limit_holds_under_concurrent_clicks(pool: PgPool) {
     let dir = tempfile::tempdir().unwrap();
-    let store = LocalStore::new(
-        dir.path().to_path_buf(),
-        b"local-signing-secret-for-tests-0123".to_vec(),
-    );
+    let store = LocalStore::new(dir.path().to_path_buf(), b"local-signing-secret-for-tests-0123".to_vec());
     let v = crate::library::keys::ssr::tests::game(&pool, 0, "games").await;
     let c = crate::library::keys::ssr::tests::cipher();
-    crate::library::keys::ssr::pool::import(&pool, &c, v, &["LIMIT-AAAAA-BBBBB".into()])
-        .await
-        .unwrap();
+    crate::library::keys::ssr::pool::import(&pool, &c, v, &["LIMIT-AAAAA-BBBBB".into()]).await.unwrap();
     let order = crate::library::keys::ssr::tests::paid_order(&pool, v, 1).await;
     let mut conn = pool.acquire().await.unwrap();
-    crate::library::keys::ssr::pool::assign_for_order(&mut conn, order)
-        .await
-        .unwrap();
-    let key_id: i64 = sqlx::query_scalar("SELECT id FROM license_keys WHERE order_id = $1")
-        .bind(order)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    let limit = RateLimit {
-        max: 3,
-        window: Duration::from_secs(600),
-    };
-    assert!(matches!(
-        start_download(&pool, key_id, None, "203.0.113.9", limit).await,
-        Err(DownloadError::NoBuild)
-    ));
+    crate::library::keys::ssr::pool::assign_for_order(&mut conn, order).await.unwrap();
+    let key_id: i64 = sqlx::query_scalar("SELECT id FROM license_keys WHERE order_id = $1").bind(order).fetch_one(&pool).await.unwrap();
+    let limit = RateLimit { max: 3, window: Duration::from_secs(600) };
+    assert!(matches!(start_download(&pool, key_id, None, "203.0.113.9", limit).await, Err(DownloadError::NoBuild)));
 
-    let product: i64 = sqlx::query_scalar("SELECT product_id FROM variants WHERE id = $1")
-        .bind(v)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    add_build(
-        &pool,
-        &store,
-        product,
-        "2.0.0",
-        "",
-        "g.bin",
-        b"bytes".to_vec(),
-    )
-    .await
-    .unwrap();
+    let product: i64 = sqlx::query_scalar("SELECT product_id FROM variants WHERE id = $1").bind(v).fetch_one(&pool).await.unwrap();
+    add_build(&pool, &store, product, "2.0.0", "", "g.bin", b"bytes".to_vec()).await.unwrap();
     let clicks: Vec<_> = (0..8)
         .map(|_| {
             let pool = pool.clone();
-            tokio::spawn(
-                async move { start_download(&pool, key_id, None, "203.0.113.9", limit).await },
-            )
+            tokio::spawn(async move { start_download(&pool, key_id, None, "203.0.113.9", limit).await })
         })
         .collect();
     let (mut ok, mut limited) = (0, 0);
@@ -435,11 +252,10 @@ async fn the_download_limit_holds_under_concurrent_clicks(pool: PgPool) {
         }
     }
     assert_eq!((ok, limited), (3, 5));
-    let logged: (i64, String) =
-        sqlx::query_as("SELECT count(*), min(host(ip)) FROM downloads WHERE key_id = $1")
-            .bind(key_id)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    let logged: (i64, String) = sqlx::query_as("SELECT count(*), min(host(ip)) FROM downloads WHERE key_id = $1")
+        .bind(key_id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(logged, (3, "203.0.113.9".to_owned()));
 }

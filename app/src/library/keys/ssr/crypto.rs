@@ -4,7 +4,7 @@
 //! exist (`key_version` says which; re-encrypting old rows is not automated yet).
 use base64::Engine;
 use hmac::{Hmac, Mac};
-use ring::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
+use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, NONCE_LEN};
 use sha2::Sha256;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -35,12 +35,7 @@ pub struct KeyCipher {
 
 impl std::fmt::Debug for KeyCipher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("KeyCipher")
-            .field(
-                "versions",
-                &self.keys.iter().map(|(v, _)| v).collect::<Vec<_>>(),
-            )
-            .finish()
+        f.debug_struct("KeyCipher").field("versions", &self.keys.iter().map(|(v, _)| v).collect::<Vec<_>>()).finish()
     }
 }
 
@@ -50,23 +45,17 @@ impl KeyCipher {
     pub fn new(keys: &[String], fingerprint_secret: &str) -> Result<KeyCipher, CryptoError> {
         let mut parsed = Vec::new();
         for entry in keys {
-            let bad =
-                || CryptoError::BadKey(entry.split(':').next().unwrap_or_default().to_owned());
+            let bad = || CryptoError::BadKey(entry.split(':').next().unwrap_or_default().to_owned());
             let (version, b64) = entry.split_once(':').ok_or_else(bad)?;
             let version: i16 = version.trim().parse().map_err(|_| bad())?;
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(b64.trim())
-                .map_err(|_| bad())?;
+            let bytes = base64::engine::general_purpose::STANDARD.decode(b64.trim()).map_err(|_| bad())?;
             let key = UnboundKey::new(&AES_256_GCM, &bytes).map_err(|_| bad())?;
             parsed.push((version, LessSafeKey::new(key)));
         }
         if parsed.is_empty() {
             return Err(CryptoError::NoKey);
         }
-        Ok(KeyCipher {
-            keys: parsed,
-            fingerprint_secret: fingerprint_secret.as_bytes().to_vec(),
-        })
+        Ok(KeyCipher { keys: parsed, fingerprint_secret: fingerprint_secret.as_bytes().to_vec() })
     }
 
     pub fn current_version(&self) -> i16 {
@@ -85,11 +74,7 @@ impl KeyCipher {
             &mut buf,
         )
         .expect("AES-GCM sealing a short key cannot fail");
-        Sealed {
-            version: *version,
-            nonce: nonce_bytes.to_vec(),
-            ciphertext: buf,
-        }
+        Sealed { version: *version, nonce: nonce_bytes.to_vec(), ciphertext: buf }
     }
 
     pub fn open(&self, variant_id: i64, sealed: &Sealed) -> Result<String, CryptoError> {
@@ -99,8 +84,7 @@ impl KeyCipher {
             .find(|(v, _)| *v == sealed.version)
             .map(|(_, k)| k)
             .ok_or(CryptoError::UnknownVersion(sealed.version))?;
-        let nonce =
-            Nonce::try_assume_unique_for_key(&sealed.nonce).map_err(|_| CryptoError::Decrypt)?;
+        let nonce = Nonce::try_assume_unique_for_key(&sealed.nonce).map_err(|_| CryptoError::Decrypt)?;
         let mut buf = sealed.ciphertext.clone();
         let plain = key
             .open_in_place(nonce, Aad::from(variant_id.to_be_bytes()), &mut buf)
@@ -110,8 +94,7 @@ impl KeyCipher {
 
     /// HMAC-SHA256 of the key (trimmed, upper case): equal keys, equal fingerprints.
     pub fn fingerprint(&self, plain: &str) -> Vec<u8> {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.fingerprint_secret)
-            .expect("HMAC takes any key length");
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.fingerprint_secret).expect("HMAC takes any key length");
         mac.update(plain.trim().to_uppercase().as_bytes());
         mac.finalize().into_bytes().to_vec()
     }

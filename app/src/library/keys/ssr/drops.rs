@@ -3,7 +3,7 @@
 //! the stock); this makes one.
 use super::crypto::KeyCipher;
 use super::import::generate_keys;
-use super::pool::{PoolError, import};
+use super::pool::{import, PoolError};
 use sqlx::PgPool;
 
 const DROP_PATTERN: &str = "DROP-XXXXX-XXXXX-XXXXX-XXXXX";
@@ -20,23 +20,10 @@ pub async fn create_drop(
     launch_in_secs: i64,
 ) -> Result<(String, i64), PoolError> {
     let mut tx = pool.begin().await?;
-    let n: i64 = sqlx::query_scalar("SELECT count(*) + 1 FROM products WHERE slug LIKE 'drop-%'")
-        .fetch_one(&mut *tx)
-        .await?;
-    let base: String = name
-        .to_lowercase()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    let base = base
-        .split('-')
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
-    let slug = format!(
-        "drop-{base}-{n}-{}",
-        &uuid::Uuid::new_v4().simple().to_string()[..6]
-    );
+    let n: i64 = sqlx::query_scalar("SELECT count(*) + 1 FROM products WHERE slug LIKE 'drop-%'").fetch_one(&mut *tx).await?;
+    let base: String = name.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    let base = base.split('-').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-");
+    let slug = format!("drop-{base}-{n}-{}", &uuid::Uuid::new_v4().simple().to_string()[..6]);
     let product: i64 = sqlx::query_scalar(
         "INSERT INTO products (slug, name, department, category_id, summary, description, launch_at, search_text, max_per_order)
          SELECT $1, $2, 'games', id, 'A limited drop: a fixed number of keys, on sale from its launch.',
@@ -68,10 +55,7 @@ pub async fn create_drop(
     .bind(format!("{name} cover art"))
     .execute(&mut *tx)
     .await?;
-    let sku = format!(
-        "DROP-{}",
-        slug.rsplit('-').next().unwrap_or("0").to_uppercase()
-    );
+    let sku = format!("DROP-{}", slug.rsplit('-').next().unwrap_or("0").to_uppercase());
     let variant: i64 = sqlx::query_scalar(
         "INSERT INTO variants (product_id, sku, price_minor, stock, platform, edition) VALUES ($1, $2, $3, 0, 'PC', 'Founder') RETURNING id",
     )

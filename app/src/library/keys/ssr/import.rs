@@ -26,13 +26,7 @@ pub fn parse_keys(text: &str) -> Result<Vec<String>, Vec<LineProblem>> {
     let mut problems = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
-        let field = raw
-            .split(',')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .trim_matches('"')
-            .trim();
+        let field = raw.split(',').next().unwrap_or_default().trim().trim_matches('"').trim();
         let mut problem = |p: String| problems.push(LineProblem { line, problem: p });
         if field.is_empty() {
             problem("blank line".into());
@@ -47,11 +41,7 @@ pub fn parse_keys(text: &str) -> Result<Vec<String>, Vec<LineProblem>> {
             keys.push(field.to_owned());
         }
     }
-    if problems.is_empty() {
-        Ok(keys)
-    } else {
-        Err(problems)
-    }
+    if problems.is_empty() { Ok(keys) } else { Err(problems) }
 }
 
 /// Characters a pattern's `X` becomes: upper-case letters and digits without the look-alikes
@@ -63,23 +53,15 @@ pub const MIN_RANDOM: usize = 16;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PatternError {
-    #[error(
-        "a pattern needs at least {MIN_RANDOM} X (random characters), e.g. XXXXX-XXXXX-XXXXX-XXXXX"
-    )]
+    #[error("a pattern needs at least {MIN_RANDOM} X (random characters), e.g. XXXXX-XXXXX-XXXXX-XXXXX")]
     TooFewRandom,
-    #[error(
-        "a pattern may only hold X, letters, digits and dashes, up to {MAX_KEY_LEN} characters"
-    )]
+    #[error("a pattern may only hold X, letters, digits and dashes, up to {MAX_KEY_LEN} characters")]
     BadCharacter,
 }
 
 /// Checks a pattern: `X` is a random character, letters, digits and dashes are kept.
 pub fn check_pattern(pattern: &str) -> Result<(), PatternError> {
-    if pattern.len() > MAX_KEY_LEN
-        || !pattern
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-')
-    {
+    if pattern.len() > MAX_KEY_LEN || !pattern.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
         return Err(PatternError::BadCharacter);
     }
     if pattern.chars().filter(|c| *c == 'X').count() < MIN_RANDOM {
@@ -100,12 +82,6 @@ pub fn generate(pattern: &str) -> String {
     let mut rng = rand::rng();
     pattern
         .chars()
-        .map(|c| {
-            if c == 'X' {
-                ALPHABET[rng.random_range(0..ALPHABET.len())] as char
-            } else {
-                c
-            }
-        })
+        .map(|c| if c == 'X' { ALPHABET[rng.random_range(0..ALPHABET.len())] as char } else { c })
         .collect()
 }

@@ -32,17 +32,11 @@ impl Default for LicenseSettings {
 
 impl LicenseSettings {
     pub fn cipher(&self) -> Result<crypto::KeyCipher, crypto::CryptoError> {
-        crypto::KeyCipher::new(
-            &crate::types::expose_all(&self.encryption_keys),
-            self.fingerprint_secret.expose(),
-        )
+        crypto::KeyCipher::new(&crate::types::expose_all(&self.encryption_keys), self.fingerprint_secret.expose())
     }
 
     /// Whether a development value is in use.
     pub fn uses_dev_values(&self) -> bool {
-        self.encryption_keys
-            .iter()
-            .any(|k| k.expose() == DEV_ENCRYPTION_KEY)
-            || self.fingerprint_secret.expose() == DEV_FINGERPRINT_SECRET
+        self.encryption_keys.iter().any(|k| k.expose() == DEV_ENCRYPTION_KEY) || self.fingerprint_secret.expose() == DEV_FINGERPRINT_SECRET
     }
 }

@@ -15,23 +15,14 @@ pub enum PoolError {
     #[error("Some keys are already in the pool; nothing was imported.")]
     Duplicates(Vec<LineProblem>),
     #[error("Order {order}: {missing} key(s) short for variant {variant_id}")]
-    NotEnoughKeys {
-        order: Uuid,
-        variant_id: i64,
-        missing: i64,
-    },
+    NotEnoughKeys { order: Uuid, variant_id: i64, missing: i64 },
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
 
 /// Adds keys (already parsed, so no blank or repeated lines) to a game variant's pool; the whole
 /// batch or nothing. Returns how many were added.
-pub async fn import(
-    pool: &PgPool,
-    cipher: &KeyCipher,
-    variant_id: i64,
-    keys: &[String],
-) -> Result<i64, PoolError> {
+pub async fn import(pool: &PgPool, cipher: &KeyCipher, variant_id: i64, keys: &[String]) -> Result<i64, PoolError> {
     let mut tx = pool.begin().await?;
     let department: Option<String> = sqlx::query_scalar(
         "SELECT p.department FROM variants v JOIN products p ON p.id = v.product_id WHERE v.id = $1 FOR UPDATE OF v",
@@ -59,10 +50,7 @@ pub async fn import(
         .execute(&mut *tx)
         .await?;
         if inserted.rows_affected() == 0 {
-            duplicates.push(LineProblem {
-                line: i + 1,
-                problem: "already in a key pool".into(),
-            });
+            duplicates.push(LineProblem { line: i + 1, problem: "already in a key pool".into() });
         }
     }
     if !duplicates.is_empty() {
@@ -70,16 +58,11 @@ pub async fn import(
     }
     let added = keys.len() as i64;
     // The first import turns the variant into a keyed one: from now on its stock is its pool.
-    let (was_keyed, old_stock): (bool, i32) =
-        sqlx::query_as("SELECT keyed, stock FROM variants WHERE id = $1")
-            .bind(variant_id)
-            .fetch_one(&mut *tx)
-            .await?;
-    let delta = if was_keyed {
-        added as i32
-    } else {
-        added as i32 - old_stock
-    };
+    let (was_keyed, old_stock): (bool, i32) = sqlx::query_as("SELECT keyed, stock FROM variants WHERE id = $1")
+        .bind(variant_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let delta = if was_keyed { added as i32 } else { added as i32 - old_stock };
     sqlx::query("UPDATE variants SET keyed = true, stock = stock + $2 WHERE id = $1")
         .bind(variant_id)
         .bind(delta)
@@ -128,11 +111,7 @@ pub async fn assign_for_order(conn: &mut PgConnection, order_id: Uuid) -> Result
         .await?
         .rows_affected() as i64;
         if got < need {
-            return Err(PoolError::NotEnoughKeys {
-                order: order_id,
-                variant_id,
-                missing: need - got,
-            });
+            return Err(PoolError::NotEnoughKeys { order: order_id, variant_id, missing: need - got });
         }
         assigned += got;
     }
@@ -150,22 +129,12 @@ pub async fn has_keyed_lines(conn: &mut PgConnection, order_id: Uuid) -> sqlx::R
 }
 
 /// A stored key, decrypted; a row that does not open (a missing data key, a damaged row) is an error.
-fn open_key(
-    cipher: &KeyCipher,
-    variant_id: i64,
-    sealed: super::crypto::Sealed,
-) -> Result<String, PoolError> {
-    cipher
-        .open(variant_id, &sealed)
-        .map_err(|e| PoolError::Db(sqlx::Error::Protocol(e.to_string())))
+fn open_key(cipher: &KeyCipher, variant_id: i64, sealed: super::crypto::Sealed) -> Result<String, PoolError> {
+    cipher.open(variant_id, &sealed).map_err(|e| PoolError::Db(sqlx::Error::Protocol(e.to_string())))
 }
 
 /// The keys of an order, decrypted (for the buyer's library, after the ownership check).
-pub async fn keys_of_order(
-    pool: &PgPool,
-    cipher: &KeyCipher,
-    order_id: Uuid,
-) -> Result<Vec<(i64, i64, String)>, PoolError> {
+pub async fn keys_of_order(pool: &PgPool, cipher: &KeyCipher, order_id: Uuid) -> Result<Vec<(i64, i64, String)>, PoolError> {
     #[allow(clippy::type_complexity)]
     let rows: Vec<(i64, i64, i16, Vec<u8>, Vec<u8>)> = sqlx::query_as(
         "SELECT id, variant_id, key_version, nonce, ciphertext FROM license_keys WHERE order_id = $1 ORDER BY id",
@@ -175,15 +144,7 @@ pub async fn keys_of_order(
     .await?;
     rows.into_iter()
         .map(|(id, variant_id, version, nonce, ciphertext)| {
-            let plain = open_key(
-                cipher,
-                variant_id,
-                super::crypto::Sealed {
-                    version,
-                    nonce,
-                    ciphertext,
-                },
-            )?;
+            let plain = open_key(cipher, variant_id, super::crypto::Sealed { version, nonce, ciphertext })?;
             Ok((id, variant_id, plain))
         })
         .collect()
@@ -237,31 +198,18 @@ pub async fn library(
     rows.into_iter()
         .map(|r| {
             let key = match r.revealed_at {
-                Some(_) => Some(open_key(
-                    cipher,
-                    r.variant_id,
-                    super::crypto::Sealed {
-                        version: r.key_version,
-                        nonce: r.nonce,
-                        ciphertext: r.ciphertext,
-                    },
-                )?),
+                Some(_) => {
+                    Some(open_key(cipher, r.variant_id, super::crypto::Sealed { version: r.key_version, nonce: r.nonce, ciphertext: r.ciphertext })?)
+                }
                 None => None,
             };
-            let build = match (
-                r.build_version,
-                r.build_changelog,
-                r.build_size,
-                r.build_sha256,
-            ) {
-                (Some(version), Some(changelog), Some(size_bytes), Some(sha)) => {
-                    Some(crate::library::keys::model::LibraryBuild {
-                        version,
-                        changelog,
-                        size_bytes,
-                        sha256: sha.iter().map(|b| format!("{b:02x}")).collect(),
-                    })
-                }
+            let build = match (r.build_version, r.build_changelog, r.build_size, r.build_sha256) {
+                (Some(version), Some(changelog), Some(size_bytes), Some(sha)) => Some(crate::library::keys::model::LibraryBuild {
+                    version,
+                    changelog,
+                    size_bytes,
+                    sha256: sha.iter().map(|b| format!("{b:02x}")).collect(),
+                }),
                 _ => None,
             };
             Ok(crate::library::keys::model::LibraryKey {
@@ -271,9 +219,7 @@ pub async fn library(
                 order_id: r.order_id.to_string(),
                 order_number: r.order_number,
                 key,
-                revealed_at: r
-                    .revealed_at
-                    .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
+                revealed_at: r.revealed_at.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
                 redeemed: r.redeemed,
                 build,
                 downloads: r.downloads,
@@ -295,13 +241,7 @@ pub async fn order_of_key(pool: &PgPool, key_id: i64) -> sqlx::Result<Option<Uui
 
 /// Records a reveal (who, when, from where); the first one also marks the key revealed. False if
 /// the key no longer belongs to `order_id` (a refund at the same moment took it back).
-pub async fn reveal(
-    pool: &PgPool,
-    key_id: i64,
-    order_id: Uuid,
-    user_id: Option<Uuid>,
-    ip: &str,
-) -> sqlx::Result<bool> {
+pub async fn reveal(pool: &PgPool, key_id: i64, order_id: Uuid, user_id: Option<Uuid>, ip: &str) -> sqlx::Result<bool> {
     let mut tx = pool.begin().await?;
     let marked = sqlx::query("UPDATE license_keys SET revealed_at = coalesce(revealed_at, now()) WHERE id = $1 AND order_id = $2")
         .bind(key_id)
@@ -345,10 +285,7 @@ pub async fn pools(pool: &PgPool) -> sqlx::Result<Vec<crate::library::keys::mode
 
 /// Keyed units of an order whose keys were never assigned (the assignment job had not run):
 /// (variant, how many). Their hold came out of the pool's stock.
-pub async fn unassigned_units(
-    conn: &mut PgConnection,
-    order_id: Uuid,
-) -> sqlx::Result<Vec<(i64, i32)>> {
+pub async fn unassigned_units(conn: &mut PgConnection, order_id: Uuid) -> sqlx::Result<Vec<(i64, i32)>> {
     let rows: Vec<(i64, i32)> = sqlx::query_as(
         "SELECT l.variant_id, (l.quantity - (SELECT count(*) FROM license_keys k
                                             WHERE k.order_id = l.order_id AND k.variant_id = l.variant_id))::int
@@ -374,15 +311,10 @@ pub async fn return_unrevealed(conn: &mut PgConnection, order_id: Uuid) -> sqlx:
 }
 
 /// Locks the order's keys (a reveal at the same moment waits) and says whether any was revealed.
-pub async fn lock_and_check_revealed(
-    conn: &mut PgConnection,
-    order_id: Uuid,
-) -> sqlx::Result<bool> {
-    let revealed: Vec<bool> = sqlx::query_scalar(
-        "SELECT revealed_at IS NOT NULL FROM license_keys WHERE order_id = $1 FOR UPDATE",
-    )
-    .bind(order_id)
-    .fetch_all(conn)
-    .await?;
+pub async fn lock_and_check_revealed(conn: &mut PgConnection, order_id: Uuid) -> sqlx::Result<bool> {
+    let revealed: Vec<bool> = sqlx::query_scalar("SELECT revealed_at IS NOT NULL FROM license_keys WHERE order_id = $1 FOR UPDATE")
+        .bind(order_id)
+        .fetch_all(conn)
+        .await?;
     Ok(revealed.contains(&true))
 }

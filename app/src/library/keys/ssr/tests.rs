@@ -1,24 +1,17 @@
 //! Key pools on a real database: encryption at rest, import rules, assignment under concurrency.
 use super::crypto::{CryptoError, KeyCipher};
-use super::import::{PatternError, check_pattern, generate, parse_keys};
-use super::pool::{PoolError, assign_for_order, import, keys_of_order};
+use super::import::{check_pattern, generate, parse_keys, PatternError};
+use super::pool::{assign_for_order, import, keys_of_order, PoolError};
 use base64::Engine;
 use sqlx::PgPool;
 use uuid::Uuid;
 
 fn key_entry(version: i16, byte: u8) -> String {
-    format!(
-        "{version}:{}",
-        base64::engine::general_purpose::STANDARD.encode([byte; 32])
-    )
+    format!("{version}:{}", base64::engine::general_purpose::STANDARD.encode([byte; 32]))
 }
 
 pub(crate) fn cipher() -> KeyCipher {
-    KeyCipher::new(
-        &[key_entry(2, 7), key_entry(1, 3)],
-        "fingerprint-secret-for-tests-0123456789",
-    )
-    .unwrap()
+    KeyCipher::new(&[key_entry(2, 7), key_entry(1, 3)], "fingerprint-secret-for-tests-0123456789").unwrap()
 }
 
 #[test]
@@ -26,65 +19,35 @@ fn keys_round_trip_and_the_ciphertext_is_not_the_key() {
     let c = cipher();
     let sealed = c.seal(42, "ABCDE-FGHJK-LMNPQ");
     assert_eq!(sealed.version, 2, "the first configured key encrypts");
-    assert!(
-        !sealed.ciphertext.windows(5).any(|w| w == b"ABCDE"),
-        "plain text must not show"
-    );
+    assert!(!sealed.ciphertext.windows(5).any(|w| w == b"ABCDE"), "plain text must not show");
     assert_eq!(c.open(42, &sealed).unwrap(), "ABCDE-FGHJK-LMNPQ");
     // The same key twice: different nonces, different ciphertexts, same fingerprint.
     let again = c.seal(42, "ABCDE-FGHJK-LMNPQ");
     assert_ne!(again.ciphertext, sealed.ciphertext);
-    assert_eq!(
-        c.fingerprint("abcde-fghjk-lmnpq "),
-        c.fingerprint("ABCDE-FGHJK-LMNPQ")
-    );
+    assert_eq!(c.fingerprint("abcde-fghjk-lmnpq "), c.fingerprint("ABCDE-FGHJK-LMNPQ"));
     // Bound to its variant; a flipped bit or an unknown key version does not open.
     assert_eq!(c.open(43, &sealed), Err(CryptoError::Decrypt));
     let mut tampered = sealed.clone();
     tampered.ciphertext[0] ^= 1;
     assert_eq!(c.open(42, &tampered), Err(CryptoError::Decrypt));
     // Rotation: a row sealed under the old key still opens while that key is configured.
-    let old = KeyCipher::new(
-        &[key_entry(1, 3)],
-        "fingerprint-secret-for-tests-0123456789",
-    )
-    .unwrap();
+    let old = KeyCipher::new(&[key_entry(1, 3)], "fingerprint-secret-for-tests-0123456789").unwrap();
     let old_row = old.seal(42, "OLD-KEY-0000000000");
     assert_eq!(c.open(42, &old_row).unwrap(), "OLD-KEY-0000000000");
-    let newer = KeyCipher::new(
-        &[key_entry(3, 9)],
-        "fingerprint-secret-for-tests-0123456789",
-    )
-    .unwrap();
-    assert_eq!(
-        newer.open(42, &old_row),
-        Err(CryptoError::UnknownVersion(1))
-    );
-    assert!(matches!(
-        KeyCipher::new(&["1:short".into()], "x"),
-        Err(CryptoError::BadKey(_))
-    ));
+    let newer = KeyCipher::new(&[key_entry(3, 9)], "fingerprint-secret-for-tests-0123456789").unwrap();
+    assert_eq!(newer.open(42, &old_row), Err(CryptoError::UnknownVersion(1)));
+    assert!(matches!(KeyCipher::new(&["1:short".into()], "x"), Err(CryptoError::BadKey(_))));
     assert!(matches!(KeyCipher::new(&[], "x"), Err(CryptoError::NoKey)));
 }
 
 #[test]
 fn an_import_file_with_bad_lines_is_refused_with_a_report() {
-    assert_eq!(
-        parse_keys("AAAA-1111\nBBBB-2222\r\n\"CCCC-3333\",note\n").unwrap(),
-        ["AAAA-1111", "BBBB-2222", "CCCC-3333"]
-    );
+    assert_eq!(parse_keys("AAAA-1111\nBBBB-2222\r\n\"CCCC-3333\",note\n").unwrap(), ["AAAA-1111", "BBBB-2222", "CCCC-3333"]);
     let report = parse_keys("AAAA-1111\n\nBBBB-2222\naaaa-1111\nhas space\n").unwrap_err();
-    let lines: Vec<(usize, &str)> = report
-        .iter()
-        .map(|p| (p.line, p.problem.as_str()))
-        .collect();
+    let lines: Vec<(usize, &str)> = report.iter().map(|p| (p.line, p.problem.as_str())).collect();
     assert_eq!(
         lines,
-        [
-            (2, "blank line"),
-            (4, "duplicate of line 1"),
-            (5, "has spaces or characters other than printable ASCII")
-        ]
+        [(2, "blank line"), (4, "duplicate of line 1"), (5, "has spaces or characters other than printable ASCII")]
     );
     assert!(parse_keys(&"K".repeat(129)).is_err());
 }
@@ -92,10 +55,7 @@ fn an_import_file_with_bad_lines_is_refused_with_a_report() {
 #[test]
 fn generated_keys_follow_the_pattern_and_do_not_repeat() {
     assert_eq!(check_pattern("XXXX-XXXX"), Err(PatternError::TooFewRandom));
-    assert_eq!(
-        check_pattern("XXXXX XXXXX XXXXX XXXXX"),
-        Err(PatternError::BadCharacter)
-    );
+    assert_eq!(check_pattern("XXXXX XXXXX XXXXX XXXXX"), Err(PatternError::BadCharacter));
     let pattern = "PF-XXXXX-XXXXX-XXXXX-XXXXX";
     check_pattern(pattern).unwrap();
     let keys: std::collections::HashSet<String> = (0..10_000).map(|_| generate(pattern)).collect();
@@ -103,11 +63,7 @@ fn generated_keys_follow_the_pattern_and_do_not_repeat() {
     for k in keys.iter().take(100) {
         assert_eq!(k.len(), pattern.len());
         assert!(k.starts_with("PF-"));
-        assert!(
-            k.chars()
-                .all(|c| c == '-' || (c.is_ascii_alphanumeric() && !"01OIL".contains(c))),
-            "{k}"
-        );
+        assert!(k.chars().all(|c| c == '-' || (c.is_ascii_alphanumeric() && !"01OIL".contains(c))), "{k}");
     }
 }
 
@@ -119,11 +75,7 @@ pub(crate) async fn game(pool: &PgPool, stock: i32, department: &str) -> i64 {
 /// A paid order for `quantity` of a variant (as checkout and payment leave it).
 pub(crate) async fn paid_order(pool: &PgPool, variant: i64, quantity: i32) -> Uuid {
     let id = pending_order(pool, variant, quantity).await;
-    sqlx::query("UPDATE orders SET status = 'paid' WHERE id = $1")
-        .bind(id)
-        .execute(pool)
-        .await
-        .unwrap();
+    sqlx::query("UPDATE orders SET status = 'paid' WHERE id = $1").bind(id).execute(pool).await.unwrap();
     id
 }
 
@@ -155,40 +107,13 @@ pub(crate) async fn pending_order(pool: &PgPool, variant: i64, quantity: i32) ->
 async fn imports_are_whole_encrypted_and_make_the_stock(pool: PgPool) {
     let c = cipher();
     let v = game(&pool, 7, "games").await;
-    assert_eq!(
-        import(
-            &pool,
-            &c,
-            v,
-            &["AAAA-1111-BBBB".into(), "CCCC-2222-DDDD".into()]
-        )
-        .await
-        .unwrap(),
-        2
-    );
-    let stock: i32 = sqlx::query_scalar("SELECT stock FROM variants WHERE id = $1")
-        .bind(v)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    assert_eq!(import(&pool, &c, v, &["AAAA-1111-BBBB".into(), "CCCC-2222-DDDD".into()]).await.unwrap(), 2);
+    let stock: i32 = sqlx::query_scalar("SELECT stock FROM variants WHERE id = $1").bind(v).fetch_one(&pool).await.unwrap();
     assert_eq!(stock, 2, "a keyed variant's stock is its pool");
     // A batch with one known key adds nothing.
-    let err = import(
-        &pool,
-        &c,
-        v,
-        &["EEEE-3333-FFFF".into(), "cccc-2222-dddd".into()],
-    )
-    .await
-    .unwrap_err();
-    assert!(
-        matches!(&err, PoolError::Duplicates(d) if d.len() == 1 && d[0].line == 2),
-        "{err:?}"
-    );
-    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM license_keys")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let err = import(&pool, &c, v, &["EEEE-3333-FFFF".into(), "cccc-2222-dddd".into()]).await.unwrap_err();
+    assert!(matches!(&err, PoolError::Duplicates(d) if d.len() == 1 && d[0].line == 2), "{err:?}");
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM license_keys").fetch_one(&pool).await.unwrap();
     assert_eq!(count, 2);
     // The table holds no plain key.
     let leaked: bool = sqlx::query_scalar(
@@ -199,17 +124,9 @@ async fn imports_are_whole_encrypted_and_make_the_stock(pool: PgPool) {
     .unwrap();
     assert!(!leaked);
     let ring = game(&pool, 1, "jewelry").await;
-    assert!(matches!(
-        import(&pool, &c, ring, &["GGGG-4444-HHHH".into()]).await,
-        Err(PoolError::NotAGame)
-    ));
+    assert!(matches!(import(&pool, &c, ring, &["GGGG-4444-HHHH".into()]).await, Err(PoolError::NotAGame)));
     // The ledger explains the stock: 7 at the start, -5 when the pool took over.
-    let ledger: i64 =
-        sqlx::query_scalar("SELECT sum(delta) FROM stock_ledger WHERE variant_id = $1")
-            .bind(v)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    let ledger: i64 = sqlx::query_scalar("SELECT sum(delta) FROM stock_ledger WHERE variant_id = $1").bind(v).fetch_one(&pool).await.unwrap();
     assert_eq!(7 + ledger, 2);
 }
 
@@ -219,9 +136,7 @@ async fn imports_are_whole_encrypted_and_make_the_stock(pool: PgPool) {
 async fn concurrent_assignment_gives_every_unit_its_own_key(pool: PgPool) {
     let c = cipher();
     let v = game(&pool, 0, "games").await;
-    let keys: Vec<String> = (0..60)
-        .map(|_| generate("XXXXX-XXXXX-XXXXX-XXXXX"))
-        .collect();
+    let keys: Vec<String> = (0..60).map(|_| generate("XXXXX-XXXXX-XXXXX-XXXXX")).collect();
     import(&pool, &c, v, &keys).await.unwrap();
     let mut orders = Vec::new();
     for _ in 0..30 {
@@ -245,11 +160,7 @@ async fn concurrent_assignment_gives_every_unit_its_own_key(pool: PgPool) {
     let mut all = std::collections::HashSet::new();
     for o in &orders {
         let mut conn = pool.acquire().await.unwrap();
-        assert_eq!(
-            assign_for_order(&mut conn, *o).await.unwrap(),
-            0,
-            "a second run assigns nothing"
-        );
+        assert_eq!(assign_for_order(&mut conn, *o).await.unwrap(), 0, "a second run assigns nothing");
         let mine = keys_of_order(&pool, &c, *o).await.unwrap();
         assert_eq!(mine.len(), 2);
         for (_, _, k) in mine {
@@ -261,10 +172,7 @@ async fn concurrent_assignment_gives_every_unit_its_own_key(pool: PgPool) {
     // An order beyond the pool is an error (the job retries), never a shared key.
     let late = paid_order(&pool, v, 1).await;
     let mut conn = pool.acquire().await.unwrap();
-    assert!(matches!(
-        assign_for_order(&mut conn, late).await,
-        Err(PoolError::NotEnoughKeys { missing: 1, .. })
-    ));
+    assert!(matches!(assign_for_order(&mut conn, late).await, Err(PoolError::NotEnoughKeys { missing: 1, .. })));
 }
 
 /// Payment of a game with a key pool queues the assignment with the order; the worker assigns the
@@ -274,17 +182,7 @@ async fn keys_stay_hidden_until_revealed_and_reveals_are_logged(pool: PgPool) {
     use super::pool::{library, mark_redeemed, order_of_key, reveal};
     let c = cipher();
     let v = game(&pool, 0, "games").await;
-    import(
-        &pool,
-        &c,
-        v,
-        &[
-            "PF-AAAAA-BBBBB-CCCCC-DDDDD".into(),
-            "PF-EEEEE-FFFFF-GGGGG-HHHHH".into(),
-        ],
-    )
-    .await
-    .unwrap();
+    import(&pool, &c, v, &["PF-AAAAA-BBBBB-CCCCC-DDDDD".into(), "PF-EEEEE-FFFFF-GGGGG-HHHHH".into()]).await.unwrap();
     let mine = paid_order(&pool, v, 1).await;
     let theirs = paid_order(&pool, v, 1).await;
     for o in [mine, theirs] {
@@ -297,40 +195,22 @@ async fn keys_stay_hidden_until_revealed_and_reveals_are_logged(pool: PgPool) {
     let key_id = listed[0].id;
     assert_eq!(order_of_key(&pool, key_id).await.unwrap(), Some(mine));
 
-    assert!(
-        reveal(&pool, key_id, mine, None, "203.0.113.7")
-            .await
-            .unwrap()
-    );
-    assert!(
-        reveal(&pool, key_id, mine, None, "203.0.113.8")
-            .await
-            .unwrap()
-    );
-    assert!(
-        !reveal(&pool, key_id, theirs, None, "203.0.113.9")
-            .await
-            .unwrap(),
-        "not through another order"
-    );
+    assert!(reveal(&pool, key_id, mine, None, "203.0.113.7").await.unwrap());
+    assert!(reveal(&pool, key_id, mine, None, "203.0.113.8").await.unwrap());
+    assert!(!reveal(&pool, key_id, theirs, None, "203.0.113.9").await.unwrap(), "not through another order");
     let listed = library(&pool, &c, None, &[mine]).await.unwrap();
     assert_eq!(listed[0].key.as_deref(), Some("PF-AAAAA-BBBBB-CCCCC-DDDDD"));
-    let log: Vec<String> =
-        sqlx::query_scalar("SELECT host(ip) FROM key_reveals WHERE key_id = $1 ORDER BY id")
-            .bind(key_id)
-            .fetch_all(&pool)
-            .await
-            .unwrap();
+    let log: Vec<String> = sqlx::query_scalar("SELECT host(ip) FROM key_reveals WHERE key_id = $1 ORDER BY id")
+        .bind(key_id)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
     assert_eq!(log, ["203.0.113.7", "203.0.113.8"]);
     mark_redeemed(&pool, key_id).await.unwrap();
     assert!(library(&pool, &c, None, &[mine]).await.unwrap()[0].redeemed);
 
     // A refunded order's keys leave the library.
-    sqlx::query("UPDATE orders SET status = 'refunded' WHERE id = $1")
-        .bind(mine)
-        .execute(&pool)
-        .await
-        .unwrap();
+    sqlx::query("UPDATE orders SET status = 'refunded' WHERE id = $1").bind(mine).execute(&pool).await.unwrap();
     assert!(library(&pool, &c, None, &[mine]).await.unwrap().is_empty());
     assert_eq!(order_of_key(&pool, key_id).await.unwrap(), None);
 }
@@ -342,24 +222,10 @@ async fn guest_purchases_join_the_account_of_their_address(pool: PgPool) {
     use crate::orders::ssr::queries::claim_guest_orders;
     let c = cipher();
     let v = game(&pool, 0, "games").await;
-    import(
-        &pool,
-        &c,
-        v,
-        &[
-            "JOIN-AAAAA-BBBBB-CCCCC".into(),
-            "JOIN-DDDDD-EEEEE-FFFFF".into(),
-        ],
-    )
-    .await
-    .unwrap();
+    import(&pool, &c, v, &["JOIN-AAAAA-BBBBB-CCCCC".into(), "JOIN-DDDDD-EEEEE-FFFFF".into()]).await.unwrap();
     let guest = paid_order(&pool, v, 1).await; // placed by k@example.com
     let other = paid_order(&pool, v, 1).await;
-    sqlx::query("UPDATE orders SET email = 'someone@example.com' WHERE id = $1")
-        .bind(other)
-        .execute(&pool)
-        .await
-        .unwrap();
+    sqlx::query("UPDATE orders SET email = 'someone@example.com' WHERE id = $1").bind(other).execute(&pool).await.unwrap();
     for o in [guest, other] {
         let mut conn = pool.acquire().await.unwrap();
         assign_for_order(&mut conn, o).await.unwrap();
@@ -368,39 +234,15 @@ async fn guest_purchases_join_the_account_of_their_address(pool: PgPool) {
         .fetch_one(&pool)
         .await
         .unwrap();
-    assert!(
-        library(&pool, &c, Some(user), &[])
-            .await
-            .unwrap()
-            .is_empty()
-    );
-    assert_eq!(
-        claim_guest_orders(&pool, user, "K@Example.com")
-            .await
-            .unwrap(),
-        1,
-        "the address matches whatever its case"
-    );
+    assert!(library(&pool, &c, Some(user), &[]).await.unwrap().is_empty());
+    assert_eq!(claim_guest_orders(&pool, user, "K@Example.com").await.unwrap(), 1, "the address matches whatever its case");
     let mine = library(&pool, &c, Some(user), &[]).await.unwrap();
-    assert_eq!(
-        mine.iter().map(|k| k.order_id.clone()).collect::<Vec<_>>(),
-        [guest.to_string()]
-    );
+    assert_eq!(mine.iter().map(|k| k.order_id.clone()).collect::<Vec<_>>(), [guest.to_string()]);
     // Signing in again changes nothing; another account with the address cannot take the order over.
-    assert_eq!(
-        claim_guest_orders(&pool, user, "k@example.com")
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(claim_guest_orders(&pool, user, "k@example.com").await.unwrap(), 0);
     let thief: Uuid = sqlx::query_scalar("INSERT INTO users (provider, subject, email) VALUES ('cognito', 'u2', 'k@example.com') RETURNING id")
         .fetch_one(&pool)
         .await
         .unwrap();
-    assert_eq!(
-        claim_guest_orders(&pool, thief, "k@example.com")
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(claim_guest_orders(&pool, thief, "k@example.com").await.unwrap(), 0);
 }
