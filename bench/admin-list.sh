@@ -13,17 +13,7 @@ PRODUCTS="${1:-10000}"
 DURATION="${2:-10}"
 CONNS="${3:-16}"
 
-TMP="$(mktemp -d "${TMPDIR:-/tmp}/shop-bench.XXXXXX")"
-chmod 755 "$TMP"
-PIDS=()
-cleanup() {
-  local rc=$?
-  for p in "${PIDS[@]}"; do stop_pid "$p" 10; done
-  pg_stop "$TMP/pg" || true
-  rm -rf "$TMP"
-  exit "$rc"
-}
-trap cleanup EXIT
+bench_scratch
 
 ensure_tools
 ensure_bench_tools

@@ -15,17 +15,7 @@ SIZES="${1:-10000 100000}"
 export DURATION="${2:-10}"
 export CONNS="${3:-4}"
 
-TMP="$(mktemp -d "${TMPDIR:-/tmp}/shop-bench.XXXXXX")"
-chmod 755 "$TMP"
-PIDS=()
-cleanup() {
-  local rc=$?
-  for p in "${PIDS[@]}"; do stop_pid "$p" 10; done
-  pg_stop "$TMP/pg" || true
-  rm -rf "$TMP"
-  exit "$rc"
-}
-trap cleanup EXIT
+bench_scratch
 
 ensure_tools
 ensure_bench_tools

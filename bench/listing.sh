@@ -12,17 +12,7 @@ DURATION="${1:-15}"
 CONNS="${2:-32}"
 PAGE_PATH="/c/games"
 
-TMP="$(mktemp -d "${TMPDIR:-/tmp}/shop-bench.XXXXXX")"
-chmod 755 "$TMP"
-PIDS=()
-cleanup() {
-  local rc=$?
-  for p in "${PIDS[@]}"; do stop_pid "$p" 10; done
-  pg_stop "$TMP/pg" || true
-  rm -rf "$TMP"
-  exit "$rc"
-}
-trap cleanup EXIT
+bench_scratch
 
 ensure_tools
 ensure_bench_tools

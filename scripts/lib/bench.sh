@@ -18,3 +18,19 @@ wrk_measure() {
   p99="$(awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms/, "", v) } else if (v ~ /s$/) { sub(/s/, "", v); v *= 1000 } print v }' "$TMP/wrk.txt")"
   echo "$rps $p99"
 }
+
+# bench_scratch: a private directory $TMP for the run and, on exit, the processes in $PIDS stopped,
+# the PostgreSQL cluster in $TMP/pg stopped and $TMP removed (the script's exit status kept).
+bench_scratch() {
+  TMP="$(mktemp -d "${TMPDIR:-/tmp}/shop-bench.XXXXXX")"
+  chmod 755 "$TMP"
+  PIDS=()
+  trap _bench_cleanup EXIT
+}
+_bench_cleanup() {
+  local rc=$?
+  for p in "${PIDS[@]}"; do stop_pid "$p" 10; done
+  pg_stop "$TMP/pg" || true
+  rm -rf "$TMP"
+  exit "$rc"
+}
