@@ -10,15 +10,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 
 SECS="${1:-15}"
 CLIENTS="${2:-16}"
-TMP="$(mktemp -d "${TMPDIR:-/tmp}/shop-bench.XXXXXX")"
-chmod 755 "$TMP"
-cleanup() {
-  local rc=$?
-  pg_stop "$TMP/pg" || true
-  rm -rf "$TMP"
-  exit "$rc"
-}
-trap cleanup EXIT
+bench_scratch
 
 ensure_tools
 ensure_bench_tools

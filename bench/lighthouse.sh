@@ -23,17 +23,7 @@ RUNS="${RUNS:-3}"
 LH_DIR="$ROOT/bench/lighthouse"
 CHROME_FLAGS="--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync --disable-dev-shm-usage"
 
-TMP="$(mktemp -d "${TMPDIR:-/tmp}/shop-lighthouse.XXXXXX")"
-chmod 755 "$TMP"
-PIDS=()
-cleanup() {
-  local rc=$?
-  for p in "${PIDS[@]}"; do stop_pid "$p" 10; done
-  pg_stop "$TMP/pg" || true
-  rm -rf "$TMP"
-  exit "$rc"
-}
-trap cleanup EXIT
+bench_scratch
 
 # --- tools: Node.js, Chromium, Lighthouse ------------------------------------------------------------
 _ensure_lighthouse_locked() {

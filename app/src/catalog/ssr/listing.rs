@@ -120,21 +120,12 @@ pub(super) fn page_query(
                 .push_bind(s.text.clone())
                 .push("), lower(p.name)) AS rank FROM listing_entries e JOIN products p ON p.id = e.product_id WHERE");
             push_where(&mut qb, &scope.0, Some(s), &f);
-            qb.push(") e ORDER BY ").push(order);
-            qb.push(" LIMIT ")
-                .push_bind(limit)
-                .push(" OFFSET ")
-                .push_bind(offset);
+            qb.push(") e");
         }
         None if scope.0.len() == 1 => {
             // One sort index, read in order: about PER_PAGE rows past the offset.
             qb.push("SELECT * FROM listing_entries e WHERE");
             push_where(&mut qb, &scope.0, None, &f);
-            qb.push(" ORDER BY ").push(order);
-            qb.push(" LIMIT ")
-                .push_bind(limit)
-                .push(" OFFSET ")
-                .push_bind(offset);
         }
         None => {
             // Several scopes: the first offset+PER_PAGE of each, merged.
@@ -151,13 +142,14 @@ pub(super) fn page_query(
                     .push_bind(offset + limit)
                     .push(")");
             }
-            qb.push(") e ORDER BY ").push(order);
-            qb.push(" LIMIT ")
-                .push_bind(limit)
-                .push(" OFFSET ")
-                .push_bind(offset);
+            qb.push(") e");
         }
     }
+    qb.push(" ORDER BY ").push(order);
+    qb.push(" LIMIT ")
+        .push_bind(limit)
+        .push(" OFFSET ")
+        .push_bind(offset);
     qb.push(") e")
         .push(CARD_JOINS)
         .push(" ORDER BY ")
@@ -565,82 +557,31 @@ pub async fn explain_plans(
     let plain = parse(&[]);
     let filtered = parse(&[("genre", "RPG"), ("in_stock", "1")]);
     let several = parse(&[("platform", "PC"), ("platform", "PlayStation 5")]);
-    let mut out = Vec::new();
-    let explain = |name: &str, qb: QueryBuilder<'static, Postgres>| {
-        let name = name.to_owned();
-        async move {
-            let mut qb = qb;
-            Ok::<_, sqlx::Error>((
-                name,
-                qb.build_query_scalar::<String>().fetch_all(pool).await?,
-            ))
-        }
-    };
-    out.push(
-        explain(
-            "listing page 1",
-            page_query(EXPLAIN, &scope, None, &plain, PER_PAGE as i64),
-        )
-        .await?,
-    );
-    out.push(
-        explain(
-            "listing counts",
-            looked_up_query(EXPLAIN, &scope, &plain, &keys),
-        )
-        .await?,
-    );
-    out.push(
-        explain(
-            "filtered page (genre + in stock)",
-            page_query(EXPLAIN, &scope, None, &filtered, PER_PAGE as i64),
-        )
-        .await?,
-    );
-    out.push(
-        explain(
-            "filtered counts",
-            looked_up_query(EXPLAIN, &scope, &filtered, &keys),
-        )
-        .await?,
-    );
     let present = values_in_scope(pool, &scope, &keys).await?;
-    out.push(
-        explain(
-            "two platforms: counts by reading tokens",
+    let mut plans: Vec<(String, QueryBuilder<'static, Postgres>)> = vec![
+        ("listing page 1".into(), page_query(EXPLAIN, &scope, None, &plain, PER_PAGE as i64)),
+        ("listing counts".into(), looked_up_query(EXPLAIN, &scope, &plain, &keys)),
+        (
+            "filtered page (genre + in stock)".into(),
+            page_query(EXPLAIN, &scope, None, &filtered, PER_PAGE as i64),
+        ),
+        ("filtered counts".into(), looked_up_query(EXPLAIN, &scope, &filtered, &keys)),
+        (
+            "two platforms: counts by reading tokens".into(),
             counted_query(EXPLAIN, &scope, None, &several, &keys, &present),
-        )
-        .await?,
-    );
+        ),
+    ];
     if let Some(tsquery) = full_text_query(pool, words).await? {
-        out.push(
-            explain(
-                &format!("search {words:?} = {tsquery}: matches"),
-                matches_query(EXPLAIN, &tsquery),
-            )
-            .await?,
-        );
+        plans.push((format!("search {words:?} = {tsquery}: matches"), matches_query(EXPLAIN, &tsquery)));
         let (ids, _) = matches(pool, &tsquery).await?;
-        let s = Search {
-            ids,
-            tsquery,
-            text: words.to_owned(),
-        };
+        let s = Search { ids, tsquery, text: words.to_owned() };
         let q = parse(&[("q", words)]);
-        out.push(
-            explain(
-                "search page",
-                page_query(EXPLAIN, &scope, Some(&s), &q, PER_PAGE as i64),
-            )
-            .await?,
-        );
-        out.push(
-            explain(
-                "search counts",
-                counted_query(EXPLAIN, &scope, Some(&s), &q, &keys, &present),
-            )
-            .await?,
-        );
+        plans.push(("search page".into(), page_query(EXPLAIN, &scope, Some(&s), &q, PER_PAGE as i64)));
+        plans.push(("search counts".into(), counted_query(EXPLAIN, &scope, Some(&s), &q, &keys, &present)));
+    }
+    let mut out = Vec::with_capacity(plans.len());
+    for (name, mut qb) in plans {
+        out.push((name, qb.build_query_scalar::<String>().fetch_all(pool).await?));
     }
     Ok(out)
 }

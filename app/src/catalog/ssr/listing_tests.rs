@@ -3,8 +3,8 @@
 //! upkeep by triggers equals a rebuild, looked-up counts equal counted ones, and a race between two
 //! writers of one product heals.
 use super::listing::{self, Scope};
-use super::tests::categories;
-use crate::catalog::query::{FacetKey, ListingQuery, PRICE_BUCKETS};
+use super::tests::{categories, query};
+use crate::catalog::query::{FacetKey, PRICE_BUCKETS};
 use sqlx::{PgPool, Postgres, QueryBuilder};
 
 const KEYS: [FacetKey; 4] = [
@@ -22,14 +22,6 @@ async fn generate(pool: &PgPool, products: u32) {
         .join("\n")
         .replace("(1, :n)", &format!("(1, {products})"));
     sqlx::raw_sql(&sql).execute(pool).await.unwrap();
-}
-
-fn query(pairs: &[(&str, &str)]) -> ListingQuery {
-    let pairs: Vec<(String, String)> = pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    ListingQuery::parse(&pairs).unwrap()
 }
 
 /// EXPLAIN ANALYZE of a query, as text lines.
@@ -141,17 +133,12 @@ async fn plans_use_the_indexes_and_read_about_a_page(pool: PgPool) {
         plan.join("\n")
     );
     // The product page: by its address, then its own variants, prices and photos.
-    let slug: String =
-        sqlx::query_scalar("SELECT slug FROM shop_products ORDER BY id DESC LIMIT 1")
+    let (id, slug): (i64, String) =
+        sqlx::query_as("SELECT id, slug FROM shop_products ORDER BY id DESC LIMIT 1")
             .fetch_one(&pool)
             .await
             .unwrap();
     for (sql, what) in super::repo::PRODUCT_PAGE_SQL {
-        let id: i64 = sqlx::query_scalar("SELECT id FROM products WHERE slug = $1")
-            .bind(&slug)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
         let plan: Vec<String> = if sql.contains("p.slug = $1") {
             sqlx::query_scalar(&format!("{EXPLAIN}{sql}"))
                 .bind(&slug)

@@ -114,7 +114,7 @@ async fn ring(pool: &PgPool, cat: i64, name: &str, stone: Option<&str>, variants
     id
 }
 
-fn query(pairs: &[(&str, &str)]) -> ListingQuery {
+pub(super) fn query(pairs: &[(&str, &str)]) -> ListingQuery {
     let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     ListingQuery::parse(&pairs).unwrap()
 }

@@ -141,14 +141,7 @@ pub fn scan_contexts(q: &ListingQuery, key: FacetKey) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn q(pairs: &[(&str, &str)]) -> ListingQuery {
-        let pairs: Vec<(String, String)> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        ListingQuery::parse(&pairs).unwrap()
-    }
+    use crate::catalog::ssr::tests::query as q;
     fn t(parts: &[&str]) -> String {
         parts.join("\u{1f}")
     }
