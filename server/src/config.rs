@@ -38,6 +38,8 @@ pub struct Config {
     pub media_dir: PathBuf,
     /// Where uploaded photos are kept: the media directory (default) or an S3 bucket.
     pub media: app::platform::objects::MediaSettings,
+    /// What caches public pages in front of the shop, to purge when they change (default: nothing).
+    pub cache: app::platform::purge::CacheSettings,
     /// Seed the demo catalog when the database has no products.
     pub seed_demo: bool,
     pub db_max_connections: u32,
@@ -118,6 +120,7 @@ impl Default for Config {
             site_root: PathBuf::from("target/site"),
             media_dir: PathBuf::from(".data/media"),
             media: app::platform::objects::MediaSettings::default(),
+            cache: app::platform::purge::CacheSettings::default(),
             seed_demo: false,
             db_max_connections: 10,
             request_timeout_secs: 15,
@@ -289,6 +292,9 @@ impl Config {
         }
         if self.media.backend == app::platform::objects::MediaBackend::S3 && self.media.s3.as_ref().is_none_or(|s| s.bucket.is_empty()) {
             invalid("media.s3.bucket", "must be set when media.backend is 's3'");
+        }
+        if let Err(why) = self.cache.port() {
+            invalid("cache.proxy_url", &why);
         }
         if !(1..=365).contains(&self.auth.session_days) {
             invalid("auth.session_days", "must be between 1 and 365");

@@ -153,6 +153,66 @@ pub fn is_content_addressed(path: &str) -> bool {
         && !file.contains("______________________")
 }
 
+/// How long a shared cache (the CDN, the proxy) may keep a public page without asking. Every change
+/// a shopper could see purges the pages it touches (`app::platform::purge`), so this only bounds
+/// how long a missed purge could show: browsers always revalidate (a 304 costs no rendering).
+pub const PUBLIC_PAGE_CACHE: &str = "public, max-age=0, s-maxage=3600, stale-while-revalidate=30";
+
+/// Public pages (`app::routes::is_public_page`): rendered without the visitor's cookies (so the
+/// bytes are the same for everyone and no session is read or started), stored by shared caches,
+/// with an ETag and 304 on `If-None-Match`. Every other page defaults to `no-store`.
+pub async fn page_caching(mut req: Request, next: Next) -> Response {
+    let public = matches!(*req.method(), Method::GET | Method::HEAD) && app::routes::is_public_page(req.uri().path());
+    if !public {
+        let mut res = next.run(req).await;
+        let html = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+        if html && !res.headers().contains_key(header::CACHE_CONTROL) {
+            res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
+        return res;
+    }
+    req.headers_mut().remove(header::COOKIE);
+    let if_none_match = req.headers_mut().remove(header::IF_NONE_MATCH);
+    let res = next.run(req).await;
+    let (mut parts, body) = res.into_parts();
+    parts.headers.remove(header::SET_COOKIE);
+    // A found page and a "not found" are public (publishing a product purges its URL); anything
+    // else (an error, a redirect) is never stored.
+    if !matches!(parts.status, StatusCode::OK | StatusCode::NOT_FOUND) {
+        parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        return Response::from_parts(parts, body);
+    }
+    let Ok(bytes) = axum::body::to_bytes(body, 16 * 1024 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong.").into_response();
+    };
+    let etag = page_etag(&bytes);
+    parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(PUBLIC_PAGE_CACHE));
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        parts.headers.insert(header::ETAG, v);
+    }
+    if parts.status == StatusCode::OK && if_none_match.is_some_and(|v| etag_matches(v.as_bytes(), &etag)) {
+        parts.status = StatusCode::NOT_MODIFIED;
+        parts.headers.remove(header::CONTENT_LENGTH);
+        return Response::from_parts(parts, Body::empty());
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// A weak validator (the bytes may be sent compressed or not): 128 bits of the page's SHA-256.
+fn page_etag(body: &[u8]) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(body);
+    format!("W/\"{}\"", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..16]))
+}
+
+/// `If-None-Match` holds `*` or a list of tags; comparison is weak (the `W/` prefix is ignored).
+fn etag_matches(header: &[u8], etag: &str) -> bool {
+    let Ok(header) = std::str::from_utf8(header) else { return false };
+    let ours = etag.trim_start_matches("W/");
+    header.split(',').map(str::trim).any(|tag| tag == "*" || tag.trim_start_matches("W/") == ours)
+}
+
 /// Server functions answer every error with 500; give typed errors their real status (400, 404…)
 /// so clients, caches and logs see the truth. The body (the typed error) is unchanged.
 pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
@@ -190,6 +250,18 @@ mod tests {
     }
 
     const ORIGIN: &str = "https://shop.example";
+
+    #[test]
+    fn etags_compare_weakly_and_in_lists() {
+        let tag = page_etag(b"<p>page</p>");
+        assert!(tag.starts_with("W/\"") && tag.len() > 20);
+        assert_ne!(tag, page_etag(b"<p>page!</p>"));
+        assert!(etag_matches(tag.as_bytes(), &tag));
+        assert!(etag_matches(tag.trim_start_matches("W/").as_bytes(), &tag), "a strong copy of the tag");
+        assert!(etag_matches(format!("\"x\", {tag}").as_bytes(), &tag));
+        assert!(etag_matches(b"*", &tag));
+        assert!(!etag_matches(b"W/\"other\"", &tag));
+    }
 
     #[test]
     fn only_content_hashed_names_are_immutable() {

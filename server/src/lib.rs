@@ -172,8 +172,14 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
     let state = ServerState { leptos_options: leptos_options.clone(), pool: pool.clone(), orders: orders.clone() };
     let routes = generate_route_list(app::App);
 
+    app::ui::security::hash_bootstrap(&leptos_options);
     let context = {
         move || {
+            // A public page carries no nonce (its bytes are the same for everyone; its policy
+            // allows the bootstrap by hash), so the per-response one is replaced by an empty value.
+            if use_context::<::http::request::Parts>().is_some_and(|p| app::routes::is_public_page(p.uri.path())) {
+                provide_context(leptos::nonce::Nonce::from_value(""));
+            }
             provide_context(platform.clone());
             provide_context(auth.clone());
             provide_context(orders.clone());
@@ -215,6 +221,8 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
         // (inside the session layer, which it needs; each function checks again).
         .layer(middleware::from_fn_with_state(gate, http::staff_only))
         .layer(sessions)
+        // Outside the sessions: a public page's cookies are gone before a session could be read.
+        .layer(middleware::from_fn(http::page_caching))
         .merge(static_files)
         .merge(files)
         .layer(middleware::from_fn(http::strict_forms))
@@ -331,6 +339,12 @@ pub fn spawn_order_workers(config: &Config, pool: PgPool) {
 
 /// The listing read model's upkeep: products a race left marked, and drops just launched, are
 /// refreshed within a second; count deltas are folded every half minute.
+/// The purge task: sends the paths queued by catalog changes to what caches the shop.
+pub fn spawn_cache_purger(config: &Config, pool: PgPool) {
+    let port = config.cache.port().expect("the configuration was validated");
+    app::platform::purge::spawn_purger(pool, port);
+}
+
 pub fn spawn_listing_upkeep(pool: PgPool) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(1));

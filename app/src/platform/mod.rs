@@ -1,5 +1,6 @@
 //! The plumbing every domain shares: the request context (pool, session, client IP), the answer to
-//! a form post (redirect, or flash and back), notices, the durable job queue and the audit log.
+//! a form post (redirect, or flash and back), notices, the durable job queue, the audit log and the
+//! purge of cached pages.
 //!
 //! Each domain keeps its own state (identity provider, payment provider, key cipher…), provided by
 //! the server as a separate context; this module knows none of them.
@@ -10,6 +11,8 @@ pub mod audit;
 pub mod jobs;
 #[cfg(feature = "ssr")]
 pub mod objects;
+#[cfg(feature = "ssr")]
+pub mod purge;
 #[cfg(feature = "ssr")]
 pub mod request;
 

@@ -1,16 +1,63 @@
-//! The page's Content-Security-Policy, with the per-response nonce Leptos puts on its scripts.
+//! The page's Content-Security-Policy. Private pages allow the per-response nonce Leptos puts on
+//! its scripts; public pages (the same bytes for every visitor, so a CDN may keep them) carry no
+//! nonce and allow exactly the hydration bootstrap by its hash, which is the same for a whole build.
 use leptos::prelude::*;
+use std::sync::OnceLock;
 
 pub fn csp(nonce: &str) -> String {
-    csp_with(nonce, "", "", "")
+    csp_with(&format!("'nonce-{nonce}'"), "", "", "")
+}
+
+/// `'sha256-…'` of each inline script a public page carries, set once at start-up (`hash_bootstrap`).
+static PUBLIC_SCRIPT_HASHES: OnceLock<String> = OnceLock::new();
+
+/// The hydration data Leptos writes into every page: in islands mode nothing is serialized, so
+/// these two scripts are the same on every page. (A page that did serialize data would have it
+/// refused by the public policy, and its islands would show it: the end-to-end tests cover them.)
+const EMPTY_HYDRATION_DATA: [&str; 2] =
+    ["__RESOLVED_RESOURCES=[];__SERIALIZED_ERRORS=[];__PENDING_RESOURCES=[];__RESOURCE_RESOLVERS=[];", "__INCOMPLETE_CHUNKS=[];"];
+
+/// Hashes the inline script `HydrationScripts` writes for these options: the bootstrap is rendered
+/// here once, by the same component the pages use, so the hash follows the build's file names.
+#[cfg(feature = "ssr")]
+pub fn hash_bootstrap(options: &leptos::config::LeptosOptions) {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let html = Owner::new().with(|| view! { <HydrationScripts options=options.clone() islands=true/> }.to_html());
+    let bootstrap = inline_script(&html).unwrap_or_default();
+    let hashes: Vec<String> = std::iter::once(bootstrap)
+        .chain(EMPTY_HYDRATION_DATA)
+        .map(|script| format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script.as_bytes()))))
+        .collect();
+    let _ = PUBLIC_SCRIPT_HASHES.set(hashes.join(" "));
+}
+
+/// The text of the first inline `<script …>…</script>` (no `src`) in a fragment of HTML.
+fn inline_script(html: &str) -> Option<&str> {
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let tag_end = start + rest[start..].find('>')?;
+        let body_end = tag_end + 1 + rest[tag_end + 1..].find("</script>")?;
+        if !rest[start..tag_end].contains(" src=") {
+            return Some(&rest[tag_end + 1..body_end]);
+        }
+        rest = &rest[body_end..];
+    }
+    None
+}
+
+/// The policy of a public page: only the hashed scripts run (the bootstrap loads the bundle, which
+/// `strict-dynamic` then trusts); an injected inline script matches no hash and is refused.
+pub fn public_csp() -> String {
+    csp_with(PUBLIC_SCRIPT_HASHES.get().map(String::as_str).unwrap_or("'none'"), "", "", "")
 }
 
 /// The policy with extra `connect-src` and `frame-src` sources (Stripe's payment form needs them)
 /// and `form-action` targets (a form that redirects to another origin needs it listed).
-fn csp_with(nonce: &str, connect: &str, frames: &str, forms: &str) -> String {
+fn csp_with(scripts: &str, connect: &str, frames: &str, forms: &str) -> String {
     let media = use_context::<crate::platform::Platform>().and_then(|p| p.media_origin).map(|o| format!(" {o}")).unwrap_or_default();
     format!(
-        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+        "default-src 'self'; script-src {scripts} 'strict-dynamic' 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' data:{media}{connect_img}; connect-src 'self'{connect}; font-src 'self'; \
          frame-src 'self'{frames}; object-src 'none'; base-uri 'self'; form-action 'self'{forms}; frame-ancestors 'none'",
         connect_img = if connect.is_empty() { "" } else { " https://*.stripe.com" },
@@ -28,14 +75,21 @@ fn set_policy(make: impl Fn(&str) -> String) {
 }
 
 pub fn set_csp_header() {
-    set_policy(csp);
+    let public = use_context::<http::request::Parts>().is_some_and(|p| crate::routes::is_public_page(p.uri.path()));
+    if public {
+        if let (Some(res), Ok(value)) = (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&public_csp())) {
+            res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    } else {
+        set_policy(csp);
+    }
 }
 
 /// On the Stripe pay page: Stripe.js (loaded by a nonced script, so `strict-dynamic` admits it) talks
 /// to Stripe's API and draws the card fields in its own frames.
 pub fn allow_stripe() {
     set_policy(|nonce| {
-        csp_with(nonce, " https://api.stripe.com https://m.stripe.network", " https://js.stripe.com https://hooks.stripe.com", "")
+        csp_with(&format!("'nonce-{nonce}'"), " https://api.stripe.com https://m.stripe.network", " https://js.stripe.com https://hooks.stripe.com", "")
     });
 }
 
@@ -43,5 +97,17 @@ pub fn allow_stripe() {
 /// on the bucket's origin.
 pub fn allow_form_target(origin: &str) {
     let forms = format!(" {origin}");
-    set_policy(move |nonce| csp_with(nonce, "", "", &forms));
+    set_policy(move |nonce| csp_with(&format!("'nonce-{nonce}'"), "", "", &forms));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inline_script;
+
+    #[test]
+    fn finds_the_inline_script_not_the_linked_one() {
+        let html = r#"<link rel="modulepreload" href="/pkg/a.js"><script src="/x.js"></script><script type="module">boot("a")</script>"#;
+        assert_eq!(inline_script(html), Some(r#"boot("a")"#));
+        assert_eq!(inline_script("<p>no script</p>"), None);
+    }
 }

@@ -2,6 +2,8 @@
 pub mod listing;
 #[cfg(test)]
 mod listing_tests;
+#[cfg(test)]
+mod purge_tests;
 pub mod photo_files;
 pub mod photos;
 pub mod repo;

@@ -77,7 +77,7 @@ pub(super) async fn game(pool: &PgPool, cat: i64, name: &str, genre: &str, age_d
 }
 
 /// A ring with variants `(metal, size, price_minor, stock)`.
-async fn ring(pool: &PgPool, cat: i64, name: &str, stone: Option<&str>, variants: &[(&str, i16, i64, i32)]) -> i64 {
+pub(super) async fn ring(pool: &PgPool, cat: i64, name: &str, stone: Option<&str>, variants: &[(&str, i16, i64, i32)]) -> i64 {
     let slug = name.to_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "-");
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO products (slug, name, department, category_id, search_text) \
