@@ -15,23 +15,74 @@ async fn health_and_readiness(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn pages_have_status_title_and_a_nonce_csp(pool: PgPool) {
+async fn pages_have_status_title_and_a_csp(pool: PgPool) {
     category(&pool).await;
     let (status, headers, body) = send(&pool, get("/c/games")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("<title>Games | "), "{body}");
     assert!(body.contains(r#"<link href="https://shop.example/c/games" rel="canonical">"#), "canonical");
+    // A public page: no nonce anywhere (its bytes are the same for everyone), scripts allowed by hash.
+    let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(csp.contains("script-src 'sha256-") && !csp.contains("'nonce-") && !csp.contains("unsafe-inline"), "{csp}");
+    assert!(!body.contains("nonce=\"") || body.matches("nonce=\"\"").count() == body.matches("nonce=\"").count(), "no nonce value");
+    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
+
+    // A private page keeps a per-response nonce.
+    let (_, headers, body) = send(&pool, get("/cart")).await;
     let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
     let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("nonce in CSP");
     assert!(body.contains(&format!("nonce=\"{nonce}\"")), "scripts carry the CSP nonce");
-    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
-    assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
 
     let (status, _, body) = send(&pool, get("/c/no-such-category")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(body.contains("We couldn&#39;t find that page") || body.contains("We couldn't find that page"));
     assert_eq!(send(&pool, get("/p/no-such-product")).await.0, StatusCode::NOT_FOUND);
     assert_eq!(send(&pool, get("/no/such/path")).await.0, StatusCode::NOT_FOUND);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn public_pages_are_the_same_for_everyone_cacheable_and_revalidate_with_304(pool: PgPool) {
+    server::migrate(&pool).await.unwrap();
+    demo_users(&pool).await;
+    game_variant(&pool, 1999, 5).await;
+    let cookie = sign_in_as(&pool, server::seed::DEMO_SHOPPER).await;
+    for path in ["/", "/c/games", "/p/a-game", "/search?q=game"] {
+        let (status, anon, body) = send(&pool, get_with(path, None)).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert_eq!(anon[header::CACHE_CONTROL], server::http::PUBLIC_PAGE_CACHE, "{path}");
+        let etag = anon[header::ETAG].to_str().unwrap().to_owned();
+        assert!(etag.starts_with("W/\""), "{path}: {etag}");
+
+        // A signed-in visitor gets the same bytes, and no cookie is set or read.
+        let (_, signed_in, same) = send(&pool, get_with(path, Some(&cookie))).await;
+        assert_eq!(same, body, "{path}: the page does not depend on who asks");
+        assert_eq!(signed_in[header::ETAG].to_str().unwrap(), etag);
+        assert!(signed_in.get(header::SET_COOKIE).is_none(), "{path}");
+
+        let mut again = get_with(path, None);
+        again.headers_mut().insert(header::IF_NONE_MATCH, etag.parse().unwrap());
+        let (status, headers, body) = send(&pool, again).await;
+        assert_eq!(status, StatusCode::NOT_MODIFIED, "{path}");
+        assert!(body.is_empty());
+        assert_eq!(headers[header::ETAG].to_str().unwrap(), etag);
+
+        let mut stale = get_with(path, None);
+        stale.headers_mut().insert(header::IF_NONE_MATCH, "W/\"older\"".parse().unwrap());
+        assert_eq!(send(&pool, stale).await.0, StatusCode::OK, "{path}");
+    }
+    // A change shoppers see changes the validator.
+    let (_, before, _) = send(&pool, get("/p/a-game")).await;
+    sqlx::query("UPDATE variants SET price_minor = 1499").execute(&pool).await.unwrap();
+    let (_, after, _) = send(&pool, get("/p/a-game")).await;
+    assert_ne!(before[header::ETAG], after[header::ETAG]);
+
+    // Private pages are never stored, whoever asks.
+    for path in ["/cart", "/account", "/checkout", "/admin", "/account/sign-in"] {
+        let (_, headers, _) = send(&pool, get_with(path, Some(&cookie))).await;
+        assert_eq!(headers[header::CACHE_CONTROL], "no-store", "{path}");
+        assert!(headers.get(header::ETAG).is_none(), "{path}");
+    }
 }
 
 #[sqlx::test(migrations = "../migrations")]
