@@ -24,6 +24,9 @@ const launchOptions = {
   ],
 };
 
+// The replayed traffic through Varnish: its own project, run on its own.
+const proxyOnly = /cache-proxy\.spec\.ts/;
+
 const desktop = { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 }, launchOptions };
 const phone = { ...devices['Pixel 7'], launchOptions };
 
@@ -41,9 +44,11 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   projects: [
-    { name: 'desktop-js', use: { ...desktop } },
-    { name: 'desktop-nojs', use: { ...desktop, javaScriptEnabled: false } },
-    { name: 'phone-js', use: { ...phone } },
-    { name: 'phone-nojs', use: { ...phone, javaScriptEnabled: false } },
+    { name: 'desktop-js', use: { ...desktop }, testIgnore: proxyOnly },
+    { name: 'desktop-nojs', use: { ...desktop, javaScriptEnabled: false }, testIgnore: proxyOnly },
+    { name: 'phone-js', use: { ...phone }, testIgnore: proxyOnly },
+    { name: 'phone-nojs', use: { ...phone, javaScriptEnabled: false }, testIgnore: proxyOnly },
+    // Through the caching proxy scripts/test starts (PROXY_URL), once the rest has run.
+    ...(process.env.PROXY_URL ? [{ name: 'proxy', testMatch: proxyOnly }] : []),
   ],
 });

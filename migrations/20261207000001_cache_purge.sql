@@ -62,8 +62,12 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$;
-CREATE TRIGGER cache_follow_products AFTER INSERT OR DELETE OR UPDATE ON products
+CREATE TRIGGER cache_follow_products AFTER INSERT OR DELETE ON products
     FOR EACH ROW EXECUTE FUNCTION cache_follow_products();
+-- Bookkeeping (the edit counter, when staff last touched it) changes nothing a shopper sees.
+CREATE TRIGGER cache_follow_products_update AFTER UPDATE ON products
+    FOR EACH ROW WHEN (to_jsonb(OLD) - 'version' - 'updated_at' IS DISTINCT FROM to_jsonb(NEW) - 'version' - 'updated_at')
+    EXECUTE FUNCTION cache_follow_products();
 
 -- Variants, photos and attributes: the product's pages, when the product is visible.
 CREATE FUNCTION cache_follow_parts() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -39,3 +39,5 @@ source "$ROOT/scripts/lib/postgres.sh"
 source "$ROOT/scripts/lib/shop.sh"
 # shellcheck source=lib/bench.sh
 source "$ROOT/scripts/lib/bench.sh"
+# shellcheck source=lib/proxy.sh
+source "$ROOT/scripts/lib/proxy.sh"

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { shot } from './helpers';
+import { jsEnabled, shot } from './helpers';
 import { addFirstInStock } from './shop';
 
 const SHOPPER = { email: 'shopper@example.com', password: 'Shopper-demo-2026!' };
@@ -71,4 +71,28 @@ test('odd bytes in a form get a clear answer, not a dropped connection', async (
     const location = res.headers()['location'];
     if (location) expect(location, path).toMatch(/^\/(?![/\\])/);
   }
+});
+
+test('a script injected into a public page does not run, while the shop\'s own scripts do', async ({ page }, testInfo) => {
+  test.skip(!jsEnabled(testInfo), 'needs JavaScript');
+  // Whatever got into the page (a bug in escaping, a tampering proxy), the page's policy admits only
+  // the shop's hashed bootstrap: an inline script added to the served HTML is refused.
+  const violations: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+  });
+  let policy = '';
+  await page.route('**/c/rings', async (route) => {
+    const response = await route.fetch();
+    policy = response.headers()['content-security-policy'] ?? '';
+    const html = (await response.text()).replace('<body>', '<body><script>window.__injected = true;</script>');
+    await route.fulfill({ response, body: html });
+  });
+  await page.goto('/c/rings');
+  expect(policy, 'a public page: hashes, no nonce').toMatch(/script-src 'sha256-[^']+'/);
+  expect(policy).not.toContain("'nonce-");
+  // The shop's own scripts ran: the filter island hydrated (the bootstrap and the bundle it loads).
+  await expect(page.locator('.auto-submit').first()).toHaveAttribute('data-hydrated', 'true');
+  expect(await page.evaluate(() => (window as unknown as { __injected?: boolean }).__injected)).toBeUndefined();
+  expect(violations.join('\n')).toMatch(/script/i);
 });

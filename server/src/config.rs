@@ -293,8 +293,8 @@ impl Config {
         if self.media.backend == app::platform::objects::MediaBackend::S3 && self.media.s3.as_ref().is_none_or(|s| s.bucket.is_empty()) {
             invalid("media.s3.bucket", "must be set when media.backend is 's3'");
         }
-        if let Err(why) = self.cache.port() {
-            invalid("cache.proxy_url", &why);
+        if let Err((key, why)) = self.cache.validate() {
+            invalid(key, why);
         }
         if !(1..=365).contains(&self.auth.session_days) {
             invalid("auth.session_days", "must be between 1 and 365");

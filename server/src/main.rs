@@ -57,7 +57,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
     }
     server::spawn_housekeeping(pool.clone());
     server::spawn_listing_upkeep(pool.clone());
-    server::spawn_cache_purger(&config, pool.clone());
+    server::spawn_cache_purger(&config, pool.clone()).await;
     server::spawn_order_workers(&config, pool.clone());
     server::spawn_photo_worker(&config, pool.clone());
     let app = server::router(&config, pool, identity);

@@ -2,8 +2,9 @@
 //!
 //! Database triggers queue the paths a change touches (`cache_purges`, in the writer's transaction;
 //! see the migration). The purge task takes due paths in batches, coalesces duplicates, and hands
-//! them to the port: the caching proxy's purge (`ProxyPurge`, Varnish's BAN in the tests), or
-//! nothing (`NoCache`, the default when nothing caches the shop). Each path is purged twice: at
+//! them to the port: CloudFront invalidations in production (`CloudFrontPurge`), the caching
+//! proxy's purge (`ProxyPurge`, Varnish's BAN in the tests), or nothing (`NoCache`, the default
+//! when nothing caches the shop). Each path is purged twice: at
 //! once, and again a moment later for a page that was being rendered from the old data while the
 //! first purge went out (its render began before the change committed).
 use serde::{Deserialize, Serialize};
@@ -89,6 +90,65 @@ impl CachePurge for ProxyPurge {
     }
 }
 
+/// CloudFront: one invalidation per batch (CloudFront charges per path, so the task's coalescing
+/// and batching are what keep the bill down; a wildcard path counts as one).
+pub struct CloudFrontPurge {
+    client: aws_sdk_cloudfront::Client,
+    distribution_id: String,
+}
+
+impl CloudFrontPurge {
+    pub async fn new(s: &CloudFrontSettings) -> Self {
+        // CloudFront's API lives in us-east-1 whatever the distribution serves.
+        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest()).region(aws_config::Region::new("us-east-1"));
+        if let Some(url) = &s.endpoint_url {
+            loader = loader.endpoint_url(url);
+        }
+        if let (Some(id), Some(secret)) = (&s.access_key_id, &s.secret_access_key) {
+            loader = loader.credentials_provider(aws_sdk_cloudfront::config::Credentials::new(
+                id.clone(),
+                secret.expose().to_owned(),
+                None,
+                None,
+                "shop-config",
+            ));
+        }
+        CloudFrontPurge { client: aws_sdk_cloudfront::Client::new(&loader.load().await), distribution_id: s.distribution_id.clone() }
+    }
+}
+
+/// CloudFront's paths for ours: `path*` (the page and every query variant of it; it also reaches
+/// pages whose address merely starts the same, which is harmless), and home exactly plus its
+/// query variants (`/*` would be the whole site).
+pub fn invalidation_paths(paths: &[String]) -> Vec<String> {
+    let mut out: Vec<String> =
+        paths.iter().flat_map(|p| if p == "/" { vec!["/".to_owned(), "/?*".to_owned()] } else { vec![format!("{p}*")] }).collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[async_trait::async_trait]
+impl CachePurge for CloudFrontPurge {
+    async fn purge(&self, paths: &[String]) -> Result<(), PurgeError> {
+        use aws_sdk_cloudfront::types::{InvalidationBatch, Paths};
+        let items = invalidation_paths(paths);
+        let batch = InvalidationBatch::builder()
+            .caller_reference(uuid::Uuid::new_v4().to_string())
+            .paths(Paths::builder().quantity(items.len() as i32).set_items(Some(items)).build().map_err(|e| PurgeError::Transport(e.to_string()))?)
+            .build()
+            .map_err(|e| PurgeError::Transport(e.to_string()))?;
+        self.client
+            .create_invalidation()
+            .distribution_id(&self.distribution_id)
+            .invalidation_batch(batch)
+            .send()
+            .await
+            .map_err(|e| PurgeError::Transport(aws_sdk_cloudfront::error::DisplayErrorContext(e).to_string()))?;
+        Ok(())
+    }
+}
+
 /// Which port the server uses (`[cache]` in the configuration).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -96,6 +156,21 @@ pub enum PurgeBackend {
     #[default]
     None,
     Proxy,
+    CloudFront,
+}
+
+/// `cache.cloudfront.*`: the distribution in front of the shop. Credentials come from the usual
+/// AWS chain (environment, instance role) unless given here (an emulator in the tests).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct CloudFrontSettings {
+    pub distribution_id: String,
+    #[serde(default)]
+    pub endpoint_url: Option<String>,
+    #[serde(default)]
+    pub access_key_id: Option<String>,
+    #[serde(default)]
+    pub secret_access_key: Option<crate::types::Secret>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -106,16 +181,31 @@ pub struct CacheSettings {
     /// The proxy's address for `purge = "proxy"`, e.g. `http://127.0.0.1:6081/`.
     #[serde(default)]
     pub proxy_url: Option<String>,
+    /// The distribution for `purge = "cloudfront"`.
+    #[serde(default)]
+    pub cloudfront: Option<CloudFrontSettings>,
 }
 
 impl CacheSettings {
-    pub fn port(&self) -> Result<Arc<dyn CachePurge>, String> {
-        match (&self.purge, &self.proxy_url) {
-            (PurgeBackend::None, _) => Ok(Arc::new(NoCache)),
-            (PurgeBackend::Proxy, Some(url)) if url.starts_with("http://") || url.starts_with("https://") => {
-                Ok(Arc::new(ProxyPurge::new(url.clone())))
+    /// What is wrong with the settings, as (key, why).
+    pub fn validate(&self) -> Result<(), (&'static str, &'static str)> {
+        match self.purge {
+            PurgeBackend::Proxy if !self.proxy_url.as_deref().is_some_and(|u| u.starts_with("http://") || u.starts_with("https://")) => {
+                Err(("cache.proxy_url", "cache.purge = \"proxy\" needs the proxy's address (http://host:port/)"))
             }
-            (PurgeBackend::Proxy, _) => Err("cache.purge = \"proxy\" needs cache.proxy_url (http://host:port/)".into()),
+            PurgeBackend::CloudFront if self.cloudfront.as_ref().is_none_or(|c| c.distribution_id.is_empty()) => {
+                Err(("cache.cloudfront.distribution_id", "cache.purge = \"cloudfront\" needs the distribution id"))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The port for these (validated) settings.
+    pub async fn port(&self) -> Arc<dyn CachePurge> {
+        match (&self.purge, &self.proxy_url, &self.cloudfront) {
+            (PurgeBackend::Proxy, Some(url), _) => Arc::new(ProxyPurge::new(url.clone())),
+            (PurgeBackend::CloudFront, _, Some(cf)) => Arc::new(CloudFrontPurge::new(cf).await),
+            _ => Arc::new(NoCache),
         }
     }
 }
@@ -195,7 +285,72 @@ pub fn spawn_purger(pool: PgPool, port: Arc<dyn CachePurge>) {
 
 #[cfg(test)]
 mod tests {
-    use super::ban_pattern;
+    use super::{ban_pattern, invalidation_paths};
+
+    #[test]
+    fn cloudfront_paths_cover_query_variants_and_never_the_whole_site() {
+        let paths = invalidation_paths(&["/p/ring".into(), "/c/rings".into(), "/".into(), "/search".into(), "/c/rings".into()]);
+        assert_eq!(paths, ["/", "/?*", "/c/rings*", "/p/ring*", "/search*"]);
+    }
+
+    /// Against moto (the AWS emulator the test command starts): a batch becomes one invalidation of
+    /// the distribution with CloudFront's form of each path.
+    #[tokio::test]
+    async fn a_batch_is_one_cloudfront_invalidation() {
+        use super::{CachePurge, CloudFrontPurge, CloudFrontSettings};
+        use aws_sdk_cloudfront::types::*;
+        let Some(url) = crate::accounts::ssr::tests::moto_url() else { return };
+        let settings = CloudFrontSettings {
+            distribution_id: String::new(),
+            endpoint_url: Some(url),
+            access_key_id: Some("test".into()),
+            secret_access_key: Some(crate::types::Secret::new("test")),
+        };
+        let client = CloudFrontPurge::new(&settings).await.client;
+        let origin = Origin::builder()
+            .id("shop")
+            .domain_name("shop.example")
+            .custom_origin_config(
+                CustomOriginConfig::builder()
+                    .http_port(80)
+                    .https_port(443)
+                    .origin_protocol_policy(OriginProtocolPolicy::HttpsOnly)
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+            .unwrap();
+        let config = DistributionConfig::builder()
+            .caller_reference(uuid::Uuid::new_v4().to_string())
+            .comment("shop")
+            .enabled(true)
+            .origins(Origins::builder().quantity(1).items(origin).build().unwrap())
+            .default_cache_behavior(
+                DefaultCacheBehavior::builder()
+                    .target_origin_id("shop")
+                    .viewer_protocol_policy(ViewerProtocolPolicy::RedirectToHttps)
+                    .cache_policy_id("658327ea-f89d-4fab-a63d-7e88639e58f6")
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+            .unwrap();
+        let created = client.create_distribution().distribution_config(config).send().await.unwrap();
+        let id = created.distribution().unwrap().id().to_owned();
+
+        let port = CloudFrontPurge::new(&CloudFrontSettings { distribution_id: id.clone(), ..settings.clone() }).await;
+        port.purge(&["/p/ring".into(), "/c/rings".into(), "/".into()]).await.unwrap();
+        let list = client.list_invalidations().distribution_id(&id).send().await.unwrap();
+        let summaries = list.invalidation_list().unwrap().items();
+        assert_eq!(summaries.len(), 1, "one invalidation per batch");
+        let got = client.get_invalidation().distribution_id(&id).id(summaries[0].id()).send().await.unwrap();
+        let mut paths = got.invalidation().unwrap().invalidation_batch().unwrap().paths().unwrap().items().to_vec();
+        paths.sort();
+        assert_eq!(paths, ["/", "/?*", "/c/rings*", "/p/ring*"]);
+
+        let missing = CloudFrontPurge::new(&CloudFrontSettings { distribution_id: "ENOSUCH".into(), ..settings }).await;
+        assert!(missing.purge(&["/".into()]).await.is_err(), "an unknown distribution is an error (the paths stay queued)");
+    }
 
     #[test]
     fn the_ban_pattern_matches_each_path_and_its_queries_only() {

@@ -32,6 +32,7 @@ async fn a_price_change_purges_the_product_its_categories_search_and_home(pool: 
     // What shoppers do not see purges nothing: the low-stock alert level, a stock change that
     // leaves the product in stock.
     exec(&pool, "UPDATE variants SET low_stock_threshold = 2, stock = 29").await;
+    exec(&pool, "UPDATE products SET version = version + 1, updated_at = now()").await;
     assert_eq!(queued(&pool).await, set(&[]));
 }
 
