@@ -1,14 +1,13 @@
 -- Exact invalidation of cached public pages. Every change a shopper could see queues the paths it
 -- touches, in the writer's transaction (so a rolled-back change purges nothing and a committed one
 -- is never forgotten); the purge task sends them to the CDN or proxy in batches, duplicates
--- coalesced, and once more a moment later for a page that was being rendered from the old data
--- when the first purge went out. A path stands for itself and all its query variants (facet pages).
+-- coalesced. A path stands for itself and all its query variants (facet pages).
 CREATE TABLE cache_purges (
     id      bigserial PRIMARY KEY,
     path    text NOT NULL CHECK (path ~ '^/'),
-    -- 1: first purge; 2: the follow-up, due a moment after the first went out.
-    pass    smallint NOT NULL DEFAULT 1 CHECK (pass IN (1, 2)),
-    due_at  timestamptz NOT NULL DEFAULT now()
+    -- A second after the change: a page whose render began before the change committed (and so
+    -- shows the old data) has been stored by then, and goes with the rest.
+    due_at  timestamptz NOT NULL DEFAULT clock_timestamp() + interval '1 second'
 );
 CREATE INDEX cache_purges_due_idx ON cache_purges (due_at, id);
 

@@ -23,7 +23,7 @@ async fn pages_have_status_title_and_a_csp(pool: PgPool) {
     assert!(body.contains(r#"<link href="https://shop.example/c/games" rel="canonical">"#), "canonical");
     // A public page: no nonce anywhere (its bytes are the same for everyone), scripts allowed by hash.
     let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
-    assert!(csp.contains("script-src 'sha256-") && !csp.contains("'nonce-") && !csp.contains("unsafe-inline"), "{csp}");
+    assert!(csp.contains("script-src 'self' 'sha256-") && !csp.contains("'nonce-") && !csp.contains("unsafe-inline"), "{csp}");
     assert!(!body.contains("nonce=\"") || body.matches("nonce=\"\"").count() == body.matches("nonce=\"").count(), "no nonce value");
     assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");

@@ -4,15 +4,13 @@
 //! see the migration). The purge task takes due paths in batches, coalesces duplicates, and hands
 //! them to the port: CloudFront invalidations in production (`CloudFrontPurge`), the caching
 //! proxy's purge (`ProxyPurge`, Varnish's BAN in the tests), or nothing (`NoCache`, the default
-//! when nothing caches the shop). Each path is purged twice: at
-//! once, and again a moment later for a page that was being rendered from the old data while the
-//! first purge went out (its render began before the change committed).
+//! when nothing caches the shop). A path is due a second after the change (set by the table's
+//! default): a page whose render began before the change committed, and so shows the old data, has
+//! been stored by then and goes too.
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use std::{sync::Arc, time::Duration};
 
-/// How long after the first purge the second goes out: longer than any page render.
-pub const SECOND_PASS_DELAY: Duration = Duration::from_secs(2);
 /// Paths handed to the port at once (CloudFront takes up to 3,000 paths per invalidation).
 const BATCH: i64 = 500;
 
@@ -211,13 +209,13 @@ impl CacheSettings {
 }
 
 /// Purges one batch of due paths; returns how many queue rows it settled. The rows are deleted in
-/// the same transaction, committed only after the port said yes (a failure leaves them queued).
+/// a transaction committed only after the port said yes (a failure leaves them queued).
 pub async fn purge_due(pool: &PgPool, port: &dyn CachePurge) -> Result<usize, PurgeTaskError> {
     let mut tx = pool.begin().await?;
-    let rows: Vec<(String, i16)> = sqlx::query_as(
+    let rows: Vec<String> = sqlx::query_scalar(
         "DELETE FROM cache_purges WHERE id IN (
              SELECT id FROM cache_purges WHERE due_at <= now() ORDER BY due_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
-         RETURNING path, pass",
+         RETURNING path",
     )
     .bind(BATCH)
     .fetch_all(&mut *tx)
@@ -225,20 +223,10 @@ pub async fn purge_due(pool: &PgPool, port: &dyn CachePurge) -> Result<usize, Pu
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut paths: Vec<String> = rows.iter().map(|(p, _)| p.clone()).collect();
+    let mut paths = rows.clone();
     paths.sort();
     paths.dedup();
     port.purge(&paths).await?;
-    let mut again: Vec<String> = rows.iter().filter(|(_, pass)| *pass == 1).map(|(p, _)| p.clone()).collect();
-    again.sort();
-    again.dedup();
-    sqlx::query(
-        "INSERT INTO cache_purges (path, pass, due_at) SELECT p, 2, now() + make_interval(secs => $2) FROM unnest($1::text[]) p",
-    )
-    .bind(&again)
-    .bind(SECOND_PASS_DELAY.as_secs_f64())
-    .execute(&mut *tx)
-    .await?;
     tx.commit().await?;
     tracing::debug!(paths = paths.len(), "purged cached pages");
     Ok(rows.len())

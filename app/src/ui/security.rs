@@ -1,6 +1,7 @@
 //! The page's Content-Security-Policy. Private pages allow the per-response nonce Leptos puts on
 //! its scripts; public pages (the same bytes for every visitor, so a CDN may keep them) carry no
-//! nonce and allow exactly the hydration bootstrap by its hash, which is the same for a whole build.
+//! nonce and allow the hydration bootstrap by its hash (the same for a whole build) and the bundle it
+//! imports from the shop's own origin.
 use leptos::prelude::*;
 use std::sync::OnceLock;
 
@@ -46,10 +47,12 @@ fn inline_script(html: &str) -> Option<&str> {
     None
 }
 
-/// The policy of a public page: only the hashed scripts run (the bootstrap loads the bundle, which
-/// `strict-dynamic` then trusts); an injected inline script matches no hash and is refused.
+/// The policy of a public page: the hashed inline scripts run, and scripts from the shop's own
+/// origin (the bundle the bootstrap imports: a dynamic import inherits a nonce but not a hash, so
+/// `strict-dynamic` would refuse it); an injected inline script matches no hash and is refused.
 pub fn public_csp() -> String {
-    csp_with(PUBLIC_SCRIPT_HASHES.get().map(String::as_str).unwrap_or("'none'"), "", "", "")
+    let hashes = PUBLIC_SCRIPT_HASHES.get().map(String::as_str).unwrap_or("'none'");
+    csp_with(&format!("'self' {hashes}"), "", "", "").replacen(" 'strict-dynamic'", "", 1)
 }
 
 /// The policy with extra `connect-src` and `frame-src` sources (Stripe's payment form needs them)
