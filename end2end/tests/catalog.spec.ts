@@ -216,19 +216,23 @@ test('bad input gets a clear 4xx, never a 500', async ({ request }) => {
 });
 
 test('security headers and cross-site protection', async ({ request, page }) => {
+  // A public page: the same policy for every response (scripts by hash, no nonce), so caches share it.
   const res = await request.get('/');
   const headers = res.headers();
   const csp = headers['content-security-policy'];
-  expect(csp).toMatch(/script-src 'nonce-[A-Za-z0-9_-]+'/);
+  expect(csp).toMatch(/script-src 'self' 'sha256-[A-Za-z0-9+/=]+'/);
+  expect(csp).not.toContain("'nonce-");
   expect(csp).toContain("frame-ancestors 'none'");
   expect(headers['x-content-type-options']).toBe('nosniff');
   expect(headers['referrer-policy']).toBeTruthy();
-  const nonce = /'nonce-([^']+)'/.exec(csp)![1];
-  const html = await res.text();
-  expect(html).toContain(`nonce="${nonce}"`);
-  // A second response gets a different nonce.
-  const again = (await request.get('/')).headers()['content-security-policy'];
-  expect(again).not.toBe(csp);
+  expect((await request.get('/')).headers()['content-security-policy']).toBe(csp);
+  // A private page: a nonce on its scripts, different for each response.
+  const cart = await request.get('/cart');
+  const privateCsp = cart.headers()['content-security-policy'];
+  expect(privateCsp).toMatch(/script-src 'nonce-[A-Za-z0-9_-]+'/);
+  const nonce = /'nonce-([^']+)'/.exec(privateCsp)![1];
+  expect(await cart.text()).toContain(`nonce="${nonce}"`);
+  expect((await request.get('/cart')).headers()['content-security-policy']).not.toBe(privateCsp);
 
   const cross = await request.post('/api/catalog/home', {
     headers: { Origin: 'https://evil.example', 'Sec-Fetch-Site': 'cross-site' },
@@ -237,13 +241,15 @@ test('security headers and cross-site protection', async ({ request, page }) => 
   const same = await request.post('/api/catalog/home', { headers: { 'Sec-Fetch-Site': 'same-origin' } });
   expect(same.status()).toBe(200);
 
-  // Pages have no CSP violations in a real browser.
+  // Pages have no CSP violations in a real browser, public or private.
   const violations: string[] = [];
   page.on('console', (m) => {
     if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
   });
-  await page.goto('/c/rings');
-  await page.waitForLoadState('networkidle');
+  for (const path of ['/c/rings', '/cart']) {
+    await page.goto(path);
+    await page.waitForLoadState('networkidle');
+  }
   expect(violations).toEqual([]);
 });
 

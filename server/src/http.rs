@@ -158,11 +158,11 @@ pub fn is_content_addressed(path: &str) -> bool {
 /// how long a missed purge could show: browsers always revalidate (a 304 costs no rendering).
 pub const PUBLIC_PAGE_CACHE: &str = "public, max-age=0, s-maxage=3600, stale-while-revalidate=30";
 
-/// Public pages (`app::routes::is_public_page`): rendered without the visitor's cookies (so the
+/// Public pages (`app::site::is_public_page`): rendered without the visitor's cookies (so the
 /// bytes are the same for everyone and no session is read or started), stored by shared caches,
 /// with an ETag and 304 on `If-None-Match`. Every other page defaults to `no-store`.
 pub async fn page_caching(mut req: Request, next: Next) -> Response {
-    let public = matches!(*req.method(), Method::GET | Method::HEAD) && app::routes::is_public_page(req.uri().path());
+    let public = matches!(*req.method(), Method::GET | Method::HEAD) && app::site::is_public_page(req.uri().path());
     if !public {
         let mut res = next.run(req).await;
         let html = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));

@@ -177,7 +177,7 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
         move || {
             // A public page carries no nonce (its bytes are the same for everyone; its policy
             // allows the bootstrap by hash), so the per-response one is replaced by an empty value.
-            if use_context::<::http::request::Parts>().is_some_and(|p| app::routes::is_public_page(p.uri.path())) {
+            if use_context::<::http::request::Parts>().is_some_and(|p| app::site::is_public_page(p.uri.path())) {
                 provide_context(leptos::nonce::Nonce::from_value(""));
             }
             provide_context(platform.clone());

@@ -52,3 +52,19 @@ pub fn domain_state<T: Clone + Send + Sync + 'static>(name: &str) -> Result<T, c
     leptos::prelude::use_context::<T>()
         .ok_or_else(|| crate::error::AppError::internal(format!("{name} state missing from context")))
 }
+
+/// The AWS emulator's URL (moto, started by the test command: Cognito, S3, CloudFront), or `None`
+/// (skipping) when it is not configured and this is not CI.
+#[cfg(all(test, feature = "ssr"))]
+pub(crate) fn moto_url() -> Option<String> {
+    match std::env::var("SHOP_TEST_MOTO_URL") {
+        Ok(u) if !u.is_empty() => Some(u),
+        _ if std::env::var("CI").is_ok_and(|v| !v.is_empty()) => {
+            panic!("SHOP_TEST_MOTO_URL is not set: run the tests with scripts/test, which starts the emulator")
+        }
+        _ => {
+            eprintln!("skipping an emulator test: SHOP_TEST_MOTO_URL is not set (scripts/test sets it)");
+            None
+        }
+    }
+}

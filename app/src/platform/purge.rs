@@ -287,7 +287,7 @@ mod tests {
     async fn a_batch_is_one_cloudfront_invalidation() {
         use super::{CachePurge, CloudFrontPurge, CloudFrontSettings};
         use aws_sdk_cloudfront::types::*;
-        let Some(url) = crate::accounts::ssr::tests::moto_url() else { return };
+        let Some(url) = crate::platform::moto_url() else { return };
         let settings = CloudFrontSettings {
             distribution_id: String::new(),
             endpoint_url: Some(url),

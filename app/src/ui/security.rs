@@ -78,7 +78,7 @@ fn set_policy(make: impl Fn(&str) -> String) {
 }
 
 pub fn set_csp_header() {
-    let public = use_context::<http::request::Parts>().is_some_and(|p| crate::routes::is_public_page(p.uri.path()));
+    let public = use_context::<http::request::Parts>().is_some_and(|p| crate::site::is_public_page(p.uri.path()));
     if public {
         if let (Some(res), Ok(value)) = (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&public_csp())) {
             res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);

@@ -138,19 +138,7 @@ impl Harness {
     }
 }
 
-/// The emulator's URL, or `None` (skipping) when it is not configured and this is not CI.
-pub(crate) fn moto_url() -> Option<String> {
-    match std::env::var("SHOP_TEST_MOTO_URL") {
-        Ok(u) if !u.is_empty() => Some(u),
-        _ if std::env::var("CI").is_ok_and(|v| !v.is_empty()) => {
-            panic!("SHOP_TEST_MOTO_URL is not set: run the tests with scripts/test, which starts the emulator")
-        }
-        _ => {
-            eprintln!("skipping a Cognito test: SHOP_TEST_MOTO_URL is not set (scripts/test sets it)");
-            None
-        }
-    }
-}
+pub(crate) use crate::platform::moto_url;
 
 /// Creates a user pool (password policy with 10 characters), an app client with a secret, and an
 /// `admin` group on the emulator. `client_of` adds a second client to an existing pool instead.
