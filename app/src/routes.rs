@@ -17,6 +17,7 @@ use leptos_router::{
     path, ParamSegment, SsrMode, StaticSegment,
 };
 
+
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
@@ -81,4 +82,3 @@ pub fn App() -> impl IntoView {
         </Router>
     }
 }
-

@@ -337,13 +337,13 @@ pub fn spawn_order_workers(config: &Config, pool: PgPool) {
     });
 }
 
-/// The listing read model's upkeep: products a race left marked, and drops just launched, are
-/// refreshed within a second; count deltas are folded every half minute.
 /// The purge task: sends the paths queued by catalog changes to what caches the shop.
 pub async fn spawn_cache_purger(config: &Config, pool: PgPool) {
     app::platform::purge::spawn_purger(pool, config.cache.port().await);
 }
 
+/// The listing read model's upkeep: products a race left marked, and drops just launched, are
+/// refreshed within a second; count deltas are folded every half minute.
 pub fn spawn_listing_upkeep(pool: PgPool) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(1));

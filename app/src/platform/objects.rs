@@ -132,16 +132,27 @@ pub struct S3Settings {
     pub secret_access_key: Option<crate::types::Secret>,
 }
 
-/// An S3 client for `s`.
-pub async fn s3_client(s: &S3Settings) -> aws_sdk_s3::Client {
-    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest()).region(aws_config::Region::new(s.region.clone()));
-    if let Some(url) = &s.endpoint_url {
+/// AWS settings for a region: another endpoint (an emulator, an S3-compatible service) and
+/// explicit credentials when given, the usual AWS chain otherwise.
+pub async fn aws_config(
+    region: &str,
+    endpoint_url: Option<&str>,
+    access_key_id: Option<&str>,
+    secret_access_key: Option<&crate::types::Secret>,
+) -> aws_config::SdkConfig {
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest()).region(aws_config::Region::new(region.to_owned()));
+    if let Some(url) = endpoint_url {
         loader = loader.endpoint_url(url);
     }
-    if let (Some(id), Some(secret)) = (&s.access_key_id, &s.secret_access_key) {
-        loader = loader.credentials_provider(aws_sdk_s3::config::Credentials::new(id.clone(), secret.expose().to_owned(), None, None, "shop-config"));
+    if let (Some(id), Some(secret)) = (access_key_id, secret_access_key) {
+        loader = loader.credentials_provider(aws_sdk_s3::config::Credentials::new(id, secret.expose(), None, None, "shop-config"));
     }
-    let shared = loader.load().await;
+    loader.load().await
+}
+
+/// An S3 client for `s`.
+pub async fn s3_client(s: &S3Settings) -> aws_sdk_s3::Client {
+    let shared = aws_config(&s.region, s.endpoint_url.as_deref(), s.access_key_id.as_deref(), s.secret_access_key.as_ref()).await;
     let conf = aws_sdk_s3::config::Builder::from(&shared).force_path_style(s.force_path_style).build();
     aws_sdk_s3::Client::from_conf(conf)
 }

@@ -98,20 +98,8 @@ pub struct CloudFrontPurge {
 impl CloudFrontPurge {
     pub async fn new(s: &CloudFrontSettings) -> Self {
         // CloudFront's API lives in us-east-1 whatever the distribution serves.
-        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest()).region(aws_config::Region::new("us-east-1"));
-        if let Some(url) = &s.endpoint_url {
-            loader = loader.endpoint_url(url);
-        }
-        if let (Some(id), Some(secret)) = (&s.access_key_id, &s.secret_access_key) {
-            loader = loader.credentials_provider(aws_sdk_cloudfront::config::Credentials::new(
-                id.clone(),
-                secret.expose().to_owned(),
-                None,
-                None,
-                "shop-config",
-            ));
-        }
-        CloudFrontPurge { client: aws_sdk_cloudfront::Client::new(&loader.load().await), distribution_id: s.distribution_id.clone() }
+        let shared = super::objects::aws_config("us-east-1", s.endpoint_url.as_deref(), s.access_key_id.as_deref(), s.secret_access_key.as_ref()).await;
+        CloudFrontPurge { client: aws_sdk_cloudfront::Client::new(&shared), distribution_id: s.distribution_id.clone() }
     }
 }
 
@@ -223,13 +211,14 @@ pub async fn purge_due(pool: &PgPool, port: &dyn CachePurge) -> Result<usize, Pu
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut paths = rows.clone();
+    let settled = rows.len();
+    let mut paths = rows;
     paths.sort();
     paths.dedup();
     port.purge(&paths).await?;
     tx.commit().await?;
     tracing::debug!(paths = paths.len(), "purged cached pages");
-    Ok(rows.len())
+    Ok(settled)
 }
 
 #[derive(Debug, thiserror::Error)]

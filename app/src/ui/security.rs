@@ -6,7 +6,12 @@ use leptos::prelude::*;
 use std::sync::OnceLock;
 
 pub fn csp(nonce: &str) -> String {
-    csp_with(&format!("'nonce-{nonce}'"), "", "", "")
+    csp_with(&nonced(nonce), "", "", "")
+}
+
+/// A private page's script sources: the response's nonce, and what nonced scripts load.
+fn nonced(nonce: &str) -> String {
+    format!("'nonce-{nonce}' 'strict-dynamic'")
 }
 
 /// `'sha256-…'` of each inline script a public page carries, set once at start-up (`hash_bootstrap`).
@@ -20,17 +25,19 @@ const EMPTY_HYDRATION_DATA: [&str; 2] =
 
 /// Hashes the inline script `HydrationScripts` writes for these options: the bootstrap is rendered
 /// here once, by the same component the pages use, so the hash follows the build's file names.
-#[cfg(feature = "ssr")]
+/// (Once per process: the options are the same for every router built.)
 pub fn hash_bootstrap(options: &leptos::config::LeptosOptions) {
     use base64::Engine as _;
     use sha2::Digest as _;
-    let html = Owner::new().with(|| view! { <HydrationScripts options=options.clone() islands=true/> }.to_html());
-    let bootstrap = inline_script(&html).unwrap_or_default();
-    let hashes: Vec<String> = std::iter::once(bootstrap)
-        .chain(EMPTY_HYDRATION_DATA)
-        .map(|script| format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script.as_bytes()))))
-        .collect();
-    let _ = PUBLIC_SCRIPT_HASHES.set(hashes.join(" "));
+    PUBLIC_SCRIPT_HASHES.get_or_init(|| {
+        let html = Owner::new().with(|| view! { <HydrationScripts options=options.clone() islands=true/> }.to_html());
+        let bootstrap = inline_script(&html).unwrap_or_default();
+        let hashes: Vec<String> = std::iter::once(bootstrap)
+            .chain(EMPTY_HYDRATION_DATA)
+            .map(|script| format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script.as_bytes()))))
+            .collect();
+        hashes.join(" ")
+    });
 }
 
 /// The text of the first inline `<script …>…</script>` (no `src`) in a fragment of HTML.
@@ -52,27 +59,31 @@ fn inline_script(html: &str) -> Option<&str> {
 /// `strict-dynamic` would refuse it); an injected inline script matches no hash and is refused.
 pub fn public_csp() -> String {
     let hashes = PUBLIC_SCRIPT_HASHES.get().map(String::as_str).unwrap_or("'none'");
-    csp_with(&format!("'self' {hashes}"), "", "", "").replacen(" 'strict-dynamic'", "", 1)
+    csp_with(&format!("'self' {hashes}"), "", "", "")
 }
 
-/// The policy with extra `connect-src` and `frame-src` sources (Stripe's payment form needs them)
-/// and `form-action` targets (a form that redirects to another origin needs it listed).
+/// The policy with these script sources, extra `connect-src` and `frame-src` sources (Stripe's
+/// payment form needs them) and `form-action` targets (a form that redirects to another origin
+/// needs it listed).
 fn csp_with(scripts: &str, connect: &str, frames: &str, forms: &str) -> String {
     let media = use_context::<crate::platform::Platform>().and_then(|p| p.media_origin).map(|o| format!(" {o}")).unwrap_or_default();
     format!(
-        "default-src 'self'; script-src {scripts} 'strict-dynamic' 'wasm-unsafe-eval'; \
+        "default-src 'self'; script-src {scripts} 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' data:{media}{connect_img}; connect-src 'self'{connect}; font-src 'self'; \
          frame-src 'self'{frames}; object-src 'none'; base-uri 'self'; form-action 'self'{forms}; frame-ancestors 'none'",
         connect_img = if connect.is_empty() { "" } else { " https://*.stripe.com" },
     )
 }
 
+/// Sets the response's policy, made from its nonce.
 fn set_policy(make: impl Fn(&str) -> String) {
-    let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
-    else {
-        return;
-    };
-    if let Ok(value) = http::HeaderValue::from_str(&make(&nonce)) {
+    if let Some(nonce) = leptos::nonce::use_nonce() {
+        insert_policy(&make(&nonce));
+    }
+}
+
+fn insert_policy(policy: &str) {
+    if let (Some(res), Ok(value)) = (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(policy)) {
         res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
@@ -80,9 +91,7 @@ fn set_policy(make: impl Fn(&str) -> String) {
 pub fn set_csp_header() {
     let public = use_context::<http::request::Parts>().is_some_and(|p| crate::site::is_public_page(p.uri.path()));
     if public {
-        if let (Some(res), Ok(value)) = (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&public_csp())) {
-            res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
-        }
+        insert_policy(&public_csp());
     } else {
         set_policy(csp);
     }
@@ -92,7 +101,7 @@ pub fn set_csp_header() {
 /// to Stripe's API and draws the card fields in its own frames.
 pub fn allow_stripe() {
     set_policy(|nonce| {
-        csp_with(&format!("'nonce-{nonce}'"), " https://api.stripe.com https://m.stripe.network", " https://js.stripe.com https://hooks.stripe.com", "")
+        csp_with(&nonced(nonce), " https://api.stripe.com https://m.stripe.network", " https://js.stripe.com https://hooks.stripe.com", "")
     });
 }
 
@@ -100,7 +109,7 @@ pub fn allow_stripe() {
 /// on the bucket's origin.
 pub fn allow_form_target(origin: &str) {
     let forms = format!(" {origin}");
-    set_policy(move |nonce| csp_with(&format!("'nonce-{nonce}'"), "", "", &forms));
+    set_policy(move |nonce| csp_with(&nonced(nonce), "", "", &forms));
 }
 
 #[cfg(test)]
