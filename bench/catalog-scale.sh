@@ -20,8 +20,7 @@ bench_scratch
 ensure_tools
 ensure_bench_tools
 info "building the release server, site and plan printer"
-leptos_build_release >/dev/null
-(cd "$ROOT" && cargo build --release -p server --bin catalog_plans -q)
+leptos_build_release catalog_plans >/dev/null
 
 pg_start "$TMP/pg" "$(free_port)"
 PSQL="$(pg_bin_dir)/psql -h 127.0.0.1 -p $PG_PORT -U postgres -v ON_ERROR_STOP=1 -q"

@@ -14,8 +14,8 @@ bench_scratch
 
 ensure_tools
 ensure_bench_tools
-info "building the checkout benchmark driver (release)"
-(cd "$ROOT" && cargo build --release -p server --bin checkout_bench --bin server -q)
+info "building the server, site and checkout benchmark driver (release)"
+leptos_build_release checkout_bench >/dev/null
 pg_start "$TMP/pg" "$(free_port)"
 pg_create_db "$PG_PORT" bench
 DB="$(pg_url "$PG_PORT" bench)"

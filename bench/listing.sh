@@ -17,8 +17,7 @@ bench_scratch
 ensure_tools
 ensure_bench_tools
 info "building the release server, site and baseline"
-leptos_build_release >/dev/null
-(cd "$ROOT" && cargo build --release -p server --bin baseline -q)
+leptos_build_release baseline >/dev/null
 
 pg_start "$TMP/pg" "$(free_port)"
 pg_create_db "$PG_PORT" bench

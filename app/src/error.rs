@@ -35,6 +35,10 @@ pub enum AppError {
     /// Too many attempts; the client may try again after the given number of seconds.
     #[error("Too many attempts. Please wait {} and try again.", wait_text(*retry_after_secs))]
     TooManyRequests { retry_after_secs: u64 },
+    /// The shop is too busy to answer now (no database connection came free in time); the client
+    /// may try again in a moment.
+    #[error("The shop is very busy right now. Please try again in a moment.")]
+    Busy,
     /// Something failed on our side. The cause is kept for the server log and never serialized.
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal {
@@ -87,6 +91,16 @@ impl AppError {
             AppError::Field { .. } => 422,
             AppError::TooManyRequests { .. } => 429,
             AppError::Internal { .. } => 500,
+            AppError::Busy => 503,
+        }
+    }
+
+    /// How long the client should wait before trying again (the `Retry-After` header), if at all.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            AppError::TooManyRequests { retry_after_secs } => Some(*retry_after_secs),
+            AppError::Busy => Some(1),
+            _ => None,
         }
     }
 
@@ -106,7 +120,9 @@ impl AppError {
                     tracing::error!(?cause, "internal error")
                 }
             }
-            AppError::TooManyRequests { .. } => tracing::warn!(status = self.status(), error = %self, "refused"),
+            AppError::TooManyRequests { .. } | AppError::Busy => {
+                tracing::warn!(status = self.status(), error = %self, "refused")
+            }
             _ => tracing::info!(status = self.status(), error = %self, "refused"),
         }
     }
@@ -170,6 +186,25 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
-        AppError::internal(e)
+        match e {
+            // Every connection stayed busy for the whole acquire timeout: overload, not a fault.
+            sqlx::Error::PoolTimedOut => AppError::Busy,
+            e => AppError::internal(e),
+        }
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_free_database_connection_is_busy_not_a_fault() {
+        let busy = AppError::from(sqlx::Error::PoolTimedOut);
+        assert_eq!(busy, AppError::Busy);
+        assert_eq!((busy.status(), busy.retry_after_secs()), (503, Some(1)));
+        let fault = AppError::from(sqlx::Error::RowNotFound);
+        assert_eq!((fault.status(), fault.retry_after_secs()), (500, None));
+        assert_eq!(AppError::TooManyRequests { retry_after_secs: 90 }.retry_after_secs(), Some(90));
     }
 }

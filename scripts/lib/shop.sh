@@ -35,5 +35,27 @@ start_shop() {
   SHOP_PID=$!
   SHOP_URL="http://127.0.0.1:$port"
   export SHOP_PID SHOP_URL
-  wait_ready "$SHOP_URL/readyz" "$SHOP_PID" "${SHOP_READY_TIMEOUT:-180}" "$tmp/server.log"
+  wait_ready "$SHOP_URL/readyz" "$SHOP_PID" "${SHOP_READY_TIMEOUT:-180}" "$tmp/server.log" &&
+    check_site_assets "$SHOP_URL"
+}
+
+# check_site_assets URL: the home page's JS and WASM answer 200. A server built without the
+# LEPTOS_* variables cargo-leptos sets asks for files the site does not have, and every island on
+# every page is dead; nothing is measured or tested on such a build.
+check_site_assets() {
+  local url="$1" page asset status
+  local assets=()
+  page="$(curl -s --max-time 30 "$url/")" || true
+  mapfile -t assets < <(grep -oE '/pkg/[A-Za-z0-9._-]+\.(js|wasm)' <<<"$page" | sort -u)
+  if ((${#assets[@]} < 2)); then
+    warn "the home page at $url names no /pkg JS and WASM"
+    return 1
+  fi
+  for asset in "${assets[@]}"; do
+    status="$(http_status "$url$asset")"
+    if [[ "$status" != 200 ]]; then
+      warn "$url$asset answers $status, not 200: the server and the site come from different builds (build both with leptos_build_release)"
+      return 1
+    fi
+  done
 }

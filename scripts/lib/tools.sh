@@ -238,6 +238,14 @@ ensure_bench_tools() {
   fi
 }
 
+# oha (crates.io): an HTTP load generator that sends at a fixed rate, open loop (wrk cannot), for
+# bench/overload.sh.
+ensure_oha() {
+  if ! command -v oha >/dev/null 2>&1; then
+    _with_install_lock _cargo_install oha 1.16.0 --locked
+  fi
+}
+
 # The shell linter (Debian package shellcheck) for the test command's lint step.
 ensure_lint_tools() {
   if ! command -v shellcheck >/dev/null 2>&1; then

@@ -43,8 +43,19 @@ pub struct Config {
     /// Seed the demo catalog when the database has no products.
     pub seed_demo: bool,
     pub db_max_connections: u32,
+    /// How long a request waits for a free database connection before it is answered 503.
+    pub db_acquire_timeout_secs: u64,
+    /// Requests served at once (health checks and static files apart); 0 turns the limit off.
+    pub max_in_flight: usize,
+    /// Requests that may wait for one of those places; any more are answered 503 at once.
+    pub max_queued: usize,
+    /// How long a request may wait for a place before it is answered 503.
+    pub queue_wait_ms: u64,
     pub request_timeout_secs: u64,
     pub body_limit_bytes: usize,
+    /// Compression of pages and JSON at the origin: the brotli quality (gzip's level, at most 9),
+    /// 0 for none (a CDN in front may compress instead).
+    pub compression_level: u32,
     pub log_format: LogFormat,
     pub auth: AuthConfig,
     pub orders: app::checkout::ssr::OrderSettings,
@@ -123,8 +134,13 @@ impl Default for Config {
             cache: app::platform::purge::CacheSettings::default(),
             seed_demo: false,
             db_max_connections: 10,
+            db_acquire_timeout_secs: 5,
+            max_in_flight: 64,
+            max_queued: 512,
+            queue_wait_ms: 2000,
             request_timeout_secs: 15,
             body_limit_bytes: 1024 * 1024,
+            compression_level: 4,
             log_format: LogFormat::Text,
             auth: AuthConfig::default(),
             orders: app::checkout::ssr::OrderSettings::default(),
@@ -211,8 +227,23 @@ impl Config {
         if !(1..=500).contains(&self.db_max_connections) {
             invalid("db_max_connections", "must be between 1 and 500");
         }
+        if !(1..=60).contains(&self.db_acquire_timeout_secs) {
+            invalid("db_acquire_timeout_secs", "must be between 1 and 60 seconds");
+        }
+        if self.max_in_flight > 100_000 {
+            invalid("max_in_flight", "must be at most 100000 (0 turns the limit off)");
+        }
+        if self.max_queued > 1_000_000 {
+            invalid("max_queued", "must be at most 1000000");
+        }
+        if self.queue_wait_ms > 60_000 {
+            invalid("queue_wait_ms", "must be at most 60000 (one minute)");
+        }
         if !(1..=300).contains(&self.request_timeout_secs) {
             invalid("request_timeout_secs", "must be between 1 and 300 seconds");
+        }
+        if self.compression_level > 11 {
+            invalid("compression_level", "must be between 0 (none) and 11");
         }
         if !(1024..=64 * 1024 * 1024).contains(&self.body_limit_bytes) {
             invalid("body_limit_bytes", "must be between 1 KiB and 64 MiB");
@@ -385,6 +416,11 @@ mod tests {
             ("listen = 'not an address'", "listen"),
             ("db_max_connections = 0", "db_max_connections"),
             ("request_timeout_secs = 100000", "request_timeout_secs"),
+            ("db_acquire_timeout_secs = 0", "db_acquire_timeout_secs"),
+            ("max_in_flight = 1000000", "max_in_flight"),
+            ("max_queued = 2000000", "max_queued"),
+            ("queue_wait_ms = 3600000", "queue_wait_ms"),
+            ("compression_level = 12", "compression_level"),
             ("body_limit_bytes = 10", "body_limit_bytes"),
             ("base_url = 'shop.example'", "base_url"),
             ("base_url = 'https://shop.example/some/path'", "base_url"),

@@ -24,6 +24,111 @@ pub async fn readyz(State(pool): State<PgPool>) -> Response {
     }
 }
 
+/// Admission control: at most `in_flight` requests are served at once; up to `queued` more wait,
+/// each at most `wait`; the rest are told 503 with `Retry-After` at once. Under overload a shopper
+/// gets a quick "try again" instead of a 5 s wait for a database connection ending in an error, and
+/// the requests that are admitted keep their usual speed. Health checks are never refused.
+#[derive(Clone)]
+pub struct Admission {
+    /// None: no limit.
+    permits: Option<std::sync::Arc<tokio::sync::Semaphore>>,
+    waiting: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    queued: usize,
+    wait: std::time::Duration,
+}
+
+impl Admission {
+    /// `in_flight = 0` turns the limit off.
+    pub fn new(in_flight: usize, queued: usize, wait: std::time::Duration) -> Self {
+        Admission {
+            permits: (in_flight > 0).then(|| std::sync::Arc::new(tokio::sync::Semaphore::new(in_flight))),
+            waiting: Default::default(),
+            queued,
+            wait,
+        }
+    }
+
+    /// Ok when the request may go on (with its permit, unless there is no limit), waiting for a
+    /// place if the queue has room; Err when it is to be refused.
+    async fn admit(&self) -> Result<Option<tokio::sync::OwnedSemaphorePermit>, ()> {
+        use std::sync::atomic::Ordering;
+        let Some(permits) = &self.permits else { return Ok(None) };
+        if let Ok(permit) = permits.clone().try_acquire_owned() {
+            return Ok(Some(permit));
+        }
+        if self.waiting.fetch_add(1, Ordering::SeqCst) >= self.queued {
+            self.waiting.fetch_sub(1, Ordering::SeqCst);
+            return Err(());
+        }
+        let permit = tokio::time::timeout(self.wait, permits.clone().acquire_owned()).await;
+        self.waiting.fetch_sub(1, Ordering::SeqCst);
+        match permit {
+            Ok(Ok(permit)) => Ok(Some(permit)),
+            _ => Err(()),
+        }
+    }
+}
+
+pub async fn admission(State(gate): State<Admission>, req: Request, next: Next) -> Response {
+    if matches!(req.uri().path(), "/healthz" | "/readyz") {
+        return next.run(req).await;
+    }
+    let Ok(permit) = gate.admit().await else {
+        tracing::warn!(method = %req.method(), uri = %req.uri(), "refused: too busy");
+        return busy();
+    };
+    let mut res = next.run(req).await;
+    // A 503 from further in (no database connection in time) says when to come back too.
+    if res.status() == StatusCode::SERVICE_UNAVAILABLE && !res.headers().contains_key(header::RETRY_AFTER) {
+        res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    }
+    match permit {
+        // The permit is held until the body has been sent: a page streams while it renders.
+        Some(permit) => res.map(|body| Body::new(Held { body, _permit: permit })),
+        None => res,
+    }
+}
+
+/// The answer to a request refused for overload: quick, small, never cached.
+fn busy() -> Response {
+    let page = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
+         content=\"width=device-width, initial-scale=1\"><title>Very busy | {}</title></head><body>\
+         <h1>We're very busy right now</h1><p>Please try again in a moment.</p></body></html>",
+        app::site::SITE_NAME.replace('&', "&amp;")
+    );
+    let mut res = (StatusCode::SERVICE_UNAVAILABLE, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response();
+    res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+/// A response body that keeps an admission permit until it is sent (or dropped).
+struct Held {
+    body: Body,
+    _permit: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl http_body::Body for Held {
+    type Data = axum::body::Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        http_body::Body::poll_frame(std::pin::Pin::new(&mut self.body), cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        http_body::Body::is_end_stream(&self.body)
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        http_body::Body::size_hint(&self.body)
+    }
+}
+
 /// Rejects state-changing requests that a browser marks as cross-site (server functions have no
 /// CSRF defence of their own). Requests without these headers (curl, server-to-server) pass.
 pub async fn reject_cross_site(State(allowed_origin): State<String>, req: Request, next: Next) -> Response {
@@ -227,8 +332,8 @@ pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
     };
     if let Ok(err) = serde_json::from_slice::<app::error::AppError>(&bytes) {
         parts.status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if let app::error::AppError::TooManyRequests { retry_after_secs } = err
-            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
+        if let Some(secs) = err.retry_after_secs()
+            && let Ok(v) = HeaderValue::from_str(&secs.to_string())
         {
             parts.headers.insert(header::RETRY_AFTER, v);
         }
@@ -311,6 +416,107 @@ mod tests {
         ] {
             let h = headers(&[("origin", origin), ("host", host)]);
             assert!(is_cross_site(&Method::POST, &h, allowed), "{origin} posting to {allowed}");
+        }
+    }
+
+    mod admission {
+        use super::super::*;
+        use axum::{middleware::from_fn_with_state, routing::get, Router};
+        use std::{sync::Arc, time::Duration};
+        use tokio::sync::Semaphore;
+        use tower::ServiceExt;
+
+        /// A shop whose one page answers when `open` gets a permit, behind `gate`.
+        fn shop(gate: Admission, open: Arc<Semaphore>) -> Router {
+            Router::new()
+                .route(
+                    "/page",
+                    get(move || {
+                        let open = open.clone();
+                        async move {
+                            open.acquire().await.unwrap().forget();
+                            "the page"
+                        }
+                    }),
+                )
+                .route("/healthz", get(healthz))
+                .layer(from_fn_with_state(gate, admission))
+        }
+
+        fn get_req(path: &str) -> Request {
+            Request::builder().uri(path).body(Body::empty()).unwrap()
+        }
+
+        async fn settle() {
+            tokio::time::sleep(Duration::from_millis(30)).await;
+        }
+
+        #[tokio::test]
+        async fn beyond_the_limit_and_the_queue_a_request_is_told_503_at_once() {
+            let open = Arc::new(Semaphore::new(0));
+            let app = shop(Admission::new(1, 1, Duration::from_secs(5)), open.clone());
+            let first = tokio::spawn(app.clone().oneshot(get_req("/page")));
+            settle().await;
+            let second = tokio::spawn(app.clone().oneshot(get_req("/page")));
+            settle().await;
+
+            let started = std::time::Instant::now();
+            let third = app.clone().oneshot(get_req("/page")).await.unwrap();
+            assert_eq!(third.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert!(started.elapsed() < Duration::from_secs(1), "refused at once, not after a wait");
+            assert_eq!(third.headers()[header::RETRY_AFTER], "1");
+            assert_eq!(third.headers()[header::CACHE_CONTROL], "no-store");
+            let body = axum::body::to_bytes(third.into_body(), 4096).await.unwrap();
+            assert!(String::from_utf8_lossy(&body).contains("try again in a moment"));
+            // Health checks are never refused.
+            assert_eq!(app.clone().oneshot(get_req("/healthz")).await.unwrap().status(), StatusCode::OK);
+
+            // The first and the queued second are both served once the page can answer (the
+            // second once the first's body has been sent).
+            open.add_permits(2);
+            for r in [first, second] {
+                let r = r.await.unwrap().unwrap();
+                assert_eq!(r.status(), StatusCode::OK);
+                assert_eq!(axum::body::to_bytes(r.into_body(), 4096).await.unwrap(), "the page");
+            }
+        }
+
+        #[tokio::test]
+        async fn a_request_waits_for_a_place_at_most_the_queue_wait() {
+            let open = Arc::new(Semaphore::new(0));
+            let app = shop(Admission::new(1, 10, Duration::from_millis(200)), open.clone());
+            let first = tokio::spawn(app.clone().oneshot(get_req("/page")));
+            settle().await;
+            let started = std::time::Instant::now();
+            let second = app.clone().oneshot(get_req("/page")).await.unwrap();
+            assert_eq!(second.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert!(started.elapsed() >= Duration::from_millis(200), "it waited for a place first");
+            open.add_permits(1);
+            assert_eq!(first.await.unwrap().unwrap().status(), StatusCode::OK);
+        }
+
+        #[tokio::test]
+        async fn the_place_is_held_until_the_body_is_sent() {
+            let open = Arc::new(Semaphore::new(10));
+            let app = shop(Admission::new(1, 0, Duration::ZERO), open);
+            let first = app.clone().oneshot(get_req("/page")).await.unwrap();
+            assert_eq!(first.status(), StatusCode::OK);
+            // Its body is not sent yet: the one place is still taken.
+            assert_eq!(app.clone().oneshot(get_req("/page")).await.unwrap().status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(axum::body::to_bytes(first.into_body(), 4096).await.unwrap(), "the page");
+            assert_eq!(app.clone().oneshot(get_req("/page")).await.unwrap().status(), StatusCode::OK);
+        }
+
+        #[tokio::test]
+        async fn no_limit_when_in_flight_is_zero() {
+            let open = Arc::new(Semaphore::new(0));
+            let app = shop(Admission::new(0, 0, Duration::ZERO), open.clone());
+            let waiting: Vec<_> = (0..20).map(|_| tokio::spawn(app.clone().oneshot(get_req("/page")))).collect();
+            settle().await;
+            open.add_permits(20);
+            for w in waiting {
+                assert_eq!(w.await.unwrap().unwrap().status(), StatusCode::OK);
+            }
         }
     }
 }

@@ -25,6 +25,7 @@ use sqlx::{postgres::PgPoolOptions, PgPool};
 use std::time::Duration;
 use tower_http::{
     compression::{predicate::NotForContentType, CompressionLayer, DefaultPredicate, Predicate},
+    CompressionLevel,
     limit::RequestBodyLimitLayer,
     services::ServeDir,
     timeout::TimeoutLayer,
@@ -47,7 +48,7 @@ pub async fn connect(config: &Config) -> anyhow::Result<PgPool> {
         .options([("max_parallel_workers_per_gather", "0")]);
     let pool = PgPoolOptions::new()
         .max_connections(config.db_max_connections)
-        .acquire_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(config.db_acquire_timeout_secs))
         .connect_with(options)
         .await?;
     Ok(pool)
@@ -203,10 +204,12 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
     };
 
     // Compress pages and JSON; images are already compressed and /pkg is served precompressed.
+    let level = config.compression_level;
     let compress_when = DefaultPredicate::new()
         .and(NotForContentType::IMAGES)
         .and(NotForContentType::const_new("application/wasm"))
-        .and(NotForContentType::const_new("application/octet-stream"));
+        .and(NotForContentType::const_new("application/octet-stream"))
+        .and(move |_: axum::http::StatusCode, _: axum::http::Version, _: &axum::http::HeaderMap, _: &axum::http::Extensions| level > 0);
 
     Router::new()
         .route("/healthz", get(http::healthz))
@@ -223,6 +226,12 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
         .layer(sessions)
         // Outside the sessions: a public page's cookies are gone before a session could be read.
         .layer(middleware::from_fn(http::page_caching))
+        // Admission control for pages, server functions and webhooks (static files and photo
+        // uploads have their own limits).
+        .layer(middleware::from_fn_with_state(
+            http::Admission::new(config.max_in_flight, config.max_queued, Duration::from_millis(config.queue_wait_ms)),
+            http::admission,
+        ))
         .merge(static_files)
         .merge(files)
         .layer(middleware::from_fn(http::strict_forms))
@@ -235,7 +244,7 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(config.request_timeout_secs),
         ))
-        .layer(CompressionLayer::new().compress_when(compress_when))
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(level.max(1) as i32)).compress_when(compress_when))
         // A bug must never drop the connection without an answer: a panic is a logged 500.
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(http::panic_response))
         .layer(middleware::from_fn(http::security_headers))

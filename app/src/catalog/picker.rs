@@ -42,10 +42,22 @@ fn values_of(variants: &[Variant], dim: usize) -> Vec<String> {
                 seen.push(val.clone());
             }
     }
-    if seen.iter().all(|s| s.parse::<f64>().is_ok()) {
-        seen.sort_by(|a, b| a.parse::<f64>().unwrap_or(0.0).total_cmp(&b.parse::<f64>().unwrap_or(0.0)));
+    if seen.iter().all(|s| decimal(s).is_some()) {
+        seen.sort_by_key(|s| decimal(s));
     }
     seen
+}
+
+/// A size like "7", "7.5" or "10.25" as thousandths, so sizes sort as numbers. (Not through f64:
+/// this runs in the shopper's WASM, where float parsing costs kilobytes.)
+fn decimal(s: &str) -> Option<u64> {
+    let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
+    let digits = |t: &str| !t.is_empty() && t.len() <= 12 && t.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || (s.contains('.') && !digits(frac)) || frac.len() > 3 {
+        return None;
+    }
+    let frac_value = format!("{frac:0<3}").parse::<u64>().ok()?;
+    Some(whole.parse::<u64>().ok()? * 1000 + frac_value)
 }
 
 /// The choices for every option dimension given the selected variant.
@@ -142,6 +154,19 @@ mod tests {
         assert_eq!(state(&ch[1], "7"), (OptionState::Selected, Some(4)));
         let sizes: Vec<&str> = ch[1].iter().map(|c| c.value.as_str()).collect();
         assert_eq!(sizes, ["5", "6", "7"], "sizes sorted numerically");
+    }
+
+    #[test]
+    fn sizes_sort_as_numbers_and_words_keep_their_order() {
+        assert_eq!(decimal("7"), Some(7000));
+        assert_eq!(decimal("7.5"), Some(7500));
+        assert_eq!(decimal("10.25"), Some(10_250));
+        for bad in ["", ".", "7.", ".5", "-1", "1e3", "7.5.1", "7.1234", "seven", "1 0"] {
+            assert_eq!(decimal(bad), None, "{bad:?}");
+        }
+        let sized = |opts: &[&str]| -> Vec<Variant> { opts.iter().enumerate().map(|(i, o)| v(i as i64, &[o], 1)).collect() };
+        assert_eq!(values_of(&sized(&["10", "7.5", "9", "7"]), 0), ["7", "7.5", "9", "10"]);
+        assert_eq!(values_of(&sized(&["Deluxe", "Standard", "10"]), 0), ["Deluxe", "Standard", "10"]);
     }
 
     #[test]

@@ -155,10 +155,7 @@ async fn respond_with(
                     form: form.to_owned(),
                     message: e.to_string(),
                     status: e.status(),
-                    retry_after_secs: match e {
-                        AppError::TooManyRequests { retry_after_secs } => Some(retry_after_secs),
-                        _ => None,
-                    },
+                    retry_after_secs: e.retry_after_secs(),
                     email: email.map(|s| s.trim().chars().take(254).collect()),
                 };
                 ctx.flash(&flash).await?;

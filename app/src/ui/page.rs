@@ -108,6 +108,7 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
         AppError::Field { .. } => ("Check the form", "Please check the form"),
         AppError::TooManyRequests { .. } => ("Too many attempts", "Too many attempts"),
         AppError::Internal { .. } => ("Something went wrong", "Something went wrong"),
+        AppError::Busy => ("Very busy", "We're very busy right now"),
     };
     view! {
         <PageMeta title=title.to_owned() description=error.to_string() canonical_path="/".into()/>
