@@ -137,7 +137,7 @@ impl Default for Config {
             db_acquire_timeout_secs: 5,
             max_in_flight: 64,
             max_queued: 512,
-            queue_wait_ms: 2000,
+            queue_wait_ms: 5000,
             request_timeout_secs: 15,
             body_limit_bytes: 1024 * 1024,
             compression_level: 4,
