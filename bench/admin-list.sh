@@ -14,22 +14,9 @@ DURATION="${2:-10}"
 CONNS="${3:-16}"
 
 bench_scratch
-
-ensure_tools
-ensure_bench_tools
-info "building the release server and site"
-leptos_build_release >/dev/null
-
-pg_start "$TMP/pg" "$(free_port)"
-pg_create_db "$PG_PORT" bench
-DB="$(pg_url "$PG_PORT" bench)"
-APP_PORT="$(free_port)"
+bench_prepare
 export RUST_LOG=warn APP_SEED_DEMO=true
-start_shop production "$APP_PORT" "$DB" "$TMP" "https://shop.example" || {
-  PIDS+=("$SHOP_PID")
-  exit 1
-}
-PIDS+=("$SHOP_PID")
+bench_shop
 URL="http://127.0.0.1:$APP_PORT"
 
 info "copying the catalog to about $PRODUCTS products"

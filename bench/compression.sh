@@ -12,26 +12,13 @@ PAGE="${2:-/c/games}"
 read -r -a LEVELS <<<"${3:-0 1 2 4 6}"
 
 bench_scratch
-ensure_tools
-ensure_bench_tools
-info "building the release server and site"
-leptos_build_release >/dev/null
-
-pg_start "$TMP/pg" "$(free_port)"
-pg_create_db "$PG_PORT" bench
-DB="$(pg_url "$PG_PORT" bench)"
+bench_prepare
 
 printf '%-8s %-6s %10s %8s %8s %10s %8s\n' "level" "asks" "req/s" "ratio" "p99 ms" "bytes" "ratio"
 base_rps=""
 base_bytes=""
 for level in "${LEVELS[@]}"; do
-  APP_PORT="$(free_port)"
-  APP_COMPRESSION_LEVEL="$level" RUST_LOG=error APP_SEED_DEMO=true \
-    start_shop production "$APP_PORT" "$DB" "$TMP" "https://shop.example" || {
-    PIDS+=("$SHOP_PID")
-    exit 1
-  }
-  PIDS+=("$SHOP_PID")
+  APP_COMPRESSION_LEVEL="$level" RUST_LOG=error APP_SEED_DEMO=true bench_shop
   for enc in br gzip; do
     ((level == 0)) && [[ "$enc" == gzip ]] && continue
     bytes="$(curl -s -H "Accept-Encoding: $enc" -o /dev/null -w '%{size_download}' "$SHOP_URL$PAGE")"

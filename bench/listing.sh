@@ -13,23 +13,9 @@ CONNS="${2:-32}"
 PAGE_PATH="/c/games"
 
 bench_scratch
-
-ensure_tools
-ensure_bench_tools
-info "building the release server, site and baseline"
-leptos_build_release baseline >/dev/null
-
-pg_start "$TMP/pg" "$(free_port)"
-pg_create_db "$PG_PORT" bench
-DB="$(pg_url "$PG_PORT" bench)"
-
-APP_PORT="$(free_port)"
+bench_prepare baseline
 export RUST_LOG=warn APP_SEED_DEMO=true
-start_shop production "$APP_PORT" "$DB" "$TMP" "https://shop.example" || {
-  PIDS+=("$SHOP_PID")
-  exit 1
-}
-PIDS+=("$SHOP_PID")
+bench_shop
 
 BASE_PORT="$(free_port)"
 DATABASE_URL="$DB" BASELINE_LISTEN="127.0.0.1:$BASE_PORT" "$CARGO_TARGET_DIR/release/baseline" >"$TMP/baseline.log" 2>&1 &

@@ -15,25 +15,12 @@ PAGE="${2:-/c/games}"
 FACTOR=4
 
 bench_scratch
-ensure_tools
-ensure_bench_tools
 ensure_oha
-info "building the release server and site"
-leptos_build_release >/dev/null
-
-pg_start "$TMP/pg" "$(free_port)"
-pg_create_db "$PG_PORT" bench
-DB="$(pg_url "$PG_PORT" bench)"
+bench_prepare
 
 # start IN_FLIGHT: the shop with that admission limit (0: none), the other settings at their defaults.
 start() {
-  APP_PORT="$(free_port)"
-  APP_MAX_IN_FLIGHT="$1" RUST_LOG=error APP_SEED_DEMO=true \
-    start_shop production "$APP_PORT" "$DB" "$TMP" "https://shop.example" || {
-    PIDS+=("$SHOP_PID")
-    exit 1
-  }
-  PIDS+=("$SHOP_PID")
+  APP_MAX_IN_FLIGHT="$1" RUST_LOG=error APP_SEED_DEMO=true bench_shop
 }
 stop() {
   stop_pid "$SHOP_PID" 10

@@ -19,6 +19,30 @@ wrk_measure() {
   echo "$rps $p99"
 }
 
+# bench_prepare [BIN...]: the tools, the release server and site (and BINs, bench drivers of the
+# server package, built the same way), and a throwaway PostgreSQL cluster with an empty database
+# `bench`, whose URL is in $DB. Call after bench_scratch.
+bench_prepare() {
+  ensure_tools
+  ensure_bench_tools
+  info "building the release server and site${1:+ (and $*)}"
+  leptos_build_release "$@" >/dev/null
+  pg_start "$TMP/pg" "$(free_port)"
+  pg_create_db "$PG_PORT" bench
+  DB="$(pg_url "$PG_PORT" bench)"
+}
+
+# bench_shop [BASE_URL]: the release server in production mode on a free port, on $DB (seeding the demo
+# shop when APP_SEED_DEMO=true and it is empty), stopped on exit; the script ends if it does not start.
+bench_shop() {
+  APP_PORT="$(free_port)"
+  start_shop production "$APP_PORT" "$DB" "$TMP" "${1:-https://shop.example}" || {
+    PIDS+=("$SHOP_PID")
+    exit 1
+  }
+  PIDS+=("$SHOP_PID")
+}
+
 # bench_scratch: a private directory $TMP for the run and, on exit, the processes in $PIDS stopped,
 # the PostgreSQL cluster in $TMP/pg stopped and $TMP removed (the script's exit status kept).
 bench_scratch() {
