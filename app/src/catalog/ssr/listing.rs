@@ -168,38 +168,59 @@ async fn counts(
     if scope.0.is_empty() {
         return Ok((0, Vec::new()));
     }
-    match (search, contexts(q, keys)) {
-        (None, Some(c)) => looked_up(pool, scope, c).await,
-        _ => counted(pool, scope, search, q, keys).await,
+    if search.is_some() {
+        return counted(pool, scope, search, q, keys).await;
     }
+    let c = contexts(q, keys);
+    if c.all.is_some() {
+        return looked_up(pool, scope, c).await;
+    }
+    // Several values of one facet: that facet's own counts (every other filter, one value each) are
+    // still in listing_counts; the total and the other facets are counted from the matching
+    // products. The look-up spares the widest scan (the products of every value of that facet).
+    let scanned: Vec<FacetKey> = keys
+        .iter()
+        .copied()
+        .filter(|k| !c.per_key.iter().any(|(looked, _)| looked == k))
+        .collect();
+    let ((_, mut looked), (total, counted)) = tokio::try_join!(
+        looked_up(pool, scope, c),
+        counted(pool, scope, None, q, &scanned)
+    )?;
+    looked.extend(counted);
+    Ok((total, looked))
 }
 
-/// The contexts a look-up reads: all selections (for the total) and, per facet, all but its own.
+/// The contexts a look-up reads: all selections (for the total) and, per facet, all but its own,
+/// where each has at most one value per facet.
 struct Contexts {
-    all: String,
+    all: Option<String>,
     per_key: Vec<(FacetKey, String)>,
     ctxs: Vec<String>,
 }
 
-fn contexts(q: &ListingQuery, keys: &[FacetKey]) -> Option<Contexts> {
-    let all = tokens::context(q, None)?;
+fn contexts(q: &ListingQuery, keys: &[FacetKey]) -> Contexts {
+    let all = tokens::context(q, None);
     let per_key: Vec<(FacetKey, String)> = keys
         .iter()
-        .map(|k| (*k, tokens::context(q, Some(*k)).unwrap_or_default()))
+        .filter_map(|k| tokens::context(q, Some(*k)).map(|c| (*k, c)))
         .collect();
     let mut ctxs: Vec<String> = per_key.iter().map(|(_, c)| c.clone()).collect();
-    ctxs.push(all.clone());
+    ctxs.extend(all.clone());
     ctxs.sort();
     ctxs.dedup();
-    Some(Contexts { all, per_key, ctxs })
+    Contexts { all, per_key, ctxs }
 }
 
-/// Counts read from listing_counts (each facet has at most one value chosen).
+/// Counts read from listing_counts, for the facets (and the total, if `c.all`) whose contexts exist.
 async fn looked_up(
     pool: &PgPool,
     scope: &Scope,
     c: Contexts,
 ) -> Result<(i64, Vec<(FacetKey, String, i64)>), sqlx::Error> {
+    if c.ctxs.is_empty() {
+        return Ok((0, Vec::new()));
+    }
     let rows = looked_up_sql("", scope, &c.ctxs)
         .build()
         .fetch_all(pool)
@@ -214,7 +235,7 @@ async fn looked_up(
             row.try_get("n")?,
         );
         if facet.is_empty() {
-            if ctx == c.all {
+            if c.all.as_deref() == Some(ctx.as_str()) {
                 total = n;
             }
             continue;
@@ -247,7 +268,9 @@ pub(super) fn looked_up_query(
     q: &ListingQuery,
     keys: &[FacetKey],
 ) -> QueryBuilder<'static, Postgres> {
-    looked_up_sql(head, scope, &contexts(q, keys).expect("single values").ctxs)
+    let c = contexts(q, keys);
+    assert!(c.all.is_some(), "a look-up of every facet needs single values");
+    looked_up_sql(head, scope, &c.ctxs)
 }
 
 #[cfg(test)]
@@ -257,9 +280,9 @@ pub(super) async fn looked_up_for_test(
     q: &ListingQuery,
     keys: &[FacetKey],
 ) -> (i64, Vec<(FacetKey, String, i64)>) {
-    looked_up(pool, scope, contexts(q, keys).expect("single values"))
-        .await
-        .unwrap()
+    let c = contexts(q, keys);
+    assert!(c.all.is_some(), "a look-up of every facet needs single values");
+    looked_up(pool, scope, c).await.unwrap()
 }
 
 #[cfg(test)]
@@ -557,6 +580,7 @@ pub async fn explain_plans(
     let plain = parse(&[]);
     let filtered = parse(&[("genre", "RPG"), ("in_stock", "1")]);
     let several = parse(&[("platform", "PC"), ("platform", "PlayStation 5")]);
+    let other_than_platform: Vec<FacetKey> = keys.iter().copied().filter(|k| *k != FacetKey::Platform).collect();
     let present = values_in_scope(pool, &scope, &keys).await?;
     let mut plans: Vec<(String, QueryBuilder<'static, Postgres>)> = vec![
         ("listing page 1".into(), page_query(EXPLAIN, &scope, None, &plain, PER_PAGE as i64)),
@@ -567,8 +591,12 @@ pub async fn explain_plans(
         ),
         ("filtered counts".into(), looked_up_query(EXPLAIN, &scope, &filtered, &keys)),
         (
-            "two platforms: counts by reading tokens".into(),
-            counted_query(EXPLAIN, &scope, None, &several, &keys, &present),
+            "two platforms: the platforms' own counts, looked up".into(),
+            looked_up_sql(EXPLAIN, &scope, &contexts(&several, &keys).ctxs),
+        ),
+        (
+            "two platforms: the total and the other facets, by reading tokens".into(),
+            counted_query(EXPLAIN, &scope, None, &several, &other_than_platform, &present),
         ),
     ];
     if let Some(tsquery) = full_text_query(pool, words).await? {

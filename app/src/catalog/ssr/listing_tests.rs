@@ -309,13 +309,21 @@ async fn looked_up_counts_equal_counted_ones(pool: PgPool) {
             "{pairs:?}: the total is what the catalog holds"
         );
     }
-    // Several values of one facet go the counted way, and still match the listing.
+    // Several values of one facet: that facet's counts are looked up, the rest counted; the same as
+    // counting all of them, and each count is the total of the listing its link leads to.
     let q = query(&[
         ("platform", "PC"),
         ("platform", "PlayStation 5"),
         ("in_stock", "1"),
     ]);
     let found = listing::listing(&pool, &scope, &q, &KEYS).await.unwrap();
+    let (counted_total, mut counted) = listing::counted_for_test(&pool, &scope, &q, &KEYS).await;
+    let mut mixed = found.counts.clone();
+    let by_key = |a: &(FacetKey, String, i64), b: &(FacetKey, String, i64)| (a.0.key(), &a.1).cmp(&(b.0.key(), &b.1));
+    mixed.sort_by(by_key);
+    counted.sort_by(by_key);
+    assert_eq!((found.total, &mixed), (counted_total, &counted));
+    assert!(mixed.iter().any(|(k, _, _)| *k == FacetKey::Platform), "the platforms' own counts are there");
     for (key, value, n) in &found.counts {
         let mut next = q.clone();
         for selected in q.values(*key) {
