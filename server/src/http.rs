@@ -89,15 +89,20 @@ pub async fn admission(State(gate): State<Admission>, req: Request, next: Next) 
     }
 }
 
-/// The answer to a request refused for overload: quick, small, never cached.
+/// The answer to a request refused for overload: quick, small, never cached. (The page is made
+/// once: under overload this is the path most requests take.)
 fn busy() -> Response {
-    let page = format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
-         content=\"width=device-width, initial-scale=1\"><title>Very busy | {}</title></head><body>\
-         <h1>We're very busy right now</h1><p>Please try again in a moment.</p></body></html>",
-        app::site::SITE_NAME.replace('&', "&amp;")
-    );
-    let mut res = (StatusCode::SERVICE_UNAVAILABLE, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response();
+    static PAGE: std::sync::LazyLock<axum::body::Bytes> = std::sync::LazyLock::new(|| {
+        format!(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
+             content=\"width=device-width, initial-scale=1\"><title>Very busy | {}</title></head><body>\
+             <h1>We're very busy right now</h1><p>Please try again in a moment.</p></body></html>",
+            app::site::SITE_NAME.replace('&', "&amp;")
+        )
+        .into()
+    });
+    let mut res =
+        (StatusCode::SERVICE_UNAVAILABLE, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], PAGE.clone()).into_response();
     res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
     res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res

@@ -178,11 +178,7 @@ async fn counts(
     // Several values of one facet: that facet's own counts (every other filter, one value each) are
     // still in listing_counts; the total and the other facets are counted from the matching
     // products. The look-up spares the widest scan (the products of every value of that facet).
-    let scanned: Vec<FacetKey> = keys
-        .iter()
-        .copied()
-        .filter(|k| !c.per_key.iter().any(|(looked, _)| looked == k))
-        .collect();
+    let scanned = c.not_looked_up(keys);
     let ((_, mut looked), (total, counted)) = tokio::try_join!(
         looked_up(pool, scope, c),
         counted(pool, scope, None, q, &scanned)
@@ -197,6 +193,23 @@ struct Contexts {
     all: Option<String>,
     per_key: Vec<(FacetKey, String)>,
     ctxs: Vec<String>,
+}
+
+impl Contexts {
+    /// The facets of `keys` without a context of their own: counted from the matching products.
+    fn not_looked_up(&self, keys: &[FacetKey]) -> Vec<FacetKey> {
+        keys.iter()
+            .copied()
+            .filter(|k| !self.per_key.iter().any(|(looked, _)| looked == k))
+            .collect()
+    }
+}
+
+/// The contexts of a query whose every facet has at most one value (the whole look-up path).
+fn single_value_contexts(q: &ListingQuery, keys: &[FacetKey]) -> Contexts {
+    let c = contexts(q, keys);
+    assert!(c.all.is_some(), "a look-up of every facet needs single values");
+    c
 }
 
 fn contexts(q: &ListingQuery, keys: &[FacetKey]) -> Contexts {
@@ -268,9 +281,7 @@ pub(super) fn looked_up_query(
     q: &ListingQuery,
     keys: &[FacetKey],
 ) -> QueryBuilder<'static, Postgres> {
-    let c = contexts(q, keys);
-    assert!(c.all.is_some(), "a look-up of every facet needs single values");
-    looked_up_sql(head, scope, &c.ctxs)
+    looked_up_sql(head, scope, &single_value_contexts(q, keys).ctxs)
 }
 
 #[cfg(test)]
@@ -280,9 +291,7 @@ pub(super) async fn looked_up_for_test(
     q: &ListingQuery,
     keys: &[FacetKey],
 ) -> (i64, Vec<(FacetKey, String, i64)>) {
-    let c = contexts(q, keys);
-    assert!(c.all.is_some(), "a look-up of every facet needs single values");
-    looked_up(pool, scope, c).await.unwrap()
+    looked_up(pool, scope, single_value_contexts(q, keys)).await.unwrap()
 }
 
 #[cfg(test)]
@@ -580,7 +589,7 @@ pub async fn explain_plans(
     let plain = parse(&[]);
     let filtered = parse(&[("genre", "RPG"), ("in_stock", "1")]);
     let several = parse(&[("platform", "PC"), ("platform", "PlayStation 5")]);
-    let other_than_platform: Vec<FacetKey> = keys.iter().copied().filter(|k| *k != FacetKey::Platform).collect();
+    let several_contexts = contexts(&several, &keys);
     let present = values_in_scope(pool, &scope, &keys).await?;
     let mut plans: Vec<(String, QueryBuilder<'static, Postgres>)> = vec![
         ("listing page 1".into(), page_query(EXPLAIN, &scope, None, &plain, PER_PAGE as i64)),
@@ -592,11 +601,11 @@ pub async fn explain_plans(
         ("filtered counts".into(), looked_up_query(EXPLAIN, &scope, &filtered, &keys)),
         (
             "two platforms: the platforms' own counts, looked up".into(),
-            looked_up_sql(EXPLAIN, &scope, &contexts(&several, &keys).ctxs),
+            looked_up_sql(EXPLAIN, &scope, &several_contexts.ctxs),
         ),
         (
             "two platforms: the total and the other facets, by reading tokens".into(),
-            counted_query(EXPLAIN, &scope, None, &several, &other_than_platform, &present),
+            counted_query(EXPLAIN, &scope, None, &several, &several_contexts.not_looked_up(&keys), &present),
         ),
     ];
     if let Some(tsquery) = full_text_query(pool, words).await? {
