@@ -1,8 +1,8 @@
 //! Listing and search SQL over the listing read model (listing_entries, listing_counts,
 //! search_words: see migrations/20261206000001_listing_index.sql). A page reads about as many
 //! rows as it shows; facet counts are looked up, not counted, whenever each facet has at most one
-//! value chosen; search keeps its best `SEARCH_CAP` matches. So no request's cost grows with the
-//! catalog, only (for several values of one facet, or a search) with what matched.
+//! value chosen, and counted in memory (facet_index) when a facet has several; search keeps its
+//! best `SEARCH_CAP` matches. So no request's cost in PostgreSQL grows with the catalog.
 use super::repo::card_from_row;
 use super::tokens::{self, Filter};
 use crate::catalog::model::*;
@@ -175,16 +175,12 @@ async fn counts(
     if c.all.is_some() {
         return looked_up(pool, scope, c).await;
     }
-    // Several values of one facet: that facet's own counts (every other filter, one value each) are
-    // still in listing_counts; the total and the other facets are counted from the matching
-    // products. The look-up spares the widest scan (the products of every value of that facet).
-    let scanned = c.not_looked_up(keys);
-    let ((_, mut looked), (total, counted)) = tokio::try_join!(
-        looked_up(pool, scope, c),
-        counted(pool, scope, None, q, &scanned)
-    )?;
-    looked.extend(counted);
-    Ok((total, looked))
+    // Several values of one facet: unions the look-up table cannot answer, counted in memory
+    // (facet_index), or from the matching products when the index cannot hold the catalog.
+    match super::facet_index::counts(pool, scope, q, keys).await? {
+        Some(counted) => Ok(counted),
+        None => counted(pool, scope, None, q, keys).await,
+    }
 }
 
 /// The contexts a look-up reads: all selections (for the total) and, per facet, all but its own,
@@ -193,16 +189,6 @@ struct Contexts {
     all: Option<String>,
     per_key: Vec<(FacetKey, String)>,
     ctxs: Vec<String>,
-}
-
-impl Contexts {
-    /// The facets of `keys` without a context of their own: counted from the matching products.
-    fn not_looked_up(&self, keys: &[FacetKey]) -> Vec<FacetKey> {
-        keys.iter()
-            .copied()
-            .filter(|k| !self.per_key.iter().any(|(looked, _)| looked == k))
-            .collect()
-    }
 }
 
 /// The contexts of a query whose every facet has at most one value (the whole look-up path).
@@ -588,8 +574,6 @@ pub async fn explain_plans(
     };
     let plain = parse(&[]);
     let filtered = parse(&[("genre", "RPG"), ("in_stock", "1")]);
-    let several = parse(&[("platform", "PC"), ("platform", "PlayStation 5")]);
-    let several_contexts = contexts(&several, &keys);
     let present = values_in_scope(pool, &scope, &keys).await?;
     let mut plans: Vec<(String, QueryBuilder<'static, Postgres>)> = vec![
         ("listing page 1".into(), page_query(EXPLAIN, &scope, None, &plain, PER_PAGE as i64)),
@@ -599,14 +583,6 @@ pub async fn explain_plans(
             page_query(EXPLAIN, &scope, None, &filtered, PER_PAGE as i64),
         ),
         ("filtered counts".into(), looked_up_query(EXPLAIN, &scope, &filtered, &keys)),
-        (
-            "two platforms: the platforms' own counts, looked up".into(),
-            looked_up_sql(EXPLAIN, &scope, &several_contexts.ctxs),
-        ),
-        (
-            "two platforms: the total and the other facets, by reading tokens".into(),
-            counted_query(EXPLAIN, &scope, None, &several, &several_contexts.not_looked_up(&keys), &present),
-        ),
     ];
     if let Some(tsquery) = full_text_query(pool, words).await? {
         plans.push((format!("search {words:?} = {tsquery}: matches"), matches_query(EXPLAIN, &tsquery)));
@@ -616,10 +592,19 @@ pub async fn explain_plans(
         plans.push(("search page".into(), page_query(EXPLAIN, &scope, Some(&s), &q, PER_PAGE as i64)));
         plans.push(("search counts".into(), counted_query(EXPLAIN, &scope, Some(&s), &q, &keys, &present)));
     }
-    let mut out = Vec::with_capacity(plans.len());
+    let mut out = Vec::with_capacity(plans.len() + 1);
     for (name, mut qb) in plans {
         out.push((name, qb.build_query_scalar::<String>().fetch_all(pool).await?));
     }
+    // Several values of one facet are counted in memory; what reaches PostgreSQL per request is
+    // the index's catch-up on the change log (the plan when nothing new has to be applied).
+    let snapshot: String = sqlx::query_scalar("SELECT pg_current_snapshot()::text").fetch_one(pool).await?;
+    let plan = sqlx::query_scalar(&format!("{EXPLAIN}{}", super::facet_index::SYNC_SQL))
+        .bind(snapshot)
+        .bind(category)
+        .fetch_all(pool)
+        .await?;
+    out.push(("several values of one facet: the in-memory index catching up on changes".into(), plan));
     Ok(out)
 }
 

@@ -524,3 +524,108 @@ async fn a_drop_comes_into_stock_at_its_launch(pool: PgPool) {
     assert_eq!(listing::heal(&pool).await.unwrap(), 1);
     assert_eq!(in_stock(pool.clone()).await, 1, "on sale once launched");
 }
+
+/// Counts of several values of one facet: from the in-memory index, the same as counting the
+/// matching products in PostgreSQL, for every query asked.
+async fn assert_index_agrees(pool: &PgPool, scope: &Scope, when: &str) {
+    let queries = [
+        vec![("platform", "PC"), ("platform", "PlayStation 5")],
+        vec![("platform", "PC"), ("platform", "Nintendo Switch"), ("in_stock", "1")],
+        vec![("genre", "RPG"), ("genre", "Action"), ("price", "25-50")],
+        vec![("price", "0-25"), ("price", "50-100"), ("platform", "PC"), ("platform", "Xbox Series X|S")],
+    ];
+    for pairs in &queries {
+        let q = query(pairs);
+        let by_key = |a: &(FacetKey, String, i64), b: &(FacetKey, String, i64)| (a.0.key(), &a.1).cmp(&(b.0.key(), &b.1));
+        let (total, mut counts) = super::facet_index::counts(pool, scope, &q, &KEYS)
+            .await
+            .unwrap()
+            .expect("the index holds the generated catalog");
+        let (counted_total, mut counted) = listing::counted_for_test(pool, scope, &q, &KEYS).await;
+        counts.sort_by(by_key);
+        counted.sort_by(by_key);
+        assert!(counted_total > 0, "{when} {pairs:?}: the query matches something");
+        assert_eq!((total, &counts), (counted_total, &counted), "{when} {pairs:?}");
+    }
+}
+
+/// The in-memory index follows every kind of change to the listing (stock selling out and coming
+/// back, prices, archiving, a product withdrawn, a category moved, a rebuild), read-your-writes.
+#[sqlx::test(migrations = "../migrations")]
+async fn several_values_are_counted_in_memory_and_follow_changes(pool: PgPool) {
+    let f = categories(&pool).await;
+    generate(&pool, 800).await;
+    let scope = Scope(vec![f.games]);
+    assert_index_agrees(&pool, &scope, "loaded").await;
+    for sql in [
+        "UPDATE variants SET stock = 0 WHERE id IN (SELECT id FROM variants WHERE stock > 0 ORDER BY id LIMIT 80)",
+        "UPDATE variants SET stock = 4 WHERE id IN (SELECT id FROM variants WHERE stock = 0 ORDER BY id DESC LIMIT 30)",
+        "UPDATE variants SET price_minor = price_minor * 3 WHERE id IN (SELECT id FROM variants ORDER BY id DESC LIMIT 60)",
+        "UPDATE variants SET archived_at = now() WHERE id IN (SELECT id FROM variants ORDER BY id LIMIT 20 OFFSET 100)",
+        "UPDATE products SET status = 'draft' WHERE id IN (SELECT id FROM products WHERE status = 'active' AND department = 'games' ORDER BY id LIMIT 15)",
+        "UPDATE game_details SET genre = 'RPG' WHERE product_id IN (SELECT product_id FROM game_details WHERE genre <> 'RPG' ORDER BY 1 LIMIT 12)",
+        "UPDATE products SET launch_at = now() + interval '1 day' WHERE id IN (SELECT id FROM products WHERE department = 'games' ORDER BY id LIMIT 5 OFFSET 60)",
+    ] {
+        sqlx::query(sql).execute(&pool).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+        assert_index_agrees(&pool, &scope, sql).await;
+    }
+    // A sub-category moved out of the scope takes its products with it.
+    sqlx::query("UPDATE categories SET parent_id = $1 WHERE id = $2")
+        .bind(f.rings)
+        .bind(f.rpg)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_index_agrees(&pool, &scope, "category moved").await;
+    // A rebuild writes no row per entry, only "reload".
+    sqlx::query("UPDATE categories SET parent_id = $1 WHERE id = $2")
+        .bind(f.games)
+        .bind(f.rpg)
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::raw_sql("BEGIN; SET LOCAL shop.listing_sync = 'off'; \
+                   UPDATE variants SET stock = 0 WHERE id IN (SELECT id FROM variants WHERE stock > 0 ORDER BY id DESC LIMIT 200); \
+                   SELECT listing_rebuild(); COMMIT")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_index_agrees(&pool, &scope, "rebuilt").await;
+}
+
+/// A transaction that began writing first but commits last has the lower id: the index must not
+/// take "I have seen up to this id" for "I have seen everything before it".
+#[sqlx::test(migrations = "../migrations")]
+async fn the_index_sees_a_change_that_commits_late(pool: PgPool) {
+    let f = categories(&pool).await;
+    generate(&pool, 300).await;
+    let scope = Scope(vec![f.games]);
+    assert_index_agrees(&pool, &scope, "loaded").await;
+    // Two games with a PC copy in stock, on sale now.
+    let products: Vec<i64> = sqlx::query_scalar(
+        "SELECT DISTINCT v.product_id FROM shop_variants v JOIN listing_entries e ON e.product_id = v.product_id \
+         WHERE e.scope_id = $1 AND v.platform = 'PC' AND v.stock > 0 AND NOT e.launch_pending ORDER BY 1 LIMIT 2",
+    )
+    .bind(f.games)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(products.len(), 2);
+    let in_stock = query(&[("platform", "PC"), ("platform", "PlayStation 5"), ("in_stock", "1")]);
+    let index_total = |pool: PgPool| {
+        let (scope, q) = (scope.clone(), in_stock.clone());
+        async move { super::facet_index::counts(&pool, &scope, &q, &KEYS).await.unwrap().unwrap().0 }
+    };
+    let sell_out = "UPDATE variants SET stock = 0 WHERE product_id = $1";
+    let mut early = pool.begin().await.unwrap();
+    sqlx::query(sell_out).bind(products[0]).execute(&mut *early).await.unwrap();
+    let mut late = pool.begin().await.unwrap();
+    sqlx::query(sell_out).bind(products[1]).execute(&mut *late).await.unwrap();
+    late.commit().await.unwrap();
+    assert_index_agrees(&pool, &scope, "the later writer committed").await;
+    let before = index_total(pool.clone()).await;
+    early.commit().await.unwrap();
+    assert_index_agrees(&pool, &scope, "the earlier writer committed").await;
+    let after = index_total(pool.clone()).await;
+    assert_eq!(after, before - 1, "the game that sold out first is no longer counted");
+}

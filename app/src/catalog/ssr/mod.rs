@@ -1,4 +1,5 @@
 //! Server-only catalog code: `repo` and `listing` hold the SQL, `service` the rules around it.
+pub mod facet_index;
 pub mod listing;
 #[cfg(test)]
 mod listing_tests;
