@@ -54,15 +54,24 @@ fn slot(pool: &PgPool, scope: i64) -> Slot {
 }
 
 /// Counts as `listing::counted` gives them (the total, then each facet value's products among those
-/// matching every other filter), or None when the index cannot hold this catalog (product ids
-/// beyond 32 bits), for the caller to count in PostgreSQL instead.
+/// matching every other filter), among the products `within` (a search's matches) if given; or
+/// None when the index cannot hold this catalog (product ids beyond 32 bits), for the caller to
+/// count in PostgreSQL instead.
 pub async fn counts(
     pool: &PgPool,
     scope: &Scope,
     q: &ListingQuery,
     keys: &[FacetKey],
+    within: Option<&[i64]>,
 ) -> Result<Option<(i64, Vec<(FacetKey, String, i64)>)>, sqlx::Error> {
     let asked = Instant::now();
+    let within: Option<RoaringBitmap> = match within {
+        Some(ids) => match ids.iter().map(|&id| u32::try_from(id)).collect() {
+            Ok(ids) => Some(ids),
+            Err(_) => return Ok(None),
+        },
+        None => None,
+    };
     let mut total = 0;
     let mut out: Vec<(FacetKey, String, i64)> = Vec::new();
     for &id in &scope.0 {
@@ -79,7 +88,11 @@ pub async fn counts(
         let Some(index) = guard.as_ref() else {
             return Ok(None);
         };
-        let (n, counts) = index.count(q, keys);
+        let base = match &within {
+            Some(w) => &index.all & w,
+            None => index.all.clone(),
+        };
+        let (n, counts) = index.count(&base, q, keys);
         total += n;
         for (key, value, n) in counts {
             match out.iter_mut().find(|(k, v, _)| *k == key && *v == value) {
@@ -223,17 +236,17 @@ impl ScopeIndex {
         out
     }
 
-    /// The products a filter lets through.
-    fn matching(&self, f: &Filter) -> RoaringBitmap {
-        let mut out = self.all.clone();
+    /// The products of `base` a filter lets through.
+    fn matching(&self, base: &RoaringBitmap, f: &Filter) -> RoaringBitmap {
+        let mut out = base.clone();
         for list in &f.any_of {
             out &= self.any(list);
         }
         out
     }
 
-    fn count(&self, q: &ListingQuery, keys: &[FacetKey]) -> (i64, Vec<(FacetKey, String, i64)>) {
-        let total = self.matching(&tokens::filter(q, None)).len() as i64;
+    fn count(&self, base: &RoaringBitmap, q: &ListingQuery, keys: &[FacetKey]) -> (i64, Vec<(FacetKey, String, i64)>) {
+        let total = self.matching(base, &tokens::filter(q, None)).len() as i64;
         let mut out = Vec::new();
         let mut passes: Vec<(Filter, RoaringBitmap)> = Vec::new();
         for &key in keys {
@@ -241,7 +254,7 @@ impl ScopeIndex {
             let i = match passes.iter().position(|(p, _)| *p == f) {
                 Some(i) => i,
                 None => {
-                    let m = self.matching(&f);
+                    let m = self.matching(base, &f);
                     passes.push((f, m));
                     passes.len() - 1
                 }

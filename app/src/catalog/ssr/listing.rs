@@ -168,18 +168,18 @@ async fn counts(
     if scope.0.is_empty() {
         return Ok((0, Vec::new()));
     }
-    if search.is_some() {
-        return counted(pool, scope, search, q, keys).await;
+    if search.is_none() {
+        let c = contexts(q, keys);
+        if c.all.is_some() {
+            return looked_up(pool, scope, c).await;
+        }
     }
-    let c = contexts(q, keys);
-    if c.all.is_some() {
-        return looked_up(pool, scope, c).await;
-    }
-    // Several values of one facet: unions the look-up table cannot answer, counted in memory
-    // (facet_index), or from the matching products when the index cannot hold the catalog.
-    match super::facet_index::counts(pool, scope, q, keys).await? {
+    // Several values of one facet (unions the look-up table cannot answer), or among a search's
+    // matches: counted in memory (facet_index), or from the matching products' tokens when the
+    // index cannot hold the catalog.
+    match super::facet_index::counts(pool, scope, q, keys, search.map(|s| s.ids.as_slice())).await? {
         Some(counted) => Ok(counted),
-        None => counted(pool, scope, None, q, keys).await,
+        None => counted(pool, scope, search, q, keys).await,
     }
 }
 
@@ -288,6 +288,25 @@ pub(super) async fn counted_for_test(
     keys: &[FacetKey],
 ) -> (i64, Vec<(FacetKey, String, i64)>) {
     counted(pool, scope, None, q, keys).await.unwrap()
+}
+
+/// A search's counts from the in-memory index and from the matching products' tokens.
+#[cfg(test)]
+pub(super) async fn search_counts_both_ways_for_test(
+    pool: &PgPool,
+    scope: &Scope,
+    q: &ListingQuery,
+    keys: &[FacetKey],
+) -> ((i64, Vec<(FacetKey, String, i64)>), (i64, Vec<(FacetKey, String, i64)>)) {
+    let text = q.q.clone().unwrap_or_default();
+    let tsquery = full_text_query(pool, &text).await.unwrap().unwrap();
+    let (ids, _) = matches(pool, &tsquery).await.unwrap();
+    let in_memory = super::facet_index::counts(pool, scope, q, keys, Some(&ids))
+        .await
+        .unwrap()
+        .unwrap();
+    let s = Search { ids, tsquery, text };
+    (in_memory, counted(pool, scope, Some(&s), q, keys).await.unwrap())
 }
 
 /// Counts by reading the matching products' tokens (several values of one facet, or a search): for
