@@ -1,10 +1,11 @@
 //! Writes the demo shop (the `demo` crate's data) into the database and its pictures into the
-//! media directory: catalog, accounts, discount codes, key pools, a limited drop and game builds.
+//! media store (the media directory or the S3 bucket): catalog, accounts, discount codes, key
+//! pools, a limited drop and game builds.
 //! Only in a build with the `demo` feature (the default); without it, `seed_demo = true` is refused
 //! by the configuration check.
 //!
 //! The catalog is planned in memory first (pure: `demo::plan_catalog`), then the pictures are
-//! rendered to disk on blocking threads, and finally every row is inserted in a single
+//! rendered to a scratch directory on blocking threads and stored, and finally every row is inserted in a single
 //! transaction. Seeding is skipped when any product exists.
 
 #[cfg(test)]
@@ -30,7 +31,9 @@ const SEED_LOCK_KEY: i64 = 0x5EED_CA7A_1064;
 /// Everything the demo needs in the database (each step leaves what exists alone), logged as it goes.
 pub async fn seed_demo_data(config: &Config, pool: &PgPool) -> Result<()> {
     let started = Instant::now();
-    if seed_demo(pool, &config.media_dir).await.context("seeding demo data")? {
+    let media = crate::media_store(config);
+    let scratch = crate::photo_staging_dir(config).join(format!("demo-{}", uuid::Uuid::new_v4().simple()));
+    if seed_demo(pool, media.as_ref(), &scratch).await.context("seeding demo data")? {
         tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "seeded the demo catalog");
     }
     seed_demo_discounts(pool).await.context("seeding demo discount codes")?;
@@ -137,9 +140,15 @@ pub async fn seed_demo_builds(pool: &PgPool, store: &dyn app::library::downloads
     Ok(made)
 }
 
-/// Inserts the demo catalog (both departments) unless products already exist; writes generated
-/// product images under `media_dir`. Returns Ok(true) if it seeded, Ok(false) if the catalog already had products.
-pub async fn seed_demo(pool: &sqlx::PgPool, media_dir: &std::path::Path) -> anyhow::Result<bool> {
+/// Inserts the demo catalog (both departments) unless products already exist; draws the product
+/// pictures in `scratch` (removed after) and stores them in the shop's media store (the media
+/// directory, or the S3 bucket behind the CDN). Returns Ok(true) if it seeded, Ok(false) if the
+/// catalog already had products.
+pub async fn seed_demo(
+    pool: &sqlx::PgPool,
+    media: &dyn app::platform::objects::MediaStore,
+    scratch: &std::path::Path,
+) -> anyhow::Result<bool> {
     // Cheap check first, so a seeded database costs one query.
     if product_count(pool).await? > 0 {
         return Ok(false);
@@ -167,10 +176,13 @@ pub async fn seed_demo(pool: &sqlx::PgPool, media_dir: &std::path::Path) -> anyh
     let started = Instant::now();
     let jobs = demo::image_jobs(&plan);
     let job_count = jobs.len();
-    let dir = media_dir.join("products");
+    let dir = scratch.to_owned();
     tokio::task::spawn_blocking(move || images::write_all(&dir, &jobs))
         .await
         .context("demo image generation task panicked")??;
+    let stored = store_pictures(media, scratch).await;
+    let _ = tokio::fs::remove_dir_all(scratch).await;
+    stored?;
     tracing::info!(
         images = job_count,
         files = job_count * images::WIDTHS.len(),
@@ -195,6 +207,25 @@ pub async fn seed_demo(pool: &sqlx::PgPool, media_dir: &std::path::Path) -> anyh
         "seeded demo catalog"
     );
     Ok(true)
+}
+
+/// Every file drawn in `dir` into the media store as `products/<file>`, eight at a time.
+async fn store_pictures(media: &dyn app::platform::objects::MediaStore, dir: &std::path::Path) -> Result<()> {
+    use futures::stream::{self, StreamExt, TryStreamExt};
+    let mut files = Vec::new();
+    let mut entries = tokio::fs::read_dir(dir).await.with_context(|| format!("reading {}", dir.display()))?;
+    while let Some(entry) = entries.next_entry().await? {
+        files.push((entry.path(), entry.file_name().to_string_lossy().into_owned()));
+    }
+    stream::iter(files)
+        .map(|(path, name)| async move {
+            let key = format!("products/{name}");
+            media.put_file(&key, &path, "image/jpeg").await.with_context(|| format!("storing demo picture {key}"))
+        })
+        .buffer_unordered(8)
+        .try_collect::<Vec<()>>()
+        .await?;
+    Ok(())
 }
 
 async fn product_count(pool: &PgPool) -> Result<i64> {

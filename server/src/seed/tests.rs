@@ -3,7 +3,6 @@
 //! (The plan itself is tested, without a database, in the `demo` crate.)
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::io::Read;
 
 use sqlx::{PgPool, Row};
 
@@ -51,7 +50,8 @@ async fn leaves_an_existing_catalog_alone(pool: PgPool) -> anyhow::Result<()> {
     .execute(&pool)
     .await?;
     let media = tempfile::tempdir()?;
-    assert!(!seed_demo(&pool, media.path()).await?);
+    let store = app::platform::objects::LocalMedia::new(media.path().to_owned());
+    assert!(!seed_demo(&pool, &store, &media.path().join("scratch")).await?);
     let products: i64 = sqlx::query_scalar("SELECT count(*) FROM products")
         .fetch_one(&pool)
         .await?;
@@ -64,16 +64,47 @@ async fn leaves_an_existing_catalog_alone(pool: PgPool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// An S3 API on a free port (s3s-fs: it checks SigV4 signatures like S3), with the media bucket.
+async fn s3_media() -> anyhow::Result<(app::platform::objects::S3Media, tempfile::TempDir)> {
+    use hyper_util::rt::{TokioExecutor, TokioIo};
+    let root = tempfile::tempdir()?;
+    let mut builder = s3s::service::S3ServiceBuilder::new(s3s_fs::FileSystem::new(root.path()).map_err(|e| anyhow::anyhow!("{e:?}"))?);
+    builder.set_auth(s3s::auth::SimpleAuth::from_single("test-access-key", "test-secret-key"));
+    let service = builder.build();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let service = service.clone();
+            tokio::spawn(async move {
+                let conn = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+                let _ = conn.serve_connection(TokioIo::new(socket), service).await;
+            });
+        }
+    });
+    let store = app::platform::objects::S3Media::new(app::platform::objects::S3Settings {
+        bucket: "shop-media".into(),
+        region: "us-east-1".into(),
+        endpoint_url: Some(format!("http://{addr}")),
+        force_path_style: true,
+        access_key_id: Some("test-access-key".into()),
+        secret_access_key: Some("test-secret-key".into()),
+    });
+    store.ensure_bucket().await?;
+    Ok((store, root))
+}
+
 /// One seeded database for all the expensive checks (drawing ~230 pictures is the slow part).
+/// The pictures go to the S3 bucket the CDN serves photos from, as in production.
 #[sqlx::test(migrations = "../migrations")]
 async fn seeds_a_complete_catalog_exactly_once(pool: PgPool) -> anyhow::Result<()> {
-    let media = tempfile::tempdir()?;
+    use app::platform::objects::MediaStore;
+    let (media, _bucket) = s3_media().await?;
+    let scratch = tempfile::tempdir()?;
     // Two seeders at once (e.g. two server processes starting): exactly one inserts, and the
     // other waits for it instead of drawing the pictures again.
-    let (a, b) = tokio::join!(
-        seed_demo(&pool, media.path()),
-        seed_demo(&pool, media.path())
-    );
+    let (dir_a, dir_b) = (scratch.path().join("a"), scratch.path().join("b"));
+    let (a, b) = tokio::join!(seed_demo(&pool, &media, &dir_a), seed_demo(&pool, &media, &dir_b));
     let (a, b) = (a?, b?);
     assert!(
         a ^ b,
@@ -84,10 +115,11 @@ async fn seeds_a_complete_catalog_exactly_once(pool: PgPool) -> anyhow::Result<(
 
     // Idempotent: a second call changes nothing.
     assert!(
-        !seed_demo(&pool, media.path()).await?,
+        !seed_demo(&pool, &media, &scratch.path().join("c")).await?,
         "a seeded catalog is left alone"
     );
     assert_eq!(department_counts(&pool).await?, counts, "no duplicates");
+    assert_eq!(std::fs::read_dir(scratch.path())?.count(), 0, "no drawn picture is left behind");
     let categories: i64 = sqlx::query_scalar("SELECT count(*) FROM categories")
         .fetch_one(&pool)
         .await?;
@@ -146,16 +178,13 @@ async fn seeds_a_complete_catalog_exactly_once(pool: PgPool) -> anyhow::Result<(
         assert_eq!(width * 3, height * 4, "{prefix}: 4:3");
         assert!(prefix.starts_with(&format!("products/{slug}-")), "{prefix}");
         for &w in &widths {
-            let path = media.path().join(format!("{prefix}-{w}.jpg"));
-            let mut magic = [0u8; 3];
-            std::fs::File::open(&path)
-                .and_then(|mut f| f.read_exact(&mut magic))
-                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            assert_eq!(magic, [0xFF, 0xD8, 0xFF], "{} is a JPEG", path.display());
+            let key = format!("{prefix}-{w}.jpg");
+            let bytes = media.get(&key).await.unwrap_or_else(|e| panic!("{key}: {e}"));
+            assert_eq!(bytes[..3], [0xFF, 0xD8, 0xFF], "{key} is a JPEG");
         }
         if decoded.insert(slug.clone()) {
             let w = widths[k % widths.len()] as u32;
-            let img = image::open(media.path().join(format!("{prefix}-{w}.jpg")))?;
+            let img = image::load_from_memory(&media.get(&format!("{prefix}-{w}.jpg")).await?)?;
             assert_eq!(
                 (img.width(), img.height()),
                 (w, w * height as u32 / width as u32),
