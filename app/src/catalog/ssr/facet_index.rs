@@ -204,7 +204,13 @@ async fn load(
         };
         index.insert(product, row.try_get("tokens")?);
     }
-    tracing::debug!(scope, products = index.all.len(), tokens = index.tokens.len(), "facet index loaded");
+    tracing::info!(
+        scope,
+        products = index.all.len(),
+        tokens = index.tokens.len(),
+        bytes = index.tokens.values().map(RoaringBitmap::serialized_size).sum::<usize>(),
+        "facet index loaded"
+    );
     Ok(Some(index))
 }
 

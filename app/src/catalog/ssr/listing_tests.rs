@@ -115,7 +115,7 @@ async fn plans_use_the_indexes_and_read_about_a_page(pool: PgPool) {
         .execute(&mut *tx)
         .await
         .unwrap();
-    let plan: Vec<String> = listing::matches_query(EXPLAIN, "(zeld:* | zelda)")
+    let plan: Vec<String> = listing::matches_query(EXPLAIN, "(zeld:* | zelda)", "zeld")
         .build_query_scalar()
         .fetch_all(&mut *tx)
         .await
