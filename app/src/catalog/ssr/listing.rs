@@ -87,11 +87,12 @@ async fn page(
     if scope.0.is_empty() {
         return Ok(Vec::new());
     }
-    // Planned for these very values (not a generic plan): whether a filter matches few or many
-    // products decides between walking the sort index and reading the token index.
+    // A listing is planned for these very values (not a generic plan): whether a filter matches
+    // few or many products decides between walking the sort index and reading the token index. A
+    // search page always reads its few matches by key: one plan, prepared once per connection.
     let rows = page_query("", scope, search, q, limit)
         .build()
-        .persistent(false)
+        .persistent(search.is_some())
         .fetch_all(pool)
         .await?;
     rows.iter().map(card_from_row).collect()
