@@ -246,6 +246,14 @@ ensure_oha() {
   fi
 }
 
+# The assembler rav1e's fast paths need (Debian package nasm), for bench/avif.sh.
+ensure_nasm() {
+  if ! command -v nasm >/dev/null 2>&1; then
+    info "installing nasm (apt)"
+    _with_install_lock apt_install nasm
+  fi
+}
+
 # The shell linter (Debian package shellcheck) for the test command's lint step.
 ensure_lint_tools() {
   if ! command -v shellcheck >/dev/null 2>&1; then
