@@ -77,11 +77,7 @@ pub async fn admission(State(gate): State<Admission>, req: Request, next: Next) 
         tracing::warn!(method = %req.method(), uri = %req.uri(), "refused: too busy");
         return busy();
     };
-    let mut res = next.run(req).await;
-    // A 503 from further in (no database connection in time) says when to come back too.
-    if res.status() == StatusCode::SERVICE_UNAVAILABLE && !res.headers().contains_key(header::RETRY_AFTER) {
-        res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-    }
+    let res = next.run(req).await;
     match permit {
         // The permit is held until the body has been sent: a page streams while it renders.
         Some(permit) => res.map(|body| Body::new(Held { body, _permit: permit })),

@@ -534,3 +534,24 @@ async fn the_cart_sees_active_products_only(pool: PgPool) {
     set_status("active").await;
     assert_eq!(count(cookie).await, "1");
 }
+
+/// When every database connection stays busy past the acquire timeout, a page says "very busy"
+/// with 503 and when to come back, not a 500.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_page_without_a_free_connection_says_when_to_come_back(pool: PgPool) {
+    category(&pool).await;
+    let tiny = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(std::time::Duration::from_millis(200))
+        .connect_with((*pool.connect_options()).clone())
+        .await
+        .unwrap();
+    let held = tiny.acquire().await.unwrap();
+    let (status, headers, body) = send(&tiny, get("/c/games")).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(headers[header::RETRY_AFTER], "1");
+    assert!(body.contains("very busy"), "{body}");
+    drop(held);
+    let (status, _, _) = send(&tiny, get("/c/games")).await;
+    assert_eq!(status, StatusCode::OK);
+}

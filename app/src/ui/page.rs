@@ -63,6 +63,18 @@ pub fn set_status(code: u16) {
     let _ = code;
 }
 
+/// Tells the client when to try again (`Retry-After`, in seconds).
+pub fn set_retry_after(secs: u64) {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(v) = http::HeaderValue::from_str(&secs.to_string())
+    {
+        res.insert_header(http::header::RETRY_AFTER, v);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = secs;
+}
+
 /// The outcome of the page's last form post: a notice when it worked, an error when it did not.
 #[component]
 pub fn FormOutcome(notice: Option<String>, error: Option<String>) -> impl IntoView {
@@ -99,6 +111,9 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
         tracing::info_span!("page", %path).in_scope(|| error.log());
     }
     set_status(error.status());
+    if let Some(secs) = error.retry_after_secs() {
+        set_retry_after(secs);
+    }
     let (title, heading) = match &error {
         AppError::NotFound => ("Page not found", "We couldn't find that page"),
         AppError::BadRequest(_) => ("Bad request", "That request didn't look right"),

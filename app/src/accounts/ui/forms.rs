@@ -2,7 +2,7 @@
 //! that ticks off the password rules while typing.
 use crate::accounts::model::{FormFlash, FormPage, PasswordPolicy};
 use crate::error::AppError;
-use crate::ui::page::{PageMeta, private_page, set_status};
+use crate::ui::page::{PageMeta, private_page, set_retry_after, set_status};
 use leptos::prelude::*;
 
 /// Loads the form's page data, answers with the failed post's status, and renders the card.
@@ -32,17 +32,6 @@ pub fn redirect_to_sign_in(error: &AppError, back: &str) -> bool {
     #[cfg(not(feature = "ssr"))]
     let _ = back;
     true
-}
-
-fn set_retry_after(secs: u64) {
-    #[cfg(feature = "ssr")]
-    if let Some(res) = use_context::<leptos_axum::ResponseOptions>()
-        && let Ok(v) = http::HeaderValue::from_str(&secs.to_string())
-    {
-        res.insert_header(http::header::RETRY_AFTER, v);
-    }
-    #[cfg(not(feature = "ssr"))]
-    let _ = secs;
 }
 
 /// The frame of an account form page.
