@@ -3,7 +3,7 @@
 # 100,000 generated products (bench/scale/generate.sql: both departments, sparse variant grids,
 # attributes, photos), each in its own database, served by the release server uncached. For each
 # size, wrk on a category listing, a filtered listing (facet counts looked up), two values of one
-# facet (counts read from the matches), two searches with typos and a product page; prints req/s,
+# facet (counted in memory), two searches with typos and a product page; prints req/s,
 # p50 and p99 per page and size, then the query plans (EXPLAIN ANALYZE) at the largest size.
 #
 # Usage: bench/catalog-scale.sh [SIZES="10000 100000"] [DURATION_SECONDS=10] [CONNECTIONS=4]
