@@ -168,11 +168,8 @@ async fn counts(
     if scope.0.is_empty() {
         return Ok((0, Vec::new()));
     }
-    if search.is_none() {
-        let c = contexts(q, keys);
-        if c.all.is_some() {
-            return looked_up(pool, scope, c).await;
-        }
+    if let (None, Some(c)) = (search, contexts(q, keys)) {
+        return looked_up(pool, scope, c).await;
     }
     // Several values of one facet (unions the look-up table cannot answer), or among a search's
     // matches: counted in memory (facet_index), or from the matching products' tokens when the
@@ -183,43 +180,33 @@ async fn counts(
     }
 }
 
-/// The contexts a look-up reads: all selections (for the total) and, per facet, all but its own,
-/// where each has at most one value per facet.
+/// The contexts a look-up reads: all selections (for the total) and, per facet, all but its own.
 struct Contexts {
-    all: Option<String>,
+    all: String,
     per_key: Vec<(FacetKey, String)>,
     ctxs: Vec<String>,
 }
 
-/// The contexts of a query whose every facet has at most one value (the whole look-up path).
-fn single_value_contexts(q: &ListingQuery, keys: &[FacetKey]) -> Contexts {
-    let c = contexts(q, keys);
-    assert!(c.all.is_some(), "a look-up of every facet needs single values");
-    c
-}
-
-fn contexts(q: &ListingQuery, keys: &[FacetKey]) -> Contexts {
-    let all = tokens::context(q, None);
+/// None when a facet has several values chosen (the look-up table has no context for that).
+fn contexts(q: &ListingQuery, keys: &[FacetKey]) -> Option<Contexts> {
+    let all = tokens::context(q, None)?;
     let per_key: Vec<(FacetKey, String)> = keys
         .iter()
-        .filter_map(|k| tokens::context(q, Some(*k)).map(|c| (*k, c)))
+        .map(|k| (*k, tokens::context(q, Some(*k)).unwrap_or_default()))
         .collect();
     let mut ctxs: Vec<String> = per_key.iter().map(|(_, c)| c.clone()).collect();
-    ctxs.extend(all.clone());
+    ctxs.push(all.clone());
     ctxs.sort();
     ctxs.dedup();
-    Contexts { all, per_key, ctxs }
+    Some(Contexts { all, per_key, ctxs })
 }
 
-/// Counts read from listing_counts, for the facets (and the total, if `c.all`) whose contexts exist.
+/// Counts read from listing_counts (each facet has at most one value chosen).
 async fn looked_up(
     pool: &PgPool,
     scope: &Scope,
     c: Contexts,
 ) -> Result<(i64, Vec<(FacetKey, String, i64)>), sqlx::Error> {
-    if c.ctxs.is_empty() {
-        return Ok((0, Vec::new()));
-    }
     let rows = looked_up_sql("", scope, &c.ctxs)
         .build()
         .fetch_all(pool)
@@ -234,7 +221,7 @@ async fn looked_up(
             row.try_get("n")?,
         );
         if facet.is_empty() {
-            if c.all.as_deref() == Some(ctx.as_str()) {
+            if ctx == c.all {
                 total = n;
             }
             continue;
@@ -267,7 +254,7 @@ pub(super) fn looked_up_query(
     q: &ListingQuery,
     keys: &[FacetKey],
 ) -> QueryBuilder<'static, Postgres> {
-    looked_up_sql(head, scope, &single_value_contexts(q, keys).ctxs)
+    looked_up_sql(head, scope, &contexts(q, keys).expect("single values").ctxs)
 }
 
 #[cfg(test)]
@@ -277,7 +264,9 @@ pub(super) async fn looked_up_for_test(
     q: &ListingQuery,
     keys: &[FacetKey],
 ) -> (i64, Vec<(FacetKey, String, i64)>) {
-    looked_up(pool, scope, single_value_contexts(q, keys)).await.unwrap()
+    looked_up(pool, scope, contexts(q, keys).expect("single values"))
+        .await
+        .unwrap()
 }
 
 #[cfg(test)]

@@ -76,6 +76,11 @@ fn assert_no_seq_scan(plan: &[String], what: &str) {
 
 const EXPLAIN: &str = "EXPLAIN (ANALYZE, COSTS OFF) ";
 
+/// Counts in one order, to compare two ways of counting.
+fn by_key(a: &(FacetKey, String, i64), b: &(FacetKey, String, i64)) -> std::cmp::Ordering {
+    (a.0.key(), &a.1).cmp(&(b.0.key(), &b.1))
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn plans_use_the_indexes_and_read_about_a_page(pool: PgPool) {
     let f = categories(&pool).await;
@@ -261,9 +266,6 @@ async fn looked_up_counts_equal_counted_ones(pool: PgPool) {
         let (total, mut looked) = listing::looked_up_for_test(&pool, &scope, &q, &KEYS).await;
         let (counted_total, mut counted) =
             listing::counted_for_test(&pool, &scope, &q, &KEYS).await;
-        let by_key = |a: &(FacetKey, String, i64), b: &(FacetKey, String, i64)| {
-            (a.0.key(), &a.1).cmp(&(b.0.key(), &b.1))
-        };
         looked.sort_by(by_key);
         counted.sort_by(by_key);
         assert_eq!((total, &looked), (counted_total, &counted), "{pairs:?}");
@@ -309,8 +311,8 @@ async fn looked_up_counts_equal_counted_ones(pool: PgPool) {
             "{pairs:?}: the total is what the catalog holds"
         );
     }
-    // Several values of one facet: that facet's counts are looked up, the rest counted; the same as
-    // counting all of them, and each count is the total of the listing its link leads to.
+    // Several values of one facet: counted in memory, the same as counting the matching products'
+    // tokens, and each count is the total of the listing its link leads to.
     let q = query(&[
         ("platform", "PC"),
         ("platform", "PlayStation 5"),
@@ -318,12 +320,11 @@ async fn looked_up_counts_equal_counted_ones(pool: PgPool) {
     ]);
     let found = listing::listing(&pool, &scope, &q, &KEYS).await.unwrap();
     let (counted_total, mut counted) = listing::counted_for_test(&pool, &scope, &q, &KEYS).await;
-    let mut mixed = found.counts.clone();
-    let by_key = |a: &(FacetKey, String, i64), b: &(FacetKey, String, i64)| (a.0.key(), &a.1).cmp(&(b.0.key(), &b.1));
-    mixed.sort_by(by_key);
+    let mut in_memory = found.counts.clone();
+    in_memory.sort_by(by_key);
     counted.sort_by(by_key);
-    assert_eq!((found.total, &mixed), (counted_total, &counted));
-    assert!(mixed.iter().any(|(k, _, _)| *k == FacetKey::Platform), "the platforms' own counts are there");
+    assert_eq!((found.total, &in_memory), (counted_total, &counted));
+    assert!(in_memory.iter().any(|(k, _, _)| *k == FacetKey::Platform), "the platforms' own counts are there");
     for (key, value, n) in &found.counts {
         let mut next = q.clone();
         for selected in q.values(*key) {
@@ -472,7 +473,6 @@ async fn a_broad_search_keeps_its_best_matches(pool: PgPool) {
         vec![("q", "ring"), ("metal", "Yellow gold"), ("metal", "Platinum")],
         vec![("q", "game"), ("platform", "PC"), ("price", "25-50")],
     ] {
-        let by_key = |a: &(FacetKey, String, i64), b: &(FacetKey, String, i64)| (a.0.key(), &a.1).cmp(&(b.0.key(), &b.1));
         let ((total, mut in_memory), (counted_total, mut counted)) =
             listing::search_counts_both_ways_for_test(&pool, &roots, &query(&pairs), &both).await;
         in_memory.sort_by(by_key);
@@ -552,7 +552,6 @@ async fn assert_index_agrees(pool: &PgPool, scope: &Scope, when: &str) {
     ];
     for pairs in &queries {
         let q = query(pairs);
-        let by_key = |a: &(FacetKey, String, i64), b: &(FacetKey, String, i64)| (a.0.key(), &a.1).cmp(&(b.0.key(), &b.1));
         let (total, mut counts) = super::facet_index::counts(pool, scope, &q, &KEYS, None)
             .await
             .unwrap()
@@ -565,14 +564,20 @@ async fn assert_index_agrees(pool: &PgPool, scope: &Scope, when: &str) {
     }
 }
 
+/// A generated catalog of `products`, its games counted in memory once (the index loaded).
+async fn games_counted_in_memory(pool: &PgPool, products: u32) -> (super::tests::Fixture, Scope) {
+    let f = categories(pool).await;
+    generate(pool, products).await;
+    let scope = Scope(vec![f.games]);
+    assert_index_agrees(pool, &scope, "loaded").await;
+    (f, scope)
+}
+
 /// The in-memory index follows every kind of change to the listing (stock selling out and coming
 /// back, prices, archiving, a product withdrawn, a category moved, a rebuild), read-your-writes.
 #[sqlx::test(migrations = "../migrations")]
 async fn several_values_are_counted_in_memory_and_follow_changes(pool: PgPool) {
-    let f = categories(&pool).await;
-    generate(&pool, 800).await;
-    let scope = Scope(vec![f.games]);
-    assert_index_agrees(&pool, &scope, "loaded").await;
+    let (f, scope) = games_counted_in_memory(&pool, 800).await;
     for sql in [
         "UPDATE variants SET stock = 0 WHERE id IN (SELECT id FROM variants WHERE stock > 0 ORDER BY id LIMIT 80)",
         "UPDATE variants SET stock = 4 WHERE id IN (SELECT id FROM variants WHERE stock = 0 ORDER BY id DESC LIMIT 30)",
@@ -613,10 +618,7 @@ async fn several_values_are_counted_in_memory_and_follow_changes(pool: PgPool) {
 /// take "I have seen up to this id" for "I have seen everything before it".
 #[sqlx::test(migrations = "../migrations")]
 async fn the_index_sees_a_change_that_commits_late(pool: PgPool) {
-    let f = categories(&pool).await;
-    generate(&pool, 300).await;
-    let scope = Scope(vec![f.games]);
-    assert_index_agrees(&pool, &scope, "loaded").await;
+    let (f, scope) = games_counted_in_memory(&pool, 300).await;
     // Two games with a PC copy in stock, on sale now.
     let products: Vec<i64> = sqlx::query_scalar(
         "SELECT DISTINCT v.product_id FROM shop_variants v JOIN listing_entries e ON e.product_id = v.product_id \
