@@ -25,6 +25,9 @@ pub enum AppError {
     /// Signed in, but not allowed here.
     #[error("You don't have access to this page.")]
     Forbidden,
+    /// Signed in as staff, but this action is beyond what the role may do; says what is needed.
+    #[error("{0}")]
+    NotPermitted(String),
     /// The thing cannot be created because it exists already.
     #[error("{0}")]
     Conflict(String),
@@ -85,7 +88,7 @@ impl AppError {
         match self {
             AppError::BadRequest(_) => 400,
             AppError::Unauthorized(_) => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::NotPermitted(_) => 403,
             AppError::NotFound => 404,
             AppError::Conflict(_) => 409,
             AppError::Field { .. } => 422,

@@ -2,7 +2,7 @@
 use crate::accounts::ui::*;
 use crate::cart::ui::CartPage;
 use crate::admin::{
-    categories::AdminCategoriesPage, keys::AdminKeysPage, orders::AdminOrdersPage, overview::AdminPage, product::AdminProductPage,
+    audit::AdminAuditPage, categories::AdminCategoriesPage, keys::AdminKeysPage, orders::{AdminOrderPage, AdminOrdersPage}, overview::AdminPage, product::AdminProductPage,
     products::AdminProductsPage, AdminShell,
 };
 use crate::checkout::ui::{CheckoutPage, OrderPage, PayPage};
@@ -66,10 +66,12 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=path!("/admin") view=AdminShell ssr=SsrMode::Async>
                         <Route path=path!("") view=AdminPage ssr=SsrMode::Async/>
                         <Route path=path!("orders") view=AdminOrdersPage ssr=SsrMode::Async/>
+                        <Route path=path!("orders/:id") view=AdminOrderPage ssr=SsrMode::Async/>
                         <Route path=path!("keys") view=AdminKeysPage ssr=SsrMode::Async/>
                         <Route path=path!("products") view=AdminProductsPage ssr=SsrMode::Async/>
                         <Route path=path!("products/:id") view=AdminProductPage ssr=SsrMode::Async/>
                         <Route path=path!("categories") view=AdminCategoriesPage ssr=SsrMode::Async/>
+                        <Route path=path!("audit") view=AdminAuditPage ssr=SsrMode::Async/>
                     </ParentRoute>
                     <Route path=path!("/account/library") view=crate::library::keys::ui::LibraryPage ssr=SsrMode::Async/>
                     <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async/>

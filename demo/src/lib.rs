@@ -22,6 +22,8 @@ pub use jewelry::Style;
 /// The demo accounts of the built-in provider (documented in the README): (e-mail, password).
 pub const DEMO_ADMIN: (&str, &str) = ("admin@example.com", "Admin-demo-2026!");
 pub const DEMO_SHOPPER: (&str, &str) = ("shopper@example.com", "Shopper-demo-2026!");
+/// Support staff: orders, customers, shipping and refunds up to the support limit.
+pub const DEMO_SUPPORT: (&str, &str) = ("support@example.com", "Support-demo-2026!");
 
 /// A demo discount code, as the staff would enter it.
 pub struct DiscountSeed {

@@ -186,7 +186,7 @@ test('/admin refuses visitors and shoppers, admits admins', async ({ page }, tes
   await page.goto('/account/sign-in?next=%2Fadmin');
   await signIn(page, ADMIN.email, ADMIN.password);
   await expect(page).toHaveURL(/\/admin$/);
-  await expect(page.getByRole('heading', { name: 'Admin dashboard' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Staff dashboard' })).toBeVisible();
   await expect(page.getByTestId('admin-email')).toHaveText(ADMIN.email);
   await shot(page, testInfo, 'admin-dashboard');
 });

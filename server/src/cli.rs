@@ -31,7 +31,10 @@ pub async fn keys(config: &Config, args: &[String]) -> anyhow::Result<String> {
         .await?
         .with_context(|| format!("no variant has the SKU {sku}"))?;
     let cipher = config.licenses.cipher().context("licenses.encryption_keys")?;
-    let added = pool::import(&db, &cipher, variant, &keys).await.map_err(|e| anyhow!("{e}"))?;
+    // An operator's import is a staff change like any other: audited, from the command line.
+    let operator = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+    let actor = app::platform::audit::Actor { user_id: None, email: format!("{operator} (command line)"), ip: None };
+    let added = pool::import_audited(&db, &cipher, variant, &keys, &actor, "keys.import").await.map_err(|e| anyhow!("{e}"))?;
     Ok(format!("{added} keys added to the pool of {sku}"))
 }
 

@@ -263,6 +263,9 @@ impl Config {
         if !(1..=120).contains(&self.orders.hold_minutes) {
             invalid("orders.hold_minutes", "must be between 1 and 120");
         }
+        if self.orders.support_refund_limit_minor < 0 {
+            invalid("orders.support_refund_limit_minor", "must be 0 or more");
+        }
         if self.mail.transport == MailTransport::Smtp {
             match &self.mail.smtp {
                 None => invalid("mail.smtp", "is needed when mail.transport is 'smtp'"),
@@ -430,6 +433,7 @@ mod tests {
             ("auth.provider = 'okta'", "provider"),
             ("auth.session_days = 0", "auth.session_days"),
             ("orders.hold_minutes = 0", "orders.hold_minutes"),
+            ("orders.support_refund_limit_minor = -1", "orders.support_refund_limit_minor"),
             ("orders.webhook_secrets = ['short']", "orders.webhook_secrets"),
             ("env = 'production'\nbase_url = 'https://shop.example'", "the development secret"),
             (

@@ -7,6 +7,7 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
+use app::accounts::model::Role;
 use sqlx::PgPool;
 
 pub async fn healthz() -> &'static str {
@@ -181,8 +182,9 @@ pub struct StaffGate {
 }
 
 /// `/api/admin/*` answers 403 to anyone who is not staff (anonymous, a shopper, a forged or expired
-/// cookie, or when the check itself fails) before any server function runs. Staff functions still
-/// call `require_admin()` themselves: this is the outer wall, not the only one.
+/// cookie, or when the check itself fails), and to support outside their functions
+/// (`app::admin::support_may_call`), before any server function runs. Staff functions still
+/// check the role they need themselves (support or admin): this is the outer wall, not the only one.
 pub async fn staff_only(State(gate): State<StaffGate>, req: Request, next: Next) -> Response {
     if !req.uri().path().starts_with("/api/admin/") {
         return next.run(req).await;
@@ -192,12 +194,17 @@ pub async fn staff_only(State(gate): State<StaffGate>, req: Request, next: Next)
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map(|c| c.0.ip().to_string())
         .unwrap_or_else(|| "unknown".into());
+    // Support reach only the order desk; admins every staff function.
+    let path = req.uri().path().to_owned();
     let staff = match req.extensions().get::<tower_sessions::Session>() {
-        Some(session) => gate.auth.accounts(&gate.pool, session, &ip).require_admin().await.is_ok(),
+        Some(session) => match gate.auth.accounts(&gate.pool, session, &ip).require_staff().await {
+            Ok(u) => u.identity.role >= Role::Admin || app::admin::support_may_call(&path),
+            Err(_) => false,
+        },
         None => false,
     };
     if !staff {
-        tracing::warn!(path = %req.uri().path(), %ip, "refused a staff function to a non-staff caller");
+        tracing::warn!(path = %req.uri().path(), %ip, "refused a staff function to a caller without the role");
         return (StatusCode::FORBIDDEN, axum::Json(app::error::AppError::Forbidden)).into_response();
     }
     next.run(req).await

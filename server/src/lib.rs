@@ -151,6 +151,7 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
             config.auth.session_days.into(),
         )));
     let gate = http::StaffGate { pool: pool.clone(), auth: auth.clone() };
+    let exports = app::admin::export::ExportState { pool: pool.clone(), auth: auth.clone() };
     let catalog = app::catalog::ssr::CatalogState { media: media_store(config) };
     // Photo uploads: a route of its own, with its own body limit (the 1 MB limit stays for
     // everything else) and without the layers that read whole bodies; streamed to disk.
@@ -215,6 +216,8 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
         .route("/healthz", get(http::healthz))
         .route("/readyz", get(http::readyz))
         .route("/webhooks/{provider}", axum::routing::post(http::payment_webhook))
+        // Staff CSV downloads (each checks the role itself; streamed).
+        .route(app::admin::audit::AUDIT_CSV_ROUTE, get(app::admin::audit::audit_csv).with_state(exports))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();
             move || app::shell(options.clone())

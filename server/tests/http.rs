@@ -235,7 +235,7 @@ async fn admin_pages_and_functions_refuse_everyone_but_admins(pool: PgPool) {
 
     let (status, _, html) = send(&pool, get_with("/admin", Some(&admin))).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("Admin dashboard") && html.contains(server::seed::DEMO_ADMIN.0));
+    assert!(html.contains("Staff dashboard") && html.contains(server::seed::DEMO_ADMIN.0));
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -197,7 +197,9 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("/api/checkout/page", &[]),
     ("/api/checkout/place", &["checkout_key", "email", "discount_code", "shipping_method", "name", "line1", "line2", "city", "postal_code", "country"]),
     ("/api/pay/card", &["order_id", "card_number"]),
-    ("/api/admin/orders", &[]),
+    ("/api/admin/orders", &["query"]),
+    ("/api/admin/order", &["id"]),
+    ("/api/admin/resend-email", &["order_id", "kind"]),
     ("/api/admin/ship", &["order_id", "tracking_number"]),
     ("/api/admin/refund", &["order_id"]),
     ("/api/admin/refund-request", &["request_id", "decision"]),
@@ -220,6 +222,7 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("/api/admin/photo-delete", &["id", "photo_id"]),
     ("/api/admin/photo-progress", &["id"]),
     ("/api/admin/categories", &[]),
+    ("/api/admin/audit", &["query"]),
     ("/api/admin/category-save", &["id", "name", "slug", "department", "parent_id"]),
     ("/api/dev/drop", &["launch_in_secs", "keys"]),
     ("/api/dev/mailbox", &["to"]),
@@ -459,10 +462,19 @@ async fn a_stranger_cannot_lock_the_owner_out_of_their_usual_network(pool: PgPoo
 
 // --- Staff functions behind one gate (restructure) ------------------------------------------
 
-/// Every `/api/admin/*` function, called with plausible fields by an anonymous visitor, a signed-in
-/// shopper and a forged cookie: 403 each time, and nothing in the database changes.
+/// The staff functions support may call (orders, shipping, refunds within their limit, the
+/// dashboard); every other `/api/admin/*` function is for admins only.
+const SUPPORT_MAY: &[&str] = &[
+    "/api/admin/orders", "/api/admin/order", "/api/admin/ship", "/api/admin/refund", "/api/admin/refund-request",
+    "/api/admin/resend-email", "/api/admin/overview",
+];
+
+/// The role matrix: every `/api/admin/*` function, called with plausible fields by an anonymous
+/// visitor, a signed-in shopper, a forged cookie and support (for the admin-only ones): 403 each
+/// time, and nothing in the database changes. Then support's own functions and every function as an
+/// admin get past the role check (whatever the fields then say).
 #[sqlx::test(migrations = "../migrations")]
-async fn every_staff_function_refuses_non_staff_and_changes_nothing(pool: PgPool) {
+async fn every_staff_function_refuses_who_may_not_and_changes_nothing(pool: PgPool) {
     use app::checkout::ssr::payment::payment_succeeded;
     use app::checkout::ssr::place::{start_checkout, CheckoutRequest};
     server::migrate(&pool).await.unwrap();
@@ -493,12 +505,15 @@ async fn every_staff_function_refuses_non_staff_and_changes_nothing(pool: PgPool
         .await
         .unwrap();
     let snapshot = || async {
-        sqlx::query_as::<_, (String, i64, String, i64, i64)>(
+        sqlx::query_as::<_, (String, i64, String, i64, i64, i64, String, i64)>(
             "SELECT (SELECT string_agg(status, ',' ORDER BY id) FROM orders),
                     (SELECT count(*) FROM license_keys),
                     (SELECT string_agg(status, ',' ORDER BY id) FROM refund_requests),
                     (SELECT count(*) FROM jobs),
-                    (SELECT coalesce(sum(stock), 0) FROM variants)",
+                    (SELECT coalesce(sum(stock), 0) FROM variants),
+                    (SELECT count(*) FROM audit_log),
+                    (SELECT string_agg(name || ':' || status || ':' || slug, ',' ORDER BY id) FROM products),
+                    (SELECT count(*) FROM categories)",
         )
         .fetch_one(&pool)
         .await
@@ -514,33 +529,136 @@ async fn every_staff_function_refuses_non_staff_and_changes_nothing(pool: PgPool
         "keys" => "AAAA-BBBB-CCCC-DDDD\nEEEE-FFFF-GGGG-HHHH".into(),
         "count" => "5".into(),
         "pattern" => "XXXXX-XXXXX-XXXXX-XXXXX".into(),
+        "to" => "archived".into(),
+        "kind" => "email.order_confirmation".into(),
         _ => "1".into(),
     };
+    let call = |path: &'static str, cookie: Option<String>, accept: &'static str| {
+        let pool = pool.clone();
+        let fields = FIELDS.iter().find(|(p, _)| *p == path).map(|(_, f)| *f).unwrap_or(&[]);
+        // A page's query string travels as a list of pairs.
+        let owned: Vec<(String, String)> = fields
+            .iter()
+            .flat_map(|f| match *f {
+                "query" => vec![("query[0][0]".to_owned(), "q".to_owned()), ("query[0][1]".to_owned(), "ring".to_owned())],
+                f => vec![(f.to_owned(), value(f))],
+            })
+            .collect();
+        async move {
+            let pairs: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let mut req = form_post(path, cookie.as_deref(), &pairs);
+            req.headers_mut().insert(header::ACCEPT, accept.parse().unwrap());
+            send(&pool, req).await
+        }
+    };
     let shopper = sign_in_as(&pool, server::seed::DEMO_SHOPPER).await;
-    let staff_paths: Vec<&str> = leptos::server_fn::axum::server_fn_paths().map(|(p, _)| p).filter(|p| p.starts_with("/api/admin/")).collect();
+    let support = sign_in_as(&pool, server::seed::DEMO_SUPPORT).await;
+    let admin = sign_in_as(&pool, server::seed::DEMO_ADMIN).await;
+    let staff_paths: Vec<&'static str> =
+        leptos::server_fn::axum::server_fn_paths().map(|(p, _)| p).filter(|p| p.starts_with("/api/admin/")).collect();
     assert!(staff_paths.len() >= 8, "{staff_paths:?}");
+    for p in SUPPORT_MAY {
+        assert!(staff_paths.contains(p), "{p} is a staff function");
+    }
+    let mut refused = 0;
     for path in &staff_paths {
-        let fields = FIELDS.iter().find(|(p, _)| p == path).map(|(_, f)| *f).unwrap_or(&[]);
-        let owned: Vec<(String, String)> = fields.iter().map(|f| (f.to_string(), value(f))).collect();
-        let pairs: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        for cookie in [None, Some(shopper.as_str()), Some("shop_session=forged")] {
+        let mut who = vec![("anonymous", None), ("shopper", Some(shopper.clone())), ("forged", Some("shop_session=forged".to_owned()))];
+        if !SUPPORT_MAY.contains(path) {
+            who.push(("support", Some(support.clone())));
+        }
+        for (name, cookie) in who {
             for accept in ["text/html", "application/json"] {
-                let mut req = form_post(path, cookie, &pairs);
-                req.headers_mut().insert(header::ACCEPT, accept.parse().unwrap());
-                let (status, _, body) = send(&pool, req).await;
-                assert_eq!(status, StatusCode::FORBIDDEN, "{path} as {cookie:?} ({accept}): {body}");
-                assert_eq!(body, r#""Forbidden""#);
+                let (status, _, body) = call(path, cookie.clone(), accept).await;
+                assert_eq!(status, StatusCode::FORBIDDEN, "{path} as {name} ({accept}): {body}");
+                assert_eq!(body, r#""Forbidden""#, "{path} as {name}");
+                refused += 1;
             }
         }
     }
+    assert!(refused > staff_paths.len() * 6, "the admin-only functions were tried as support too");
     assert_eq!(snapshot().await, before, "nothing changed");
-    // Staff get through the gate.
-    let admin = sign_in_as(&pool, server::seed::DEMO_ADMIN).await;
+
+    // Past the role check: support on theirs, an admin on every one (reads first, the refund last).
+    for (cookie, paths) in [(&support, SUPPORT_MAY.to_vec()), (&admin, staff_paths.clone())] {
+        let mut paths = paths;
+        paths.sort_by_key(|p| (p.contains("refund"), *p));
+        for path in paths {
+            let (status, _, body) = call(path, Some(cookie.clone()), "application/json").await;
+            assert_ne!(status, StatusCode::FORBIDDEN, "{path}: {body}");
+        }
+    }
     let mut req = form_post("/api/admin/overview", Some(&admin), &[]);
     req.headers_mut().insert(header::ACCEPT, "application/json".parse().unwrap());
     let (status, _, body) = send(&pool, req).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert!(body.contains("admin@example.com"), "{body}");
+    assert!(body.contains("admin@example.com") && body.contains("Admin"), "{body}");
+}
+
+/// Support may refund up to their limit and no more: a larger refund is refused with a message that
+/// says an admin must do it, and changes nothing; an admin can make it. Both refunds are audited.
+#[sqlx::test(migrations = "../migrations")]
+async fn support_refunds_up_to_their_limit_and_an_admin_above_it(pool: PgPool) {
+    use app::checkout::ssr::payment::payment_succeeded;
+    use app::checkout::ssr::place::{start_checkout, CheckoutRequest};
+    server::migrate(&pool).await.unwrap();
+    demo_users(&pool).await;
+    let limit = app::checkout::ssr::OrderSettings::default().support_refund_limit_minor;
+    let cheap = game_variant(&pool, limit, 10).await;
+    let dear: i64 = sqlx::query_scalar(
+        "INSERT INTO variants (product_id, sku, price_minor, stock, edition) SELECT product_id, 'DEAR-1', $1, 5, 'Deluxe' FROM variants WHERE id = $2 RETURNING id",
+    )
+    .bind(limit + 1)
+    .bind(cheap)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let mut orders = Vec::new();
+    for (i, v) in [cheap, dear].into_iter().enumerate() {
+        let req = CheckoutRequest {
+            checkout_key: uuid::Uuid::new_v4(),
+            placed_by: "buyer".into(),
+            user_id: None,
+            email: app::types::Email::parse("buyer@example.com").unwrap(),
+            lines: vec![(v, 1)],
+            discount_code: None,
+            shipping: None,
+        };
+        let o = start_checkout(&pool, &req, &Default::default(), 10).await.unwrap();
+        let ev = app::payments::PaymentEvent {
+            provider: "builtin".into(),
+            event_id: format!("evt_{i}"),
+            provider_ref: format!("ch_{i}"),
+            order_id: o.order_id,
+            amount_minor: o.totals.total_minor,
+            currency: "EUR".into(),
+        };
+        payment_succeeded(&pool, &ev).await.unwrap();
+        orders.push(o.order_id);
+    }
+    let status = |id: uuid::Uuid| {
+        let pool = pool.clone();
+        async move { sqlx::query_scalar::<_, String>("SELECT status FROM orders WHERE id = $1").bind(id).fetch_one(&pool).await.unwrap() }
+    };
+    let audits = || async { sqlx::query_scalar::<_, i64>("SELECT count(*) FROM audit_log WHERE action = 'order.refund'").fetch_one(&pool).await.unwrap() };
+    let support = sign_in_as(&pool, server::seed::DEMO_SUPPORT).await;
+    let admin = sign_in_as(&pool, server::seed::DEMO_ADMIN).await;
+    let refund = |cookie: &str, id: uuid::Uuid| {
+        let mut req = form_post("/api/admin/refund", Some(cookie), &[("order_id", &id.to_string())]);
+        req.headers_mut().insert(header::ACCEPT, "application/json".parse().unwrap());
+        send(&pool, req)
+    };
+    let (code, _, body) = refund(&support, orders[1]).await;
+    assert_eq!(code, StatusCode::FORBIDDEN, "{body}");
+    assert!(body.contains("Refunds above €100.00 need an admin"), "{body}");
+    assert_eq!((status(orders[1]).await, audits().await), ("paid".to_owned(), 0), "nothing changed");
+    let (code, _, body) = refund(&support, orders[0]).await;
+    assert!(code.is_success() || code.is_redirection(), "{code} {body}");
+    assert_eq!(status(orders[0]).await, "refunded");
+    let (code, _, body) = refund(&admin, orders[1]).await;
+    assert!(code.is_success() || code.is_redirection(), "{code} {body}");
+    assert_eq!(status(orders[1]).await, "refunded");
+    let who: Vec<String> = sqlx::query_scalar("SELECT actor_email FROM audit_log WHERE action = 'order.refund' ORDER BY id").fetch_all(&pool).await.unwrap();
+    assert_eq!(who, [server::seed::DEMO_SUPPORT.0, server::seed::DEMO_ADMIN.0]);
 }
 
 /// A staff form that fails sends the browser back to its page, which shows why (the flash survives
@@ -558,4 +676,163 @@ async fn a_failed_staff_form_shows_its_message_on_the_staff_page(pool: PgPool) {
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("data-testid=\"form-error\"") && html.contains("tracking number"), "{html}");
     assert!(html.contains("data-testid=\"admin-nav\""), "the staff navigation");
+}
+
+// --- Every staff change is audited (issue: staff run the business) ----------------------------
+
+/// The staff functions that only read (a successful call writes nothing).
+const STAFF_READS: &[&str] = &[
+    "/api/admin/orders", "/api/admin/order", "/api/admin/overview", "/api/admin/products", "/api/admin/product",
+    "/api/admin/categories", "/api/admin/keys", "/api/admin/audit", "/api/admin/photo-progress",
+];
+
+/// Every staff function that changes something, called successfully by an admin, writes at least
+/// one audit row in the same request; the list of calls covers every registered staff function
+/// that is not a read, so a new one without an audit row (or without a step here) fails.
+#[sqlx::test(migrations = "../migrations")]
+async fn every_successful_staff_change_writes_an_audit_row(pool: PgPool) {
+    use app::checkout::pricing::ShippingMethod;
+    use app::checkout::ssr::payment::payment_succeeded;
+    use app::checkout::ssr::place::{start_checkout, Address, CheckoutRequest};
+    server::migrate(&pool).await.unwrap();
+    demo_users(&pool).await;
+    let admin = sign_in_as(&pool, server::seed::DEMO_ADMIN).await;
+    let audits = || async { sqlx::query_scalar::<_, i64>("SELECT count(*) FROM audit_log").fetch_one(&pool).await.unwrap() };
+    let scalar = |sql: &'static str| {
+        let pool = pool.clone();
+        async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.unwrap() }
+    };
+    let mut covered = std::collections::BTreeSet::new();
+    let mut step = |path: &'static str, fields: Vec<(&'static str, String)>| {
+        covered.insert(path);
+        let pool = pool.clone();
+        let admin = admin.clone();
+        async move {
+            let before: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log").fetch_one(&pool).await.unwrap();
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let mut req = form_post(path, Some(&admin), &pairs);
+            req.headers_mut().insert(header::ACCEPT, "application/json".parse().unwrap());
+            let (status, _, body) = send(&pool, req).await;
+            assert!(status.is_success() || status.is_redirection(), "{path} {fields:?}: {status} {body}");
+            let after: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log").fetch_one(&pool).await.unwrap();
+            assert!(after > before, "{path} succeeded but wrote no audit row");
+        }
+    };
+    let s = |v: &str| v.to_owned();
+
+    // The catalog: a category, a ring with a 1 x 2 matrix, its photos, a cleared cell, stock, publish.
+    step("/api/admin/category-save", vec![("name", s("Audit rings")), ("slug", s("audit-rings")), ("department", s("jewelry")), ("parent_id", s(""))]).await;
+    let cat = scalar("SELECT id FROM categories WHERE slug = 'audit-rings'").await.to_string();
+    step("/api/admin/category-save", vec![("id", cat.clone()), ("name", s("Audited rings")), ("slug", s("audit-rings")), ("parent_id", s(""))]).await;
+    let draft = |name: &str| {
+        vec![
+            ("draft[name]", s(name)), ("draft[department]", s("jewelry")), ("draft[category_id]", cat.clone()),
+            ("draft[summary]", s("A ring.")), ("draft[description]", s("Made by hand.")), ("draft[finish]", s("Polished")),
+            ("draft[stone]", s("Sapphire")), ("draft[carat]", s("1.2")), ("draft[max_per_order]", s("10")),
+        ]
+    };
+    step("/api/admin/product-save", draft("Audit Ring")).await;
+    let pid = scalar("SELECT id FROM products WHERE name = 'Audit Ring'").await.to_string();
+    let version = scalar("SELECT version::bigint FROM products WHERE name = 'Audit Ring'").await.to_string();
+    let mut update = draft("Audit Ring II");
+    update.extend([("id", pid.clone()), ("version", version)]);
+    step("/api/admin/product-save", update).await;
+    step("/api/admin/product-option", vec![("id", pid.clone()), ("axis", s("0")), ("value", s("Silver"))]).await;
+    step("/api/admin/product-option", vec![("id", pid.clone()), ("axis", s("1")), ("value", s("7"))]).await;
+    step("/api/admin/product-option", vec![("id", pid.clone()), ("axis", s("1")), ("value", s("8"))]).await;
+    let cell = |col: &str, sku: &str, price: &str| {
+        vec![
+            ("id", pid.clone()), ("row", s("Silver")), ("col", s(col)), ("sku", s(sku)), ("price", s(price)),
+            ("compare_at", s("")), ("low_stock_threshold", s("2")), ("stock", s("3")),
+        ]
+    };
+    step("/api/admin/product-cell", cell("7", "AUDIT-RING-7", "100")).await;
+    step("/api/admin/product-cell", cell("8", "AUDIT-RING-8", "100")).await;
+    step("/api/admin/product-cells", vec![
+        ("id", pid.clone()), ("cells[0][row]", s("Silver")), ("cells[0][col]", s("7")), ("cells[0][sku]", s("AUDIT-RING-7")),
+        ("cells[0][price]", s("120")), ("cells[0][compare_at]", s("")), ("cells[0][low_stock_threshold]", s("2")),
+    ]).await;
+    let v8 = scalar("SELECT id FROM variants WHERE sku = 'AUDIT-RING-8'").await.to_string();
+    step("/api/admin/product-cell-clear", vec![("id", pid.clone()), ("variant_id", v8)]).await;
+    step("/api/admin/product-bulk", vec![("id", pid.clone()), ("line", s("row:Silver")), ("action", s("price")), ("amount", s("130"))]).await;
+    let v7 = scalar("SELECT id FROM variants WHERE sku = 'AUDIT-RING-7'").await.to_string();
+    step("/api/admin/product-stock", vec![("id", pid.clone()), ("variant_id", v7.clone()), ("delta", s("5")), ("reason", s("received")), ("note", s("PO 1"))]).await;
+    for (i, alt) in ["Front", "Side"].iter().enumerate() {
+        sqlx::query("INSERT INTO product_images (product_id, position, alt, path_prefix, widths, width, height) VALUES ($1::text::bigint, $2, $3, $4, '{400}', 400, 400)")
+            .bind(&pid)
+            .bind(i as i32)
+            .bind(alt)
+            .bind(format!("products/audit-{i}"))
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    let photo = scalar("SELECT min(id) FROM product_images").await.to_string();
+    step("/api/admin/photo-save", vec![("id", pid.clone()), ("photo_id", photo.clone()), ("alt", s("The front")), ("option_value", s(""))]).await;
+    step("/api/admin/photo-move", vec![("id", pid.clone()), ("photo_id", photo.clone()), ("by", s("1"))]).await;
+    step("/api/admin/photo-delete", vec![("id", pid.clone()), ("photo_id", photo)]).await;
+    step("/api/admin/product-status", vec![("id", pid.clone()), ("to", s("active"))]).await;
+
+    // Keys for a game.
+    let game = game_variant(&pool, 1999, 0).await;
+    step("/api/admin/keys-import", vec![("variant_id", game.to_string()), ("keys", s("AUDIT-AAAAA-BBBBB\nAUDIT-CCCCC-DDDDD\nAUDIT-EEEEE-FFFFF"))]).await;
+    step("/api/admin/keys-generate", vec![("variant_id", game.to_string()), ("count", s("3")), ("pattern", s("GEN-XXXXX-XXXXX-XXXXX-XXXXX"))]).await;
+
+    // Orders: ship the ring, resend its confirmation, refund a game, approve a refund request.
+    let paid = |lines: Vec<(i64, i64)>, ships: bool, n: usize| {
+        let pool = pool.clone();
+        async move {
+            let req = CheckoutRequest {
+                checkout_key: uuid::Uuid::new_v4(),
+                placed_by: "buyer".into(),
+                user_id: None,
+                email: app::types::Email::parse("buyer@example.com").unwrap(),
+                lines,
+                discount_code: None,
+                shipping: ships.then(|| {
+                    (ShippingMethod::Standard, Address {
+                        name: "Ada Lovelace".into(),
+                        line1: "1 Analytical Way".into(),
+                        line2: String::new(),
+                        city: "London".into(),
+                        postal_code: "N1 9GU".into(),
+                        country: "GB".into(),
+                    })
+                }),
+            };
+            let o = start_checkout(&pool, &req, &Default::default(), 10).await.unwrap();
+            let ev = app::payments::PaymentEvent {
+                provider: "builtin".into(),
+                event_id: format!("evt_audit_{n}"),
+                provider_ref: format!("ch_audit_{n}"),
+                order_id: o.order_id,
+                amount_minor: o.totals.total_minor,
+                currency: "EUR".into(),
+            };
+            payment_succeeded(&pool, &ev).await.unwrap();
+            o.order_id
+        }
+    };
+    let ring_order = paid(vec![(v7.parse().unwrap(), 1)], true, 1).await;
+    step("/api/admin/ship", vec![("order_id", ring_order.to_string()), ("tracking_number", s("1Z999AA10123456784"))]).await;
+    step("/api/admin/resend-email", vec![("order_id", ring_order.to_string()), ("kind", s("email.shipped"))]).await;
+    let game_order = paid(vec![(game, 1)], false, 2).await;
+    step("/api/admin/refund", vec![("order_id", game_order.to_string())]).await;
+    let asked = paid(vec![(game, 1)], false, 3).await;
+    let request = sqlx::query_scalar::<_, i64>("INSERT INTO refund_requests (order_id, reason) VALUES ($1, 'Does not start') RETURNING id")
+        .bind(asked)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    step("/api/admin/refund-request", vec![("request_id", request.to_string()), ("decision", s("decline"))]).await;
+
+    let staff_changes: std::collections::BTreeSet<&str> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(p, _)| p)
+        .filter(|p| p.starts_with("/api/admin/") && !STAFF_READS.contains(p))
+        .collect();
+    assert_eq!(covered, staff_changes, "every staff function that changes something has a step here");
+    // Who and from where, on every row.
+    let anonymous: i64 = scalar("SELECT count(*) FROM audit_log WHERE actor_email <> 'admin@example.com' OR actor_id IS NULL").await;
+    assert_eq!(anonymous, 0, "every row names the admin");
+    assert!(audits().await >= staff_changes.len() as i64);
 }

@@ -175,7 +175,7 @@ pub async fn get_account() -> Result<(AccountSummary, Option<String>), AppError>
     let summary = AccountSummary {
         email: user.identity.email,
         two_factor: user.identity.two_factor,
-        is_admin: user.identity.is_admin,
+        role: user.identity.role,
     };
     Ok((summary, flash.map(|f| f.message).or(notice)))
 }

@@ -81,12 +81,52 @@ impl PasswordPolicy {
     }
 }
 
+/// What a person may do in the shop. Ordered: each role can do everything the one before it can.
+/// Support look at orders and customers, ship, resend e-mails and refund up to a limit; admins
+/// also refund above it and run the catalog, keys, discount codes, roles and analytics.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Role {
+    #[default]
+    Shopper,
+    Support,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Shopper, Role::Support, Role::Admin];
+
+    pub fn is_staff(self) -> bool {
+        self >= Role::Support
+    }
+
+    /// The stored name (the built-in provider's column, a form value).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Shopper => "shopper",
+            Role::Support => "support",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Shopper => "Shopper",
+            Role::Support => "Support",
+            Role::Admin => "Admin",
+        }
+    }
+}
+
 /// What "My account" shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountSummary {
     pub email: String,
     pub two_factor: bool,
-    pub is_admin: bool,
+    pub role: Role,
 }
 
 /// What a form page needs: the flash (if its last post failed), a success notice, the password

@@ -14,7 +14,7 @@ pub const ADMIN_CATEGORIES_FORM: &str = "admin_categories";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdminCategories {
-    pub staff: String,
+    pub staff: super::Staff,
     pub categories: Vec<CategoryOption>,
     pub notice: Option<String>,
     pub error: Option<String>,
@@ -24,7 +24,7 @@ pub struct AdminCategories {
 #[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/categories", skip_all))]
 pub async fn get_admin_categories() -> Result<AdminCategories, AppError> {
     let ctx = RequestCtx::load().await?;
-    let (staff, _) = super::staff_actor(&ctx).await?;
+    let (staff, _) = super::admin_actor(&ctx).await?;
     let categories = crate::catalog::ssr::staff::categories(ctx.pool()).await?;
     let error = ctx.take_flash(ADMIN_CATEGORIES_FORM).await?.map(|f| f.message);
     Ok(AdminCategories { staff, categories, notice: ctx.take_notice().await?, error })
@@ -60,7 +60,7 @@ pub async fn admin_save_category(
 ) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {
-        let (_, actor) = super::staff_actor(&ctx).await?;
+        let (_, actor) = super::admin_actor(&ctx).await?;
         let (name, slug, parent) = category_fields(&name, &slug, &parent_id)?;
         match id {
             Some(id) => {
@@ -105,7 +105,7 @@ pub fn AdminCategoriesPage() -> impl IntoView {
         let parent_new = parent_select.clone();
         view! {
             <PageMeta title="Categories · Admin".into() description="Categories".into() canonical_path="/admin/categories".into()/>
-            <super::AdminNav email=page.staff.clone()/>
+            <super::AdminNav staff=page.staff.clone()/>
             <section class="admin-page admin-wide" aria-labelledby="admin-categories-title">
                 <h1 id="admin-categories-title">"Categories"</h1>
                 <FormOutcome notice=page.notice error=page.error/>

@@ -3,7 +3,9 @@
 //! loaded; the server
 //! answers 403 on `/api/admin/*` to anyone who is not staff before any server function runs, and
 //! each function still checks the role itself (they are directly callable).
+pub mod audit;
 pub mod categories;
+pub mod export;
 pub mod keys;
 pub mod orders;
 pub mod overview;
@@ -11,6 +13,7 @@ pub mod product;
 pub mod products;
 pub mod widgets;
 
+use crate::accounts::model::Role;
 use crate::ui::page::no_store;
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
@@ -25,28 +28,71 @@ pub fn AdminShell() -> impl IntoView {
     view! { <Outlet/> }
 }
 
-/// The staff navigation, at the top of every staff page.
+/// The staff functions support may call (the order desk and the dashboard); every other
+/// `/api/admin/*` function is for admins. The server's staff gate refuses the rest to support
+/// before any function runs; each function still checks the role it needs itself.
+pub fn support_may_call(path: &str) -> bool {
+    use leptos::server_fn::ServerFn;
+    [
+        orders::GetAdminOrders::PATH,
+        orders::GetAdminOrder::PATH,
+        orders::AdminShipOrder::PATH,
+        orders::AdminRefundOrder::PATH,
+        orders::AdminDecideRefund::PATH,
+        orders::AdminResendEmail::PATH,
+        overview::GetAdminOverview::PATH,
+    ]
+    .contains(&path)
+}
+
+/// The signed-in staff member as every staff page knows them: for the navigation, which shows only
+/// what their role may use.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Staff {
+    pub email: String,
+    pub role: Role,
+}
+
+/// The staff navigation, at the top of every staff page: support see the desk they work at, admins
+/// everything.
 #[component]
-pub fn AdminNav(email: String) -> impl IntoView {
+pub fn AdminNav(staff: Staff) -> impl IntoView {
+    let admin = staff.role >= Role::Admin;
     view! {
         <nav class="admin-nav" aria-label="Staff" data-testid="admin-nav">
             <a href="/admin">"Dashboard"</a>
-            <a href="/admin/products">"Products"</a>
-            <a href="/admin/categories">"Categories"</a>
             <a href="/admin/orders">"Orders"</a>
-            <a href="/admin/keys">"Game keys"</a>
-            <span class="admin-who">"Staff: " {email}</span>
+            {admin.then(|| view! {
+                <a href="/admin/products">"Products"</a>
+                <a href="/admin/categories">"Categories"</a>
+                <a href="/admin/keys">"Game keys"</a>
+                <a href="/admin/audit">"Audit log"</a>
+            })}
+            <span class="admin-who">{staff.role.label()} ": " {staff.email}</span>
         </nav>
     }
 }
 
-/// The signed-in admin (403 for anyone else) as the audit log records them: who and from where.
+/// The signed-in staff member with at least `role` (403 for anyone else), as the page shows them
+/// and as the audit log records them: who and from where.
 #[cfg(feature = "ssr")]
-pub(crate) async fn staff_actor(ctx: &crate::platform::request::RequestCtx) -> Result<(String, crate::platform::audit::Actor), crate::error::AppError> {
+pub(crate) async fn staff_actor(ctx: &crate::platform::request::RequestCtx, role: Role) -> Result<(Staff, crate::platform::audit::Actor), crate::error::AppError> {
     use crate::accounts::ssr::AccountsExt;
-    let u = ctx.accounts().require_admin().await?;
+    let u = ctx.accounts().require_role(role).await?;
     let actor = crate::platform::audit::Actor { user_id: Some(u.user_id), email: u.identity.email.clone(), ip: Some(ctx.ip().to_owned()) };
-    Ok((u.identity.email, actor))
+    Ok((Staff { email: u.identity.email, role: u.identity.role }, actor))
+}
+
+/// An admin (see [`staff_actor`]).
+#[cfg(feature = "ssr")]
+pub(crate) async fn admin_actor(ctx: &crate::platform::request::RequestCtx) -> Result<(Staff, crate::platform::audit::Actor), crate::error::AppError> {
+    staff_actor(ctx, Role::Admin).await
+}
+
+/// Support or an admin (see [`staff_actor`]).
+#[cfg(feature = "ssr")]
+pub(crate) async fn support_actor(ctx: &crate::platform::request::RequestCtx) -> Result<(Staff, crate::platform::audit::Actor), crate::error::AppError> {
+    staff_actor(ctx, Role::Support).await
 }
 
 /// A product's status as a small label.

@@ -1,22 +1,124 @@
-//! Staff order desk: the order list, ship, refund, and buyers' refund requests.
+//! Staff order desk: the order list (filters, search, pages), one order's page with its timeline,
+//! ship, refund, resend an e-mail, and buyers' refund requests. Support and admins; refunds above
+//! the support limit are for admins.
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 #[cfg(feature = "ssr")]
-use crate::accounts::ssr::AccountsExt;
-#[cfg(feature = "ssr")]
-use crate::platform::request::{respond_at, RequestCtx};
+use crate::platform::request::{back_to, respond, RequestCtx};
 #[cfg(feature = "ssr")]
 use uuid::Uuid;
 use crate::orders::model::OrderStatus;
-use crate::ui::page::{FormOutcome, PageMeta, private_page};
+use crate::ui::page::{query_pairs, FormOutcome, PageMeta, private_page};
 
-/// The admin's order list and the outcome of the last action.
+/// Orders per page of the list.
+pub const ORDERS_PER_PAGE: i64 = 50;
+
+/// The order list's filters as typed in its query string (text, so the form shows them back).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OrderFilter {
+    /// An order number, a buyer's e-mail or a SKU.
+    pub q: String,
+    pub status: String,
+    pub department: String,
+    /// `YYYY-MM-DD` (UTC days), or empty.
+    pub from: String,
+    pub to: String,
+    /// Totals as typed ("25", "99.50"), or empty.
+    pub min_total: String,
+    pub max_total: String,
+    /// Only orders with a smaller number (the next page).
+    pub before: Option<i64>,
+}
+
+impl OrderFilter {
+    pub fn from_pairs(pairs: &[(String, String)]) -> Self {
+        let mut f = OrderFilter::default();
+        let short = |v: &str, n: usize| v.trim().chars().filter(|c| !c.is_control()).take(n).collect::<String>();
+        for (k, v) in pairs {
+            match k.as_str() {
+                "q" => f.q = short(v, 254),
+                "status" => f.status = short(v, 30),
+                "department" => f.department = short(v, 10),
+                "from" => f.from = short(v, 10),
+                "to" => f.to = short(v, 10),
+                "min_total" => f.min_total = short(v, 15),
+                "max_total" => f.max_total = short(v, 15),
+                "before" => f.before = v.parse().ok().filter(|b| *b > 0),
+                _ => {}
+            }
+        }
+        f
+    }
+
+    /// The filter as a query string (with `before` when given).
+    pub fn query(&self, before: Option<i64>) -> String {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("q", &self.q), ("status", &self.status), ("department", &self.department), ("from", &self.from),
+            ("to", &self.to), ("min_total", &self.min_total), ("max_total", &self.max_total),
+        ] {
+            if !v.is_empty() {
+                q.append_pair(k, v);
+            }
+        }
+        if let Some(b) = before {
+            q.append_pair("before", &b.to_string());
+        }
+        q.finish()
+    }
+
+    pub fn is_filtered(&self) -> bool {
+        *self != OrderFilter { before: self.before, ..Default::default() }
+    }
+
+    /// The filter for the database; a value that cannot be one is an error on its field.
+    #[cfg(feature = "ssr")]
+    pub fn to_query(&self) -> Result<crate::orders::ssr::staff::OrderQuery, AppError> {
+        let bad = |field: &str, message: &str| AppError::Field { field: field.into(), message: message.into() };
+        let date = |field: &str, v: &str| -> Result<Option<chrono::NaiveDate>, AppError> {
+            if v.is_empty() {
+                return Ok(None);
+            }
+            chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").map(Some).map_err(|_| bad(field, "Enter a date as YYYY-MM-DD."))
+        };
+        let money = |field: &str, label: &str, v: &str| -> Result<Option<i64>, AppError> {
+            if v.is_empty() {
+                return Ok(None);
+            }
+            crate::catalog::edit::parse_price(v, field, label).map(|m| Some(m.minor))
+        };
+        let status = match self.status.as_str() {
+            "" => None,
+            s => Some(OrderStatus::parse(s).ok_or_else(|| bad("status", "Choose a status from the list."))?),
+        };
+        let department = match self.department.as_str() {
+            "" => None,
+            d @ ("games" | "jewelry") => Some(d.to_owned()),
+            _ => return Err(bad("department", "Choose games or jewelry.")),
+        };
+        Ok(crate::orders::ssr::staff::OrderQuery {
+            search: self.q.clone(),
+            status,
+            department,
+            from: date("from", &self.from)?,
+            to: date("to", &self.to)?,
+            min_total_minor: money("min_total", "The smallest total", &self.min_total)?,
+            max_total_minor: money("max_total", "The largest total", &self.max_total)?,
+            before_number: self.before,
+        })
+    }
+}
+
+/// The staff order list and the outcome of the last action.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AdminOrders {
-    /// The signed-in staff member's address (for the staff navigation).
-    pub staff: String,
+    /// The signed-in staff member (for the staff navigation).
+    pub staff: super::Staff,
+    pub filter: OrderFilter,
     pub orders: Vec<crate::orders::model::OrderSummary>,
+    /// The `before` of the next (older) page, if there is one.
+    pub older: Option<i64>,
     /// Buyers' refund requests waiting for a decision (a key was revealed or a build downloaded).
     pub refund_requests: Vec<crate::orders::model::RefundRequestView>,
     pub notice: Option<String>,
@@ -25,16 +127,31 @@ pub struct AdminOrders {
 
 pub const ADMIN_ORDERS_FORM: &str = "admin_orders";
 
-/// The admin's order list: newest first, with the message of the last action.
+/// Staff: one page of orders matching the filters in `query` (the page's query string), newest
+/// first, with the refund requests waiting and the message of the last action.
 #[server(prefix = "/api/admin", endpoint = "orders")]
 #[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/orders", skip_all))]
-pub async fn get_admin_orders() -> Result<AdminOrders, AppError> {
+pub async fn get_admin_orders(query: Vec<(String, String)>) -> Result<AdminOrders, AppError> {
     let ctx = RequestCtx::load().await?;
-    let staff = ctx.accounts().require_admin().await?.identity.email;
-    let orders = crate::orders::ssr::queries::summaries(ctx.pool(), None, 50).await?;
+    let (staff, _) = super::support_actor(&ctx).await?;
+    let filter = OrderFilter::from_pairs(&query);
+    let mut error = ctx.take_flash(ADMIN_ORDERS_FORM).await?.map(|f| f.message);
+    let (orders, older) = match filter.to_query() {
+        Ok(q) => {
+            let mut orders = crate::orders::ssr::staff::search(ctx.pool(), &q, ORDERS_PER_PAGE + 1).await?;
+            let older = (orders.len() as i64 > ORDERS_PER_PAGE).then(|| {
+                orders.truncate(ORDERS_PER_PAGE as usize);
+                orders.last().map(|o| o.number)
+            });
+            (orders, older.flatten())
+        }
+        Err(e) => {
+            error = Some(e.to_string());
+            (Vec::new(), None)
+        }
+    };
     let refund_requests = crate::orders::ssr::queries::open_refund_requests(ctx.pool()).await?;
-    let error = ctx.take_flash(ADMIN_ORDERS_FORM).await?.map(|f| f.message);
-    Ok(AdminOrders { staff, orders, refund_requests, notice: ctx.take_notice().await?, error })
+    Ok(AdminOrders { staff, filter, orders, older, refund_requests, notice: ctx.take_notice().await?, error })
 }
 
 /// Marks a paid order with jewelry shipped; the buyer gets the tracking number by e-mail.
@@ -43,32 +160,41 @@ pub async fn get_admin_orders() -> Result<AdminOrders, AppError> {
 pub async fn admin_ship_order(order_id: String, tracking_number: String) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {
-        ctx.accounts().require_admin().await?;
+        let (_, actor) = super::support_actor(&ctx).await?;
         let id = Uuid::parse_str(order_id.trim()).map_err(|_| AppError::NotFound)?;
-        crate::checkout::ssr::fulfilment::ship(ctx.pool(), id, &tracking_number).await?;
+        crate::checkout::ssr::fulfilment::ship(ctx.pool(), id, &tracking_number, &actor).await?;
         tracing::info!(order = %id, "order shipped by staff");
         ctx.notice("The order is marked shipped and the buyer is told.").await?;
-        Ok("/admin/orders".to_owned())
+        Ok(back_to("/admin/orders"))
     }
     .await;
-    respond_at(&ctx, ADMIN_ORDERS_FORM, "/admin/orders", r).await
+    respond(&ctx, ADMIN_ORDERS_FORM, "/admin/orders", None, r).await
 }
 
-/// Refunds what is left of a paid order through its payment provider.
+/// The most `staff` may refund: support up to the configured limit, admins anything.
+#[cfg(feature = "ssr")]
+fn refund_limit(staff: &super::Staff) -> Result<Option<i64>, AppError> {
+    Ok(match staff.role {
+        crate::accounts::model::Role::Admin => None,
+        _ => Some(crate::checkout::ssr::state()?.settings.support_refund_limit_minor),
+    })
+}
+
+/// Refunds what is left of a paid order through its payment provider (support: up to their limit).
 #[server(prefix = "/api/admin", endpoint = "refund")]
 #[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/refund", skip_all))]
 pub async fn admin_refund_order(order_id: String) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {
-        ctx.accounts().require_admin().await?;
+        let (staff, actor) = super::support_actor(&ctx).await?;
         let id = Uuid::parse_str(order_id.trim()).map_err(|_| AppError::NotFound)?;
-        let amount = crate::checkout::ssr::fulfilment::refund(ctx.pool(), id).await?;
+        let amount = crate::checkout::ssr::fulfilment::refund(ctx.pool(), id, &actor, refund_limit(&staff)?).await?;
         tracing::info!(order = %id, amount, "order refunded by staff");
         ctx.notice("The refund is on its way and the buyer is told.").await?;
-        Ok("/admin/orders".to_owned())
+        Ok(back_to("/admin/orders"))
     }
     .await;
-    respond_at(&ctx, ADMIN_ORDERS_FORM, "/admin/orders", r).await
+    respond(&ctx, ADMIN_ORDERS_FORM, "/admin/orders", None, r).await
 }
 
 /// Staff decide a buyer's refund request: `decision` is "approve" (the order is refunded) or "decline".
@@ -77,13 +203,13 @@ pub async fn admin_refund_order(order_id: String) -> Result<(), AppError> {
 pub async fn admin_decide_refund(request_id: i64, decision: String) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {
-        let staff = ctx.accounts().require_admin().await?;
+        let (staff, actor) = super::support_actor(&ctx).await?;
         let approve = match decision.as_str() {
             "approve" => true,
             "decline" => false,
             _ => return Err(AppError::BadRequest("Choose approve or decline.".into())),
         };
-        let order = crate::checkout::ssr::fulfilment::decide_refund_request(ctx.pool(), request_id, approve, staff.user_id).await?;
+        let order = crate::checkout::ssr::fulfilment::decide_refund_request(ctx.pool(), request_id, approve, &actor, refund_limit(&staff)?).await?;
         tracing::info!(%order, request_id, approve, "refund request decided by staff");
         ctx.notice(if approve {
                 "Refund approved: the money is on its way and the buyer is told."
@@ -91,21 +217,39 @@ pub async fn admin_decide_refund(request_id: i64, decision: String) -> Result<()
                 "Refund request declined; the buyer is told."
             })
             .await?;
-        Ok("/admin/orders".to_owned())
+        Ok(back_to("/admin/orders"))
     }
     .await;
-    respond_at(&ctx, ADMIN_ORDERS_FORM, "/admin/orders", r).await
+    respond(&ctx, ADMIN_ORDERS_FORM, "/admin/orders", None, r).await
+}
+
+/// Sends one of an order's e-mails again (`kind`, e.g. `email.order_confirmation`).
+#[server(prefix = "/api/admin", endpoint = "resend-email")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/resend-email", skip_all))]
+pub async fn admin_resend_email(order_id: String, kind: String) -> Result<(), AppError> {
+    let ctx = RequestCtx::load().await?;
+    let r = async {
+        let (_, actor) = super::support_actor(&ctx).await?;
+        let id = Uuid::parse_str(order_id.trim()).map_err(|_| AppError::NotFound)?;
+        crate::checkout::ssr::fulfilment::resend_email(ctx.pool(), id, kind.trim(), &actor).await?;
+        tracing::info!(order = %id, kind = %kind.escape_debug(), "order e-mail resent by staff");
+        ctx.notice("The e-mail is on its way again.").await?;
+        Ok(back_to("/admin/orders"))
+    }
+    .await;
+    respond(&ctx, ADMIN_ORDERS_FORM, "/admin/orders", None, r).await
 }
 
 #[component]
 pub fn AdminOrdersPage() -> impl IntoView {
-    private_page(get_admin_orders, |page: AdminOrders| {
+    let pairs = query_pairs();
+    private_page(move || get_admin_orders(pairs.clone()), |page: AdminOrders| {
+        let f = page.filter.clone();
         view! {
             <PageMeta title="Orders · Admin".into() description="Orders".into() canonical_path="/admin/orders".into()/>
-            <super::AdminNav email=page.staff.clone()/>
-            <section class="admin-page" aria-labelledby="admin-orders-title">
+            <super::AdminNav staff=page.staff.clone()/>
+            <section class="admin-page admin-wide" aria-labelledby="admin-orders-title">
                 <h1 id="admin-orders-title">"Orders"</h1>
-                <p><a href="/admin">"← Dashboard"</a></p>
                 <FormOutcome notice=page.notice error=page.error/>
                 <h2>"Refund requests"</h2>
                 {if page.refund_requests.is_empty() {
@@ -115,8 +259,8 @@ pub fn AdminOrdersPage() -> impl IntoView {
                         <ul class="refund-queue">
                             {page.refund_requests.into_iter().map(|r| view! {
                                 <li data-testid="refund-request" data-number=r.order_number>
-                                    <p><strong>"Order #" {r.order_number}</strong> " · " {r.email} " · " {r.total.display()}
-                                        " · " <span class="cart-variant">{r.requested}</span></p>
+                                    <p><strong><a href=format!("/admin/orders/{}", r.order_number)>"Order #" {r.order_number}</a></strong>
+                                        " · " {r.email} " · " {r.total.display()} " · " <span class="cart-variant">{r.requested}</span></p>
                                     <p class="field-hint">{r.keys_revealed} " key(s) revealed, " {r.downloads} " download(s)"</p>
                                     <blockquote>{r.reason}</blockquote>
                                     <form method="post" action=AdminDecideRefund::PATH class="inline-form">
@@ -131,47 +275,235 @@ pub fn AdminOrdersPage() -> impl IntoView {
                         </ul>
                     }.into_any()
                 }}
-                <h2>"Recent orders"</h2>
-                <table class="order-table admin-orders" data-testid="admin-orders">
-                    <thead><tr><th scope="col">"Order"</th><th scope="col">"Buyer"</th><th scope="col">"Total"</th>
-                        <th scope="col">"Status"</th><th scope="col">"Actions"</th></tr></thead>
-                    <tbody>
-                        {page.orders.into_iter().map(|o| {
-                            let can_ship = o.ships && o.status == OrderStatus::Paid;
-                            let can_refund = o.status.can_become(OrderStatus::Refunded) && o.status != OrderStatus::Refunded
-                                && o.status != OrderStatus::PendingPayment;
-                            let number = o.number;
-                            view! {
-                                <tr data-testid="admin-order" data-number=number>
-                                    <td>"#" {number} <br/><span class="cart-variant">{o.placed}</span></td>
-                                    <td class="admin-email">{o.email}</td>
-                                    <td>{o.total.display()}</td>
-                                    <td data-testid="admin-order-status">{o.status.label()}</td>
-                                    <td class="admin-actions">
-                                        {can_ship.then(|| view! {
-                                            <form method="post" action=AdminShipOrder::PATH class="inline-form">
-                                                <input type="hidden" name="order_id" value=o.id.clone()/>
-                                                <label for=format!("track-{number}")>"Tracking number"</label>
-                                                <input id=format!("track-{number}") name="tracking_number" required=true
-                                                    minlength=3 maxlength=64 autocomplete="off"/>
-                                                <button type="submit" class="button">"Mark shipped"</button>
-                                            </form>
-                                        })}
-                                        {can_refund.then(|| view! {
-                                            <form method="post" action=AdminRefundOrder::PATH class="inline-form">
-                                                <input type="hidden" name="order_id" value=o.id.clone()/>
-                                                <button type="submit" class="button danger"
-                                                    aria-label=format!("Refund order #{number}")>"Refund"</button>
-                                            </form>
-                                        })}
-                                    </td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </tbody>
-                </table>
+                <h2>{if f.is_filtered() { "Matching orders" } else { "Recent orders" }}</h2>
+                <form method="get" action="/admin/orders" class="admin-filters" role="search" aria-label="Find orders">
+                    <div class="field">
+                        <label for="of-q">"Search"</label>
+                        <input id="of-q" type="search" name="q" value=f.q.clone() placeholder="Order number, e-mail or SKU" maxlength=254/>
+                    </div>
+                    <div class="field">
+                        <label for="of-status">"Status"</label>
+                        <select id="of-status" name="status">
+                            <option value="" selected=f.status.is_empty()>"Any"</option>
+                            {OrderStatus::ALL.into_iter().map(|st| view! {
+                                <option value=st.as_str() selected=f.status == st.as_str()>{st.label()}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="of-dept">"Department"</label>
+                        <select id="of-dept" name="department">
+                            <option value="" selected=f.department.is_empty()>"All"</option>
+                            <option value="games" selected=f.department == "games">"Games"</option>
+                            <option value="jewelry" selected=f.department == "jewelry">"Jewelry"</option>
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="of-from">"Placed from"</label>
+                        <input id="of-from" type="date" name="from" value=f.from.clone()/>
+                    </div>
+                    <div class="field">
+                        <label for="of-to">"to"</label>
+                        <input id="of-to" type="date" name="to" value=f.to.clone()/>
+                    </div>
+                    <div class="field">
+                        <label for="of-min">"Total from €"</label>
+                        <input id="of-min" name="min_total" value=f.min_total.clone() inputmode="decimal" size=7 maxlength=15/>
+                    </div>
+                    <div class="field">
+                        <label for="of-max">"to €"</label>
+                        <input id="of-max" name="max_total" value=f.max_total.clone() inputmode="decimal" size=7 maxlength=15/>
+                    </div>
+                    <div class="filter-actions">
+                        <button type="submit" class="button">"Find"</button>
+                        <a href="/admin/orders">"Clear"</a>
+                    </div>
+                </form>
+                {if page.orders.is_empty() {
+                    view! { <p data-testid="no-orders">"No orders match."</p> }.into_any()
+                } else {
+                    view! { <OrderRows orders=page.orders.clone()/> }.into_any()
+                }}
+                <nav class="pagination" aria-label="Pages">
+                    {f.before.is_some().then(|| view! { <a href=format!("/admin/orders?{}", f.query(None))>"← Newest"</a> })}
+                    {page.older.map(|n| view! { <a href=format!("/admin/orders?{}", f.query(Some(n))) rel="next">"Older →"</a> })}
+                </nav>
             </section>
         }
     })
 }
 
+/// The order list's table, with the quick actions (ship, refund) each row allows.
+#[component]
+fn OrderRows(orders: Vec<crate::orders::model::OrderSummary>) -> impl IntoView {
+    view! {
+        <table class="order-table admin-orders" data-testid="admin-orders">
+            <thead><tr><th scope="col">"Order"</th><th scope="col">"Buyer"</th><th scope="col">"Total"</th>
+                <th scope="col">"Status"</th><th scope="col">"Actions"</th></tr></thead>
+            <tbody>
+                {orders.into_iter().map(|o| {
+                    let can_ship = o.ships && o.status == OrderStatus::Paid;
+                    let can_refund = o.status.can_become(OrderStatus::Refunded) && o.status != OrderStatus::Refunded
+                        && o.status != OrderStatus::PendingPayment;
+                    let number = o.number;
+                    view! {
+                        <tr data-testid="admin-order" data-number=number>
+                            <td><a href=format!("/admin/orders/{number}") data-testid="order-link">"#" {number}</a>
+                                <br/><span class="cart-variant">{o.placed}</span></td>
+                            <td class="admin-email">{o.email}</td>
+                            <td>{o.total.display()}</td>
+                            <td data-testid="admin-order-status">{o.status.label()}</td>
+                            <td class="admin-actions">
+                                {can_ship.then(|| view! { <ShipForm id=o.id.clone() number=number/> })}
+                                {can_refund.then(|| view! { <RefundForm id=o.id.clone() number=number/> })}
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+fn ShipForm(id: String, number: i64) -> impl IntoView {
+    view! {
+        <form method="post" action=AdminShipOrder::PATH class="inline-form">
+            <input type="hidden" name="order_id" value=id/>
+            <label for=format!("track-{number}")>"Tracking number"</label>
+            <input id=format!("track-{number}") name="tracking_number" required=true
+                minlength=3 maxlength=64 autocomplete="off"/>
+            <button type="submit" class="button">"Mark shipped"</button>
+        </form>
+    }
+}
+
+#[component]
+fn RefundForm(id: String, number: i64) -> impl IntoView {
+    view! {
+        <form method="post" action=AdminRefundOrder::PATH class="inline-form">
+            <input type="hidden" name="order_id" value=id/>
+            <button type="submit" class="button danger"
+                aria-label=format!("Refund order #{number}")>"Refund"</button>
+        </form>
+    }
+}
+
+/// One order as staff see it: the order, what may be done to it, and its timeline.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AdminOrder {
+    pub staff: super::Staff,
+    pub order: crate::orders::model::OrderView,
+    pub placed_by: String,
+    pub ships: bool,
+    /// The e-mails it has had (kinds), which staff may send again.
+    pub emails: Vec<String>,
+    pub timeline: Vec<crate::orders::model::TimelineEvent>,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+}
+
+/// Staff: order `id` (its number, or its id) with its timeline.
+#[server(prefix = "/api/admin", endpoint = "order")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/order", skip_all))]
+pub async fn get_admin_order(id: String) -> Result<AdminOrder, AppError> {
+    let ctx = RequestCtx::load().await?;
+    let (staff, _) = super::support_actor(&ctx).await?;
+    let id = id.trim().trim_start_matches('#');
+    let uuid = match id.parse::<i64>() {
+        Ok(n) => crate::orders::ssr::staff::id_of_number(ctx.pool(), n).await?,
+        Err(_) => Uuid::parse_str(id).ok(),
+    }
+    .ok_or(AppError::NotFound)?;
+    let order = crate::orders::ssr::queries::order_view(ctx.pool(), uuid).await?.ok_or(AppError::NotFound)?;
+    let ships = order.shipping_method.is_some();
+    let (timeline, emails) = tokio::try_join!(
+        async { crate::orders::ssr::staff::timeline(ctx.pool(), uuid).await.map_err(AppError::from) },
+        async { crate::checkout::ssr::fulfilment::sent_emails(ctx.pool(), uuid).await.map_err(AppError::from) },
+    )?;
+    let placed_by = crate::orders::ssr::staff::placed_by(ctx.pool(), uuid).await?;
+    let error = ctx.take_flash(ADMIN_ORDERS_FORM).await?.map(|f| f.message);
+    Ok(AdminOrder { staff, order, placed_by, ships, emails, timeline, notice: ctx.take_notice().await?, error })
+}
+
+/// An e-mail kind as staff read it.
+pub fn email_label(kind: &str) -> String {
+    match kind {
+        "email.order_confirmation" => "Order confirmation".into(),
+        "email.payment_received" => "Payment received".into(),
+        "email.keys_ready" => "Keys ready".into(),
+        "email.shipped" => "Shipped".into(),
+        "email.refunded" => "Refunded".into(),
+        "email.refund_declined" => "Refund declined".into(),
+        other => other.trim_start_matches("email.").replace('_', " "),
+    }
+}
+
+#[component]
+pub fn AdminOrderPage() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let id = move || params.with_untracked(|p| p.get("id").unwrap_or_default());
+    private_page(move || get_admin_order(id()), |page: AdminOrder| {
+        let o = page.order.clone();
+        let number = o.number;
+        let can_ship = page.ships && o.status == OrderStatus::Paid;
+        let can_refund = o.status.can_become(OrderStatus::Refunded) && o.status != OrderStatus::Refunded
+            && o.status != OrderStatus::PendingPayment;
+        view! {
+            <PageMeta title=format!("Order #{number} · Admin") description="Order".into() canonical_path=format!("/admin/orders/{number}")/>
+            <super::AdminNav staff=page.staff.clone()/>
+            <section class="admin-page" aria-labelledby="admin-order-title" data-testid="admin-order-page" data-number=number>
+                <p><a href="/admin/orders">"← Orders"</a></p>
+                <h1 id="admin-order-title">"Order #" {number}</h1>
+                <FormOutcome notice=page.notice error=page.error/>
+                <dl class="account-facts">
+                    <dt>"Status"</dt><dd data-testid="admin-order-status">{o.status.label()}</dd>
+                    <dt>"Buyer"</dt><dd class="admin-email">{o.email.clone()}</dd>
+                    <dt>"Placed by"</dt><dd>{page.placed_by.clone()}</dd>
+                    <dt>"Total"</dt><dd>{o.total.display()}</dd>
+                    {o.tracking_number.clone().map(|t| view! { <dt>"Tracking"</dt><dd>{t}</dd> })}
+                </dl>
+                <table class="order-table">
+                    <thead><tr><th scope="col">"Item"</th><th scope="col">"Price"</th><th scope="col">"Qty"</th><th scope="col">"Total"</th></tr></thead>
+                    <tbody>
+                        {o.lines.iter().map(|l| view! {
+                            <tr><td>{l.product_name.clone()} <br/><span class="cart-variant">{l.variant_label.clone()}</span></td>
+                                <td>{l.unit_price.display()}</td><td>{l.quantity}</td><td>{l.line_total.display()}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                    <tfoot>
+                        {(o.discount.minor > 0).then(|| view! {
+                            <tr><th scope="row" colspan="3">"Discount" {o.discount_code.clone().map(|c| format!(" ({c})"))}</th><td>"−" {o.discount.display()}</td></tr>
+                        })}
+                        {(o.shipping.minor > 0).then(|| view! {
+                            <tr><th scope="row" colspan="3">"Shipping"</th><td>{o.shipping.display()}</td></tr>
+                        })}
+                        <tr><th scope="row" colspan="3">"Total"</th><td>{o.total.display()}</td></tr>
+                    </tfoot>
+                </table>
+                <h2>"Actions"</h2>
+                <div class="admin-actions order-actions">
+                    {can_ship.then(|| view! { <ShipForm id=o.id.clone() number=number/> })}
+                    {can_refund.then(|| view! { <RefundForm id=o.id.clone() number=number/> })}
+                    {(!page.emails.is_empty()).then(|| view! {
+                        <form method="post" action=AdminResendEmail::PATH class="inline-form">
+                            <input type="hidden" name="order_id" value=o.id.clone()/>
+                            <label for="resend-kind">"E-mail"</label>
+                            <select id="resend-kind" name="kind">
+                                {page.emails.iter().map(|k| view! { <option value=k.clone()>{email_label(k)}</option> }).collect_view()}
+                            </select>
+                            <button type="submit" class="button secondary-outline">"Send again"</button>
+                        </form>
+                    })}
+                </div>
+                <h2>"Timeline"</h2>
+                <ol class="timeline" data-testid="timeline">
+                    {page.timeline.into_iter().map(|e| view! {
+                        <li data-kind=e.kind.clone()><time>{e.at}</time> " " <span class="timeline-kind">{e.kind.clone()}</span> " " {e.text}</li>
+                    }).collect_view()}
+                </ol>
+                <p class="field-hint">"Times are UTC."</p>
+            </section>
+        }
+    })
+}

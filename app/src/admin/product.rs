@@ -32,7 +32,7 @@ pub struct EditorState {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdminProduct {
-    pub staff: String,
+    pub staff: super::Staff,
     /// None: a new product.
     pub product: Option<StaffProduct>,
     pub categories: Vec<CategoryOption>,
@@ -45,9 +45,14 @@ pub struct AdminProduct {
     pub field_error: Option<(String, String)>,
     pub changes: Vec<FieldChange>,
     pub photos: Vec<StaffPhoto>,
+    /// The latest changes to the product, its variants and photos (the audit log).
+    pub history: Vec<super::audit::AuditEntry>,
     pub notice: Option<String>,
     pub error: Option<String>,
 }
+
+/// How many history entries the editor shows (the audit log has the rest).
+pub const HISTORY_SHOWN: i64 = 20;
 
 #[cfg(feature = "ssr")]
 fn editor_path(id: Option<i64>) -> String {
@@ -59,7 +64,7 @@ fn editor_path(id: Option<i64>) -> String {
 #[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/product", skip_all))]
 pub async fn get_admin_product(id: String) -> Result<AdminProduct, AppError> {
     let ctx = RequestCtx::load().await?;
-    let (staff, _) = super::staff_actor(&ctx).await?;
+    let (staff, _) = super::admin_actor(&ctx).await?;
     let product = match id.as_str() {
         "new" => None,
         n => {
@@ -68,9 +73,12 @@ pub async fn get_admin_product(id: String) -> Result<AdminProduct, AppError> {
         }
     };
     let categories = crate::catalog::ssr::staff::categories(ctx.pool()).await?;
-    let photos = match &product {
-        Some(p) => crate::catalog::ssr::photos::list(ctx.pool(), p.id).await?,
-        None => Vec::new(),
+    let (photos, history) = match &product {
+        Some(p) => (
+            crate::catalog::ssr::photos::list(ctx.pool(), p.id).await?,
+            crate::catalog::ssr::staff::history(ctx.pool(), p.id, HISTORY_SHOWN).await?.into_iter().map(Into::into).collect(),
+        ),
+        None => (Vec::new(), Vec::new()),
     };
     let flash = ctx.take_flash(ADMIN_PRODUCT_FORM).await?;
     let state: Option<EditorState> =
@@ -97,6 +105,7 @@ pub async fn get_admin_product(id: String) -> Result<AdminProduct, AppError> {
         field_error,
         changes: state.map(|s| s.changes).unwrap_or_default(),
         photos,
+        history,
         notice: ctx.take_notice().await?,
         error,
     })
@@ -110,7 +119,7 @@ pub async fn admin_save_product(id: Option<i64>, version: Option<i32>, opened: O
     let ctx = RequestCtx::load().await?;
     let mut state = EditorState { product: id, draft: draft.clone(), version, ..Default::default() };
     let r = async {
-        let (_, actor) = super::staff_actor(&ctx).await?;
+        let (_, actor) = super::admin_actor(&ctx).await?;
         match id {
             None => {
                 let input = validate(&draft, None)?;
@@ -158,7 +167,7 @@ pub async fn admin_save_product(id: Option<i64>, version: Option<i32>, opened: O
 pub async fn admin_product_status(id: i64, to: String) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {
-        let (_, actor) = super::staff_actor(&ctx).await?;
+        let (_, actor) = super::admin_actor(&ctx).await?;
         let to = ProductStatus::parse(&to).ok_or_else(|| AppError::BadRequest("Choose publish, withdraw or archive.".into()))?;
         crate::catalog::ssr::staff::set_status(ctx.pool(), &actor, id, to).await?.ok_or(AppError::NotFound)?;
         tracing::info!(product = id, status = to.as_str(), "product status changed by staff");
@@ -180,7 +189,7 @@ pub async fn admin_product_status(id: i64, to: String) -> Result<(), AppError> {
 pub async fn admin_add_option(id: i64, axis: u8, value: String) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {
-        let (_, actor) = super::staff_actor(&ctx).await?;
+        let (_, actor) = super::admin_actor(&ctx).await?;
         if axis > 1 {
             return Err(AppError::BadRequest("Unknown option.".into()));
         }
@@ -208,7 +217,7 @@ pub async fn admin_save_cell(
 ) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {
-        let (_, actor) = super::staff_actor(&ctx).await?;
+        let (_, actor) = super::admin_actor(&ctx).await?;
         let edit = CellEdit { row, col, sku, price, compare_at, low_stock_threshold, stock };
         let cell = crate::catalog::ssr::staff::CellInput::parse(&edit)?;
         crate::catalog::ssr::staff::save_cell(ctx.pool(), &actor, id, &cell).await?;
@@ -226,7 +235,7 @@ pub async fn admin_save_cell(
 pub async fn admin_save_cells(id: i64, cells: Vec<CellEdit>) -> Result<usize, AppError> {
     use crate::catalog::ssr::staff::{self, CellInput};
     let ctx = RequestCtx::load().await?;
-    let (_, actor) = super::staff_actor(&ctx).await?;
+    let (_, actor) = super::admin_actor(&ctx).await?;
     if cells.is_empty() || cells.len() > 500 {
         return Err(AppError::BadRequest("Send between 1 and 500 cells.".into()));
     }
@@ -246,7 +255,7 @@ pub async fn admin_save_cells(id: i64, cells: Vec<CellEdit>) -> Result<usize, Ap
 pub async fn admin_clear_cell(id: i64, variant_id: i64) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {
-        let (_, actor) = super::staff_actor(&ctx).await?;
+        let (_, actor) = super::admin_actor(&ctx).await?;
         let archived = crate::catalog::ssr::staff::clear_cell(ctx.pool(), &actor, id, variant_id).await?;
         ctx.notice(if archived {
             "Variant archived: shoppers no longer see it; orders that have it keep it."
@@ -267,7 +276,7 @@ pub async fn admin_bulk(id: i64, line: String, action: String, amount: String) -
     use crate::catalog::ssr::staff::{self, Line};
     let ctx = RequestCtx::load().await?;
     let r = async {
-        let (_, actor) = super::staff_actor(&ctx).await?;
+        let (_, actor) = super::admin_actor(&ctx).await?;
         let line = match line.split_once(':') {
             Some(("row", v)) => Line::Row(v.to_owned()),
             Some(("col", v)) => Line::Col(v.to_owned()),
@@ -291,7 +300,7 @@ pub async fn admin_bulk(id: i64, line: String, action: String, amount: String) -
 pub async fn admin_adjust_stock(id: i64, variant_id: i64, delta: String, reason: String, note: String) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {
-        let (_, actor) = super::staff_actor(&ctx).await?;
+        let (_, actor) = super::admin_actor(&ctx).await?;
         let delta: i32 = delta
             .trim()
             .trim_start_matches('+')
@@ -313,7 +322,7 @@ pub async fn admin_adjust_stock(id: i64, variant_id: i64, delta: String, reason:
 pub async fn admin_photo_save(id: i64, photo_id: i64, alt: String, option_value: String) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {
-        let (_, actor) = super::staff_actor(&ctx).await?;
+        let (_, actor) = super::admin_actor(&ctx).await?;
         let option = Some(option_value.trim()).filter(|v| !v.is_empty());
         crate::catalog::ssr::photos::update(ctx.pool(), &actor, id, photo_id, &alt, option).await?;
         ctx.notice("Photo saved.").await?;
@@ -329,7 +338,7 @@ pub async fn admin_photo_save(id: i64, photo_id: i64, alt: String, option_value:
 pub async fn admin_photo_move(id: i64, photo_id: i64, by: i32) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {
-        let (_, actor) = super::staff_actor(&ctx).await?;
+        let (_, actor) = super::admin_actor(&ctx).await?;
         crate::catalog::ssr::photos::move_photo(ctx.pool(), &actor, id, photo_id, by).await?;
         Ok(format!("/admin/products/{id}#photos"))
     }
@@ -342,7 +351,7 @@ pub async fn admin_photo_move(id: i64, photo_id: i64, by: i32) -> Result<(), App
 #[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/photo-progress", skip_all))]
 pub async fn admin_photo_progress(id: i64) -> Result<Vec<PhotoProgress>, AppError> {
     let ctx = RequestCtx::load().await?;
-    super::staff_actor(&ctx).await?;
+    super::admin_actor(&ctx).await?;
     Ok(crate::catalog::ssr::photos::progress(ctx.pool(), id).await?)
 }
 
@@ -352,7 +361,7 @@ pub async fn admin_photo_progress(id: i64) -> Result<Vec<PhotoProgress>, AppErro
 pub async fn admin_photo_delete(id: i64, photo_id: i64) -> Result<(), AppError> {
     let ctx = RequestCtx::load().await?;
     let r = async {
-        let (_, actor) = super::staff_actor(&ctx).await?;
+        let (_, actor) = super::admin_actor(&ctx).await?;
         let media = crate::catalog::ssr::state()?.media;
         crate::catalog::ssr::photos::delete(ctx.pool(), media.as_ref(), &actor, id, photo_id).await?;
         ctx.notice("Photo deleted.").await?;
@@ -429,7 +438,7 @@ pub fn AdminProductPage() -> impl IntoView {
         let show_jewelry = chosen_department != Some(Department::Games);
         view! {
             <PageMeta title=format!("{title} · Admin") description="Product editor".into() canonical_path=canonical/>
-            <super::AdminNav email=page.staff.clone()/>
+            <super::AdminNav staff=page.staff.clone()/>
             <section class="admin-page admin-wide product-editor" aria-labelledby="editor-title">
                 <p><a href="/admin/products">"← Products"</a></p>
                 <div class="admin-head">
@@ -545,7 +554,17 @@ pub fn AdminProductPage() -> impl IntoView {
                 {product.map(|p| view! {
                     <PhotoSection product_id=p.id options=p.matrix.rows.clone() photos=page.photos.clone()/>
                     <VariantMatrix product=p.clone()/>
-                    <StockSection product=p/>
+                    <StockSection product=p.clone()/>
+                    <section class="history" id="history" aria-labelledby="history-title">
+                        <h2 id="history-title">"History"</h2>
+                        {if page.history.is_empty() {
+                            view! { <p data-testid="history-empty">"No changes recorded yet."</p> }.into_any()
+                        } else {
+                            view! { <super::audit::AuditTable entries=page.history.clone()/> }.into_any()
+                        }}
+                        <p><a href=format!("/admin/audit?entity=product&entity_id={}", p.id)>"The product in the audit log"</a>
+                            " (its variants and photos have their own entries)."</p>
+                    </section>
                 })}
             </section>
         }

@@ -10,7 +10,7 @@ use crate::platform::request::RequestCtx;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdminProducts {
-    pub staff: String,
+    pub staff: super::Staff,
     pub filter: StaffFilter,
     pub list: StaffProductList,
     pub categories: Vec<CategoryOption>,
@@ -22,7 +22,7 @@ pub struct AdminProducts {
 #[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/products", skip_all))]
 pub async fn get_admin_products(query: Vec<(String, String)>) -> Result<AdminProducts, AppError> {
     let ctx = RequestCtx::load().await?;
-    let (staff, _) = super::staff_actor(&ctx).await?;
+    let (staff, _) = super::admin_actor(&ctx).await?;
     let filter = StaffFilter::from_pairs(&query);
     let (list, categories) = tokio::try_join!(
         crate::catalog::ssr::staff::list(ctx.pool(), &filter),
@@ -44,7 +44,7 @@ pub fn AdminProductsPage() -> impl IntoView {
         let current = f.page.min(pages);
         view! {
             <PageMeta title="Products · Admin".into() description="Products".into() canonical_path="/admin/products".into()/>
-            <super::AdminNav email=page.staff.clone()/>
+            <super::AdminNav staff=page.staff.clone()/>
             <section class="admin-page admin-wide" aria-labelledby="admin-products-title">
                 <div class="admin-head">
                     <h1 id="admin-products-title">"Products"</h1>

@@ -289,6 +289,7 @@ impl From<crate::checkout::ssr::fulfilment::FulfilmentError> for AppError {
             Db(e) => AppError::internal(e),
             NotFound => AppError::NotFound,
             NotAllowed(..) => AppError::Conflict(e.to_string()),
+            AboveLimit(_) => AppError::NotPermitted(e.to_string()),
             other => AppError::BadRequest(other.to_string()),
         }
     }

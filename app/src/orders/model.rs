@@ -170,6 +170,15 @@ pub struct StripeClient {
     pub client_secret: String,
 }
 
+/// One thing that happened to an order (its staff timeline). `kind`: order, payment, email,
+/// problem, keys, download, refund, shipping, staff. `at` is UTC.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TimelineEvent {
+    pub at: String,
+    pub kind: String,
+    pub text: String,
+}
+
 /// A refund request in the staff queue, with what the buyer used.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RefundRequestView {

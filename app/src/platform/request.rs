@@ -96,7 +96,7 @@ fn is_plain_form_post() -> bool {
 
 /// Where to send a failed plain form post back to: the page it came from (same site only, and only
 /// when it is a `SafePath`), else `page`.
-fn back_to(page: &str) -> String {
+pub fn back_to(page: &str) -> String {
     let state = platform().ok();
     leptos::prelude::use_context::<http::request::Parts>()
         .and_then(|p| p.headers.get(http::header::REFERER).and_then(|v| v.to_str().ok()).map(str::to_owned))

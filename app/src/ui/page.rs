@@ -118,7 +118,7 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
         AppError::NotFound => ("Page not found", "We couldn't find that page"),
         AppError::BadRequest(_) => ("Bad request", "That request didn't look right"),
         AppError::Unauthorized(_) => ("Sign in needed", "Please sign in"),
-        AppError::Forbidden => ("Access denied", "Access denied"),
+        AppError::Forbidden | AppError::NotPermitted(_) => ("Access denied", "Access denied"),
         AppError::Conflict(_) => ("Conflict", "That can't be done"),
         AppError::Field { .. } => ("Check the form", "Please check the form"),
         AppError::TooManyRequests { .. } => ("Too many attempts", "Too many attempts"),

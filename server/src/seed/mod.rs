@@ -17,7 +17,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use chrono::Utc;
 use demo::{Details, ProductPlan, images};
-pub use demo::{DEMO_ADMIN, DEMO_SHOPPER};
+pub use demo::{DEMO_ADMIN, DEMO_SHOPPER, DEMO_SUPPORT};
 #[cfg(test)]
 use demo::{GAMES, JEWELRY};
 use sqlx::{PgPool, Postgres, Transaction};
@@ -56,12 +56,13 @@ pub async fn seed_demo_data(config: &Config, pool: &PgPool) -> Result<()> {
     Ok(())
 }
 
-/// Creates the demo admin and shopper, confirmed, unless they exist.
+/// Creates the demo admin, support and shopper accounts, confirmed, unless they exist.
 pub async fn seed_demo_users(provider: &app::accounts::ssr::builtin::BuiltinProvider) -> Result<()> {
+    use app::accounts::model::Role;
     use app::types::Email;
-    for ((email, password), admin) in [(DEMO_ADMIN, true), (DEMO_SHOPPER, false)] {
+    for ((email, password), role) in [(DEMO_ADMIN, Role::Admin), (DEMO_SUPPORT, Role::Support), (DEMO_SHOPPER, Role::Shopper)] {
         let email = Email::parse(email).map_err(anyhow::Error::msg)?;
-        provider.create_confirmed(&email, password, admin).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        provider.create_confirmed(&email, password, role).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     }
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! through the mail port, TOTP per RFC 6238.
 use super::provider::*;
 use super::secrets::{self, code_hash, constant_time_eq, unix_now};
-use crate::accounts::model::PasswordPolicy;
+use crate::accounts::model::{PasswordPolicy, Role};
 use crate::types::Email;
 use crate::mail::ssr::{Mail, Mailer};
 use chrono::{DateTime, Utc};
@@ -26,14 +26,14 @@ struct Account {
     email: String,
     password_hash: String,
     email_verified: bool,
-    is_admin: bool,
+    role: String,
     disabled: bool,
     totp_secret: Option<String>,
     totp_enabled: bool,
 }
 
 const ACCOUNT_COLUMNS: &str =
-    "id, email::text AS email, password_hash, email_verified, is_admin, disabled, totp_secret, totp_enabled";
+    "id, email::text AS email, password_hash, email_verified, role, disabled, totp_secret, totp_enabled";
 
 #[derive(Clone, Copy)]
 enum Purpose {
@@ -60,15 +60,15 @@ impl BuiltinProvider {
     }
 
     /// Creates a confirmed account directly (demo seed and tests).
-    pub async fn create_confirmed(&self, email: &Email, password: &str, is_admin: bool) -> Result<(), AuthError> {
+    pub async fn create_confirmed(&self, email: &Email, password: &str, role: Role) -> Result<(), AuthError> {
         let hash = secrets::hash_password(password).await.map_err(AuthError::Internal)?;
         sqlx::query(
-            "INSERT INTO builtin_accounts (email, password_hash, email_verified, is_admin) VALUES ($1, $2, true, $3)
+            "INSERT INTO builtin_accounts (email, password_hash, email_verified, role) VALUES ($1, $2, true, $3)
              ON CONFLICT (email) DO NOTHING",
         )
         .bind(email.as_str())
         .bind(hash)
-        .bind(is_admin)
+        .bind(role.as_str())
         .execute(&self.pool)
         .await
         .map_err(db)?;
@@ -232,7 +232,9 @@ impl BuiltinProvider {
 }
 
 fn identity(a: &Account) -> Identity {
-    Identity { subject: a.id.to_string(), email: a.email.clone(), is_admin: a.is_admin, two_factor: a.totp_enabled }
+    // An unknown stored name cannot happen (CHECK) and would grant nothing.
+    let role = Role::parse(&a.role).unwrap_or_default();
+    Identity { subject: a.id.to_string(), email: a.email.clone(), role, two_factor: a.totp_enabled }
 }
 
 #[async_trait::async_trait]

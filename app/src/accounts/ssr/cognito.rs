@@ -2,7 +2,7 @@
 //! username; Cognito sends the codes. Tokens stay in the server-side session.
 use super::jwt::{Claims, JwtVerifier, TokenError, TokenUse};
 use super::provider::*;
-use crate::accounts::model::PasswordPolicy;
+use crate::accounts::model::{PasswordPolicy, Role};
 use crate::types::Email;
 use aws_sdk_cognitoidentityprovider::{
     error::{ProvideErrorMetadata, SdkError},
@@ -30,13 +30,31 @@ pub struct CognitoSettings {
     /// The group whose members reach /admin.
     #[serde(default = "default_admin_group")]
     pub admin_group: String,
+    /// The group whose members are support staff (orders, customers, small refunds).
+    #[serde(default = "default_support_group")]
+    pub support_group: String,
 }
 
 fn default_admin_group() -> String {
     "admin".into()
 }
 
+fn default_support_group() -> String {
+    "support".into()
+}
+
 impl CognitoSettings {
+    /// The highest role any of the user's groups gives.
+    pub fn role_of(&self, groups: &[String]) -> Role {
+        if groups.iter().any(|g| g == &self.admin_group) {
+            Role::Admin
+        } else if groups.iter().any(|g| g == &self.support_group) {
+            Role::Support
+        } else {
+            Role::Shopper
+        }
+    }
+
     pub fn issuer(&self) -> String {
         self.issuer
             .clone()
@@ -143,7 +161,7 @@ impl CognitoProvider {
         let identity = Identity {
             subject: access.sub.clone(),
             email: id.email.clone().unwrap_or_else(|| username(&access)),
-            is_admin: access.groups.iter().any(|g| g == &self.settings.admin_group),
+            role: self.settings.role_of(&access.groups),
             two_factor,
         };
         Ok((identity, username(&access)))

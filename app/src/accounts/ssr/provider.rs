@@ -9,7 +9,7 @@ pub struct Identity {
     /// The provider's stable id for the person (Cognito `sub`, built-in account id).
     pub subject: String,
     pub email: String,
-    pub is_admin: bool,
+    pub role: crate::accounts::model::Role,
     pub two_factor: bool,
 }
 

@@ -343,16 +343,28 @@ impl Accounts<'_> {
         self.current_user().await?.ok_or_else(|| AppError::Unauthorized("Please sign in to continue.".into()))
     }
 
-    /// Admins only; everyone else, signed in or not, gets 403. Fails closed on any error.
-    pub async fn require_admin(&self) -> Result<SessionUser, AppError> {
+    /// Someone with at least `role`; everyone else, signed in or not, gets 403. Fails closed on
+    /// any error. The role is the provider's answer for this request (a demotion or a disabled
+    /// account takes effect at once).
+    pub async fn require_role(&self, role: crate::accounts::model::Role) -> Result<SessionUser, AppError> {
         match self.current_user().await {
-            Ok(Some(u)) if u.identity.is_admin => Ok(u),
+            Ok(Some(u)) if u.identity.role >= role => Ok(u),
             Ok(_) => Err(AppError::Forbidden),
             Err(e) => {
-                tracing::warn!(error = %e, "admin check failed; refusing");
+                tracing::warn!(error = %e, "role check failed; refusing");
                 Err(AppError::Forbidden)
             }
         }
+    }
+
+    /// Admins only (see [`Self::require_role`]).
+    pub async fn require_admin(&self) -> Result<SessionUser, AppError> {
+        self.require_role(crate::accounts::model::Role::Admin).await
+    }
+
+    /// Any staff: support or admin (see [`Self::require_role`]).
+    pub async fn require_staff(&self) -> Result<SessionUser, AppError> {
+        self.require_role(crate::accounts::model::Role::Support).await
     }
 
     pub async fn sign_out(&self, everywhere: bool) -> Result<String, AppError> {

@@ -6,7 +6,7 @@ use super::cognito::{CognitoProvider, CognitoSettings};
 use super::jwt::{TokenError, TokenUse};
 use super::provider::*;
 use super::secrets;
-use crate::accounts::model::PasswordPolicy;
+use crate::accounts::model::{PasswordPolicy, Role};
 use crate::types::Email;
 use crate::mail::ssr::DevMailbox;
 use aws_sdk_cognitoidentityprovider as cognito;
@@ -99,11 +99,12 @@ impl Harness {
         }
     }
 
-    async fn make_admin(&self, email: &Email) {
+    async fn make_staff(&self, email: &Email, role: Role) {
         match &self.kind {
             Kind::Builtin { pool, .. } => {
-                sqlx::query("UPDATE builtin_accounts SET is_admin = true WHERE email = $1")
+                sqlx::query("UPDATE builtin_accounts SET role = $2 WHERE email = $1")
                     .bind(email.as_str())
+                    .bind(role.as_str())
                     .execute(pool)
                     .await
                     .unwrap();
@@ -113,7 +114,7 @@ impl Harness {
                     .admin_add_user_to_group()
                     .user_pool_id(pool_id)
                     .username(email.as_str())
-                    .group_name("admin")
+                    .group_name(role.as_str())
                     .send()
                     .await
                     .unwrap();
@@ -174,7 +175,9 @@ async fn moto_pool(client_of: Option<&str>) -> Option<(cognito::Client, CognitoS
                 .await
                 .expect("emulator reachable");
             let id = pool.user_pool().unwrap().id().unwrap().to_owned();
-            admin.create_group().user_pool_id(&id).group_name("admin").send().await.unwrap();
+            for group in ["admin", "support"] {
+                admin.create_group().user_pool_id(&id).group_name(group).send().await.unwrap();
+            }
             id
         }
     };
@@ -199,6 +202,7 @@ async fn moto_pool(client_of: Option<&str>) -> Option<(cognito::Client, CognitoS
         issuer: None,
         jwks_url: Some(format!("{url}/{pool_id}/.well-known/jwks.json")),
         admin_group: "admin".into(),
+        support_group: "support".into(),
     };
     Some((admin, settings, pool_id))
 }
@@ -240,7 +244,7 @@ async fn sign_up_confirm_and_sign_in(h: &Harness) {
     p.confirm_sign_up(&email, &code).await.unwrap();
     let signed = h.signed_in(&email, PASSWORD).await;
     assert_eq!(signed.identity.email, "ada@example.com");
-    assert!(!signed.identity.is_admin);
+    assert_eq!(signed.identity.role, Role::Shopper);
     assert!(!signed.identity.two_factor);
     let (identity, _) = p.check(&signed.credentials).await.unwrap().expect("session valid");
     assert_eq!(identity.subject, signed.identity.subject);
@@ -358,11 +362,14 @@ async fn global_sign_out_ends_sessions(h: &Harness) {
     assert!(p.check(&again.credentials).await.unwrap().is_some());
 }
 
-async fn admin_role(h: &Harness) {
+async fn staff_roles(h: &Harness) {
     let email = h.registered("gus@example.com").await;
-    assert!(!h.signed_in(&email, PASSWORD).await.identity.is_admin);
-    h.make_admin(&email).await;
-    assert!(h.signed_in(&email, PASSWORD).await.identity.is_admin);
+    assert_eq!(h.signed_in(&email, PASSWORD).await.identity.role, Role::Shopper);
+    h.make_staff(&email, Role::Support).await;
+    assert_eq!(h.signed_in(&email, PASSWORD).await.identity.role, Role::Support);
+    let other = h.registered("hal@example.com").await;
+    h.make_staff(&other, Role::Admin).await;
+    assert_eq!(h.signed_in(&other, PASSWORD).await.identity.role, Role::Admin);
 }
 
 /// One test per behaviour and adapter.
@@ -396,7 +403,7 @@ both_adapters!(
     totp_two_factor,
     disabled_accounts_cannot_sign_in,
     global_sign_out_ends_sessions,
-    admin_role,
+    staff_roles,
 );
 
 // ---------------------------------------------------------------------------------------------

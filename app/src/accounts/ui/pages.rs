@@ -182,7 +182,7 @@ fn AccountView(summary: crate::accounts::model::AccountSummary, message: Option<
                     </form>
                 })}
                 <a class="button" href="/account/password">"Change password"</a>
-                {summary.is_admin.then(|| view! { <a class="button" href="/admin">"Admin dashboard"</a> })}
+                {summary.role.is_staff().then(|| view! { <a class="button" href="/admin">"Staff dashboard"</a> })}
                 <form method="post" action=api::SignOut::PATH>
                     <button type="submit" class="button primary">"Sign out"</button>
                 </form>

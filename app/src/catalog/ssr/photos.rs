@@ -391,7 +391,8 @@ pub async fn delete(pool: &PgPool, store: &dyn MediaStore, actor: &Actor, produc
     .fetch_optional(&mut *tx)
     .await?;
     let (prefix, widths, formats, original, alt) = row.ok_or(AppError::NotFound)?;
-    audit::record(&mut tx, actor, change(id, "photo.delete", serde_json::json!({ "alt": alt, "path_prefix": prefix }), None)).await?;
+    let before = serde_json::json!({ "alt": alt, "path_prefix": prefix, "product_id": product_id });
+    audit::record(&mut tx, actor, change(id, "photo.delete", before, None)).await?;
     tx.commit().await?;
     // Files after the commit: a failure here leaves files without a row (swept later), never a row
     // without files.

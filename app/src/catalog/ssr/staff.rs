@@ -766,7 +766,8 @@ pub async fn clear_cell(pool: &PgPool, actor: &Actor, id: i64, variant_id: i64) 
     .bind(variant_id)
     .fetch_one(&mut *tx)
     .await?;
-    let before = Some(serde_json::json!({ "sku": sku }));
+    // The product id stays in the row, so the product's history keeps a deleted variant.
+    let before = Some(serde_json::json!({ "sku": sku, "product_id": id }));
     if referenced {
         sqlx::query("UPDATE variants SET archived_at = now() WHERE id = $1").bind(variant_id).execute(&mut *tx).await?;
         audit::record(&mut tx, actor, change("variant", variant_id, "variant.archive", before, None)).await?;
@@ -987,4 +988,24 @@ pub async fn update_category(pool: &PgPool, actor: &Actor, id: i64, name: &str, 
     audit::record(&mut tx, actor, change("category", id, "category.update", Some(b), Some(a))).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// A product's change history, newest first: the product, its variants and its photos (a deleted
+/// one through the product id its last audit row keeps).
+pub async fn history(pool: &PgPool, id: i64, limit: i64) -> Result<Vec<crate::platform::audit::Row>, sqlx::Error> {
+    let cols = crate::platform::audit::COLUMNS;
+    sqlx::query_as(&format!(
+        "SELECT {cols} FROM audit_log WHERE entity = 'product' AND entity_id = $1::text
+         UNION
+         SELECT {cols} FROM audit_log WHERE entity = 'variant' AND entity_id IN (SELECT id::text FROM variants WHERE product_id = $1)
+         UNION
+         SELECT {cols} FROM audit_log WHERE entity = 'photo' AND entity_id IN (SELECT id::text FROM product_images WHERE product_id = $1)
+         UNION
+         SELECT {cols} FROM audit_log WHERE before ? 'product_id' AND before->>'product_id' = $1::text
+         ORDER BY id DESC LIMIT $2"
+    ))
+    .bind(id)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
 }

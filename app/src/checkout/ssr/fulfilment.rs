@@ -4,6 +4,8 @@ use crate::inventory;
 use crate::library::keys::ssr::pool as keys;
 use crate::platform::jobs;
 use crate::orders::model::OrderStatus;
+use crate::platform::audit::{self, Actor, Change};
+use crate::types::Money;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
@@ -21,6 +23,11 @@ pub enum FulfilmentError {
     Reason,
     #[error("This refund request was already decided.")]
     Decided,
+    #[error("This order has had no such e-mail.")]
+    NoSuchEmail,
+    /// A refund larger than the staff member may make (support's limit); the amount is the limit.
+    #[error("Refunds above {} need an admin.", Money::eur(*.0).display())]
+    AboveLimit(i64),
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
@@ -40,8 +47,19 @@ pub fn tracking_number(input: &str) -> Result<String, FulfilmentError> {
     if ok { Ok(t) } else { Err(FulfilmentError::Tracking) }
 }
 
-/// Marks a paid order shipped and queues the "shipped" e-mail with its tracking number.
-pub async fn ship(pool: &PgPool, id: Uuid, tracking: &str) -> Result<(), FulfilmentError> {
+/// An order's state as the audit log records it around a staff action.
+async fn order_state(conn: &mut PgConnection, id: Uuid) -> Result<serde_json::Value, FulfilmentError> {
+    let (status, refunded, tracking): (String, i64, Option<String>) =
+        sqlx::query_as("SELECT status, refunded_minor, tracking_number FROM orders WHERE id = $1")
+            .bind(id)
+            .fetch_one(conn)
+            .await?;
+    Ok(serde_json::json!({ "status": status, "refunded_minor": refunded, "tracking_number": tracking }))
+}
+
+/// Marks a paid order shipped and queues the "shipped" e-mail with its tracking number; audited as
+/// `actor`'s.
+pub async fn ship(pool: &PgPool, id: Uuid, tracking: &str, actor: &Actor) -> Result<(), FulfilmentError> {
     let tracking = tracking_number(tracking)?;
     let mut tx = pool.begin().await?;
     let status = lock(&mut tx, id).await?;
@@ -56,24 +74,73 @@ pub async fn ship(pool: &PgPool, id: Uuid, tracking: &str) -> Result<(), Fulfilm
     if !physical {
         return Err(FulfilmentError::NothingToShip);
     }
+    let before = order_state(&mut tx, id).await?;
     sqlx::query("UPDATE orders SET status = 'shipped', tracking_number = $2, shipped_at = now() WHERE id = $1")
         .bind(id)
         .bind(&tracking)
         .execute(&mut *tx)
         .await?;
     jobs::enqueue(&mut tx, "email.shipped", serde_json::json!({ "order_id": id }), Some(&format!("email.shipped:{id}"))).await?;
+    let after = order_state(&mut tx, id).await?;
+    audit::record(&mut tx, actor, Change { entity: "order", entity_id: id.to_string(), action: "order.ship", before: Some(before), after: Some(after) }).await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Refunds what is left of a paid order: the provider refund and the e-mail are queued, items that
 /// never left the shop go back into stock, and game keys never revealed go back to their pool.
-pub async fn refund(pool: &PgPool, id: Uuid) -> Result<i64, FulfilmentError> {
+/// `limit`: the most `actor` may refund (support's limit), checked on the locked order; audited.
+pub async fn refund(pool: &PgPool, id: Uuid, actor: &Actor, limit: Option<i64>) -> Result<i64, FulfilmentError> {
     let mut tx = pool.begin().await?;
     let status = lock(&mut tx, id).await?;
+    check_limit(&mut tx, id, limit).await?;
+    let before = order_state(&mut tx, id).await?;
     let amount = refund_locked(&mut tx, id, status, "refunded by staff").await?;
+    let after = order_state(&mut tx, id).await?;
+    audit::record(&mut tx, actor, Change { entity: "order", entity_id: id.to_string(), action: "order.refund", before: Some(before), after: Some(after) }).await?;
     tx.commit().await?;
     Ok(amount)
+}
+
+/// Sends an order's e-mail of `kind` again (the buyer lost it): a new job with the payload of the
+/// last one of that kind, so it says what it said then; audited.
+pub async fn resend_email(pool: &PgPool, id: Uuid, kind: &str, actor: &Actor) -> Result<(), FulfilmentError> {
+    let mut tx = pool.begin().await?;
+    lock(&mut tx, id).await?;
+    let payload: Option<serde_json::Value> = sqlx::query_scalar(
+        "SELECT payload FROM jobs WHERE payload->>'order_id' = $1::text AND kind = $2 AND kind LIKE 'email.%' ORDER BY id DESC LIMIT 1",
+    )
+    .bind(id)
+    .bind(kind)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let payload = payload.ok_or(FulfilmentError::NoSuchEmail)?;
+    let key = format!("{kind}:{id}:resend:{}", Uuid::new_v4());
+    jobs::enqueue(&mut tx, kind, payload, Some(&key)).await?;
+    let after = serde_json::json!({ "email": kind });
+    audit::record(&mut tx, actor, Change { entity: "order", entity_id: id.to_string(), action: "order.resend_email", before: None, after: Some(after) }).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The e-mails an order has had (the kinds a staff member may send again), in the order first sent.
+pub async fn sent_emails(pool: &PgPool, id: Uuid) -> Result<Vec<String>, FulfilmentError> {
+    Ok(sqlx::query_scalar(
+        "SELECT kind FROM jobs WHERE payload->>'order_id' = $1::text AND kind LIKE 'email.%' GROUP BY kind ORDER BY min(id)",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Refuses a refund of what is left of the (locked) order when it is above `limit`.
+async fn check_limit(conn: &mut PgConnection, id: Uuid, limit: Option<i64>) -> Result<(), FulfilmentError> {
+    let Some(limit) = limit else { return Ok(()) };
+    let left: i64 = sqlx::query_scalar("SELECT total_minor - refunded_minor FROM orders WHERE id = $1")
+        .bind(id)
+        .fetch_one(conn)
+        .await?;
+    if left > limit { Err(FulfilmentError::AboveLimit(limit)) } else { Ok(()) }
 }
 
 /// What became of a buyer's refund request.
@@ -117,12 +184,14 @@ pub async fn request_refund(pool: &PgPool, id: Uuid, reason: &str) -> Result<Ref
     Ok(RefundOutcome::Refunded(amount))
 }
 
-/// Staff decide an open refund request: approve (the order is refunded) or decline.
+/// Staff decide an open refund request: approve (the order is refunded, within `limit` as for
+/// [`refund`]) or decline; audited as `actor`'s.
 pub async fn decide_refund_request(
     pool: &PgPool,
     request_id: i64,
     approve: bool,
-    staff: Uuid,
+    actor: &Actor,
+    limit: Option<i64>,
 ) -> Result<Uuid, FulfilmentError> {
     let mut tx = pool.begin().await?;
     let order: Option<(Uuid, String)> = sqlx::query_as("SELECT order_id, status FROM refund_requests WHERE id = $1 FOR UPDATE")
@@ -133,8 +202,10 @@ pub async fn decide_refund_request(
     if req_status != "open" {
         return Err(FulfilmentError::Decided);
     }
+    let status = lock(&mut tx, order_id).await?;
+    let before = order_state(&mut tx, order_id).await?;
     if approve {
-        let status = lock(&mut tx, order_id).await?;
+        check_limit(&mut tx, order_id, limit).await?;
         refund_locked(&mut tx, order_id, status, "refund request approved").await?;
     } else {
         // The "refunded" e-mail tells an approval; a decline gets its own.
@@ -144,9 +215,13 @@ pub async fn decide_refund_request(
     sqlx::query("UPDATE refund_requests SET status = $2, decided_at = now(), decided_by = $3 WHERE id = $1")
         .bind(request_id)
         .bind(if approve { "approved" } else { "declined" })
-        .bind(staff)
+        .bind(actor.user_id)
         .execute(&mut *tx)
         .await?;
+    let mut after = order_state(&mut tx, order_id).await?;
+    after["refund_request"] = serde_json::json!({ "id": request_id, "decision": if approve { "approved" } else { "declined" } });
+    let action = if approve { "refund_request.approve" } else { "refund_request.decline" };
+    audit::record(&mut tx, actor, Change { entity: "order", entity_id: order_id.to_string(), action, before: Some(before), after: Some(after) }).await?;
     tx.commit().await?;
     Ok(order_id)
 }

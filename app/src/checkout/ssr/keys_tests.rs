@@ -57,7 +57,7 @@ async fn refunds_return_only_unrevealed_keys(pool: PgPool) {
     assign_for_order(&mut conn, order).await.unwrap();
     let keys = library(&pool, &c, None, &[order]).await.unwrap();
     reveal(&pool, keys[0].id, order, None, "198.51.100.1").await.unwrap();
-    refund(&pool, order).await.unwrap();
+    refund(&pool, order, &crate::checkout::ssr::tests::staff(), None).await.unwrap();
     let (stock, available): (i32, i64) = sqlx::query_as(
         "SELECT v.stock, (SELECT count(*) FROM license_keys WHERE variant_id = v.id AND status = 'available') FROM variants v WHERE v.id = $1",
     )
@@ -133,13 +133,13 @@ async fn refund_requests_follow_what_the_buyer_used(pool: PgPool) {
     };
     assert_eq!(status(revealed).await, "paid", "nothing happens before staff decide");
 
-    let staff = Uuid::new_v4();
-    assert_eq!(decide_refund_request(&pool, open[0].0, true, staff).await.unwrap(), revealed);
+    let staff = crate::checkout::ssr::tests::staff();
+    assert_eq!(decide_refund_request(&pool, open[0].0, true, &staff, None).await.unwrap(), revealed);
     assert_eq!(status(revealed).await, "refunded");
     assert_eq!(order_of_key(&pool, k1).await.unwrap(), None, "the refunded purchase loses its key page and download");
     let burned: Option<Uuid> = sqlx::query_scalar("SELECT order_id FROM license_keys WHERE id = $1").bind(k1).fetch_one(&pool).await.unwrap();
     assert_eq!(burned, Some(revealed), "a revealed key is never sold again");
-    decide_refund_request(&pool, open[1].0, false, staff).await.unwrap();
+    decide_refund_request(&pool, open[1].0, false, &staff, None).await.unwrap();
     assert_eq!(status(downloaded).await, "paid");
     let declined_mail: i64 = sqlx::query_scalar("SELECT count(*) FROM jobs WHERE kind = 'email.refund_declined' AND payload->>'order_id' = $1")
         .bind(downloaded.to_string())
@@ -147,7 +147,7 @@ async fn refund_requests_follow_what_the_buyer_used(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(declined_mail, 1, "the buyer is told of a decline");
-    assert!(matches!(decide_refund_request(&pool, open[1].0, true, staff).await, Err(FulfilmentError::Decided)));
+    assert!(matches!(decide_refund_request(&pool, open[1].0, true, &staff, None).await, Err(FulfilmentError::Decided)));
     // A refunded purchase cannot download.
     let after = crate::library::downloads::ssr::builds::start_download(&pool, k1, None, "198.51.100.2", limit).await;
     assert!(after.is_err());
@@ -212,7 +212,7 @@ async fn a_refund_before_key_assignment_keeps_every_key_in_the_pool(pool: PgPool
 
     // Refund first, job after.
     let early = buy(1).await;
-    fulfilment::refund(&pool, early).await.unwrap();
+    fulfilment::refund(&pool, early, &crate::checkout::ssr::tests::staff(), None).await.unwrap();
     while jobs::run_one(&pool, &effects).await.unwrap() {}
     assert_eq!(keys_of_order(&pool, &c, early).await.unwrap().len(), 0, "no key for a refunded order");
     let ready: i64 = sqlx::query_scalar("SELECT count(*) FROM dev_mailbox WHERE to_address = 'buyer1@example.com' AND subject LIKE 'Your game keys%'")
@@ -227,7 +227,7 @@ async fn a_refund_before_key_assignment_keeps_every_key_in_the_pool(pool: PgPool
     while jobs::run_one(&pool, &effects).await.unwrap() {}
     assert_eq!(keys_of_order(&pool, &c, late).await.unwrap().len(), 1);
     assert_eq!((free_keys().await, stock().await), (3, 3));
-    fulfilment::refund(&pool, late).await.unwrap();
+    fulfilment::refund(&pool, late, &crate::checkout::ssr::tests::staff(), None).await.unwrap();
     while jobs::run_one(&pool, &effects).await.unwrap() {}
     assert_eq!((free_keys().await, stock().await), (4, 4));
     let not_done: i64 = sqlx::query_scalar("SELECT count(*) FROM jobs WHERE status <> 'done'").fetch_one(&pool).await.unwrap();

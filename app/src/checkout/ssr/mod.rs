@@ -26,6 +26,8 @@ pub struct OrderSettings {
     pub webhook_secrets: Vec<crate::types::Secret>,
     pub payment_provider: crate::payments::PaymentProviderKind,
     pub stripe: Option<crate::payments::stripe::StripeSettings>,
+    /// The largest refund (minor units) support staff may make; above it an admin must.
+    pub support_refund_limit_minor: i64,
 }
 
 /// The checkout's state, provided by the server as its own context.
@@ -49,6 +51,7 @@ impl Default for OrderSettings {
             webhook_secrets: vec![crate::payments::DEV_WEBHOOK_SECRET.into()],
             payment_provider: crate::payments::PaymentProviderKind::Builtin,
             stripe: None,
+            support_refund_limit_minor: 10_000,
         }
     }
 }

@@ -12,6 +12,11 @@ use std::sync::Arc;
 use crate::catalog::ssr::tests::product;
 use uuid::Uuid;
 
+/// A staff member for actions the tests take (audited like anyone's).
+pub(crate) fn staff() -> crate::platform::audit::Actor {
+    crate::platform::audit::Actor { user_id: None, email: "staff@example.com".into(), ip: Some("192.0.2.10".into()) }
+}
+
 fn address() -> Address {
     Address {
         name: "Ada Lovelace".into(),
@@ -460,7 +465,7 @@ mod stripe_provider {
         let (header, body) = standin.take_events().remove(0);
         receive_webhook(&pool, stripe.as_ref(), &header, &body, chrono::Utc::now().timestamp()).await.unwrap();
 
-        assert_eq!(crate::checkout::ssr::fulfilment::refund(&pool, order).await.unwrap(), total);
+        assert_eq!(crate::checkout::ssr::fulfilment::refund(&pool, order, &staff(), None).await.unwrap(), total);
         let effects = effects(&pool, stripe.clone());
         while jobs::run_one(&pool, &effects).await.unwrap() {}
         let refunds = standin.refunds();
@@ -531,32 +536,32 @@ async fn shipping_and_refunds_follow_the_rules(pool: PgPool) {
 
     // Not paid yet: nothing to ship or refund.
     let (ring_order, ring_total, ring) = placed_order(&pool, "jewelry", 24_900, 3).await;
-    assert!(matches!(ship(&pool, ring_order, "1Z999AA10123456784").await, Err(FulfilmentError::NotAllowed(..))));
-    assert!(matches!(refund(&pool, ring_order).await, Err(FulfilmentError::NotAllowed(..))));
+    assert!(matches!(ship(&pool, ring_order, "1Z999AA10123456784", &staff()).await, Err(FulfilmentError::NotAllowed(..))));
+    assert!(matches!(refund(&pool, ring_order, &staff(), None).await, Err(FulfilmentError::NotAllowed(..))));
     payment_succeeded(&pool, &paid_event(ring_order, ring_total, "ch_ring", "evt_ring")).await.unwrap();
     assert_eq!(stock(&pool, ring).await, 2);
 
     // A bad tracking number changes nothing; a good one ships and tells the buyer.
     for bad in ["", "x", "<script>", &"9".repeat(65)] {
-        assert!(matches!(ship(&pool, ring_order, bad).await, Err(FulfilmentError::Tracking)), "{bad:?}");
+        assert!(matches!(ship(&pool, ring_order, bad, &staff()).await, Err(FulfilmentError::Tracking)), "{bad:?}");
     }
     assert_eq!(status(&pool, ring_order).await, OrderStatus::Paid);
-    ship(&pool, ring_order, " 1z999aa10123456784 ").await.unwrap();
+    ship(&pool, ring_order, " 1z999aa10123456784 ", &staff()).await.unwrap();
     assert_eq!(status(&pool, ring_order).await, OrderStatus::Shipped);
-    assert!(matches!(ship(&pool, ring_order, "1Z999AA10123456784").await, Err(FulfilmentError::NotAllowed(..))));
+    assert!(matches!(ship(&pool, ring_order, "1Z999AA10123456784", &staff()).await, Err(FulfilmentError::NotAllowed(..))));
     // Refunding a shipped ring: money back, but the ring is not back on the shelf.
-    assert_eq!(refund(&pool, ring_order).await.unwrap(), ring_total);
+    assert_eq!(refund(&pool, ring_order, &staff(), None).await.unwrap(), ring_total);
     assert_eq!(stock(&pool, ring).await, 2);
-    assert!(matches!(refund(&pool, ring_order).await, Err(FulfilmentError::NotAllowed(..))));
+    assert!(matches!(refund(&pool, ring_order, &staff(), None).await, Err(FulfilmentError::NotAllowed(..))));
 
     // A game has nothing to ship; refunding a paid, unshipped ring puts it back in stock.
     let (game_order, game_total, _) = placed_order(&pool, "games", 5_999, 10).await;
     payment_succeeded(&pool, &paid_event(game_order, game_total, "ch_game", "evt_game")).await.unwrap();
-    assert!(matches!(ship(&pool, game_order, "1Z999AA10123456784").await, Err(FulfilmentError::NothingToShip)));
+    assert!(matches!(ship(&pool, game_order, "1Z999AA10123456784", &staff()).await, Err(FulfilmentError::NothingToShip)));
     let (second, second_total, ring2) = placed_order(&pool, "jewelry", 9_900, 1).await;
     payment_succeeded(&pool, &paid_event(second, second_total, "ch_ring2", "evt_ring2")).await.unwrap();
     assert_eq!(stock(&pool, ring2).await, 0);
-    refund(&pool, second).await.unwrap();
+    refund(&pool, second, &staff(), None).await.unwrap();
     assert_eq!(stock(&pool, ring2).await, 1);
     assert_ledger_sum(&pool, ring2, 1).await;
 

@@ -21,8 +21,32 @@ pub enum PoolError {
 }
 
 /// Adds keys (already parsed, so no blank or repeated lines) to a game variant's pool; the whole
-/// batch or nothing. Returns how many were added.
+/// batch or nothing. Returns how many were added. Not audited: for the shop's own set-up (demo
+/// data, a drop); a person's import goes through [`import_audited`].
 pub async fn import(pool: &PgPool, cipher: &KeyCipher, variant_id: i64, keys: &[String]) -> Result<i64, PoolError> {
+    import_with(pool, cipher, variant_id, keys, None).await
+}
+
+/// As [`import`], audited as `actor`'s in the same transaction (`action` says how: `keys.import`,
+/// `keys.generate`).
+pub async fn import_audited(
+    pool: &PgPool,
+    cipher: &KeyCipher,
+    variant_id: i64,
+    keys: &[String],
+    actor: &crate::platform::audit::Actor,
+    action: &str,
+) -> Result<i64, PoolError> {
+    import_with(pool, cipher, variant_id, keys, Some((actor, action))).await
+}
+
+async fn import_with(
+    pool: &PgPool,
+    cipher: &KeyCipher,
+    variant_id: i64,
+    keys: &[String],
+    audit: Option<(&crate::platform::audit::Actor, &str)>,
+) -> Result<i64, PoolError> {
     let mut tx = pool.begin().await?;
     let department: Option<String> = sqlx::query_scalar(
         "SELECT p.department FROM variants v JOIN products p ON p.id = v.product_id WHERE v.id = $1 FOR UPDATE OF v",
@@ -75,6 +99,17 @@ pub async fn import(pool: &PgPool, cipher: &KeyCipher, variant_id: i64, keys: &[
             .bind(if was_keyed { "restock" } else { "adjust" })
             .execute(&mut *tx)
             .await?;
+    }
+    if let Some((actor, action)) = audit {
+        // Never the keys themselves: how many, and the pool's size before and after.
+        crate::platform::audit::record(&mut tx, actor, crate::platform::audit::Change {
+            entity: "variant",
+            entity_id: variant_id.to_string(),
+            action,
+            before: Some(serde_json::json!({ "keyed": was_keyed, "stock": old_stock })),
+            after: Some(serde_json::json!({ "keyed": true, "stock": old_stock + delta, "keys_added": added })),
+        })
+        .await?;
     }
     tx.commit().await?;
     Ok(added)

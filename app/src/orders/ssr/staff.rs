@@ -1,0 +1,146 @@
+//! Orders as staff look for them: a filtered, searched list a page at a time, and one order's
+//! timeline of everything that happened to it.
+use crate::orders::model::{OrderStatus, OrderSummary, TimelineEvent};
+use crate::types::{Currency, Money};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// What the staff order list filters on; `None` or empty matches everything.
+#[derive(Debug, Clone, Default)]
+pub struct OrderQuery {
+    /// An order number ("1042" or "#1042"), a buyer's e-mail (whole, any case) or a SKU.
+    pub search: String,
+    pub status: Option<OrderStatus>,
+    /// "games" or "jewelry": orders with at least one line of it.
+    pub department: Option<String>,
+    /// Whole UTC days, inclusive.
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
+    pub min_total_minor: Option<i64>,
+    pub max_total_minor: Option<i64>,
+    /// Only orders with a smaller number (the next page).
+    pub before_number: Option<i64>,
+}
+
+/// What the search text means: an order number, an e-mail address, or a SKU.
+fn search_terms(search: &str) -> (Option<i64>, Option<String>, Option<String>) {
+    let s = search.trim();
+    if s.is_empty() {
+        return (None, None, None);
+    }
+    if let Ok(n) = s.trim_start_matches('#').parse::<i64>() {
+        return (Some(n), None, None);
+    }
+    if s.contains('@') {
+        return (None, Some(s.to_owned()), None);
+    }
+    (None, None, Some(s.to_uppercase()))
+}
+
+/// The newest `limit` orders matching `q`, newest first (by order number, which only grows).
+pub async fn search(pool: &PgPool, q: &OrderQuery, limit: i64) -> sqlx::Result<Vec<OrderSummary>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: Uuid,
+        number: i64,
+        created_at: chrono::DateTime<chrono::Utc>,
+        status: String,
+        total_minor: i64,
+        currency: String,
+        email: String,
+        ships: bool,
+    }
+    let (number, email, sku) = search_terms(&q.search);
+    // Each filter is off when its parameter is NULL; the SKU is found once and matched by variant.
+    let rows: Vec<Row> = sqlx::query_as(
+        "WITH sku AS (SELECT id FROM variants WHERE sku = $3)
+         SELECT o.id, o.number, o.created_at, o.status, o.total_minor, o.currency::text AS currency, o.email::text AS email,
+                EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.department = 'jewelry') AS ships
+         FROM orders o
+         WHERE ($1::bigint IS NULL OR o.number = $1)
+           AND ($2::citext IS NULL OR o.email = $2::citext)
+           AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.variant_id IN (SELECT id FROM sku)))
+           AND ($4::text IS NULL OR o.status = $4)
+           AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.department = $5))
+           AND ($6::date IS NULL OR o.created_at >= ($6::date::timestamp AT TIME ZONE 'UTC'))
+           AND ($7::date IS NULL OR o.created_at < (($7::date + 1)::timestamp AT TIME ZONE 'UTC'))
+           AND ($8::bigint IS NULL OR o.total_minor >= $8)
+           AND ($9::bigint IS NULL OR o.total_minor <= $9)
+           AND ($10::bigint IS NULL OR o.number < $10)
+         ORDER BY o.number DESC LIMIT $11",
+    )
+    .bind(number)
+    .bind(email)
+    .bind(sku)
+    .bind(q.status.map(OrderStatus::as_str))
+    .bind(q.department.as_deref())
+    .bind(q.from)
+    .bind(q.to)
+    .bind(q.min_total_minor)
+    .bind(q.max_total_minor)
+    .bind(q.before_number)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| OrderSummary {
+            id: r.id.to_string(),
+            number: r.number,
+            placed: r.created_at.format("%Y-%m-%d %H:%M").to_string(),
+            status: OrderStatus::parse(&r.status).unwrap_or(OrderStatus::PendingPayment),
+            total: Money { minor: r.total_minor, currency: Currency::parse(&r.currency).unwrap_or(Currency::Eur) },
+            email: r.email,
+            ships: r.ships,
+        })
+        .collect())
+}
+
+/// The id of the order with this number.
+pub async fn id_of_number(pool: &PgPool, number: i64) -> sqlx::Result<Option<Uuid>> {
+    sqlx::query_scalar("SELECT id FROM orders WHERE number = $1").bind(number).fetch_optional(pool).await
+}
+
+/// Everything that happened to an order, oldest first: placed, paid, payments, holds released,
+/// e-mails queued and sent (or failing), keys assigned and revealed, downloads, refund requests and
+/// their decisions, shipping, and every staff action (the audit log).
+pub async fn timeline(pool: &PgPool, id: Uuid) -> sqlx::Result<Vec<TimelineEvent>> {
+    let rows: Vec<(chrono::DateTime<chrono::Utc>, String, String)> = sqlx::query_as(
+        "SELECT created_at, 'order', 'Order placed by ' || email || ' (' || status || ' now)' FROM orders WHERE id = $1
+         UNION ALL SELECT paid_at, 'payment', 'Paid' FROM orders WHERE id = $1 AND paid_at IS NOT NULL
+         UNION ALL SELECT shipped_at, 'shipping', 'Shipped with tracking number ' || coalesce(tracking_number, '?')
+                   FROM orders WHERE id = $1 AND shipped_at IS NOT NULL
+         UNION ALL SELECT created_at, 'payment', 'Payment ' || status || ' through ' || provider || ' (' || provider_ref || ')'
+                   FROM payments WHERE order_id = $1
+         UNION ALL SELECT created_at, 'email', 'Queued: ' || kind FROM jobs WHERE payload->>'order_id' = $1::text
+         UNION ALL SELECT done_at, 'email', 'Done: ' || kind FROM jobs WHERE payload->>'order_id' = $1::text AND status = 'done'
+         UNION ALL SELECT coalesce(done_at, run_at), 'problem', 'Failed for good after ' || attempts || ' attempts: ' || kind
+                   FROM jobs WHERE payload->>'order_id' = $1::text AND status = 'dead'
+         UNION ALL SELECT min(assigned_at), 'keys', count(*) || ' key(s) assigned' FROM license_keys
+                   WHERE order_id = $1 AND assigned_at IS NOT NULL GROUP BY date_trunc('second', assigned_at)
+         UNION ALL SELECT r.revealed_at, 'keys', 'Key #' || k.id || ' revealed' || coalesce(' from ' || host(r.ip), '')
+                   FROM key_reveals r JOIN license_keys k ON k.id = r.key_id WHERE k.order_id = $1
+         UNION ALL SELECT created_at, 'download', 'Build downloaded' || coalesce(' from ' || host(ip), '') FROM downloads WHERE order_id = $1
+         UNION ALL SELECT created_at, 'refund', 'Refund requested: ' || reason FROM refund_requests WHERE order_id = $1
+         UNION ALL SELECT decided_at, 'refund', 'Refund request ' || status FROM refund_requests WHERE order_id = $1 AND decided_at IS NOT NULL
+         UNION ALL SELECT at, 'staff', action || ' by ' || actor_email FROM audit_log WHERE entity = 'order' AND entity_id = $1::text
+         ORDER BY 1, 2",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(at, kind, text)| TimelineEvent { at: at.format("%Y-%m-%d %H:%M:%S").to_string(), kind, text })
+        .collect())
+}
+
+/// Who placed the order: the account signed in at the time, or a guest.
+pub async fn placed_by(pool: &PgPool, id: Uuid) -> sqlx::Result<String> {
+    let user: Option<String> =
+        sqlx::query_scalar("SELECT u.email::text FROM orders o JOIN users u ON u.id = o.user_id WHERE o.id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
+    Ok(user.map_or_else(|| "a guest".into(), |email| format!("{email} (signed in)")))
+}
