@@ -555,3 +555,48 @@ async fn a_page_without_a_free_connection_says_when_to_come_back(pool: PgPool) {
     let (status, _, _) = send(&tiny, get("/c/games")).await;
     assert_eq!(status, StatusCode::OK);
 }
+
+/// The audit log's CSV export: admins get every entry the page's filter matches (the same rows,
+/// newest first, however many pages the page would need), as an attachment; support, shoppers and
+/// visitors get 403; a bad date is a clear 422.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_audit_csv_holds_what_the_filter_matches_and_only_admins_get_it(pool: PgPool) {
+    use app::platform::audit::{list, record, Actor, Change, Query};
+    server::migrate(&pool).await.unwrap();
+    demo_users(&pool).await;
+    let actor = Actor { user_id: None, email: "owner@example.com".into(), ip: Some("192.0.2.5".into()) };
+    let mut tx = pool.begin().await.unwrap();
+    // More rows than a page holds, with a cell a spreadsheet would run as a formula.
+    for i in 0..120 {
+        let (entity, action) = if i % 3 == 0 { ("order", "order.ship") } else { ("product", "product.update") };
+        let entity_id = if i == 7 { "=HYPERLINK(\"evil\")".to_owned() } else { i.to_string() };
+        let after = serde_json::json!({ "name": format!("N{i}") });
+        record(&mut tx, &actor, Change { entity, entity_id, action, before: None, after: Some(after) }).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let admin = sign_in_as(&pool, server::seed::DEMO_ADMIN).await;
+    let (status, headers, body) = send(&pool, get_with("/admin/audit.csv?entity=product&who=OWNER", Some(&admin))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/csv"));
+    assert!(headers[header::CONTENT_DISPOSITION].to_str().unwrap().starts_with("attachment; filename=\"audit-"));
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    let mut lines = body.split("\r\n").filter(|l| !l.is_empty());
+    assert_eq!(lines.next(), Some("id,at_utc,actor,ip,entity,entity_id,action,before,after"));
+    let ids: Vec<i64> = lines.map(|l| l.split(',').next().unwrap().parse().unwrap()).collect();
+    let q = Query { entity: "product".into(), who: "OWNER".into(), ..Default::default() };
+    let expected: Vec<i64> = list(&pool, &q, 1000).await.unwrap().into_iter().map(|r| r.id).collect();
+    assert_eq!(ids.len(), 80);
+    assert_eq!(ids, expected, "the same rows as the page's filter, in its order");
+    assert!(body.contains(",product,1,product.update,,\"{\"\"name\"\": \"\"N1\"\"}\"\r\n"), "JSON quoted as one cell: {body}");
+    let evil = body.lines().find(|l| l.contains("HYPERLINK")).unwrap();
+    assert!(evil.contains(",\"'=HYPERLINK(\"\"evil\"\")\","), "a formula is shown as text: {evil}");
+
+    for who in [None, Some(sign_in_as(&pool, server::seed::DEMO_SUPPORT).await), Some(sign_in_as(&pool, server::seed::DEMO_SHOPPER).await)] {
+        let (status, _, body) = send(&pool, get_with("/admin/audit.csv", who.as_deref())).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{who:?}: {body}");
+        assert!(!body.contains("order.ship"));
+    }
+    let (status, _, body) = send(&pool, get_with("/admin/audit.csv?from=yesterday", Some(&admin))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body, "Enter a date as YYYY-MM-DD.");
+}

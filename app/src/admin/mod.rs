@@ -12,6 +12,8 @@ pub mod overview;
 pub mod product;
 pub mod products;
 pub mod widgets;
+#[cfg(all(test, feature = "ssr"))]
+mod tests;
 
 use crate::accounts::model::Role;
 use crate::ui::page::no_store;

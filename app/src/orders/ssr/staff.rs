@@ -105,25 +105,26 @@ pub async fn id_of_number(pool: &PgPool, number: i64) -> sqlx::Result<Option<Uui
 /// e-mails queued and sent (or failing), keys assigned and revealed, downloads, refund requests and
 /// their decisions, shipping, and every staff action (the audit log).
 pub async fn timeline(pool: &PgPool, id: Uuid) -> sqlx::Result<Vec<TimelineEvent>> {
-    let rows: Vec<(chrono::DateTime<chrono::Utc>, String, String)> = sqlx::query_as(
-        "SELECT created_at, 'order', 'Order placed by ' || email || ' (' || status || ' now)' FROM orders WHERE id = $1
-         UNION ALL SELECT paid_at, 'payment', 'Paid' FROM orders WHERE id = $1 AND paid_at IS NOT NULL
-         UNION ALL SELECT shipped_at, 'shipping', 'Shipped with tracking number ' || coalesce(tracking_number, '?')
-                   FROM orders WHERE id = $1 AND shipped_at IS NOT NULL
-         UNION ALL SELECT created_at, 'payment', 'Payment ' || status || ' through ' || provider || ' (' || provider_ref || ')'
-                   FROM payments WHERE order_id = $1
-         UNION ALL SELECT created_at, 'email', 'Queued: ' || kind FROM jobs WHERE payload->>'order_id' = $1::text
-         UNION ALL SELECT done_at, 'email', 'Done: ' || kind FROM jobs WHERE payload->>'order_id' = $1::text AND status = 'done'
-         UNION ALL SELECT coalesce(done_at, run_at), 'problem', 'Failed for good after ' || attempts || ' attempts: ' || kind
-                   FROM jobs WHERE payload->>'order_id' = $1::text AND status = 'dead'
-         UNION ALL SELECT min(assigned_at), 'keys', count(*) || ' key(s) assigned' FROM license_keys
+    // Events of one transaction share a time: the rank puts the cause before its effects.
+    let rows: Vec<(chrono::DateTime<chrono::Utc>, i32, String, String)> = sqlx::query_as(
+        "SELECT created_at, 0, 'order', 'Order placed by ' || email || ' (' || replace(status, '_', ' ') || ' now)' FROM orders WHERE id = $1
+         UNION ALL SELECT created_at, 1, 'payment', 'Payment of ' || to_char(amount_minor / 100.0, 'FM999999990.00') || ' through '
+                   || provider || ' (' || provider_ref || '), ' || status || ' now' FROM payments WHERE order_id = $1
+         UNION ALL SELECT paid_at, 2, 'payment', 'Paid' FROM orders WHERE id = $1 AND paid_at IS NOT NULL
+         UNION ALL SELECT min(assigned_at), 3, 'keys', count(*) || ' key(s) assigned' FROM license_keys
                    WHERE order_id = $1 AND assigned_at IS NOT NULL GROUP BY date_trunc('second', assigned_at)
-         UNION ALL SELECT r.revealed_at, 'keys', 'Key #' || k.id || ' revealed' || coalesce(' from ' || host(r.ip), '')
+         UNION ALL SELECT r.revealed_at, 3, 'keys', 'Key #' || k.id || ' revealed' || coalesce(' from ' || host(r.ip), '')
                    FROM key_reveals r JOIN license_keys k ON k.id = r.key_id WHERE k.order_id = $1
-         UNION ALL SELECT created_at, 'download', 'Build downloaded' || coalesce(' from ' || host(ip), '') FROM downloads WHERE order_id = $1
-         UNION ALL SELECT created_at, 'refund', 'Refund requested: ' || reason FROM refund_requests WHERE order_id = $1
-         UNION ALL SELECT decided_at, 'refund', 'Refund request ' || status FROM refund_requests WHERE order_id = $1 AND decided_at IS NOT NULL
-         UNION ALL SELECT at, 'staff', action || ' by ' || actor_email FROM audit_log WHERE entity = 'order' AND entity_id = $1::text
+         UNION ALL SELECT created_at, 3, 'download', 'Build downloaded' || coalesce(' from ' || host(ip), '') FROM downloads WHERE order_id = $1
+         UNION ALL SELECT created_at, 4, 'refund', 'Refund requested: ' || reason FROM refund_requests WHERE order_id = $1
+         UNION ALL SELECT decided_at, 4, 'refund', 'Refund request ' || status FROM refund_requests WHERE order_id = $1 AND decided_at IS NOT NULL
+         UNION ALL SELECT at, 5, 'staff', action || ' by ' || actor_email FROM audit_log WHERE entity = 'order' AND entity_id = $1::text
+         UNION ALL SELECT shipped_at, 6, 'shipping', 'Shipped with tracking number ' || coalesce(tracking_number, '?')
+                   FROM orders WHERE id = $1 AND shipped_at IS NOT NULL
+         UNION ALL SELECT created_at, 7, 'email', 'Queued: ' || kind FROM jobs WHERE payload->>'order_id' = $1::text
+         UNION ALL SELECT done_at, 8, 'email', 'Done: ' || kind FROM jobs WHERE payload->>'order_id' = $1::text AND status = 'done'
+         UNION ALL SELECT coalesce(done_at, run_at), 8, 'problem', 'Failed for good after ' || attempts || ' attempts: ' || kind
+                   FROM jobs WHERE payload->>'order_id' = $1::text AND status = 'dead'
          ORDER BY 1, 2",
     )
     .bind(id)
@@ -131,7 +132,7 @@ pub async fn timeline(pool: &PgPool, id: Uuid) -> sqlx::Result<Vec<TimelineEvent
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(at, kind, text)| TimelineEvent { at: at.format("%Y-%m-%d %H:%M:%S").to_string(), kind, text })
+        .map(|(at, _, kind, text)| TimelineEvent { at: at.format("%Y-%m-%d %H:%M:%S").to_string(), kind, text })
         .collect())
 }
 
