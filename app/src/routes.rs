@@ -2,7 +2,7 @@
 use crate::accounts::ui::*;
 use crate::cart::ui::CartPage;
 use crate::admin::{
-    audit::AdminAuditPage, categories::AdminCategoriesPage, keys::AdminKeysPage, orders::{AdminOrderPage, AdminOrdersPage}, overview::AdminPage, product::AdminProductPage,
+    audit::AdminAuditPage, categories::AdminCategoriesPage, customers::{AdminCustomerPage, AdminCustomersPage}, keys::AdminKeysPage, orders::{AdminOrderPage, AdminOrdersPage, PackingSlipPage}, overview::AdminPage, product::AdminProductPage,
     products::AdminProductsPage, AdminShell,
 };
 use crate::checkout::ui::{CheckoutPage, OrderPage, PayPage};
@@ -67,11 +67,14 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=AdminPage ssr=SsrMode::Async/>
                         <Route path=path!("orders") view=AdminOrdersPage ssr=SsrMode::Async/>
                         <Route path=path!("orders/:id") view=AdminOrderPage ssr=SsrMode::Async/>
+                        <Route path=path!("orders/:id/slip") view=PackingSlipPage ssr=SsrMode::Async/>
                         <Route path=path!("keys") view=AdminKeysPage ssr=SsrMode::Async/>
                         <Route path=path!("products") view=AdminProductsPage ssr=SsrMode::Async/>
                         <Route path=path!("products/:id") view=AdminProductPage ssr=SsrMode::Async/>
                         <Route path=path!("categories") view=AdminCategoriesPage ssr=SsrMode::Async/>
                         <Route path=path!("audit") view=AdminAuditPage ssr=SsrMode::Async/>
+                        <Route path=path!("customers") view=AdminCustomersPage ssr=SsrMode::Async/>
+                        <Route path=path!("customers/:id") view=AdminCustomerPage ssr=SsrMode::Async/>
                     </ParentRoute>
                     <Route path=path!("/account/library") view=crate::library::keys::ui::LibraryPage ssr=SsrMode::Async/>
                     <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async/>

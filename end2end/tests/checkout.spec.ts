@@ -197,6 +197,7 @@ test('staff ship a ring and refund it; the guest follows the e-mailed link', asy
   await row.getByRole('button', { name: 'Mark shipped' }).click();
   await expect(page.getByTestId('notice')).toContainText('shipped');
   await expect(row.getByTestId('admin-order-status')).toHaveText('Shipped');
+  await row.getByText('Refund…').click();
   await row.getByRole('button', { name: `Refund order #${number}` }).click();
   await expect(page.getByTestId('notice')).toContainText('refund');
   await expect(row.getByTestId('admin-order-status')).toHaveText('Refunded');

@@ -6,8 +6,12 @@ import { codeFromMailbox, jsEnabled } from './helpers';
  * JavaScript the product page stays put (a message, the header count); without, the form posts and
  * the cart page says what was added.
  */
-export async function addFirstInStock(page: Page, department: 'games' | 'jewelry'): Promise<string> {
-  await page.goto(`/c/${department}?in_stock=1&sort=price-asc`);
+export async function addFirstInStock(
+  page: Page,
+  department: 'games' | 'jewelry',
+  sort: 'price-asc' | 'price-desc' = 'price-asc',
+): Promise<string> {
+  await page.goto(`/c/${department}?in_stock=1&sort=${sort}`);
   await page.getByTestId('product-card').first().getByRole('link').click();
   const name = (await page.getByRole('heading', { level: 1 }).innerText()).trim();
   await expect(page.getByRole('button', { name: 'Add to cart' })).toBeEnabled();
@@ -67,9 +71,18 @@ export async function guestBuysGame(page: Page, email: string): Promise<{ number
 
 /** Signs in as the demo admin (no second factor on the demo account). */
 export async function signInAsAdmin(page: Page) {
+  await signInAs(page, 'admin@example.com', 'Admin-demo-2026!');
+}
+
+/** Signs in as the demo support member (orders and customers, small refunds). */
+export async function signInAsSupport(page: Page) {
+  await signInAs(page, 'support@example.com', 'Support-demo-2026!');
+}
+
+async function signInAs(page: Page, email: string, password: string) {
   await page.goto('/account/sign-in');
-  await page.getByLabel('E-mail address', { exact: true }).fill('admin@example.com');
-  await page.getByLabel('Password', { exact: true }).fill('Admin-demo-2026!');
+  await page.getByLabel('E-mail address', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).not.toHaveURL(/sign-in/);
 }

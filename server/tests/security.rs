@@ -200,6 +200,11 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("/api/admin/orders", &["query"]),
     ("/api/admin/order", &["id"]),
     ("/api/admin/resend-email", &["order_id", "kind"]),
+    ("/api/admin/cancel", &["order_id"]),
+    ("/api/admin/customers", &["query"]),
+    ("/api/admin/customer", &["id"]),
+    ("/api/admin/customer-disable", &["id", "disabled"]),
+    ("/api/admin/customer-role", &["id", "role"]),
     ("/api/admin/ship", &["order_id", "tracking_number"]),
     ("/api/admin/refund", &["order_id"]),
     ("/api/admin/refund-request", &["request_id", "decision"]),
@@ -466,7 +471,7 @@ async fn a_stranger_cannot_lock_the_owner_out_of_their_usual_network(pool: PgPoo
 /// dashboard); every other `/api/admin/*` function is for admins only.
 const SUPPORT_MAY: &[&str] = &[
     "/api/admin/orders", "/api/admin/order", "/api/admin/ship", "/api/admin/refund", "/api/admin/refund-request",
-    "/api/admin/resend-email", "/api/admin/overview",
+    "/api/admin/resend-email", "/api/admin/cancel", "/api/admin/overview", "/api/admin/customers", "/api/admin/customer",
 ];
 
 /// The role matrix: every `/api/admin/*` function, called with plausible fields by an anonymous
@@ -683,7 +688,8 @@ async fn a_failed_staff_form_shows_its_message_on_the_staff_page(pool: PgPool) {
 /// The staff functions that only read (a successful call writes nothing).
 const STAFF_READS: &[&str] = &[
     "/api/admin/orders", "/api/admin/order", "/api/admin/overview", "/api/admin/products", "/api/admin/product",
-    "/api/admin/categories", "/api/admin/keys", "/api/admin/audit", "/api/admin/photo-progress",
+    "/api/admin/categories", "/api/admin/keys", "/api/admin/audit", "/api/admin/photo-progress", "/api/admin/customers",
+    "/api/admin/customer",
 ];
 
 /// Every staff function that changes something, called successfully by an admin, writes at least
@@ -825,6 +831,30 @@ async fn every_successful_staff_change_writes_an_audit_row(pool: PgPool) {
         .await
         .unwrap();
     step("/api/admin/refund-request", vec![("request_id", request.to_string()), ("decision", s("decline"))]).await;
+    let unpaid = start_checkout(
+        &pool,
+        &CheckoutRequest {
+            checkout_key: uuid::Uuid::new_v4(),
+            placed_by: "buyer".into(),
+            user_id: None,
+            email: app::types::Email::parse("late@example.com").unwrap(),
+            lines: vec![(game, 1)],
+            discount_code: None,
+            shipping: None,
+        },
+        &Default::default(),
+        10,
+    )
+    .await
+    .unwrap();
+    step("/api/admin/cancel", vec![("order_id", unpaid.order_id.to_string())]).await;
+
+    // A customer's account: turned off and on, given a role.
+    sign_in_as(&pool, server::seed::DEMO_SHOPPER).await;
+    let shopper: uuid::Uuid = sqlx::query_scalar("SELECT id FROM users WHERE email = 'shopper@example.com'").fetch_one(&pool).await.unwrap();
+    step("/api/admin/customer-disable", vec![("id", shopper.to_string()), ("disabled", s("true"))]).await;
+    step("/api/admin/customer-disable", vec![("id", shopper.to_string()), ("disabled", s("false"))]).await;
+    step("/api/admin/customer-role", vec![("id", shopper.to_string()), ("role", s("support"))]).await;
 
     let staff_changes: std::collections::BTreeSet<&str> = leptos::server_fn::axum::server_fn_paths()
         .map(|(p, _)| p)
@@ -835,4 +865,59 @@ async fn every_successful_staff_change_writes_an_audit_row(pool: PgPool) {
     let anonymous: i64 = scalar("SELECT count(*) FROM audit_log WHERE actor_email <> 'admin@example.com' OR actor_id IS NULL").await;
     assert_eq!(anonymous, 0, "every row names the admin");
     assert!(audits().await >= staff_changes.len() as i64);
+}
+
+/// A customer's account turned off by an admin: the session they have open ends with the next
+/// request, they cannot sign in, and turned on again they can; support may look but not do it; an
+/// admin cannot turn themselves off. Each change is audited.
+#[sqlx::test(migrations = "../migrations")]
+async fn an_account_turned_off_is_signed_out_at_once(pool: PgPool) {
+    server::migrate(&pool).await.unwrap();
+    demo_users(&pool).await;
+    let shopper = sign_in_as(&pool, server::seed::DEMO_SHOPPER).await;
+    let admin = sign_in_as(&pool, server::seed::DEMO_ADMIN).await;
+    let support = sign_in_as(&pool, server::seed::DEMO_SUPPORT).await;
+    let id_of = |email: &'static str| {
+        let pool = pool.clone();
+        async move { sqlx::query_scalar::<_, uuid::Uuid>("SELECT id FROM users WHERE email = $1").bind(email).fetch_one(&pool).await.unwrap() }
+    };
+    let (customer, me) = (id_of("shopper@example.com").await, id_of("admin@example.com").await);
+    let (status, _, _) = send(&pool, get_with("/account", Some(&shopper))).await;
+    assert_eq!(status, StatusCode::OK);
+    let post = |cookie: &str, path: &str, fields: Vec<(&str, String)>| {
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let mut req = form_post(path, Some(cookie), &pairs);
+        req.headers_mut().insert(header::ACCEPT, "application/json".parse().unwrap());
+        send(&pool, req)
+    };
+    // Support see the customer, but the switch is not theirs.
+    let (status, _, html) = send(&pool, get_with(&format!("/admin/customers/{customer}"), Some(&support))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("shopper@example.com") && !html.contains("Turn the account off"), "{html}");
+    let (status, _, _) = post(&support, "/api/admin/customer-disable", vec![("id", customer.to_string()), ("disabled", "true".into())]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = send(&pool, get_with("/account", Some(&shopper))).await;
+    assert_eq!(status, StatusCode::OK, "still on");
+
+    let (status, _, body) = post(&admin, "/api/admin/customer-disable", vec![("id", customer.to_string()), ("disabled", "true".into())]).await;
+    assert!(status.is_success() || status.is_redirection(), "{status} {body}");
+    let (status, _, _) = send(&pool, get_with("/account", Some(&shopper))).await;
+    assert_ne!(status, StatusCode::OK, "the open session ended");
+    let (status, headers, _) = send(
+        &pool,
+        form_post("/api/account/sign-in", None, &[("email", "shopper@example.com"), ("password", server::seed::DEMO_SHOPPER.1), ("next", "/account")]),
+    )
+    .await;
+    assert_ne!(location(&headers).as_deref(), Some("/account"), "cannot sign in ({status})");
+    let (status, _, _) = post(&admin, "/api/admin/customer-disable", vec![("id", customer.to_string()), ("disabled", "false".into())]).await;
+    assert!(status.is_success() || status.is_redirection());
+    let again = sign_in_as(&pool, server::seed::DEMO_SHOPPER).await;
+    let (status, _, _) = send(&pool, get_with("/account", Some(&again))).await;
+    assert_eq!(status, StatusCode::OK, "on again");
+
+    let (status, _, body) = post(&admin, "/api/admin/customer-disable", vec![("id", me.to_string()), ("disabled", "true".into())]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let actions: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_log WHERE entity = 'user' ORDER BY id").fetch_all(&pool).await.unwrap();
+    assert_eq!(actions, ["user.disable", "user.enable"]);
 }

@@ -5,6 +5,7 @@
 //! each function still checks the role itself (they are directly callable).
 pub mod audit;
 pub mod categories;
+pub mod customers;
 pub mod export;
 pub mod keys;
 pub mod orders;
@@ -42,6 +43,9 @@ pub fn support_may_call(path: &str) -> bool {
         orders::AdminRefundOrder::PATH,
         orders::AdminDecideRefund::PATH,
         orders::AdminResendEmail::PATH,
+        orders::AdminCancelOrder::PATH,
+        customers::GetAdminCustomers::PATH,
+        customers::GetAdminCustomer::PATH,
         overview::GetAdminOverview::PATH,
     ]
     .contains(&path)
@@ -64,6 +68,7 @@ pub fn AdminNav(staff: Staff) -> impl IntoView {
         <nav class="admin-nav" aria-label="Staff" data-testid="admin-nav">
             <a href="/admin">"Dashboard"</a>
             <a href="/admin/orders">"Orders"</a>
+            <a href="/admin/customers">"Customers"</a>
             {admin.then(|| view! {
                 <a href="/admin/products">"Products"</a>
                 <a href="/admin/categories">"Categories"</a>

@@ -223,6 +223,23 @@ pub async fn admin_decide_refund(request_id: i64, decision: String) -> Result<()
     respond(&ctx, ADMIN_ORDERS_FORM, "/admin/orders", None, r).await
 }
 
+/// Cancels an order that was never paid (its held stock goes back at once).
+#[server(prefix = "/api/admin", endpoint = "cancel")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/cancel", skip_all))]
+pub async fn admin_cancel_order(order_id: String) -> Result<(), AppError> {
+    let ctx = RequestCtx::load().await?;
+    let r = async {
+        let (_, actor) = super::support_actor(&ctx).await?;
+        let id = Uuid::parse_str(order_id.trim()).map_err(|_| AppError::NotFound)?;
+        crate::checkout::ssr::fulfilment::cancel(ctx.pool(), id, &actor).await?;
+        tracing::info!(order = %id, "unpaid order cancelled by staff");
+        ctx.notice("The order is cancelled and its items are back in stock.").await?;
+        Ok(back_to("/admin/orders"))
+    }
+    .await;
+    respond(&ctx, ADMIN_ORDERS_FORM, "/admin/orders", None, r).await
+}
+
 /// Sends one of an order's e-mails again (`kind`, e.g. `email.order_confirmation`).
 #[server(prefix = "/api/admin", endpoint = "resend-email")]
 #[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/resend-email", skip_all))]
@@ -378,14 +395,19 @@ fn ShipForm(id: String, number: i64) -> impl IntoView {
     }
 }
 
+/// Refunds what is left of the order, after a confirmation (a disclosure: no script needed).
 #[component]
 fn RefundForm(id: String, number: i64) -> impl IntoView {
     view! {
-        <form method="post" action=AdminRefundOrder::PATH class="inline-form">
-            <input type="hidden" name="order_id" value=id/>
-            <button type="submit" class="button danger"
-                aria-label=format!("Refund order #{number}")>"Refund"</button>
-        </form>
+        <details class="confirm">
+            <summary class="button secondary-outline">"Refund…"</summary>
+            <p>"Everything not yet refunded goes back to the buyer through their payment provider."</p>
+            <form method="post" action=AdminRefundOrder::PATH class="inline-form">
+                <input type="hidden" name="order_id" value=id/>
+                <button type="submit" class="button danger"
+                    aria-label=format!("Refund order #{number}")>"Yes, refund"</button>
+            </form>
+        </details>
     }
 }
 
@@ -395,7 +417,11 @@ pub struct AdminOrder {
     pub staff: super::Staff,
     pub order: crate::orders::model::OrderView,
     pub placed_by: String,
+    /// When it was placed (UTC).
+    pub placed: String,
     pub ships: bool,
+    /// The shipping address as label lines (empty: nothing ships).
+    pub ship_to: Vec<String>,
     /// The e-mails it has had (kinds), which staff may send again.
     pub emails: Vec<String>,
     pub timeline: Vec<crate::orders::model::TimelineEvent>,
@@ -422,8 +448,10 @@ pub async fn get_admin_order(id: String) -> Result<AdminOrder, AppError> {
         async { crate::checkout::ssr::fulfilment::sent_emails(ctx.pool(), uuid).await.map_err(AppError::from) },
     )?;
     let placed_by = crate::orders::ssr::staff::placed_by(ctx.pool(), uuid).await?;
+    let ship_to = crate::orders::ssr::staff::ship_to(ctx.pool(), uuid).await?;
+    let placed = timeline.first().map(|e| e.at.clone()).unwrap_or_default();
     let error = ctx.take_flash(ADMIN_ORDERS_FORM).await?.map(|f| f.message);
-    Ok(AdminOrder { staff, order, placed_by, ships, emails, timeline, notice: ctx.take_notice().await?, error })
+    Ok(AdminOrder { staff, order, placed_by, placed, ships, ship_to, emails, timeline, notice: ctx.take_notice().await?, error })
 }
 
 /// An e-mail kind as staff read it.
@@ -453,7 +481,7 @@ pub fn AdminOrderPage() -> impl IntoView {
             <PageMeta title=format!("Order #{number} · Admin") description="Order".into() canonical_path=format!("/admin/orders/{number}")/>
             <super::AdminNav staff=page.staff.clone()/>
             <section class="admin-page" aria-labelledby="admin-order-title" data-testid="admin-order-page" data-number=number>
-                <p><a href="/admin/orders">"← Orders"</a></p>
+                <p class="no-print"><a href="/admin/orders">"← Orders"</a></p>
                 <h1 id="admin-order-title">"Order #" {number}</h1>
                 <FormOutcome notice=page.notice error=page.error/>
                 <dl class="account-facts">
@@ -462,6 +490,11 @@ pub fn AdminOrderPage() -> impl IntoView {
                     <dt>"Placed by"</dt><dd>{page.placed_by.clone()}</dd>
                     <dt>"Total"</dt><dd>{o.total.display()}</dd>
                     {o.tracking_number.clone().map(|t| view! { <dt>"Tracking"</dt><dd>{t}</dd> })}
+                    {(!page.ship_to.is_empty()).then(|| view! {
+                        <dt>"Ships to"</dt>
+                        <dd>{page.ship_to.iter().map(|l| view! { {l.clone()} <br/> }).collect_view()}
+                            <a href=format!("/admin/orders/{number}/slip") data-testid="packing-slip">"Packing slip"</a></dd>
+                    })}
                 </dl>
                 <table class="order-table">
                     <thead><tr><th scope="col">"Item"</th><th scope="col">"Price"</th><th scope="col">"Qty"</th><th scope="col">"Total"</th></tr></thead>
@@ -483,6 +516,16 @@ pub fn AdminOrderPage() -> impl IntoView {
                 </table>
                 <h2>"Actions"</h2>
                 <div class="admin-actions order-actions">
+                    {(o.status == OrderStatus::PendingPayment).then(|| view! {
+                        <details class="confirm">
+                            <summary class="button secondary-outline">"Cancel order…"</summary>
+                            <p>"The order was never paid: its items go back on sale now."</p>
+                            <form method="post" action=AdminCancelOrder::PATH class="inline-form">
+                                <input type="hidden" name="order_id" value=o.id.clone()/>
+                                <button type="submit" class="button danger" aria-label=format!("Cancel order #{number}")>"Yes, cancel it"</button>
+                            </form>
+                        </details>
+                    })}
                     {can_ship.then(|| view! { <ShipForm id=o.id.clone() number=number/> })}
                     {can_refund.then(|| view! { <RefundForm id=o.id.clone() number=number/> })}
                     {(!page.emails.is_empty()).then(|| view! {
@@ -503,6 +546,39 @@ pub fn AdminOrderPage() -> impl IntoView {
                     }).collect_view()}
                 </ol>
                 <p class="field-hint">"Times are UTC."</p>
+            </section>
+        }
+    })
+}
+
+/// A packing slip to print and put in the parcel: the address and what is in it, no prices. The
+/// print stylesheet leaves out the shop's header, footer and the staff navigation.
+#[component]
+pub fn PackingSlipPage() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let id = move || params.with_untracked(|p| p.get("id").unwrap_or_default());
+    private_page(move || get_admin_order(id()), |page: AdminOrder| {
+        let o = page.order.clone();
+        let number = o.number;
+        view! {
+            <PageMeta title=format!("Packing slip #{number} · Admin") description="Packing slip".into() canonical_path=format!("/admin/orders/{number}/slip")/>
+            <div class="no-print"><super::AdminNav staff=page.staff.clone()/></div>
+            <section class="admin-page packing-slip" aria-labelledby="slip-title" data-testid="slip">
+                <p class="no-print"><a href=format!("/admin/orders/{number}")>"← Order #" {number}</a>
+                    " · Use your browser's Print to print this slip."</p>
+                <h1 id="slip-title">{crate::site::SITE_NAME} " — packing slip"</h1>
+                <p><strong>"Order #" {number}</strong> " · placed " {page.placed.clone()} " UTC"</p>
+                <h2>"Ship to"</h2>
+                <address data-testid="slip-address">{page.ship_to.iter().map(|l| view! { {l.clone()} <br/> }).collect_view()}</address>
+                <table class="order-table">
+                    <thead><tr><th scope="col">"Item"</th><th scope="col">"Option"</th><th scope="col">"Qty"</th></tr></thead>
+                    <tbody>
+                        {o.lines.iter().map(|l| view! {
+                            <tr data-testid="slip-line"><td>{l.product_name.clone()}</td><td>{l.variant_label.clone()}</td><td>{l.quantity}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <p class="field-hint">"Questions about your order? Reply to your order e-mail."</p>
             </section>
         }
     })

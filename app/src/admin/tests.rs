@@ -146,3 +146,47 @@ async fn the_audit_log_filters(pool: PgPool) {
     let entry: super::audit::AuditEntry = rows[1].clone().into();
     assert_eq!(entry.changes, [("k".to_owned(), "—".to_owned(), "1".to_owned())]);
 }
+
+/// Staff cancel an unpaid order: its held stock is back at once, the cancel is audited, a paid
+/// order cannot be cancelled, and money that arrives afterwards goes back to the buyer.
+#[sqlx::test(migrations = "../migrations")]
+async fn cancelling_an_unpaid_order_gives_its_stock_back(pool: PgPool) {
+    use crate::checkout::ssr::fulfilment::{cancel, FulfilmentError};
+    let game = crate::catalog::ssr::tests::product(&pool, "games", 1_999, 5).await;
+    let stock = || async { sqlx::query_scalar::<_, i32>("SELECT stock FROM variants WHERE id = $1").bind(game).fetch_one(&pool).await.unwrap() };
+    let (unpaid, _) = order(&pool, game, 2, "late@example.com", false, false).await;
+    assert_eq!(stock().await, 3, "held");
+    let staff = crate::platform::audit::Actor { user_id: None, email: "desk@example.com".into(), ip: None };
+    cancel(&pool, unpaid, &staff).await.unwrap();
+    assert_eq!(stock().await, 5, "given back at once");
+    let status: String = sqlx::query_scalar("SELECT status FROM orders WHERE id = $1").bind(unpaid).fetch_one(&pool).await.unwrap();
+    assert_eq!(status, "cancelled");
+    let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'order.cancel' AND entity_id = $1::text")
+        .bind(unpaid)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(audited, 1);
+    // Twice: refused, nothing moves.
+    assert!(matches!(cancel(&pool, unpaid, &staff).await, Err(FulfilmentError::NotAllowed(..))));
+    assert_eq!(stock().await, 5);
+    // A paid order is refunded, never cancelled.
+    let (paid, _) = order(&pool, game, 1, "paid@example.com", false, true).await;
+    assert!(matches!(cancel(&pool, paid, &staff).await, Err(FulfilmentError::NotAllowed(..))));
+    // The buyer pays the cancelled order after all: the money is sent back, the stock stays.
+    let ev = crate::payments::PaymentEvent {
+        provider: "builtin".into(),
+        event_id: "evt_late".into(),
+        provider_ref: "ch_late".into(),
+        order_id: unpaid,
+        amount_minor: 2 * 1_999,
+        currency: "EUR".into(),
+    };
+    payment_succeeded(&pool, &ev).await.unwrap();
+    let refunds: i64 = sqlx::query_scalar("SELECT count(*) FROM jobs WHERE kind = 'payment.refund' AND payload->>'provider_ref' = 'ch_late'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(refunds, 1, "the late payment goes back");
+    assert_eq!(stock().await, 4, "only the paid order's unit is gone");
+}

@@ -72,7 +72,10 @@ where
             }
         }
     });
-    let body = futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|item| (item, rx)) });
+    // `poll_recv` keeps answering "done" once the channel is closed: a body may be polled again
+    // after its end (the compression layer does).
+    let mut rx = rx;
+    let body = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
     (
         StatusCode::OK,
         [

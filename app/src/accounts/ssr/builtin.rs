@@ -75,16 +75,6 @@ impl BuiltinProvider {
         Ok(())
     }
 
-    /// Turns an account off (staff action; also used by tests).
-    pub async fn set_disabled(&self, email: &Email, disabled: bool) -> Result<(), AuthError> {
-        sqlx::query("UPDATE builtin_accounts SET disabled = $2, sessions_valid_after = now() WHERE email = $1")
-            .bind(email.as_str())
-            .bind(disabled)
-            .execute(&self.pool)
-            .await
-            .map_err(db)?;
-        Ok(())
-    }
 
     /// Runs a one-row UPDATE keyed by the account id.
     async fn update(&self, sql: &str, id: uuid::Uuid) -> Result<(), AuthError> {
@@ -384,5 +374,36 @@ impl IdentityProvider for BuiltinProvider {
         self.use_totp(&account, &secret, code).await?;
         self.update("UPDATE builtin_accounts SET totp_enabled = true WHERE id = $1", account.id).await?;
         Ok(())
+    }
+
+    async fn account_state(&self, email: &Email) -> Result<Option<AccountState>, AuthError> {
+        Ok(self.by_email(email).await?.map(|a| AccountState {
+            disabled: a.disabled,
+            confirmed: a.email_verified,
+            two_factor: a.totp_enabled,
+            role: Role::parse(&a.role).unwrap_or_default(),
+        }))
+    }
+
+    async fn set_disabled(&self, email: &Email, disabled: bool) -> Result<(), AuthError> {
+        // Sessions issued before now are void either way: a disabled account is signed out at once.
+        let done = sqlx::query("UPDATE builtin_accounts SET disabled = $2, sessions_valid_after = now() WHERE email = $1")
+            .bind(email.as_str())
+            .bind(disabled)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        if done.rows_affected() == 0 { Err(AuthError::InvalidCredentials) } else { Ok(()) }
+    }
+
+    async fn set_role(&self, email: &Email, role: Role) -> Result<(), AuthError> {
+        // The role is read on every request, so it applies at once without ending sessions.
+        let done = sqlx::query("UPDATE builtin_accounts SET role = $2 WHERE email = $1")
+            .bind(email.as_str())
+            .bind(role.as_str())
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        if done.rows_affected() == 0 { Err(AuthError::InvalidCredentials) } else { Ok(()) }
     }
 }

@@ -467,4 +467,55 @@ impl IdentityProvider for CognitoProvider {
             .map_err(map_err)?;
         Ok(())
     }
+
+    async fn account_state(&self, email: &Email) -> Result<Option<AccountState>, AuthError> {
+        let pool = &self.settings.user_pool_id;
+        let user = match self.client.admin_get_user().user_pool_id(pool).username(email.as_str()).send().await.map_err(map_err) {
+            Ok(u) => u,
+            Err(AuthError::InvalidCredentials) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let groups = self
+            .client
+            .admin_list_groups_for_user()
+            .user_pool_id(pool)
+            .username(email.as_str())
+            .send()
+            .await
+            .map_err(map_err)?;
+        let names: Vec<String> = groups.groups().iter().filter_map(|g| g.group_name().map(str::to_owned)).collect();
+        Ok(Some(AccountState {
+            disabled: !user.enabled(),
+            confirmed: user.user_status().is_some_and(|s| s.as_str() == "CONFIRMED"),
+            two_factor: user.user_mfa_setting_list().iter().any(|m| m == "SOFTWARE_TOKEN_MFA"),
+            role: self.settings.role_of(&names),
+        }))
+    }
+
+    async fn set_disabled(&self, email: &Email, disabled: bool) -> Result<(), AuthError> {
+        let pool = &self.settings.user_pool_id;
+        if disabled {
+            self.client.admin_disable_user().user_pool_id(pool).username(email.as_str()).send().await.map_err(map_err)?;
+            // Revokes the refresh tokens too; GetUser then refuses the access token, so the next
+            // request of any session is signed out.
+            self.client.admin_user_global_sign_out().user_pool_id(pool).username(email.as_str()).send().await.map_err(map_err)?;
+        } else {
+            self.client.admin_enable_user().user_pool_id(pool).username(email.as_str()).send().await.map_err(map_err)?;
+        }
+        Ok(())
+    }
+
+    async fn set_role(&self, email: &Email, role: Role) -> Result<(), AuthError> {
+        let pool = &self.settings.user_pool_id;
+        for (group, member) in [(&self.settings.admin_group, role == Role::Admin), (&self.settings.support_group, role == Role::Support)] {
+            if member {
+                self.client.admin_add_user_to_group().user_pool_id(pool).username(email.as_str()).group_name(group).send().await.map_err(map_err)?;
+            } else {
+                self.client.admin_remove_user_from_group().user_pool_id(pool).username(email.as_str()).group_name(group).send().await.map_err(map_err)?;
+            }
+        }
+        // Groups travel in the tokens: the user signs in again to carry the new role.
+        self.client.admin_user_global_sign_out().user_pool_id(pool).username(email.as_str()).send().await.map_err(map_err)?;
+        Ok(())
+    }
 }

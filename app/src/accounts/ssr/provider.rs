@@ -108,4 +108,22 @@ pub trait IdentityProvider: Send + Sync {
     async fn begin_totp(&self, credentials: &Credentials) -> Result<String, AuthError>;
     /// Verifies a first code and turns TOTP on for sign-in.
     async fn enable_totp(&self, credentials: &Credentials, code: &str) -> Result<(), AuthError>;
+
+    // Staff operations on someone else's account, found by its address.
+
+    /// The account as staff see it; `None` if the provider does not know the address.
+    async fn account_state(&self, email: &Email) -> Result<Option<AccountState>, AuthError>;
+    /// Turns the account off (every session ends at once: the next request is signed out) or on.
+    async fn set_disabled(&self, email: &Email, disabled: bool) -> Result<(), AuthError>;
+    /// Gives the account a role (its sessions end, so the next sign-in carries the new role).
+    async fn set_role(&self, email: &Email, role: crate::accounts::model::Role) -> Result<(), AuthError>;
+}
+
+/// An account as its provider keeps it, for the staff customer page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountState {
+    pub disabled: bool,
+    pub confirmed: bool,
+    pub two_factor: bool,
+    pub role: crate::accounts::model::Role,
 }

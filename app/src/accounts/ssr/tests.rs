@@ -396,7 +396,35 @@ macro_rules! both_adapters {
     };
 }
 
+/// What staff do to someone else's account through the provider: read its state, give it a role,
+/// turn it off (its sessions end at once) and on again.
+async fn staff_manage_an_account(h: &Harness) {
+    let p = h.provider();
+    let email = h.registered("ida@example.com").await;
+    let signed = h.signed_in(&email, PASSWORD).await;
+    let state = p.account_state(&email).await.unwrap().unwrap();
+    assert_eq!(state, AccountState { disabled: false, confirmed: true, two_factor: false, role: Role::Shopper });
+    assert_eq!(p.account_state(&Email::parse("nobody@example.com").unwrap()).await.unwrap(), None);
+
+    p.set_role(&email, Role::Support).await.unwrap();
+    assert_eq!(p.account_state(&email).await.unwrap().unwrap().role, Role::Support);
+    assert_eq!(h.signed_in(&email, PASSWORD).await.identity.role, Role::Support, "a new sign-in carries the role");
+    p.set_role(&email, Role::Shopper).await.unwrap();
+    assert_eq!(p.account_state(&email).await.unwrap().unwrap().role, Role::Shopper);
+
+    let now = h.signed_in(&email, PASSWORD).await;
+    p.set_disabled(&email, true).await.unwrap();
+    assert!(p.account_state(&email).await.unwrap().unwrap().disabled);
+    assert_eq!(p.check(&now.credentials).await.unwrap(), None, "the open session ends at once");
+    assert_eq!(p.check(&signed.credentials).await.unwrap(), None);
+    assert!(p.sign_in(&email, PASSWORD).await.is_err());
+    p.set_disabled(&email, false).await.unwrap();
+    assert!(!p.account_state(&email).await.unwrap().unwrap().disabled);
+    assert!(p.check(&h.signed_in(&email, PASSWORD).await.credentials).await.unwrap().is_some(), "on again");
+}
+
 both_adapters!(
+    staff_manage_an_account,
     sign_up_confirm_and_sign_in,
     wrong_credentials_reveal_nothing,
     change_and_reset_password,

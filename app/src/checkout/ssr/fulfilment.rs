@@ -102,6 +102,23 @@ pub async fn refund(pool: &PgPool, id: Uuid, actor: &Actor, limit: Option<i64>) 
     Ok(amount)
 }
 
+/// Staff cancel an order that was never paid: its held stock goes back and its discount code use
+/// is given back, at once rather than when the hold expires; audited.
+pub async fn cancel(pool: &PgPool, id: Uuid, actor: &Actor) -> Result<(), FulfilmentError> {
+    let mut tx = pool.begin().await?;
+    let status = lock(&mut tx, id).await?;
+    if status != OrderStatus::PendingPayment {
+        return Err(FulfilmentError::NotAllowed(status.label(), "cancelled"));
+    }
+    let before = order_state(&mut tx, id).await?;
+    let code: Option<String> = sqlx::query_scalar("SELECT discount_code::text FROM orders WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
+    super::payment::cancel_locked(&mut tx, id, code.as_deref()).await?;
+    let after = order_state(&mut tx, id).await?;
+    audit::record(&mut tx, actor, Change { entity: "order", entity_id: id.to_string(), action: "order.cancel", before: Some(before), after: Some(after) }).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Sends an order's e-mail of `kind` again (the buyer lost it): a new job with the payload of the
 /// last one of that kind, so it says what it said then; audited.
 pub async fn resend_email(pool: &PgPool, id: Uuid, kind: &str, actor: &Actor) -> Result<(), FulfilmentError> {

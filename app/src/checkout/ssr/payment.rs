@@ -179,26 +179,34 @@ pub async fn release_expired_holds(pool: &PgPool) -> sqlx::Result<u64> {
     .fetch_all(&mut *tx)
     .await?;
     for (order_id, code) in &orders {
-        let released: Vec<(i64, i32)> = sqlx::query_as(
-            "UPDATE stock_holds SET status = 'released' WHERE order_id = $1 AND status = 'active'
-             RETURNING variant_id, quantity",
-        )
-        .bind(order_id)
-        .fetch_all(&mut *tx)
-        .await?;
-        for (variant_id, q) in released {
-            inventory::give_back(&mut tx, variant_id, q, "release", *order_id).await?;
-        }
-        sqlx::query("UPDATE orders SET status = 'cancelled' WHERE id = $1").bind(order_id).execute(&mut *tx).await?;
-        if let Some(c) = code {
-            sqlx::query("UPDATE discount_codes SET used_count = used_count - 1 WHERE code = $1 AND used_count > 0")
-                .bind(c)
-                .execute(&mut *tx)
-                .await?;
-        }
+        cancel_locked(&mut tx, *order_id, code.as_deref()).await?;
     }
     tx.commit().await?;
     Ok(orders.len() as u64)
+}
+
+/// Cancels an unpaid order whose row the caller has locked: its holds go back into stock and its
+/// discount code use is given back. A payment that arrives later is refunded (see
+/// [`payment_succeeded`]).
+pub async fn cancel_locked(tx: &mut sqlx::PgConnection, order_id: Uuid, code: Option<&str>) -> sqlx::Result<()> {
+    let released: Vec<(i64, i32)> = sqlx::query_as(
+        "UPDATE stock_holds SET status = 'released' WHERE order_id = $1 AND status = 'active'
+         RETURNING variant_id, quantity",
+    )
+    .bind(order_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    for (variant_id, q) in released {
+        inventory::give_back(tx, variant_id, q, "release", order_id).await?;
+    }
+    sqlx::query("UPDATE orders SET status = 'cancelled' WHERE id = $1").bind(order_id).execute(&mut *tx).await?;
+    if let Some(c) = code {
+        sqlx::query("UPDATE discount_codes SET used_count = used_count - 1 WHERE code = $1 AND used_count > 0")
+            .bind(c)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Verifies a webhook and acts on it once (the route and the built-in gateway both come here). A

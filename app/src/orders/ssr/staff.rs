@@ -145,3 +145,64 @@ pub async fn placed_by(pool: &PgPool, id: Uuid) -> sqlx::Result<String> {
             .await?;
     Ok(user.map_or_else(|| "a guest".into(), |email| format!("{email} (signed in)")))
 }
+
+/// Where the order ships, as lines for a label (name, street, city and postal code, country).
+pub async fn ship_to(pool: &PgPool, id: Uuid) -> sqlx::Result<Vec<String>> {
+    let a: Option<serde_json::Value> = sqlx::query_scalar("SELECT shipping_address FROM orders WHERE id = $1")
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+        .flatten();
+    let Some(a) = a else { return Ok(Vec::new()) };
+    let f = |k: &str| a.get(k).and_then(|v| v.as_str()).unwrap_or_default().trim().to_owned();
+    Ok([f("name"), f("line1"), f("line2"), format!("{} {}", f("postal_code"), f("city")).trim().to_owned(), f("country")]
+        .into_iter()
+        .filter(|l| !l.is_empty())
+        .collect())
+}
+
+/// A customer row for the staff list: the account and what they bought.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CustomerRow {
+    pub id: Uuid,
+    pub email: String,
+    pub provider: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub last_sign_in_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub orders: i64,
+    /// Paid minus refunded, over every order that was paid.
+    pub lifetime_minor: i64,
+}
+
+const CUSTOMER_SQL: &str = "SELECT u.id, u.email::text AS email, u.provider, u.created_at, u.last_sign_in_at,
+        count(o.id) AS orders,
+        coalesce(sum(o.total_minor - o.refunded_minor) FILTER (WHERE o.paid_at IS NOT NULL), 0)::bigint AS lifetime_minor
+     FROM users u LEFT JOIN orders o ON o.user_id = u.id";
+
+/// Customers whose address contains `search` (any case), newest first, a page of `limit` from `offset`.
+pub async fn customers(pool: &PgPool, search: &str, limit: i64, offset: i64) -> sqlx::Result<Vec<CustomerRow>> {
+    sqlx::query_as(&format!(
+        "{CUSTOMER_SQL} WHERE $1 = '' OR strpos(lower(u.email::text), lower($1)) > 0
+         GROUP BY u.id ORDER BY u.created_at DESC, u.id LIMIT $2 OFFSET $3"
+    ))
+    .bind(search.trim())
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await
+}
+
+/// One customer, with the games they own (product names, from paid orders not refunded).
+pub async fn customer(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<(CustomerRow, Vec<String>)>> {
+    let row: Option<CustomerRow> = sqlx::query_as(&format!("{CUSTOMER_SQL} WHERE u.id = $1 GROUP BY u.id")).bind(id).fetch_optional(pool).await?;
+    let Some(row) = row else { return Ok(None) };
+    let games: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT l.product_name FROM order_lines l JOIN orders o ON o.id = l.order_id
+         WHERE o.user_id = $1 AND l.department = 'games' AND o.status IN ('paid', 'fulfilled', 'partially_refunded')
+         ORDER BY 1",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    Ok(Some((row, games)))
+}
