@@ -217,7 +217,8 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
         .route("/readyz", get(http::readyz))
         .route("/webhooks/{provider}", axum::routing::post(http::payment_webhook))
         // Staff CSV downloads (each checks the role itself; streamed).
-        .route(app::admin::audit::AUDIT_CSV_ROUTE, get(app::admin::audit::audit_csv).with_state(exports))
+        .route(app::admin::audit::AUDIT_CSV_ROUTE, get(app::admin::audit::audit_csv).with_state(exports.clone()))
+        .route(app::admin::orders::ORDERS_CSV_ROUTE, get(app::admin::orders::orders_csv).with_state(exports))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();
             move || app::shell(options.clone())

@@ -619,3 +619,47 @@ async fn the_audit_csv_arrives_whole_when_compressed(pool: PgPool) {
     std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&body[..]), &mut text).unwrap();
     assert!(text.starts_with("id,at_utc,actor,ip,entity,entity_id,action,before,after\r\n"), "{text}");
 }
+
+/// The order list's CSV: every order the filter matches (more than a page), the same orders as the
+/// list in the same order, the row count announced first; support may export, a shopper may not;
+/// a bad filter is a clear 422.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_orders_csv_equals_the_filtered_list(pool: PgPool) {
+    use app::checkout::ssr::place::{start_checkout, CheckoutRequest};
+    use app::orders::ssr::staff::{search, OrderQuery};
+    server::migrate(&pool).await.unwrap();
+    demo_users(&pool).await;
+    let game = game_variant(&pool, 1_250, 1_000).await;
+    for i in 0..60 {
+        let req = CheckoutRequest {
+            checkout_key: uuid::Uuid::new_v4(),
+            placed_by: "csv".into(),
+            user_id: None,
+            email: app::types::Email::parse(if i % 4 == 0 { "rare@example.com" } else { "often@example.com" }).unwrap(),
+            lines: vec![(game, 1 + (i % 3))],
+            discount_code: None,
+            shipping: None,
+        };
+        start_checkout(&pool, &req, &Default::default(), 10).await.unwrap();
+    }
+    let support = sign_in_as(&pool, server::seed::DEMO_SUPPORT).await;
+    let (status, headers, body) = send(&pool, get_with("/admin/orders.csv?q=OFTEN%40example.com&min_total=25", Some(&support))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let q = OrderQuery { search: "often@example.com".into(), min_total_minor: Some(2_500), ..Default::default() };
+    let expected: Vec<i64> = search(&pool, &q, 1_000).await.unwrap().into_iter().map(|o| o.number).collect();
+    assert!(expected.len() > 20, "{}", expected.len());
+    assert_eq!(headers["x-total-rows"], expected.len().to_string().as_str());
+    let mut lines = body.split("\r\n").filter(|l| !l.is_empty());
+    assert!(lines.next().unwrap().starts_with("number,placed_utc,paid_utc,status,email,items,"));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.iter().map(|r| r[0].parse::<i64>().unwrap()).collect::<Vec<_>>(), expected);
+    // Amounts as decimals: two or three games of 12.50.
+    assert!(rows.iter().all(|r| r[4] == "often@example.com" && (r[12] == "25.00" || r[12] == "37.50")), "{rows:?}");
+
+    let shopper = sign_in_as(&pool, server::seed::DEMO_SHOPPER).await;
+    let (status, _, _) = send(&pool, get_with("/admin/orders.csv", Some(&shopper))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, body) = send(&pool, get_with("/admin/orders.csv?min_total=lots", Some(&support))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("The smallest total"), "{body}");
+}

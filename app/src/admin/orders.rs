@@ -13,6 +13,10 @@ use crate::ui::page::{query_pairs, FormOutcome, PageMeta, private_page};
 
 /// Orders per page of the list.
 pub const ORDERS_PER_PAGE: i64 = 50;
+/// Where the CSV export of a filter is served (`?` the list's own query).
+pub const ORDERS_CSV_ROUTE: &str = "/admin/orders.csv";
+/// The export's header: how many rows the file will have (a client shows its progress with it).
+pub const TOTAL_ROWS_HEADER: &str = "x-total-rows";
 
 /// The order list's filters as typed in its query string (text, so the form shows them back).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -262,6 +266,7 @@ pub fn AdminOrdersPage() -> impl IntoView {
     let pairs = query_pairs();
     private_page(move || get_admin_orders(pairs.clone()), |page: AdminOrders| {
         let f = page.filter.clone();
+        let csv = format!("{ORDERS_CSV_ROUTE}?{}", f.query(None));
         view! {
             <PageMeta title="Orders · Admin".into() description="Orders".into() canonical_path="/admin/orders".into()/>
             <super::AdminNav staff=page.staff.clone()/>
@@ -292,7 +297,13 @@ pub fn AdminOrdersPage() -> impl IntoView {
                         </ul>
                     }.into_any()
                 }}
-                <h2>{if f.is_filtered() { "Matching orders" } else { "Recent orders" }}</h2>
+                <div class="admin-head">
+                    <h2>{if f.is_filtered() { "Matching orders" } else { "Recent orders" }}</h2>
+                    <super::widgets::CsvDownload>
+                        <a class="button secondary-outline" href=csv download=""
+                            data-testid="orders-csv">"Download CSV"</a>
+                    </super::widgets::CsvDownload>
+                </div>
                 <form method="get" action="/admin/orders" class="admin-filters" role="search" aria-label="Find orders">
                     <div class="field">
                         <label for="of-q">"Search"</label>
@@ -443,10 +454,14 @@ pub async fn get_admin_order(id: String) -> Result<AdminOrder, AppError> {
     .ok_or(AppError::NotFound)?;
     let order = crate::orders::ssr::queries::order_view(ctx.pool(), uuid).await?.ok_or(AppError::NotFound)?;
     let ships = order.shipping_method.is_some();
-    let (timeline, emails) = tokio::try_join!(
+    let (mut timeline, emails) = tokio::try_join!(
         async { crate::orders::ssr::staff::timeline(ctx.pool(), uuid).await.map_err(AppError::from) },
         async { crate::checkout::ssr::fulfilment::sent_emails(ctx.pool(), uuid).await.map_err(AppError::from) },
     )?;
+    // E-mail kinds as staff read them ("Queued: Order confirmation").
+    for e in timeline.iter_mut().filter(|e| e.kind == "email" || e.kind == "problem") {
+        e.text = e.text.split(' ').map(|w| if w.starts_with("email.") { email_label(w) } else { w.to_owned() }).collect::<Vec<_>>().join(" ");
+    }
     let placed_by = crate::orders::ssr::staff::placed_by(ctx.pool(), uuid).await?;
     let ship_to = crate::orders::ssr::staff::ship_to(ctx.pool(), uuid).await?;
     let placed = timeline.first().map(|e| e.at.clone()).unwrap_or_default();
@@ -542,7 +557,8 @@ pub fn AdminOrderPage() -> impl IntoView {
                 <h2>"Timeline"</h2>
                 <ol class="timeline" data-testid="timeline">
                     {page.timeline.into_iter().map(|e| view! {
-                        <li data-kind=e.kind.clone()><time>{e.at}</time> " " <span class="timeline-kind">{e.kind.clone()}</span> " " {e.text}</li>
+                        <li data-kind=e.kind.clone()><time>{e.at}</time> " " <span class="timeline-kind">{e.kind.clone()}</span> " "
+                            <span class="timeline-text">{e.text}</span></li>
                     }).collect_view()}
                 </ol>
                 <p class="field-hint">"Times are UTC."</p>
@@ -582,4 +598,61 @@ pub fn PackingSlipPage() -> impl IntoView {
             </section>
         }
     })
+}
+
+/// Minor units as a decimal amount for a spreadsheet ("1234.50").
+#[cfg(feature = "ssr")]
+fn decimal(minor: i64) -> String {
+    format!("{}{}.{:02}", if minor < 0 { "-" } else { "" }, minor.unsigned_abs() / 100, minor.unsigned_abs() % 100)
+}
+
+/// `GET /admin/orders.csv?…`: every order the list's filters match (not just one page), newest
+/// first, streamed; the number of rows is announced in a header first. Support and admins.
+#[cfg(feature = "ssr")]
+pub async fn orders_csv(
+    axum::extract::State(st): axum::extract::State<super::export::ExportState>,
+    parts: axum::http::request::Parts,
+) -> axum::response::Response {
+    let pairs: Vec<(String, String)> =
+        form_urlencoded::parse(parts.uri.query().unwrap_or_default().as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let mut filter = OrderFilter::from_pairs(&pairs);
+    filter.before = None;
+    let q = match st.require(&parts, crate::accounts::model::Role::Support).await.and_then(|_| filter.to_query()) {
+        Ok(q) => q,
+        Err(e) => return super::export::refusal(e),
+    };
+    let total = match crate::orders::ssr::staff::count(&st.pool, &q).await {
+        Ok(n) => n,
+        Err(e) => return super::export::refusal(AppError::internal(e)),
+    };
+    let pool = st.pool.clone();
+    let name = format!("orders-{}.csv", chrono::Utc::now().format("%Y%m%d-%H%M%S"));
+    let header = &[
+        "number", "placed_utc", "paid_utc", "status", "email", "items", "departments", "currency", "subtotal", "discount",
+        "shipping", "tax", "total", "refunded", "discount_code", "tracking_number", "ship_to_country",
+    ];
+    let mut res = crate::platform::csv_export::download(&name, header, move |mut sink| async move {
+        use futures_util::StreamExt;
+        let sql = crate::orders::ssr::staff::export_sql();
+        let mut rows = crate::orders::ssr::staff::export(&pool, &q, &sql);
+        let time = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M:%S").to_string();
+        while let Some(r) = rows.next().await {
+            let r = r?;
+            let record = [
+                r.number.to_string(), time(r.created_at), r.paid_at.map(time).unwrap_or_default(), r.status, r.email,
+                r.items.to_string(), r.departments, r.currency, decimal(r.subtotal_minor), decimal(r.discount_minor),
+                decimal(r.shipping_minor), decimal(r.tax_minor), decimal(r.total_minor), decimal(r.refunded_minor),
+                r.discount_code.unwrap_or_default(), r.tracking_number.unwrap_or_default(), r.country.unwrap_or_default(),
+            ];
+            if !sink.push(record).await {
+                break;
+            }
+        }
+        drop(rows);
+        Ok(sink)
+    });
+    if let Ok(v) = axum::http::HeaderValue::from_str(&total.to_string()) {
+        res.headers_mut().insert(TOTAL_ROWS_HEADER, v);
+    }
+    res
 }

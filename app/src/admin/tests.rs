@@ -1,7 +1,7 @@
 //! The order desk's rules against a real database: finding orders and reading their timeline.
 use crate::checkout::pricing::ShippingMethod;
 use crate::checkout::ssr::payment::payment_succeeded;
-use crate::checkout::ssr::place::{start_checkout, Address, CheckoutRequest};
+use crate::checkout::ssr::place::{start_checkout, CheckoutRequest};
 use crate::orders::model::OrderStatus;
 use crate::orders::ssr::staff::{search, timeline, OrderQuery};
 use crate::types::Email;
@@ -16,16 +16,7 @@ async fn order(pool: &PgPool, variant: i64, qty: i64, email: &str, physical: boo
         email: Email::parse(email).unwrap(),
         lines: vec![(variant, qty)],
         discount_code: None,
-        shipping: physical.then(|| {
-            (ShippingMethod::Standard, Address {
-                name: "Ada Lovelace".into(),
-                line1: "1 Analytical Way".into(),
-                line2: String::new(),
-                city: "London".into(),
-                postal_code: "N1 9GU".into(),
-                country: "GB".into(),
-            })
-        }),
+        shipping: physical.then(|| (ShippingMethod::Standard, crate::checkout::ssr::tests::address())),
     };
     let o = start_checkout(pool, &req, &Default::default(), 10).await.unwrap();
     if pay {

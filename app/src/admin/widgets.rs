@@ -541,3 +541,106 @@ mod browser {
         (a != b).then_some(b as i32 - a as i32)
     }
 }
+
+/// A CSV download (its child: a plain link that downloads alone) with a progress bar: with
+/// JavaScript the file is fetched as a stream, its rows counted against the total the server
+/// announces, then saved under the server's file name.
+#[cfg_attr(feature = "hydrate", island(lazy))]
+#[cfg_attr(not(feature = "hydrate"), island)]
+pub fn CsvDownload(children: Children) -> impl IntoView {
+    let hydrated = crate::ui::hydrated_marker();
+    // (rows so far, rows expected); None before the first click.
+    let progress = RwSignal::new(None::<(u64, u64)>);
+    let outcome = RwSignal::new(None::<Result<(), String>>);
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        #[cfg(feature = "hydrate")]
+        csv_browser::start(&ev, progress, outcome);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    view! {
+        <span class="csv-download" data-testid="csv-download" data-hydrated=hydrated on:click=on_click>
+            {children()}
+            <span hidden=move || progress.get().is_none() class="csv-progress">
+                <progress max="100" aria-label="Export progress" data-testid="csv-progress"
+                    value=move || progress.get().map_or(0, |(n, t)| if t == 0 { 100 } else { (n * 100 / t).min(100) })></progress>
+                <span role="status" data-testid="csv-status">{move || match (progress.get(), outcome.get()) {
+                    (_, Some(Err(e))) => e,
+                    (Some((n, _)), Some(Ok(()))) => format!("{n} row{} saved.", if n == 1 { "" } else { "s" }),
+                    (Some((n, t)), None) => format!("{n} of {t} rows…"),
+                    _ => String::new(),
+                }}</span>
+            </span>
+        </span>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod csv_browser {
+    use leptos::prelude::*;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+
+    pub fn start(ev: &leptos::ev::MouseEvent, progress: RwSignal<Option<(u64, u64)>>, outcome: RwSignal<Option<Result<(), String>>>) {
+        let Some(link) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("a[href]").ok().flatten())
+        else {
+            return;
+        };
+        if progress.get_untracked().is_some() && outcome.get_untracked().is_none() {
+            ev.prevent_default(); // one export at a time
+            return;
+        }
+        ev.prevent_default();
+        let href = link.get_attribute("href").unwrap_or_default();
+        progress.set(Some((0, 0)));
+        outcome.set(None);
+        leptos::task::spawn_local(async move {
+            let r = fetch(&href, progress).await.map_err(|e| e.as_string().unwrap_or_else(|| "The export failed: please try again.".into()));
+            outcome.set(Some(r));
+        });
+    }
+
+    async fn fetch(href: &str, progress: RwSignal<Option<(u64, u64)>>) -> Result<(), wasm_bindgen::JsValue> {
+        let window = web_sys::window().ok_or("no window")?;
+        let res: web_sys::Response = JsFuture::from(window.fetch_with_str(href)).await?.dyn_into()?;
+        if !res.ok() {
+            let text = JsFuture::from(res.text()?).await?.as_string().unwrap_or_default();
+            return Err(if text.is_empty() { format!("The export was refused ({}).", res.status()) } else { text }.into());
+        }
+        let total: u64 = res.headers().get("x-total-rows")?.and_then(|v| v.parse().ok()).unwrap_or(0);
+        let name = res
+            .headers()
+            .get("content-disposition")?
+            .and_then(|v| v.split("filename=\"").nth(1).map(|s| s.trim_end_matches('"').to_owned()))
+            .unwrap_or_else(|| "export.csv".into());
+        let reader: web_sys::ReadableStreamDefaultReader = res.body().ok_or("no body")?.get_reader().dyn_into()?;
+        let parts = js_sys::Array::new();
+        let mut newlines: u64 = 0;
+        progress.set(Some((0, total)));
+        loop {
+            let chunk = JsFuture::from(reader.read()).await?;
+            if js_sys::Reflect::get(&chunk, &"done".into())?.as_bool().unwrap_or(true) {
+                break;
+            }
+            let bytes: js_sys::Uint8Array = js_sys::Reflect::get(&chunk, &"value".into())?.dyn_into()?;
+            newlines += bytes.to_vec().iter().filter(|b| **b == b'\n').count() as u64;
+            parts.push(&bytes);
+            // The first line is the header.
+            progress.set(Some((newlines.saturating_sub(1), total)));
+        }
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type("text/csv");
+        let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)?;
+        let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+        let document = window.document().ok_or("no document")?;
+        let a: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+        a.set_href(&url);
+        a.set_download(&name);
+        a.click();
+        web_sys::Url::revoke_object_url(&url)?;
+        Ok(())
+    }
+}

@@ -17,7 +17,7 @@ pub(crate) fn staff() -> crate::platform::audit::Actor {
     crate::platform::audit::Actor { user_id: None, email: "staff@example.com".into(), ip: Some("192.0.2.10".into()) }
 }
 
-fn address() -> Address {
+pub(crate) fn address() -> Address {
     Address {
         name: "Ada Lovelace".into(),
         line1: "1 Analytical Way".into(),

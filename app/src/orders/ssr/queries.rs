@@ -81,40 +81,47 @@ pub async fn order_view(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<OrderVie
     }))
 }
 
+/// An order in a list, as read (the columns [`SUMMARY_COLUMNS`] selects from `orders o`).
+#[derive(sqlx::FromRow)]
+pub(crate) struct SummaryRow {
+    id: Uuid,
+    number: i64,
+    created_at: chrono::DateTime<chrono::Utc>,
+    status: String,
+    total_minor: i64,
+    currency: String,
+    email: String,
+    ships: bool,
+}
+
+pub(crate) const SUMMARY_COLUMNS: &str = "o.id, o.number, o.created_at, o.status, o.total_minor, o.currency::text AS currency,
+    o.email::text AS email, EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.department = 'jewelry') AS ships";
+
+impl SummaryRow {
+    /// The row for a list; `placed` formatted with `time` (a date, or a date and time for staff).
+    pub(crate) fn summary(self, time: &str) -> crate::orders::model::OrderSummary {
+        crate::orders::model::OrderSummary {
+            id: self.id.to_string(),
+            number: self.number,
+            placed: self.created_at.format(time).to_string(),
+            status: OrderStatus::parse(&self.status).unwrap_or(OrderStatus::PendingPayment),
+            total: Money { minor: self.total_minor, currency: Currency::parse(&self.currency).unwrap_or(Currency::Eur) },
+            email: self.email,
+            ships: self.ships,
+        }
+    }
+}
+
 /// Orders newest first: a user's own (those placed while signed in), or every order (admin).
 pub async fn summaries(pool: &PgPool, user_id: Option<Uuid>, limit: i64) -> sqlx::Result<Vec<crate::orders::model::OrderSummary>> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        id: Uuid,
-        number: i64,
-        created_at: chrono::DateTime<chrono::Utc>,
-        status: String,
-        total_minor: i64,
-        currency: String,
-        email: String,
-        ships: bool,
-    }
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT id, number, created_at, status, total_minor, currency::text AS currency, email::text AS email,
-                EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.department = 'jewelry') AS ships
-         FROM orders o WHERE $1::uuid IS NULL OR user_id = $1 ORDER BY created_at DESC LIMIT $2",
-    )
+    let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
+        "SELECT {SUMMARY_COLUMNS} FROM orders o WHERE $1::uuid IS NULL OR o.user_id = $1 ORDER BY o.created_at DESC LIMIT $2"
+    ))
     .bind(user_id)
     .bind(limit)
     .fetch_all(pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| crate::orders::model::OrderSummary {
-            id: r.id.to_string(),
-            number: r.number,
-            placed: r.created_at.format("%Y-%m-%d").to_string(),
-            status: OrderStatus::parse(&r.status).unwrap_or(OrderStatus::PendingPayment),
-            total: Money { minor: r.total_minor, currency: Currency::parse(&r.currency).unwrap_or(Currency::Eur) },
-            email: r.email,
-            ships: r.ships,
-        })
-        .collect())
+    Ok(rows.into_iter().map(|r| r.summary("%Y-%m-%d")).collect())
 }
 
 /// Whether `token` is the order's e-mailed access token (compared in constant time).

@@ -1,7 +1,6 @@
 //! Orders as staff look for them: a filtered, searched list a page at a time, and one order's
 //! timeline of everything that happened to it.
 use crate::orders::model::{OrderStatus, OrderSummary, TimelineEvent};
-use crate::types::{Currency, Money};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -37,63 +36,94 @@ fn search_terms(search: &str) -> (Option<i64>, Option<String>, Option<String>) {
     (None, None, Some(s.to_uppercase()))
 }
 
+/// The filter over `orders o` (binding $1..$10, see [`bind_query`]); each part is off when its
+/// parameter is NULL; a SKU is found once and matched by variant.
+const FILTER: &str = "WITH sku AS (SELECT id FROM variants WHERE sku = $3)
+     SELECT {cols} FROM orders o
+     WHERE ($1::bigint IS NULL OR o.number = $1)
+       AND ($2::citext IS NULL OR o.email = $2::citext)
+       AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.variant_id IN (SELECT id FROM sku)))
+       AND ($4::text IS NULL OR o.status = $4)
+       AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.department = $5))
+       AND ($6::date IS NULL OR o.created_at >= ($6::date::timestamp AT TIME ZONE 'UTC'))
+       AND ($7::date IS NULL OR o.created_at < (($7::date + 1)::timestamp AT TIME ZONE 'UTC'))
+       AND ($8::bigint IS NULL OR o.total_minor >= $8)
+       AND ($9::bigint IS NULL OR o.total_minor <= $9)
+       AND ($10::bigint IS NULL OR o.number < $10)";
+
+fn filter_sql(cols: &str, tail: &str) -> String {
+    format!("{} {tail}", FILTER.replace("{cols}", cols))
+}
+
+fn bind_query<'q, O>(
+    sql: sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments>,
+    q: &'q OrderQuery,
+) -> sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments> {
+    let (number, email, sku) = search_terms(&q.search);
+    sql.bind(number)
+        .bind(email)
+        .bind(sku)
+        .bind(q.status.map(OrderStatus::as_str))
+        .bind(q.department.as_deref())
+        .bind(q.from)
+        .bind(q.to)
+        .bind(q.min_total_minor)
+        .bind(q.max_total_minor)
+        .bind(q.before_number)
+}
+
 /// The newest `limit` orders matching `q`, newest first (by order number, which only grows).
 pub async fn search(pool: &PgPool, q: &OrderQuery, limit: i64) -> sqlx::Result<Vec<OrderSummary>> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        id: Uuid,
-        number: i64,
-        created_at: chrono::DateTime<chrono::Utc>,
-        status: String,
-        total_minor: i64,
-        currency: String,
-        email: String,
-        ships: bool,
-    }
-    let (number, email, sku) = search_terms(&q.search);
-    // Each filter is off when its parameter is NULL; the SKU is found once and matched by variant.
-    let rows: Vec<Row> = sqlx::query_as(
-        "WITH sku AS (SELECT id FROM variants WHERE sku = $3)
-         SELECT o.id, o.number, o.created_at, o.status, o.total_minor, o.currency::text AS currency, o.email::text AS email,
-                EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.department = 'jewelry') AS ships
-         FROM orders o
-         WHERE ($1::bigint IS NULL OR o.number = $1)
-           AND ($2::citext IS NULL OR o.email = $2::citext)
-           AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.variant_id IN (SELECT id FROM sku)))
-           AND ($4::text IS NULL OR o.status = $4)
-           AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.department = $5))
-           AND ($6::date IS NULL OR o.created_at >= ($6::date::timestamp AT TIME ZONE 'UTC'))
-           AND ($7::date IS NULL OR o.created_at < (($7::date + 1)::timestamp AT TIME ZONE 'UTC'))
-           AND ($8::bigint IS NULL OR o.total_minor >= $8)
-           AND ($9::bigint IS NULL OR o.total_minor <= $9)
-           AND ($10::bigint IS NULL OR o.number < $10)
-         ORDER BY o.number DESC LIMIT $11",
+    use super::queries::{SummaryRow, SUMMARY_COLUMNS};
+    let sql = filter_sql(SUMMARY_COLUMNS, "ORDER BY o.number DESC LIMIT $11");
+    let rows: Vec<SummaryRow> = bind_query(sqlx::query_as(&sql), q).bind(limit).fetch_all(pool).await?;
+    Ok(rows.into_iter().map(|r| r.summary("%Y-%m-%d %H:%M")).collect())
+}
+
+/// How many orders match `q` (the export's progress: rows expected).
+pub async fn count(pool: &PgPool, q: &OrderQuery) -> sqlx::Result<i64> {
+    let sql = filter_sql("count(*)", "");
+    let (n,): (i64,) = bind_query(sqlx::query_as(&sql), q).fetch_one(pool).await?;
+    Ok(n)
+}
+
+/// An order as the CSV export writes it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ExportRow {
+    pub number: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub paid_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub status: String,
+    pub email: String,
+    pub items: i64,
+    pub departments: String,
+    pub currency: String,
+    pub subtotal_minor: i64,
+    pub discount_minor: i64,
+    pub shipping_minor: i64,
+    pub tax_minor: i64,
+    pub total_minor: i64,
+    pub refunded_minor: i64,
+    pub discount_code: Option<String>,
+    pub tracking_number: Option<String>,
+    pub country: Option<String>,
+}
+
+/// The statement [`export`] runs (kept by the caller for the stream's lifetime).
+pub fn export_sql() -> String {
+    filter_sql(
+        "o.number, o.created_at, o.paid_at, o.status, o.email::text AS email,
+         (SELECT coalesce(sum(quantity), 0)::bigint FROM order_lines l WHERE l.order_id = o.id) AS items,
+         (SELECT coalesce(string_agg(DISTINCT department, ' '), '') FROM order_lines l WHERE l.order_id = o.id) AS departments,
+         o.currency::text AS currency, o.subtotal_minor, o.discount_minor, o.shipping_minor, o.tax_minor, o.total_minor,
+         o.refunded_minor, o.discount_code::text AS discount_code, o.tracking_number, o.shipping_address->>'country' AS country",
+        "ORDER BY o.number DESC",
     )
-    .bind(number)
-    .bind(email)
-    .bind(sku)
-    .bind(q.status.map(OrderStatus::as_str))
-    .bind(q.department.as_deref())
-    .bind(q.from)
-    .bind(q.to)
-    .bind(q.min_total_minor)
-    .bind(q.max_total_minor)
-    .bind(q.before_number)
-    .bind(limit)
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| OrderSummary {
-            id: r.id.to_string(),
-            number: r.number,
-            placed: r.created_at.format("%Y-%m-%d %H:%M").to_string(),
-            status: OrderStatus::parse(&r.status).unwrap_or(OrderStatus::PendingPayment),
-            total: Money { minor: r.total_minor, currency: Currency::parse(&r.currency).unwrap_or(Currency::Eur) },
-            email: r.email,
-            ships: r.ships,
-        })
-        .collect())
+}
+
+/// Every order matching `q`, newest first, as a stream (the CSV export: memory stays flat).
+pub fn export<'a>(pool: &'a PgPool, q: &'a OrderQuery, sql: &'a str) -> futures_util::stream::BoxStream<'a, sqlx::Result<ExportRow>> {
+    bind_query(sqlx::query_as::<_, ExportRow>(sql), q).fetch(pool)
 }
 
 /// The id of the order with this number.
