@@ -39,12 +39,7 @@ SQL
 total="$(psql -tA "$DB" -c 'SELECT count(*) FROM products')"
 info "$total products, $(psql -tA "$DB" -c 'SELECT count(*) FROM variants') variants"
 
-# The admin's session: the cookie is Secure (production), so it is read from the header, not a jar.
-cookie="$(curl -s -o /dev/null -D - -X POST "$URL/api/account/sign-in" \
-  -H 'Origin: https://shop.example' -H 'Accept: text/html' \
-  --data-urlencode 'email=admin@example.com' --data-urlencode 'password=Admin-demo-2026!' |
-  awk -F'[ ;]' 'tolower($1) == "set-cookie:" && $2 ~ /^shop_session=/ { print $2 }' | tail -n 1)"
-[[ -n "$cookie" ]] || die "could not sign in as the demo admin"
+cookie="$(bench_admin_cookie "$URL")"
 [[ "$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "$URL/admin/products")" == 200 ]] ||
   die "the admin list did not answer 200"
 curl -s -H "Cookie: $cookie" "$URL/admin/products" | grep -qE "product-count\"[^>]*>[^0-9<]*$total" || die "the admin list does not count $total products"

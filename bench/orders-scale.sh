@@ -53,12 +53,7 @@ SQL
 total="$(psql -tA "$DB" -c 'SELECT count(*) FROM orders')"
 info "$total orders, $(psql -tA "$DB" -c 'SELECT count(*) FROM order_lines') lines in $((SECONDS - start)) s"
 
-# The admin's session: the cookie is Secure (production), so it is read from the header, not a jar.
-cookie="$(curl -s -o /dev/null -D - -X POST "$URL/api/account/sign-in" \
-  -H 'Origin: https://shop.example' -H 'Accept: text/html' \
-  --data-urlencode 'email=admin@example.com' --data-urlencode 'password=Admin-demo-2026!' |
-  awk -F'[ ;]' 'tolower($1) == "set-cookie:" && $2 ~ /^shop_session=/ { print $2 }' | tail -n 1)"
-[[ -n "$cookie" ]] || die "could not sign in as the demo admin"
+cookie="$(bench_admin_cookie "$URL")"
 sku="$(psql -tA "$DB" -c "SELECT sku FROM variants ORDER BY id DESC LIMIT 1")"
 from="$(date -u -d '-60 days' +%F)"
 to="$(date -u -d '-30 days' +%F)"

@@ -32,6 +32,18 @@ bench_prepare() {
   DB="$(pg_url "$PG_PORT" bench)"
 }
 
+# bench_admin_cookie URL: signs in as the demo admin and prints the session cookie (name=value). The
+# cookie is Secure (production), so it is read from the header, not a jar. Ends the script on failure.
+bench_admin_cookie() {
+  local cookie
+  cookie="$(curl -s -o /dev/null -D - -X POST "$1/api/account/sign-in" \
+    -H 'Origin: https://shop.example' -H 'Accept: text/html' \
+    --data-urlencode 'email=admin@example.com' --data-urlencode 'password=Admin-demo-2026!' |
+    awk -F'[ ;]' 'tolower($1) == "set-cookie:" && $2 ~ /^shop_session=/ { print $2 }' | tail -n 1)"
+  [[ -n "$cookie" ]] || die "could not sign in as the demo admin"
+  echo "$cookie"
+}
+
 # bench_shop [BASE_URL]: the release server in production mode on a free port, on $DB (seeding the demo
 # shop when APP_SEED_DEMO=true and it is empty), stopped on exit; the script ends if it does not start.
 bench_shop() {
