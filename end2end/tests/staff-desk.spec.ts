@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { shot, uniqueEmail } from './helpers';
-import { addFirstInStock, fillShippingAddress, pay, signInAsAdmin, signInAsSupport, signUpAndSignIn } from './shop';
+import { addFirstInStock, expectMail, fillShippingAddress, pay, signInAsAdmin, signInAsSupport, signUpAndSignIn } from './shop';
 
 /**
  * The order desk as support and an admin use it: find an order by the buyer's e-mail, read its
@@ -88,6 +88,56 @@ test('support ship an order but a large refund needs an admin; the audit log sho
   const csv = await page.request.get((await page.getByTestId('audit-csv').getAttribute('href'))!);
   expect(csv.status()).toBe(200);
   expect(await csv.text()).toContain('order.ship');
+});
+
+test('an admin refunds one line of two: the buyer\'s order page and e-mail show it, and the rest still ships', async ({ page, browser }, testInfo) => {
+  const email = uniqueEmail(testInfo, 'partial');
+  const game = await addFirstInStock(page, 'games');
+  const ring = await addFirstInStock(page, 'jewelry');
+  await page.getByTestId('to-checkout').click();
+  await page.getByLabel('E-mail address', { exact: true }).fill(email);
+  await fillShippingAddress(page);
+  await page.getByRole('button', { name: 'Review and pay' }).click();
+  await pay(page, '4242 4242 4242 4242');
+  await expect(page.getByTestId('order-status')).toHaveText('Paid');
+  const number = (await page.getByTestId('order-number').innerText()).replace('#', '');
+
+  const staffContext = await browser.newContext({ ...test.info().project.use });
+  const staff = await staffContext.newPage();
+  await signInAsAdmin(staff);
+  await staff.goto('/admin/orders');
+  await staff.getByLabel('Search', { exact: true }).fill(email);
+  await staff.getByRole('button', { name: 'Find' }).click();
+  await staff.getByTestId('order-link').click();
+  await expect(staff.getByRole('heading', { level: 1 })).toHaveText(`Order #${number}`);
+  await staff.getByText('Refund items or an amount…').click();
+  const form = staff.getByTestId('refund-part');
+  await form.getByLabel(ring).fill('1');
+  await form.getByLabel('Reason (for the timeline)').fill('Wrong size');
+  await shot(staff, testInfo, 'admin-partial-refund-form');
+  await staff.getByRole('button', { name: `Refund the chosen items of order #${number}` }).click();
+  await expect(staff.getByTestId('notice')).toContainText('on its way back to the buyer');
+  await expect(staff.getByTestId('admin-order-status')).toHaveText('Partly refunded');
+  await expect(staff.getByTestId('line-refunded')).toHaveText('1 refunded');
+  await expect(staff.getByTestId('timeline')).toContainText(`Refunded`);
+  await expect(staff.getByTestId('timeline')).toContainText('Wrong size');
+  await expect(staff.getByTestId('timeline')).toContainText('order.refund_part by admin@example.com');
+  // The ring came back before it shipped: nothing is left to ship.
+  await expect(staff.getByRole('button', { name: 'Mark shipped' })).toHaveCount(0);
+  await shot(staff, testInfo, 'admin-partially-refunded');
+  await staffContext.close();
+
+  // The buyer's order page: the ring refunded, the game still theirs.
+  await page.reload();
+  await expect(page.getByTestId('order-status')).toHaveText('Partly refunded');
+  await expect(page.getByTestId('line-refunded')).toHaveCount(1);
+  await expect(page.getByTestId('order-summary').getByRole('row').filter({ hasText: ring })).toContainText('1 refunded');
+  await expect(page.getByTestId('order-summary').getByRole('row').filter({ hasText: game })).not.toContainText('refunded');
+  const refunded = await page.getByTestId('order-refunded').innerText();
+  expect(refunded).toMatch(/^−€\d/);
+  await shot(page, testInfo, 'order-partially-refunded');
+  await expectMail(page, email, /Refund for order #/);
+  await expect(page.getByTestId('mail').filter({ hasText: /Refund for order #/ })).toContainText(`1 × ${ring}`);
 });
 
 test('support cancel an order that was never paid', async ({ page }, testInfo) => {

@@ -207,6 +207,7 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("/api/admin/customer-role", &["id", "role"]),
     ("/api/admin/ship", &["order_id", "tracking_number"]),
     ("/api/admin/refund", &["order_id"]),
+    ("/api/admin/refund-part", &["order_id", "request_key", "amount", "reason"]),
     ("/api/admin/refund-request", &["request_id", "decision"]),
     ("/api/admin/keys", &[]),
     ("/api/admin/keys-import", &["variant_id", "keys"]),
@@ -470,8 +471,8 @@ async fn a_stranger_cannot_lock_the_owner_out_of_their_usual_network(pool: PgPoo
 /// The staff functions support may call (orders, shipping, refunds within their limit, the
 /// dashboard); every other `/api/admin/*` function is for admins only.
 const SUPPORT_MAY: &[&str] = &[
-    "/api/admin/orders", "/api/admin/order", "/api/admin/ship", "/api/admin/refund", "/api/admin/refund-request",
-    "/api/admin/resend-email", "/api/admin/cancel", "/api/admin/overview", "/api/admin/customers", "/api/admin/customer",
+    "/api/admin/orders", "/api/admin/order", "/api/admin/ship", "/api/admin/refund", "/api/admin/refund-part",
+    "/api/admin/refund-request", "/api/admin/resend-email", "/api/admin/cancel", "/api/admin/overview", "/api/admin/customers", "/api/admin/customer",
 ];
 
 /// The role matrix: every `/api/admin/*` function, called with plausible fields by an anonymous
@@ -824,6 +825,11 @@ async fn every_successful_staff_change_writes_an_audit_row(pool: PgPool) {
     step("/api/admin/resend-email", vec![("order_id", ring_order.to_string()), ("kind", s("email.shipped"))]).await;
     let game_order = paid(vec![(game, 1)], false, 2).await;
     step("/api/admin/refund", vec![("order_id", game_order.to_string())]).await;
+    let two_units = paid(vec![(game, 2)], false, 4).await;
+    step("/api/admin/refund-part", vec![
+        ("order_id", two_units.to_string()), ("request_key", s("audit-refund-part-1")), (Box::leak(format!("qty[{game}]").into_boxed_str()), s("1")),
+        ("amount", s("")), ("reason", s("one copy was a duplicate")),
+    ]).await;
     let asked = paid(vec![(game, 1)], false, 3).await;
     let request = sqlx::query_scalar::<_, i64>("INSERT INTO refund_requests (order_id, reason) VALUES ($1, 'Does not start') RETURNING id")
         .bind(asked)

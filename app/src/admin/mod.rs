@@ -41,6 +41,7 @@ pub fn support_may_call(path: &str) -> bool {
         orders::GetAdminOrder::PATH,
         orders::AdminShipOrder::PATH,
         orders::AdminRefundOrder::PATH,
+        orders::AdminRefundPart::PATH,
         orders::AdminDecideRefund::PATH,
         orders::AdminResendEmail::PATH,
         orders::AdminCancelOrder::PATH,

@@ -201,6 +201,61 @@ pub async fn admin_refund_order(order_id: String) -> Result<(), AppError> {
     respond(&ctx, ADMIN_ORDERS_FORM, "/admin/orders", None, r).await
 }
 
+/// Refunds part of a paid order: `qty[<variant id>]` units of its lines and/or an `amount` in euros
+/// (empty: what the buyer paid for those units; "0": units back, no money). `restock` puts returned
+/// jewelry back on sale. The form's `request_key` makes a repeated submission one refund.
+#[server(prefix = "/api/admin", endpoint = "refund-part")]
+#[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/refund-part", skip_all))]
+pub async fn admin_refund_part(
+    order_id: String,
+    request_key: String,
+    #[server(default)] qty: std::collections::BTreeMap<String, String>,
+    #[server(default)] amount: String,
+    restock: Option<String>,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
+    let ctx = RequestCtx::load().await?;
+    let r = async {
+        let (staff, actor) = super::support_actor(&ctx).await?;
+        let id = Uuid::parse_str(order_id.trim()).map_err(|_| AppError::NotFound)?;
+        let ask = refund_ask(&request_key, &qty, &amount, restock.is_some(), &reason)?;
+        let done = crate::checkout::ssr::fulfilment::refund_part(ctx.pool(), id, &ask, &actor, refund_limit(&staff)?).await?;
+        tracing::info!(order = %id, refund = done.id, amount = done.amount_minor, replay = done.replay, "part of an order refunded by staff");
+        ctx.notice(&format!("{} is on its way back to the buyer, who is told.", crate::types::Money::eur(done.amount_minor).display())).await?;
+        Ok(back_to("/admin/orders"))
+    }
+    .await;
+    respond(&ctx, ADMIN_ORDERS_FORM, "/admin/orders", None, r).await
+}
+
+/// The partial refund form's fields as a refund to make, or the message for the first bad one.
+#[cfg(feature = "ssr")]
+fn refund_ask(
+    key: &str,
+    qty: &std::collections::BTreeMap<String, String>,
+    amount: &str,
+    restock: bool,
+    reason: &str,
+) -> Result<crate::checkout::ssr::refund::RefundAsk, AppError> {
+    let request_key = crate::checkout::ssr::refund::request_key(key)?;
+    let mut lines = Vec::new();
+    for (variant, units) in qty {
+        let units = units.trim();
+        let q = if units.is_empty() { 0 } else { units.parse::<i32>().map_err(|_| AppError::BadRequest("Enter how many units of each item to refund (a whole number).".into()))? };
+        let variant = variant.parse::<i64>().map_err(|_| AppError::BadRequest("That item is not on this order.".into()))?;
+        lines.push((variant, q));
+    }
+    let amount_minor = match amount.trim() {
+        "" => None,
+        "0" => Some(0),
+        a => Some(crate::catalog::edit::parse_price(a, "amount", "Refund amount")?.minor),
+    };
+    if reason.chars().count() > 1000 {
+        return Err(AppError::BadRequest("Keep the reason under 1000 characters.".into()));
+    }
+    Ok(crate::checkout::ssr::refund::RefundAsk { lines, amount_minor, restock, reason: reason.trim().to_owned(), request_key })
+}
+
 /// Staff decide a buyer's refund request: `decision` is "approve" (the order is refunded) or "decline".
 #[server(prefix = "/api/admin", endpoint = "refund-request")]
 #[cfg_attr(feature = "ssr", tracing::instrument(name = "/api/admin/refund-request", skip_all))]
@@ -419,6 +474,55 @@ fn RefundForm(id: String, number: i64) -> impl IntoView {
     }
 }
 
+/// Refunds some units and/or an amount, after a confirmation (a disclosure: no script needed). An
+/// empty amount refunds what the buyer paid for the chosen units; the hidden key makes a second
+/// submission of the same form the same refund.
+#[component]
+fn PartialRefundForm(order: crate::orders::model::OrderView, key: String) -> impl IntoView {
+    let number = order.number;
+    let left = crate::types::Money { minor: order.total.minor - order.refunded.minor, currency: order.total.currency };
+    let physical = order.lines.iter().any(|l| l.physical);
+    view! {
+        <details class="confirm refund-part" data-testid="refund-part">
+            <summary class="button secondary-outline">"Refund items or an amount…"</summary>
+            <form method="post" action=AdminRefundPart::PATH class="refund-form">
+                <input type="hidden" name="order_id" value=order.id.clone()/>
+                <input type="hidden" name="request_key" value=key/>
+                <table class="order-table">
+                    <caption class="visually-hidden">"Units to refund per item"</caption>
+                    <thead><tr><th scope="col">"Item"</th><th scope="col">"Not refunded"</th><th scope="col">"Refund"</th></tr></thead>
+                    <tbody>
+                        {order.lines.iter().filter(|l| l.refunded_quantity < l.quantity).map(|l| {
+                            let left = l.quantity - l.refunded_quantity;
+                            let field = format!("refund-qty-{}", l.variant_id);
+                            view! {
+                                <tr><td><label for=field.clone()>{l.product_name.clone()} " " <span class="cart-variant">{l.variant_label.clone()}</span></label></td>
+                                    <td>{left}</td>
+                                    <td><input type="number" id=field name=format!("qty[{}]", l.variant_id) value="0" min="0" max=left.to_string()
+                                        inputmode="numeric" class="qty-input" data-testid="refund-qty"/></td></tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <label for="refund-amount">"Amount in euros (optional)"</label>
+                <input type="text" id="refund-amount" name="amount" inputmode="decimal" autocomplete="off" maxlength="12"
+                    aria-describedby="refund-amount-hint"/>
+                <p class="field-hint" id="refund-amount-hint">"Empty: what the buyer paid for the chosen units (their share of the "
+                    "discount taken off; the last units include shipping). 0: the units come back, no money. At most "
+                    {left.display()} "."</p>
+                {physical.then(|| view! {
+                    <label class="checkbox"><input type="checkbox" name="restock" value="on" checked=!order.shipped/>
+                        " Put returned jewelry back on sale"</label>
+                })}
+                <label for="refund-reason">"Reason (for the timeline)"</label>
+                <input type="text" id="refund-reason" name="reason" maxlength="1000" autocomplete="off"/>
+                <p class="field-hint">"Keys never revealed go back to their pool; revealed keys leave the buyer's library."</p>
+                <button type="submit" class="button danger" aria-label=format!("Refund the chosen items of order #{number}")>"Refund"</button>
+            </form>
+        </details>
+    }
+}
+
 /// One order as staff see it: the order, what may be done to it, and its timeline.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AdminOrder {
@@ -433,6 +537,8 @@ pub struct AdminOrder {
     /// The e-mails it has had (kinds), which staff may send again.
     pub emails: Vec<String>,
     pub timeline: Vec<crate::orders::model::TimelineEvent>,
+    /// A fresh key for the partial refund form: submitting the same form twice refunds once.
+    pub refund_key: String,
     pub notice: Option<String>,
     pub error: Option<String>,
 }
@@ -463,7 +569,8 @@ pub async fn get_admin_order(id: String) -> Result<AdminOrder, AppError> {
     let ship_to = crate::orders::ssr::staff::ship_to(ctx.pool(), uuid).await?;
     let placed = timeline.first().map(|e| e.at.clone()).unwrap_or_default();
     let error = ctx.take_flash(ADMIN_ORDERS_FORM).await?.map(|f| f.message);
-    Ok(AdminOrder { staff, order, placed_by, placed, ships, ship_to, emails, timeline, notice: ctx.take_notice().await?, error })
+    let refund_key = Uuid::new_v4().to_string();
+    Ok(AdminOrder { staff, order, placed_by, placed, ships, ship_to, emails, timeline, refund_key, notice: ctx.take_notice().await?, error })
 }
 
 /// An e-mail kind as staff read it.
@@ -486,9 +593,10 @@ pub fn AdminOrderPage() -> impl IntoView {
     private_page(move || get_admin_order(id()), |page: AdminOrder| {
         let o = page.order.clone();
         let number = o.number;
-        let can_ship = page.ships && o.status == OrderStatus::Paid;
-        let can_refund = o.status.can_become(OrderStatus::Refunded) && o.status != OrderStatus::Refunded
-            && o.status != OrderStatus::PendingPayment;
+        let can_ship = page.ships && !o.shipped && matches!(o.status, OrderStatus::Paid | OrderStatus::PartiallyRefunded)
+            && o.lines.iter().any(|l| l.physical && l.refunded_quantity < l.quantity);
+        let can_refund = o.status.holds_keys();
+        let refunded_any = o.refunded.minor > 0 || o.lines.iter().any(|l| l.refunded_quantity > 0);
         view! {
             <PageMeta title=format!("Order #{number} · Admin") description="Order".into() canonical_path=format!("/admin/orders/{number}")/>
             <super::AdminNav staff=page.staff.clone()/>
@@ -501,6 +609,7 @@ pub fn AdminOrderPage() -> impl IntoView {
                     <dt>"Buyer"</dt><dd class="admin-email">{o.email.clone()}</dd>
                     <dt>"Placed by"</dt><dd>{page.placed_by.clone()}</dd>
                     <dt>"Total"</dt><dd>{o.total.display()}</dd>
+                    {refunded_any.then(|| view! { <dt>"Refunded"</dt><dd data-testid="admin-order-refunded">{o.refunded.display()}</dd> })}
                     {o.tracking_number.clone().map(|t| view! { <dt>"Tracking"</dt><dd>{t}</dd> })}
                     {(!page.ship_to.is_empty()).then(|| view! {
                         <dt>"Ships to"</dt>
@@ -512,7 +621,10 @@ pub fn AdminOrderPage() -> impl IntoView {
                     <thead><tr><th scope="col">"Item"</th><th scope="col">"Price"</th><th scope="col">"Qty"</th><th scope="col">"Total"</th></tr></thead>
                     <tbody>
                         {o.lines.iter().map(|l| view! {
-                            <tr><td>{l.product_name.clone()} <br/><span class="cart-variant">{l.variant_label.clone()}</span></td>
+                            <tr><td>{l.product_name.clone()} <br/><span class="cart-variant">{l.variant_label.clone()}</span>
+                                    {(l.refunded_quantity > 0).then(|| view! {
+                                        <span class="line-refunded" data-testid="line-refunded">{l.refunded_quantity} " refunded"</span>
+                                    })}</td>
                                 <td>{l.unit_price.display()}</td><td>{l.quantity}</td><td>{l.line_total.display()}</td></tr>
                         }).collect_view()}
                     </tbody>
@@ -540,6 +652,7 @@ pub fn AdminOrderPage() -> impl IntoView {
                     })}
                     {can_ship.then(|| view! { <ShipForm id=o.id.clone() number=number/> })}
                     {can_refund.then(|| view! { <RefundForm id=o.id.clone() number=number/> })}
+                    {can_refund.then(|| view! { <PartialRefundForm order=o.clone() key=page.refund_key.clone()/> })}
                     {(!page.emails.is_empty()).then(|| view! {
                         <form method="post" action=AdminResendEmail::PATH class="inline-form">
                             <input type="hidden" name="order_id" value=o.id.clone()/>

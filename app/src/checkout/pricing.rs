@@ -143,6 +143,34 @@ pub fn fingerprint(lines: &[PricedLine]) -> String {
     parts.join(",")
 }
 
+/// What was paid for goods worth `value` (minor units at their unit prices) out of an order's
+/// `subtotal`: the value less its share of the order's `discount`. The shares of cumulative values
+/// are subtracted from each other, so the parts of an order add up to exactly what was paid.
+pub fn paid_share(subtotal: i64, discount: i64, value: i64) -> i64 {
+    if subtotal <= 0 {
+        return 0;
+    }
+    value - (discount as i128 * value as i128 / subtotal as i128) as i64
+}
+
+/// An order's money as a refund sees it (minor units).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefundBasis {
+    pub subtotal: i64,
+    pub discount: i64,
+    pub total: i64,
+    pub refunded: i64,
+}
+
+/// The refund proposed for units worth `value` when units worth `before` were refunded already:
+/// what the buyer paid for them (their share of the discount taken off). When no unit is left
+/// afterwards it is everything not yet refunded, shipping included. Never more than is left.
+pub fn suggested_refund(o: RefundBasis, before: i64, value: i64, last: bool) -> i64 {
+    let left = o.total - o.refunded;
+    let share = if last { left } else { paid_share(o.subtotal, o.discount, before + value) - paid_share(o.subtotal, o.discount, before) };
+    share.clamp(0, left.max(0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,6 +298,42 @@ mod tests {
                 Err(e) => prop_assert!(false, "unexpected {e:?}"),
             }
         }
+    }
+
+    proptest! {
+        /// Refunding an order unit by unit, in any order, gives back exactly what was paid: the
+        /// shares of the discount add up, shipping comes with the last unit, nothing goes negative.
+        #[test]
+        fn refunds_unit_by_unit_add_up_to_the_total(
+            units in proptest::collection::vec(1i64..50_000, 1..12),
+            discount_pct in 0i64..=100,
+            shipping in 0i64..2_000,
+        ) {
+            let subtotal: i64 = units.iter().sum();
+            let discount = subtotal * discount_pct / 100;
+            let total = subtotal - discount + shipping;
+            let mut o = RefundBasis { subtotal, discount, total, refunded: 0 };
+            let mut before = 0;
+            for (i, &u) in units.iter().enumerate() {
+                let last = i + 1 == units.len();
+                let r = suggested_refund(o, before, u, last);
+                prop_assert!(r >= 0 && r <= u.max(total - o.refunded));
+                if !last { prop_assert!(r <= u, "a unit never refunds more than its price"); }
+                o.refunded += r;
+                before += u;
+            }
+            prop_assert_eq!(o.refunded, total);
+        }
+    }
+
+    #[test]
+    fn a_refund_proposal_takes_the_discount_share_off_and_never_exceeds_what_is_left() {
+        // Two rings of 100.00 with 10 % off and 4.95 shipping: 184.95 paid.
+        let o = RefundBasis { subtotal: 20_000, discount: 2_000, total: 18_495, refunded: 0 };
+        assert_eq!(suggested_refund(o, 0, 10_000, false), 9_000);
+        assert_eq!(suggested_refund(RefundBasis { refunded: 9_000, ..o }, 10_000, 10_000, true), 9_495);
+        // An amount refunded before (goodwill) leaves less to propose.
+        assert_eq!(suggested_refund(RefundBasis { refunded: 18_000, ..o }, 0, 10_000, false), 495);
     }
 
     fn goods_of(lines: &[PricedLine]) -> i64 {

@@ -93,7 +93,10 @@ fn order_summary(o: &OrderView) -> impl IntoView + use<> {
             <thead><tr><th scope="col">"Item"</th><th scope="col">"Qty"</th><th scope="col">"Price"</th></tr></thead>
             <tbody>
                 {o.lines.iter().map(|l| view! {
-                    <tr><td>{l.product_name.clone()} <span class="cart-variant">{l.variant_label.clone()}</span></td>
+                    <tr><td>{l.product_name.clone()} <span class="cart-variant">{l.variant_label.clone()}</span>
+                            {(l.refunded_quantity > 0).then(|| view! {
+                                <span class="line-refunded" data-testid="line-refunded">{l.refunded_quantity} " refunded"</span>
+                            })}</td>
                         <td>{l.quantity}</td><td>{l.line_total.display()}</td></tr>
                 }).collect_view()}
             </tbody>
@@ -107,6 +110,9 @@ fn order_summary(o: &OrderView) -> impl IntoView + use<> {
                 })}
                 <tr><th scope="row" colspan="2">"Total"</th><td><strong data-testid="order-total">{o.total.display()}</strong></td></tr>
                 <tr class="vat"><th scope="row" colspan="2">"Includes VAT"</th><td>{o.tax.display()}</td></tr>
+                {(o.refunded.minor > 0).then(|| view! {
+                    <tr class="refunded"><th scope="row" colspan="2">"Refunded"</th><td data-testid="order-refunded">"−" {o.refunded.display()}</td></tr>
+                })}
             </tfoot>
         </table>
     }

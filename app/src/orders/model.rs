@@ -13,6 +13,9 @@ pub enum OrderStatus {
     PartiallyRefunded,
 }
 
+/// The states in which a buyer holds an order's keys ([`OrderStatus::holds_keys`]), as an SQL list.
+pub const KEY_HOLDING_SQL: &str = "('paid', 'fulfilled', 'shipped', 'delivered', 'partially_refunded')";
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("an order cannot go from {from:?} to {to:?}")]
 pub struct IllegalTransition {
@@ -62,6 +65,13 @@ impl OrderStatus {
             )
     }
 
+    /// Whether a buyer holds the keys (and downloads) of an order in this state: paid and not wholly
+    /// refunded. [`KEY_HOLDING_SQL`] is the same list for queries.
+    pub fn holds_keys(self) -> bool {
+        use OrderStatus::*;
+        matches!(self, Paid | Fulfilled | Shipped | Delivered | PartiallyRefunded)
+    }
+
     pub fn become_(self, to: OrderStatus) -> Result<OrderStatus, IllegalTransition> {
         if self.can_become(to) { Ok(to) } else { Err(IllegalTransition { from: self, to }) }
     }
@@ -71,6 +81,7 @@ impl OrderStatus {
 mod tests {
     use super::OrderStatus::*;
     use super::*;
+    const ALL_STATES: [OrderStatus; 8] = OrderStatus::ALL;
 
     #[test]
     fn the_happy_paths_are_legal() {
@@ -83,6 +94,13 @@ mod tests {
                 assert!(w[0].can_become(w[1]), "{:?} -> {:?}", w[0], w[1]);
             }
         }
+    }
+
+    #[test]
+    fn the_key_holding_sql_list_is_the_rule() {
+        let listed: Vec<OrderStatus> = ALL_STATES.into_iter().filter(|s| KEY_HOLDING_SQL.contains(&format!("'{}'", s.as_str()))).collect();
+        let rule: Vec<OrderStatus> = ALL_STATES.into_iter().filter(|s| s.holds_keys()).collect();
+        assert_eq!(listed, rule);
     }
 
     #[test]
@@ -100,11 +118,16 @@ mod tests {
 /// A line of an order, as bought.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OrderLineView {
+    pub variant_id: i64,
     pub product_name: String,
     pub variant_label: String,
     pub unit_price: crate::types::Money,
     pub quantity: i64,
     pub line_total: crate::types::Money,
+    /// Units refunded so far.
+    pub refunded_quantity: i64,
+    /// Jewelry ships; games are keys and downloads.
+    pub physical: bool,
 }
 
 /// An order as its buyer sees it (review-and-pay page, confirmation).
@@ -122,7 +145,11 @@ pub struct OrderView {
     pub shipping_method: Option<String>,
     pub tax: crate::types::Money,
     pub total: crate::types::Money,
+    /// Refunded so far (whole or in parts).
+    pub refunded: crate::types::Money,
     pub tracking_number: Option<String>,
+    /// Whether the order shipped (a partly refunded order may still be shipping).
+    pub shipped: bool,
     /// With Stripe: what Stripe.js needs to take the card on the pay page.
     pub stripe: Option<StripeClient>,
     /// A message for the page (e.g. after a declined card).

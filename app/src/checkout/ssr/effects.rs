@@ -46,9 +46,9 @@ async fn lock_order_status(conn: &mut PgConnection, id: Uuid) -> Result<String, 
         .ok_or_else(|| JobError::Failed(format!("order {id} not found")))
 }
 
-/// States in which a buyer holds the keys they paid for.
+/// Whether an order in `status` holds the keys its buyer paid for.
 fn holds_keys(status: &str) -> bool {
-    matches!(status, "paid" | "fulfilled" | "shipped" | "delivered" | "partially_refunded")
+    crate::orders::model::OrderStatus::parse(status).is_some_and(|s| s.holds_keys())
 }
 
 impl OrderEffects {
@@ -104,9 +104,12 @@ impl OrderEffects {
             ),
             "email.refunded" => {
                 let amount = field(job, "amount_minor")?.as_i64().unwrap_or(total);
+                // A partial refund names what went back (older jobs carry no list: a whole refund).
+                let items: Vec<&str> = job.payload.get("items").and_then(|v| v.as_array()).map(|a| a.iter().filter_map(|i| i.as_str()).collect()).unwrap_or_default();
+                let items = if items.is_empty() { String::new() } else { format!("\nRefunded items:\n- {}\n", items.join("\n- ")) };
                 (
                     format!("Refund for order #{number} — {shop}"),
-                    format!("We refunded {} for order #{number}.\n\nYour order: {link}\n", money(amount, &currency)),
+                    format!("We refunded {} for order #{number}.\n{items}\nYour order: {link}\n", money(amount, &currency)),
                 )
             }
             "email.refund_declined" => (

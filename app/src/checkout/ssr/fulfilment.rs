@@ -1,6 +1,6 @@
-//! Staff actions on paid orders: shipping with a tracking number, and refunds. Each is one
+//! Staff actions on orders: shipping with a tracking number, refunds (whole or in part), cancelling,
+//! e-mails sent again, and buyers' refund requests. Each is one
 //! transaction with the state change, the stock and the queued effects (e-mail, provider refund).
-use crate::inventory;
 use crate::library::keys::ssr::pool as keys;
 use crate::platform::jobs;
 use crate::orders::model::OrderStatus;
@@ -28,6 +28,18 @@ pub enum FulfilmentError {
     /// A refund larger than the staff member may make (support's limit); the amount is the limit.
     #[error("Refunds above {} need an admin.", Money::eur(*.0).display())]
     AboveLimit(i64),
+    #[error("That item is not on this order.")]
+    NoSuchLine,
+    /// Asked to refund more units of a line than are left of it (the item, how many are left).
+    #[error("You can refund at most {1} of {0}.")]
+    RefundQuantity(String, i32),
+    /// A refund amount below zero or above what is left to refund (this much).
+    #[error("Enter an amount from 0 up to {} (what is left to refund).", Money::eur(*.0).display())]
+    RefundAmount(i64),
+    #[error("Choose the items or enter an amount to refund.")]
+    NothingToRefund,
+    #[error("This form is out of date: reload the page and try again.")]
+    RequestKey,
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
@@ -63,20 +75,26 @@ pub async fn ship(pool: &PgPool, id: Uuid, tracking: &str, actor: &Actor) -> Res
     let tracking = tracking_number(tracking)?;
     let mut tx = pool.begin().await?;
     let status = lock(&mut tx, id).await?;
-    if !status.can_become(OrderStatus::Shipped) || status == OrderStatus::Shipped {
+    // A partly refunded order ships what is left of it and stays partly refunded (its shipping
+    // date says it shipped).
+    let shipped: bool = sqlx::query_scalar("SELECT shipped_at IS NOT NULL FROM orders WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
+    let to = if status == OrderStatus::PartiallyRefunded { status } else { OrderStatus::Shipped };
+    if shipped || !matches!(status, OrderStatus::Paid | OrderStatus::PartiallyRefunded) {
         return Err(FulfilmentError::NotAllowed(status.label(), "shipped"));
     }
-    let physical: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM order_lines WHERE order_id = $1 AND department = 'jewelry')")
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
+    let physical: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM order_lines WHERE order_id = $1 AND department = 'jewelry' AND refunded_quantity < quantity)",
+    )
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
     if !physical {
         return Err(FulfilmentError::NothingToShip);
     }
     let before = order_state(&mut tx, id).await?;
-    sqlx::query("UPDATE orders SET status = 'shipped', tracking_number = $2, shipped_at = now() WHERE id = $1")
+    sqlx::query("UPDATE orders SET status = $2, tracking_number = $3, shipped_at = now() WHERE id = $1")
         .bind(id)
+        .bind(to.as_str())
         .bind(&tracking)
         .execute(&mut *tx)
         .await?;
@@ -93,13 +111,38 @@ pub async fn ship(pool: &PgPool, id: Uuid, tracking: &str, actor: &Actor) -> Res
 pub async fn refund(pool: &PgPool, id: Uuid, actor: &Actor, limit: Option<i64>) -> Result<i64, FulfilmentError> {
     let mut tx = pool.begin().await?;
     let status = lock(&mut tx, id).await?;
-    check_limit(&mut tx, id, limit).await?;
     let before = order_state(&mut tx, id).await?;
-    let amount = refund_locked(&mut tx, id, status, "refunded by staff").await?;
+    let amount = super::refund::whole(&mut tx, id, status, "refunded by staff", limit, actor.user_id).await?;
     let after = order_state(&mut tx, id).await?;
     audit::record(&mut tx, actor, Change { entity: "order", entity_id: id.to_string(), action: "order.refund", before: Some(before), after: Some(after) }).await?;
     tx.commit().await?;
     Ok(amount)
+}
+
+/// Staff refund part of a paid order: units of its lines and/or an amount (`ask`); audited. The
+/// same request key again is the same refund: the first one is returned and nothing changes.
+pub async fn refund_part(
+    pool: &PgPool,
+    id: Uuid,
+    ask: &super::refund::RefundAsk,
+    actor: &Actor,
+    limit: Option<i64>,
+) -> Result<super::refund::Refunded, FulfilmentError> {
+    let mut tx = pool.begin().await?;
+    let status = lock(&mut tx, id).await?;
+    let before = order_state(&mut tx, id).await?;
+    let done = super::refund::apply(&mut tx, id, status, ask, limit, actor.user_id).await?;
+    if done.replay {
+        return Ok(done);
+    }
+    let mut after = order_state(&mut tx, id).await?;
+    after["refund"] = serde_json::json!({
+        "id": done.id, "amount_minor": done.amount_minor, "restock": ask.restock,
+        "lines": ask.lines.iter().filter(|(_, q)| *q > 0).map(|(v, q)| serde_json::json!({ "variant_id": v, "quantity": q })).collect::<Vec<_>>(),
+    });
+    audit::record(&mut tx, actor, Change { entity: "order", entity_id: id.to_string(), action: "order.refund_part", before: Some(before), after: Some(after) }).await?;
+    tx.commit().await?;
+    Ok(done)
 }
 
 /// Staff cancel an order that was never paid: its held stock goes back and its discount code use
@@ -150,16 +193,6 @@ pub async fn sent_emails(pool: &PgPool, id: Uuid) -> Result<Vec<String>, Fulfilm
     .await?)
 }
 
-/// Refuses a refund of what is left of the (locked) order when it is above `limit`.
-async fn check_limit(conn: &mut PgConnection, id: Uuid, limit: Option<i64>) -> Result<(), FulfilmentError> {
-    let Some(limit) = limit else { return Ok(()) };
-    let left: i64 = sqlx::query_scalar("SELECT total_minor - refunded_minor FROM orders WHERE id = $1")
-        .bind(id)
-        .fetch_one(conn)
-        .await?;
-    if left > limit { Err(FulfilmentError::AboveLimit(limit)) } else { Ok(()) }
-}
-
 /// What became of a buyer's refund request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RefundOutcome {
@@ -196,7 +229,7 @@ pub async fn request_refund(pool: &PgPool, id: Uuid, reason: &str) -> Result<Ref
         tx.commit().await?;
         return Ok(RefundOutcome::AwaitingReview);
     }
-    let amount = refund_locked(&mut tx, id, status, "requested by the buyer").await?;
+    let amount = super::refund::whole(&mut tx, id, status, "requested by the buyer", None, None).await?;
     tx.commit().await?;
     Ok(RefundOutcome::Refunded(amount))
 }
@@ -222,8 +255,7 @@ pub async fn decide_refund_request(
     let status = lock(&mut tx, order_id).await?;
     let before = order_state(&mut tx, order_id).await?;
     if approve {
-        check_limit(&mut tx, order_id, limit).await?;
-        refund_locked(&mut tx, order_id, status, "refund request approved").await?;
+        super::refund::whole(&mut tx, order_id, status, "refund request approved", limit, actor.user_id).await?;
     } else {
         // The "refunded" e-mail tells an approval; a decline gets its own.
         let mail = serde_json::json!({ "order_id": order_id });
@@ -241,57 +273,4 @@ pub async fn decide_refund_request(
     audit::record(&mut tx, actor, Change { entity: "order", entity_id: order_id.to_string(), action, before: Some(before), after: Some(after) }).await?;
     tx.commit().await?;
     Ok(order_id)
-}
-
-/// The refund itself, inside the caller's transaction with the order row locked.
-async fn refund_locked(tx: &mut PgConnection, id: Uuid, status: OrderStatus, reason: &str) -> Result<i64, FulfilmentError> {
-    if !status.can_become(OrderStatus::Refunded) || status == OrderStatus::Refunded {
-        return Err(FulfilmentError::NotAllowed(status.label(), "refunded"));
-    }
-    let (total, refunded): (i64, i64) = sqlx::query_as("SELECT total_minor, refunded_minor FROM orders WHERE id = $1")
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
-    let amount = total - refunded;
-    let charge: Option<(String, String)> = sqlx::query_as(
-        "UPDATE payments SET status = 'refunded' WHERE order_id = $1 AND status = 'succeeded' RETURNING provider, provider_ref",
-    )
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    sqlx::query("UPDATE orders SET status = 'refunded', refunded_minor = total_minor WHERE id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    if status == OrderStatus::Paid {
-        let lines: Vec<(i64, i32)> =
-            sqlx::query_as("SELECT variant_id, quantity FROM order_lines WHERE order_id = $1 AND department = 'jewelry'")
-                .bind(id)
-                .fetch_all(&mut *tx)
-                .await?;
-        for (variant_id, q) in lines {
-            inventory::give_back(tx, variant_id, q, "restock", id).await?;
-        }
-    }
-    // Keyed units whose keys were never assigned (the assignment job had not run): their hold
-    // came out of the pool's stock, so it goes back; the job, run later, finds the order refunded.
-    if matches!(status, OrderStatus::Paid | OrderStatus::Shipped | OrderStatus::Fulfilled | OrderStatus::Delivered) {
-        for (variant_id, q) in keys::unassigned_units(tx, id).await? {
-            inventory::give_back(tx, variant_id, q, "restock", id).await?;
-        }
-    }
-    // Keys never shown go back to their pool (and their stock); revealed ones stay with the
-    // refunded order, out of its buyer's library.
-    for variant_id in keys::return_unrevealed(tx, id).await? {
-        inventory::give_back(tx, variant_id, 1, "restock", id).await?;
-    }
-    if let Some((provider, provider_ref)) = charge {
-        let payload = serde_json::json!({
-            "provider": provider, "provider_ref": provider_ref, "amount_minor": amount, "reason": reason,
-        });
-        jobs::enqueue(tx, "payment.refund", payload, Some(&format!("refund:{provider}:{provider_ref}"))).await?;
-    }
-    let mail = serde_json::json!({ "order_id": id, "amount_minor": amount });
-    jobs::enqueue(tx, "email.refunded", mail, Some(&format!("email.refunded:{id}"))).await?;
-    Ok(amount)
 }

@@ -4,10 +4,13 @@ pub mod effects;
 pub mod fulfilment;
 pub mod payment;
 pub mod place;
+pub mod refund;
 #[cfg(test)]
 pub(crate) mod tests;
 #[cfg(test)]
 mod keys_tests;
+#[cfg(test)]
+mod refund_tests;
 
 use crate::checkout::pricing::ShippingRates;
 use crate::payments::PaymentProvider;

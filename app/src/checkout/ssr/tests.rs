@@ -28,7 +28,7 @@ pub(crate) fn address() -> Address {
     }
 }
 
-fn request(variant: i64, qty: i64, physical: bool) -> CheckoutRequest {
+pub(super) fn request(variant: i64, qty: i64, physical: bool) -> CheckoutRequest {
     CheckoutRequest {
         checkout_key: Uuid::new_v4(),
         placed_by: "buyer-session".into(),
@@ -40,7 +40,7 @@ fn request(variant: i64, qty: i64, physical: bool) -> CheckoutRequest {
     }
 }
 
-async fn stock(pool: &PgPool, variant: i64) -> i32 {
+pub(super) async fn stock(pool: &PgPool, variant: i64) -> i32 {
     sqlx::query_scalar("SELECT stock FROM variants WHERE id = $1").bind(variant).fetch_one(pool).await.unwrap()
 }
 
@@ -57,7 +57,7 @@ async fn assert_ledger_balances(pool: &PgPool, variant: i64, initial: i32) {
     assert_eq!(held, initial as i64 - stock(pool, variant).await as i64, "holds account for every missing unit");
 }
 
-fn paid_event(order: Uuid, amount: i64, charge: &str, event: &str) -> PaymentEvent {
+pub(super) fn paid_event(order: Uuid, amount: i64, charge: &str, event: &str) -> PaymentEvent {
     PaymentEvent {
         provider: "builtin".into(),
         event_id: event.into(),
@@ -68,12 +68,12 @@ fn paid_event(order: Uuid, amount: i64, charge: &str, event: &str) -> PaymentEve
     }
 }
 
-async fn status(pool: &PgPool, order: Uuid) -> OrderStatus {
+pub(super) async fn status(pool: &PgPool, order: Uuid) -> OrderStatus {
     let s: String = sqlx::query_scalar("SELECT status FROM orders WHERE id = $1").bind(order).fetch_one(pool).await.unwrap();
     OrderStatus::parse(&s).unwrap()
 }
 
-async fn jobs_of(pool: &PgPool, kind: &str) -> i64 {
+pub(super) async fn jobs_of(pool: &PgPool, kind: &str) -> i64 {
     sqlx::query_scalar("SELECT count(*) FROM jobs WHERE kind = $1").bind(kind).fetch_one(pool).await.unwrap()
 }
 
@@ -492,7 +492,7 @@ pub(crate) fn effects(pool: &PgPool, payments: Arc<dyn crate::payments::PaymentP
     }
 }
 
-async fn mails_to(pool: &PgPool, subject_like: &str) -> Vec<String> {
+pub(super) async fn mails_to(pool: &PgPool, subject_like: &str) -> Vec<String> {
     sqlx::query_scalar("SELECT body FROM dev_mailbox WHERE subject LIKE $1 ORDER BY id")
         .bind(subject_like)
         .fetch_all(pool)
@@ -576,7 +576,7 @@ async fn shipping_and_refunds_follow_the_rules(pool: PgPool) {
     assert_eq!(dead, 0, "every job ran");
 }
 
-async fn assert_ledger_sum(pool: &PgPool, variant: i64, initial: i32) {
+pub(super) async fn assert_ledger_sum(pool: &PgPool, variant: i64, initial: i32) {
     let sum: i64 = sqlx::query_scalar("SELECT coalesce(sum(delta), 0) FROM stock_ledger WHERE variant_id = $1")
         .bind(variant)
         .fetch_one(pool)

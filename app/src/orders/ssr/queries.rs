@@ -17,11 +17,16 @@ struct OrderRow {
     shipping_method: Option<String>,
     tax_minor: i64,
     total_minor: i64,
+    refunded_minor: i64,
     tracking_number: Option<String>,
+    shipped: bool,
 }
 
 #[derive(sqlx::FromRow)]
 struct LineRow {
+    variant_id: i64,
+    department: String,
+    refunded_quantity: i32,
     product_name: String,
     variant_label: String,
     unit_price_minor: i64,
@@ -32,7 +37,8 @@ struct LineRow {
 pub async fn order_view(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<OrderView>> {
     let row: Option<OrderRow> = sqlx::query_as(
         "SELECT number, status, email::text AS email, currency::text AS currency, subtotal_minor, discount_minor,
-                discount_code::text AS discount_code, shipping_minor, shipping_method, tax_minor, total_minor, tracking_number
+                discount_code::text AS discount_code, shipping_minor, shipping_method, tax_minor, total_minor, refunded_minor,
+                tracking_number, shipped_at IS NOT NULL AS shipped
          FROM orders WHERE id = $1",
     )
     .bind(id)
@@ -42,7 +48,7 @@ pub async fn order_view(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<OrderVie
     let currency = Currency::parse(&o.currency).unwrap_or(Currency::Eur);
     let money = |minor| Money { minor, currency };
     let lines: Vec<LineRow> = sqlx::query_as(
-        "SELECT product_name, variant_label, unit_price_minor, quantity, line_total_minor
+        "SELECT variant_id, department, refunded_quantity, product_name, variant_label, unit_price_minor, quantity, line_total_minor
          FROM order_lines WHERE order_id = $1 ORDER BY variant_id",
     )
     .bind(id)
@@ -56,6 +62,9 @@ pub async fn order_view(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<OrderVie
         lines: lines
             .into_iter()
             .map(|l| OrderLineView {
+                variant_id: l.variant_id,
+                refunded_quantity: l.refunded_quantity as i64,
+                physical: l.department == "jewelry",
                 product_name: l.product_name,
                 variant_label: l.variant_label,
                 unit_price: money(l.unit_price_minor),
@@ -70,7 +79,9 @@ pub async fn order_view(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<OrderVie
         shipping_method: o.shipping_method,
         tax: money(o.tax_minor),
         total: money(o.total_minor),
+        refunded: money(o.refunded_minor),
         tracking_number: o.tracking_number,
+        shipped: o.shipped,
         stripe: None,
         message: None,
         refund_request: sqlx::query_scalar("SELECT status FROM refund_requests WHERE order_id = $1 ORDER BY id DESC LIMIT 1")

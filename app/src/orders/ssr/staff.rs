@@ -148,6 +148,12 @@ pub async fn timeline(pool: &PgPool, id: Uuid) -> sqlx::Result<Vec<TimelineEvent
          UNION ALL SELECT created_at, 3, 'download', 'Build downloaded' || coalesce(' from ' || host(ip), '') FROM downloads WHERE order_id = $1
          UNION ALL SELECT created_at, 4, 'refund', 'Refund requested: ' || reason FROM refund_requests WHERE order_id = $1
          UNION ALL SELECT decided_at, 4, 'refund', 'Refund request ' || status FROM refund_requests WHERE order_id = $1 AND decided_at IS NOT NULL
+         UNION ALL SELECT r.created_at, 4, 'refund', 'Refunded ' || to_char(r.amount_minor / 100.0, 'FM999999990.00')
+                   || coalesce(' for ' || (SELECT string_agg(rl.quantity || ' × ' || l.product_name || ' (' || l.variant_label || ')', ', ' ORDER BY rl.variant_id)
+                                            FROM refund_lines rl JOIN order_lines l ON l.order_id = rl.order_id AND l.variant_id = rl.variant_id
+                                            WHERE rl.refund_id = r.id), '')
+                   || CASE WHEN r.restock THEN '' ELSE ', not restocked' END || ': ' || r.reason
+                   FROM refunds r WHERE r.order_id = $1
          UNION ALL SELECT at, 5, 'staff', action || ' by ' || actor_email FROM audit_log WHERE entity = 'order' AND entity_id = $1::text
          UNION ALL SELECT shipped_at, 6, 'shipping', 'Shipped with tracking number ' || coalesce(tracking_number, '?')
                    FROM orders WHERE id = $1 AND shipped_at IS NOT NULL
@@ -226,11 +232,13 @@ pub async fn customers(pool: &PgPool, search: &str, limit: i64, offset: i64) -> 
 pub async fn customer(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<(CustomerRow, Vec<String>)>> {
     let row: Option<CustomerRow> = sqlx::query_as(&format!("{CUSTOMER_SQL} WHERE u.id = $1 GROUP BY u.id")).bind(id).fetch_optional(pool).await?;
     let Some(row) = row else { return Ok(None) };
-    let games: Vec<String> = sqlx::query_scalar(
+    let games: Vec<String> = sqlx::query_scalar(&format!(
         "SELECT DISTINCT l.product_name FROM order_lines l JOIN orders o ON o.id = l.order_id
-         WHERE o.user_id = $1 AND l.department = 'games' AND o.status IN ('paid', 'fulfilled', 'partially_refunded')
+         WHERE o.user_id = $1 AND l.department = 'games' AND o.status IN {}
+               AND l.refunded_quantity < l.quantity
          ORDER BY 1",
-    )
+        crate::orders::model::KEY_HOLDING_SQL
+    ))
     .bind(id)
     .fetch_all(pool)
     .await?;

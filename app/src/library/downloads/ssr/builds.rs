@@ -124,13 +124,15 @@ pub async fn start_download(
     limit: RateLimit,
 ) -> Result<Grant, DownloadError> {
     let mut tx = pool.begin().await?;
-    let build: Option<(Uuid, i64, String, String)> = sqlx::query_as(
+    let build: Option<(Uuid, i64, String, String)> = sqlx::query_as(&format!(
         "SELECT k.order_id, b.id, b.object_key, b.file_name
-         FROM (SELECT variant_id, order_id FROM license_keys WHERE id = $1 AND order_id IS NOT NULL FOR UPDATE) k
-         JOIN orders o ON o.id = k.order_id AND o.status IN ('paid', 'fulfilled', 'delivered')
+         FROM (SELECT variant_id, order_id FROM license_keys
+               WHERE id = $1 AND order_id IS NOT NULL AND refunded_at IS NULL FOR UPDATE) k
+         JOIN orders o ON o.id = k.order_id AND o.status IN {}
          JOIN variants v ON v.id = k.variant_id
          JOIN LATERAL (SELECT * FROM builds WHERE product_id = v.product_id ORDER BY id DESC LIMIT 1) b ON true",
-    )
+        crate::orders::model::KEY_HOLDING_SQL
+    ))
     .bind(key_id)
     .fetch_optional(&mut *tx)
     .await?;

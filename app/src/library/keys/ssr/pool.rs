@@ -4,6 +4,7 @@
 use super::crypto::KeyCipher;
 use super::import::LineProblem;
 use sqlx::{PgConnection, PgPool};
+use crate::orders::model::KEY_HOLDING_SQL;
 use uuid::Uuid;
 
 #[derive(Debug, thiserror::Error)]
@@ -120,8 +121,9 @@ async fn import_with(
 /// for or share a key. Returns how many keys this call assigned.
 pub async fn assign_for_order(conn: &mut PgConnection, order_id: Uuid) -> Result<i64, PoolError> {
     let lines: Vec<(i64, i32, i64)> = sqlx::query_as(
-        "SELECT l.variant_id, l.quantity,
-                (SELECT count(*) FROM license_keys k WHERE k.order_id = l.order_id AND k.variant_id = l.variant_id)
+        "SELECT l.variant_id, l.quantity - l.refunded_quantity,
+                (SELECT count(*) FROM license_keys k
+                 WHERE k.order_id = l.order_id AND k.variant_id = l.variant_id AND k.refunded_at IS NULL)
          FROM order_lines l JOIN variants v ON v.id = l.variant_id
          WHERE l.order_id = $1 AND v.keyed ORDER BY l.variant_id",
     )
@@ -213,7 +215,7 @@ pub async fn library(
     user_id: Option<Uuid>,
     order_ids: &[Uuid],
 ) -> Result<Vec<crate::library::keys::model::LibraryKey>, PoolError> {
-    let rows: Vec<LibraryRow> = sqlx::query_as(
+    let rows: Vec<LibraryRow> = sqlx::query_as(&format!(
         "SELECT k.id, k.variant_id, l.product_name, l.variant_label, o.id AS order_id, o.number AS order_number,
                 k.key_version, k.nonce, k.ciphertext, k.revealed_at, k.redeemed_at IS NOT NULL AS redeemed,
                 b.version AS build_version, b.changelog AS build_changelog, b.size_bytes AS build_size,
@@ -223,9 +225,9 @@ pub async fn library(
          JOIN orders o ON o.id = k.order_id
          JOIN variants v ON v.id = k.variant_id
          LEFT JOIN LATERAL (SELECT * FROM builds WHERE product_id = v.product_id ORDER BY id DESC LIMIT 1) b ON true
-         WHERE o.status IN ('paid', 'fulfilled', 'delivered') AND (o.user_id = $1 OR o.id = ANY($2))
-         ORDER BY o.created_at DESC, k.id",
-    )
+         WHERE o.status IN {KEY_HOLDING_SQL} AND k.refunded_at IS NULL AND (o.user_id = $1 OR o.id = ANY($2))
+         ORDER BY o.created_at DESC, k.id"
+    ))
     .bind(user_id)
     .bind(order_ids)
     .fetch_all(pool)
@@ -265,10 +267,10 @@ pub async fn library(
 
 /// The order a key belongs to, if it is assigned and the order is paid.
 pub async fn order_of_key(pool: &PgPool, key_id: i64) -> sqlx::Result<Option<Uuid>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar(&format!(
         "SELECT k.order_id FROM license_keys k JOIN orders o ON o.id = k.order_id
-         WHERE k.id = $1 AND o.status IN ('paid', 'fulfilled', 'delivered')",
-    )
+         WHERE k.id = $1 AND o.status IN {KEY_HOLDING_SQL} AND k.refunded_at IS NULL"
+    ))
     .bind(key_id)
     .fetch_optional(pool)
     .await
@@ -318,31 +320,30 @@ pub async fn pools(pool: &PgPool) -> sqlx::Result<Vec<crate::library::keys::mode
     .await
 }
 
-/// Keyed units of an order whose keys were never assigned (the assignment job had not run):
-/// (variant, how many). Their hold came out of the pool's stock.
-pub async fn unassigned_units(conn: &mut PgConnection, order_id: Uuid) -> sqlx::Result<Vec<(i64, i32)>> {
-    let rows: Vec<(i64, i32)> = sqlx::query_as(
-        "SELECT l.variant_id, (l.quantity - (SELECT count(*) FROM license_keys k
-                                            WHERE k.order_id = l.order_id AND k.variant_id = l.variant_id))::int
-         FROM order_lines l JOIN variants v ON v.id = l.variant_id
-         WHERE l.order_id = $1 AND v.keyed",
+/// A refund of `units` units of an order's keyed line, of which `live` units were not refunded
+/// before. Units whose key was never assigned go first (the assignment job had not run), then keys
+/// never revealed (back to the pool), then revealed ones: those stay with the order, marked refunded,
+/// out of the buyer's library. Returns how many units go back into stock (all but the revealed).
+pub async fn refund_units(conn: &mut PgConnection, order_id: Uuid, variant_id: i64, live: i32, units: i32) -> sqlx::Result<i32> {
+    let keys: Vec<(i64, bool)> = sqlx::query_as(
+        "SELECT id, revealed_at IS NOT NULL FROM license_keys
+         WHERE order_id = $1 AND variant_id = $2 AND refunded_at IS NULL ORDER BY id FOR UPDATE",
     )
     .bind(order_id)
-    .fetch_all(conn)
+    .bind(variant_id)
+    .fetch_all(&mut *conn)
     .await?;
-    Ok(rows.into_iter().filter(|(_, q)| *q > 0).collect())
-}
-
-/// A refund: the order's keys never shown go back to their pool; one variant id per key returned
-/// (the caller gives the stock back). Revealed keys stay with the refunded order.
-pub async fn return_unrevealed(conn: &mut PgConnection, order_id: Uuid) -> sqlx::Result<Vec<i64>> {
-    sqlx::query_scalar(
-        "UPDATE license_keys SET status = 'available', order_id = NULL, assigned_at = NULL
-         WHERE order_id = $1 AND revealed_at IS NULL RETURNING variant_id",
-    )
-    .bind(order_id)
-    .fetch_all(conn)
-    .await
+    let unassigned = (live - keys.len() as i32).max(0);
+    let from_unassigned = units.min(unassigned);
+    let rest = (units - from_unassigned) as usize;
+    let unrevealed: Vec<i64> = keys.iter().filter(|(_, r)| !r).map(|(id, _)| *id).take(rest).collect();
+    let revealed: Vec<i64> = keys.iter().filter(|(_, r)| *r).map(|(id, _)| *id).take(rest - unrevealed.len()).collect();
+    sqlx::query("UPDATE license_keys SET status = 'available', order_id = NULL, assigned_at = NULL WHERE id = ANY($1)")
+        .bind(&unrevealed)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE license_keys SET refunded_at = now() WHERE id = ANY($1)").bind(&revealed).execute(&mut *conn).await?;
+    Ok(from_unassigned + unrevealed.len() as i32)
 }
 
 /// Locks the order's keys (a reveal at the same moment waits) and says whether any was revealed.
