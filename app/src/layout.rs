@@ -52,6 +52,8 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <a href="/search">"Search"</a>
                 </nav>
             </div>
+            // The funnel's visit count: a pixel, so cached pages and pages without script count too.
+            <img class="visit-pixel" src=crate::site::VISIT_BEACON alt="" width="1" height="1" decoding="async" aria-hidden="true"/>
         </footer>
     }
 }

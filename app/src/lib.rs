@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod analytics;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;

@@ -2,7 +2,7 @@
 use crate::accounts::ui::*;
 use crate::cart::ui::CartPage;
 use crate::admin::{
-    audit::AdminAuditPage, categories::AdminCategoriesPage, customers::{AdminCustomerPage, AdminCustomersPage}, keys::AdminKeysPage, orders::{AdminOrderPage, AdminOrdersPage, PackingSlipPage}, overview::AdminPage, product::AdminProductPage,
+    audit::AdminAuditPage, categories::AdminCategoriesPage, discounts::{AdminDiscountPage, AdminDiscountsPage}, customers::{AdminCustomerPage, AdminCustomersPage}, keys::AdminKeysPage, orders::{AdminOrderPage, AdminOrdersPage, PackingSlipPage}, overview::AdminPage, product::AdminProductPage,
     products::AdminProductsPage, AdminShell,
 };
 use crate::checkout::ui::{CheckoutPage, OrderPage, PayPage};
@@ -72,6 +72,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("products") view=AdminProductsPage ssr=SsrMode::Async/>
                         <Route path=path!("products/:id") view=AdminProductPage ssr=SsrMode::Async/>
                         <Route path=path!("categories") view=AdminCategoriesPage ssr=SsrMode::Async/>
+                        <Route path=path!("discounts") view=AdminDiscountsPage ssr=SsrMode::Async/>
+                        <Route path=path!("discounts/:code") view=AdminDiscountPage ssr=SsrMode::Async/>
                         <Route path=path!("audit") view=AdminAuditPage ssr=SsrMode::Async/>
                         <Route path=path!("customers") view=AdminCustomersPage ssr=SsrMode::Async/>
                         <Route path=path!("customers/:id") view=AdminCustomerPage ssr=SsrMode::Async/>

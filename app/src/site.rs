@@ -3,6 +3,9 @@
 /// The shop's name, in titles, the header, e-mails and authenticator labels.
 pub const SITE_NAME: &str = "Pixel & Facet";
 
+/// The visit pixel every shop page carries (the funnel's visits; see `platform::visits`).
+pub const VISIT_BEACON: &str = "/v.gif";
+
 /// The pages every visitor gets the same bytes of, so a CDN may keep them: home, listings (with
 /// their facet queries), search and product pages. The server renders them without the visitor's
 /// cookies; what is personal (the cart count) arrives after load. Every other page is private.

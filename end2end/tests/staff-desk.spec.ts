@@ -105,6 +105,10 @@ test('an admin refunds one line of two: the buyer\'s order page and e-mail show 
   const staffContext = await browser.newContext({ ...test.info().project.use });
   const staff = await staffContext.newPage();
   await signInAsAdmin(staff);
+  // The dashboard's refunds before (other tests may refund at the same time: it only grows).
+  const euros = (text: string) => Math.round(parseFloat(text.replace(/[^0-9.]/g, '')) * 100);
+  await staff.goto('/admin');
+  const refundsBefore = euros(await staff.getByTestId('kpi-refunds-value').innerText());
   await staff.goto('/admin/orders');
   await staff.getByLabel('Search', { exact: true }).fill(email);
   await staff.getByRole('button', { name: 'Find' }).click();
@@ -125,6 +129,11 @@ test('an admin refunds one line of two: the buyer\'s order page and e-mail show 
   // The ring came back before it shipped: nothing is left to ship.
   await expect(staff.getByRole('button', { name: 'Mark shipped' })).toHaveCount(0);
   await shot(staff, testInfo, 'admin-partially-refunded');
+  // The dashboard's refund figure moved by at least this refund.
+  const refunded = euros(await staff.getByTestId('admin-order-refunded').innerText());
+  await staff.goto('/admin');
+  expect(euros(await staff.getByTestId('kpi-refunds-value').innerText()) - refundsBefore).toBeGreaterThanOrEqual(refunded);
+  await shot(staff, testInfo, 'admin-dashboard');
   await staffContext.close();
 
   // The buyer's order page: the ring refunded, the game still theirs.

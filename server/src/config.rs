@@ -57,6 +57,13 @@ pub struct Config {
     /// 0 for none (a CDN in front may compress instead).
     pub compression_level: u32,
     pub log_format: LogFormat,
+    /// The shop's time zone (an IANA name like `Europe/Berlin`): the days of the sales dashboard
+    /// and of the visitor funnel.
+    pub time_zone: String,
+    /// Who gets the daily staff alerts (low stock, failed jobs); empty: the built-in provider's admins.
+    pub alert_emails: Vec<String>,
+    /// The hour (shop time, 0 to 23) the daily alerts go out.
+    pub alert_hour: u32,
     pub auth: AuthConfig,
     pub orders: app::checkout::ssr::OrderSettings,
     pub mail: MailConfig,
@@ -142,6 +149,9 @@ impl Default for Config {
             body_limit_bytes: 1024 * 1024,
             compression_level: 4,
             log_format: LogFormat::Text,
+            time_zone: "Europe/Berlin".into(),
+            alert_emails: Vec::new(),
+            alert_hour: 8,
             auth: AuthConfig::default(),
             orders: app::checkout::ssr::OrderSettings::default(),
             mail: MailConfig::default(),
@@ -241,6 +251,17 @@ impl Config {
         }
         if !(1..=300).contains(&self.request_timeout_secs) {
             invalid("request_timeout_secs", "must be between 1 and 300 seconds");
+        }
+        let zone_ok = (1..=64).contains(&self.time_zone.len())
+            && self.time_zone.bytes().all(|b| b.is_ascii_alphanumeric() || b"/_-+".contains(&b));
+        if !zone_ok {
+            invalid("time_zone", "must be an IANA time zone name like Europe/Berlin");
+        }
+        if self.alert_hour > 23 {
+            invalid("alert_hour", "must be an hour from 0 to 23");
+        }
+        if self.alert_emails.iter().any(|e| app::types::Email::parse(e).is_err()) {
+            invalid("alert_emails", "must be e-mail addresses");
         }
         if self.compression_level > 11 {
             invalid("compression_level", "must be between 0 (none) and 11");

@@ -624,3 +624,28 @@ pub async fn strict_forms(req: Request, next: Next) -> Response {
     }
     next.run(Request::from_parts(parts, Body::from(bytes))).await
 }
+
+/// Where every shop page's visit pixel points (an `<img>`: no script, no cookie; cached pages
+/// still count because the pixel itself is never stored).
+pub const VISIT_BEACON: &str = app::site::VISIT_BEACON;
+
+/// The visit pixel: marks the visitor for the funnel (a salted daily hash, see
+/// `app::platform::visits`) unless the page was a staff page, and answers a 1×1 transparent GIF
+/// that nothing may store. A failed mark is logged; the pixel is answered anyway.
+pub async fn visit_beacon(
+    axum::extract::State((pool, zone)): axum::extract::State<(PgPool, String)>,
+    req: Request,
+) -> Response {
+    let peer = req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0);
+    let headers = req.headers();
+    const GIF: &[u8] = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;";
+    let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let staff_page = text(header::REFERER).split_once("://").and_then(|(_, rest)| rest.split_once('/')).is_some_and(|(_, path)| path.starts_with("admin"));
+    if !staff_page {
+        let ip = peer.map(|p| p.ip().to_string()).unwrap_or_else(|| "unknown".into());
+        if let Err(e) = app::platform::visits::mark(&pool, &zone, app::platform::visits::Stage::Visited, &ip, &text(header::USER_AGENT)).await {
+            tracing::warn!(error = %e, "could not count a visit");
+        }
+    }
+    ([(header::CONTENT_TYPE, "image/gif"), (header::CACHE_CONTROL, "no-store")], GIF).into_response()
+}

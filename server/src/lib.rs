@@ -126,6 +126,7 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
         base_url: config.base_url(),
         dev_tools: config.env != RunMode::Production,
         media_origin: config.media.origin(),
+        time_zone: config.time_zone.clone(),
     };
     app::catalog::ssr::set_media_base(config.media.base());
     let auth = app::accounts::ssr::AuthState {
@@ -151,7 +152,7 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
             config.auth.session_days.into(),
         )));
     let gate = http::StaffGate { pool: pool.clone(), auth: auth.clone() };
-    let exports = app::admin::export::ExportState { pool: pool.clone(), auth: auth.clone() };
+    let exports = app::admin::export::ExportState { pool: pool.clone(), auth: auth.clone(), time_zone: config.time_zone.clone() };
     let catalog = app::catalog::ssr::CatalogState { media: media_store(config) };
     // Photo uploads: a route of its own, with its own body limit (the 1 MB limit stays for
     // everything else) and without the layers that read whole bodies; streamed to disk.
@@ -215,10 +216,12 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
     Router::new()
         .route("/healthz", get(http::healthz))
         .route("/readyz", get(http::readyz))
+        .route(http::VISIT_BEACON, get(http::visit_beacon).with_state((pool.clone(), config.time_zone.clone())))
         .route("/webhooks/{provider}", axum::routing::post(http::payment_webhook))
         // Staff CSV downloads (each checks the role itself; streamed).
         .route(app::admin::audit::AUDIT_CSV_ROUTE, get(app::admin::audit::audit_csv).with_state(exports.clone()))
-        .route(app::admin::orders::ORDERS_CSV_ROUTE, get(app::admin::orders::orders_csv).with_state(exports))
+        .route(app::admin::orders::ORDERS_CSV_ROUTE, get(app::admin::orders::orders_csv).with_state(exports.clone()))
+        .route(app::admin::overview::ANALYTICS_CSV_ROUTE, get(app::admin::overview::analytics_csv).with_state(exports))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();
             move || app::shell(options.clone())
@@ -326,6 +329,19 @@ pub fn spawn_photo_worker(config: &Config, pool: PgPool) {
     });
 }
 
+/// The queue's handlers but photos: staff alerts by their kind, the order's side effects otherwise.
+struct Jobs {
+    effects: app::checkout::ssr::effects::OrderEffects,
+    alerts: app::analytics::ssr::alerts::AlertMail,
+}
+
+#[async_trait::async_trait]
+impl app::platform::jobs::JobHandler for Jobs {
+    async fn handle(&self, conn: &mut sqlx::PgConnection, job: &app::platform::jobs::Job) -> Result<(), app::platform::jobs::JobError> {
+        if job.kind.starts_with("alerts.") { self.alerts.handle(conn, job).await } else { self.effects.handle(conn, job).await }
+    }
+}
+
 /// The order side-effect worker and the release of expired stock holds.
 pub fn spawn_order_workers(config: &Config, pool: PgPool) {
     let effects = app::checkout::ssr::effects::OrderEffects {
@@ -336,7 +352,14 @@ pub fn spawn_order_workers(config: &Config, pool: PgPool) {
         shop_name: app::site::SITE_NAME.to_owned(),
         base_url: config.base_url(),
     };
-    app::platform::jobs::spawn_worker(pool.clone(), Arc::new(effects));
+    let alerts = app::analytics::ssr::alerts::AlertMail {
+        pool: pool.clone(),
+        mailer: mailer(config, &pool),
+        recipients: config.alert_emails.clone(),
+        shop_name: app::site::SITE_NAME.to_owned(),
+        base_url: config.base_url(),
+    };
+    app::platform::jobs::spawn_worker(pool.clone(), Arc::new(Jobs { effects, alerts }));
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(20));
         loop {
@@ -377,6 +400,36 @@ pub fn spawn_listing_upkeep(pool: PgPool) {
     });
 }
 
+/// Refuses a time zone PostgreSQL does not know (the analytics count days with its rules).
+pub async fn check_time_zone(config: &Config, pool: &PgPool) -> anyhow::Result<()> {
+    let known: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = $1)")
+        .bind(&config.time_zone)
+        .fetch_one(pool)
+        .await?;
+    anyhow::ensure!(known, "time_zone {:?} is not a time zone PostgreSQL knows (try Europe/Berlin)", config.time_zone);
+    Ok(())
+}
+
+/// The sales rollup kept fresh every minute (the dashboard also refreshes it when it loads), and
+/// the daily staff alerts queued once the shop's day reaches `alert_hour`.
+pub fn spawn_sales_rollup(config: &Config, pool: PgPool) {
+    let zone = config.time_zone.clone();
+    let hour = config.alert_hour;
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = app::analytics::ssr::rollup::refresh(&pool, &zone).await {
+                tracing::warn!(error = %e, "refreshing the sales rollup failed");
+            }
+            if let Err(e) = app::analytics::ssr::alerts::schedule_daily(&pool, &zone, hour).await {
+                tracing::warn!(error = %e, "queueing the daily alerts failed");
+            }
+        }
+    });
+}
+
 /// Hourly clean-up: expired sessions and old rate-limit windows.
 pub fn spawn_housekeeping(pool: PgPool) {
     tokio::spawn(async move {
@@ -390,6 +443,9 @@ pub fn spawn_housekeeping(pool: PgPool) {
             }
             if let Err(e) = app::accounts::ssr::rate_limit::sweep(&pool).await {
                 tracing::warn!(error = %e, "sweeping rate limits failed");
+            }
+            if let Err(e) = app::platform::visits::forget_old_salts(&pool).await {
+                tracing::warn!(error = %e, "forgetting old visitor salts failed");
             }
             match app::accounts::ssr::users::sweep_unconfirmed(&pool).await {
                 Ok(0) => {}

@@ -49,6 +49,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
     }
     let pool = server::connect(&config).await.context("connecting to the database")?;
     server::migrate(&pool).await.context("running migrations")?;
+    server::check_time_zone(&config, &pool).await?;
     let identity = server::identity_provider(&config, &pool).await.context("setting up the identity provider")?;
     // Without the `demo` feature, the configuration check has already refused seed_demo = true.
     #[cfg(feature = "demo")]
@@ -57,6 +58,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
     }
     server::spawn_housekeeping(pool.clone());
     server::spawn_listing_upkeep(pool.clone());
+    server::spawn_sales_rollup(&config, pool.clone());
     server::spawn_cache_purger(&config, pool.clone()).await;
     server::spawn_order_workers(&config, pool.clone());
     server::spawn_photo_worker(&config, pool.clone());

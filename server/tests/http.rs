@@ -663,3 +663,88 @@ async fn the_orders_csv_equals_the_filtered_list(pool: PgPool) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("The smallest total"), "{body}");
 }
+
+/// The dashboard and its CSV tell the same figures: paid orders today in the shop's time zone, a
+/// refund, the funnel's visitors (the pixel counts a browser once a day, never a robot or a staff
+/// page, and is never stored). Support see no analytics and get no CSV.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_dashboard_and_its_csv_show_the_same_figures(pool: PgPool) {
+    use app::checkout::ssr::payment::payment_succeeded;
+    use app::checkout::ssr::place::{start_checkout, CheckoutRequest};
+    server::migrate(&pool).await.unwrap();
+    demo_users(&pool).await;
+    let game = game_variant(&pool, 2_000, 100).await;
+    for i in 0..3 {
+        let req = CheckoutRequest {
+            checkout_key: uuid::Uuid::new_v4(),
+            placed_by: "dash".into(),
+            user_id: None,
+            email: app::types::Email::parse("dash@example.com").unwrap(),
+            lines: vec![(game, 1 + i)],
+            discount_code: None,
+            shipping: None,
+        };
+        let o = start_checkout(&pool, &req, &Default::default(), 10).await.unwrap();
+        let ev = app::payments::PaymentEvent {
+            provider: "builtin".into(),
+            event_id: format!("evt_dash_{i}"),
+            provider_ref: format!("ch_dash_{i}"),
+            order_id: o.order_id,
+            amount_minor: o.totals.total_minor,
+            currency: "EUR".into(),
+        };
+        payment_succeeded(&pool, &ev).await.unwrap();
+    }
+    // The pixel: two browsers, one of them twice, a robot, and a view of a staff page.
+    let pixel = |ua: &str, referer: &str| {
+        let req = Request::get("/v.gif").header(header::USER_AGENT, ua).header(header::REFERER, referer).body(Body::empty()).unwrap();
+        send(&pool, req)
+    };
+    for (ua, referer) in [
+        ("Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0", "https://shop.example/c/games"),
+        ("Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0", "https://shop.example/p/zelda"),
+        ("Mozilla/5.0 (iPhone) Safari/604.1", "https://shop.example/"),
+        ("Googlebot/2.1 (+http://www.google.com/bot.html)", "https://shop.example/"),
+        ("Mozilla/5.0 (Macintosh) Chrome/140.0", "https://shop.example/admin/orders"),
+    ] {
+        let (status, headers, _) = pixel(ua, referer).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+        assert_eq!(headers[header::CONTENT_TYPE], "image/gif");
+    }
+    let marks: i64 = sqlx::query_scalar("SELECT count(*) FROM funnel_marks WHERE stage = 1").fetch_one(&pool).await.unwrap();
+    assert_eq!(marks, 2);
+
+    let admin = sign_in_as(&pool, server::seed::DEMO_ADMIN).await;
+    let (status, _, html) = send(&pool, get_with("/admin", Some(&admin))).await;
+    assert_eq!(status, StatusCode::OK);
+    // The text of the element with this test id.
+    let shown = |id: &str| {
+        let at = html.find(&format!("data-testid=\"{id}\"")).unwrap_or_else(|| panic!("no {id}"));
+        let rest = &html[at..];
+        let start = rest.find('>').unwrap() + 1;
+        rest[start..start + rest[start..].find('<').unwrap()].to_owned()
+    };
+    // 20.00 + 40.00 + 60.00 paid today.
+    assert_eq!(shown("kpi-revenue-value"), "€120.00");
+    assert_eq!(shown("kpi-orders-value"), "3");
+    assert_eq!(shown("kpi-aov-value"), "€40.00");
+    assert!(html.contains("<title id=\"chart-revenue-title\">Revenue and refunds per day"), "the chart has a title");
+    let (status, _, csv) = send(&pool, get_with("/admin/analytics.csv?table=days", Some(&admin))).await;
+    assert_eq!(status, StatusCode::OK, "{csv}");
+    let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines[0], "day,orders,revenue,refunds,refunded,units,checkouts");
+    assert_eq!(lines.len(), 31, "a row for each of the 30 days");
+    assert!(lines[30].ends_with(",3,120.00,0,0.00,6,3"), "{}", lines[30]);
+    let (_, _, funnel) = send(&pool, get_with("/admin/analytics.csv?table=funnel", Some(&admin))).await;
+    assert!(funnel.contains("visitors,2,0\r\n") && funnel.contains("paid,3,0\r\n"), "{funnel}");
+    let (status, _, _) = send(&pool, get_with("/admin/analytics.csv?table=days&from=2026-12-09&to=2026-12-01", Some(&admin))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    let support = sign_in_as(&pool, server::seed::DEMO_SUPPORT).await;
+    let (status, _, html) = send(&pool, get_with("/admin", Some(&support))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains("kpi-revenue"), "no analytics for support");
+    let (status, _, _) = send(&pool, get_with("/admin/analytics.csv?table=days", Some(&support))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

@@ -209,10 +209,14 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("/api/admin/refund", &["order_id"]),
     ("/api/admin/refund-part", &["order_id", "request_key", "amount", "reason"]),
     ("/api/admin/refund-request", &["request_id", "decision"]),
+    ("/api/admin/discounts", &[]),
+    ("/api/admin/discount", &["code"]),
+    ("/api/admin/discount-save", &["original", "code", "kind", "value", "min_subtotal", "usage_limit", "per_customer_limit", "starts", "expires", "department", "note"]),
+    ("/api/admin/discount-end", &["code"]),
     ("/api/admin/keys", &[]),
     ("/api/admin/keys-import", &["variant_id", "keys"]),
     ("/api/admin/keys-generate", &["variant_id", "count", "pattern"]),
-    ("/api/admin/overview", &[]),
+    ("/api/admin/overview", &["from", "to"]),
     ("/api/admin/products", &["query"]),
     ("/api/admin/product", &["id"]),
     ("/api/admin/product-save", &["id", "version", "opened", "draft[name]", "draft[slug]", "draft[department]", "draft[category_id]", "draft[carat]", "draft[launch_at]"]),
@@ -690,7 +694,7 @@ async fn a_failed_staff_form_shows_its_message_on_the_staff_page(pool: PgPool) {
 const STAFF_READS: &[&str] = &[
     "/api/admin/orders", "/api/admin/order", "/api/admin/overview", "/api/admin/products", "/api/admin/product",
     "/api/admin/categories", "/api/admin/keys", "/api/admin/audit", "/api/admin/photo-progress", "/api/admin/customers",
-    "/api/admin/customer",
+    "/api/admin/customer", "/api/admin/discounts", "/api/admin/discount",
 ];
 
 /// Every staff function that changes something, called successfully by an admin, writes at least
@@ -854,6 +858,18 @@ async fn every_successful_staff_change_writes_an_audit_row(pool: PgPool) {
     .await
     .unwrap();
     step("/api/admin/cancel", vec![("order_id", unpaid.order_id.to_string())]).await;
+
+    // A discount code: created, changed, ended.
+    let code = |v: &str| vec![
+        ("original", s("")), ("code", s("AUDIT-10")), ("kind", s("percent")), ("value", s(v)), ("min_subtotal", s("")),
+        ("usage_limit", s("50")), ("per_customer_limit", s("1")), ("starts", s("")), ("expires", s("2199-01-01T00:00")),
+        ("department", s("jewelry")), ("note", s("audit")),
+    ];
+    step("/api/admin/discount-save", code("10")).await;
+    let mut edit = code("15");
+    edit[0].1 = s("AUDIT-10");
+    step("/api/admin/discount-save", edit).await;
+    step("/api/admin/discount-end", vec![("code", s("audit-10"))]).await;
 
     // A customer's account: turned off and on, given a role.
     sign_in_as(&pool, server::seed::DEMO_SHOPPER).await;

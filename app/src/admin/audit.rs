@@ -27,8 +27,15 @@ pub struct AuditFilter {
 }
 
 /// The things the log knows, for the filter's choices.
-pub const ENTITIES: [(&str, &str); 6] =
-    [("product", "Product"), ("variant", "Variant"), ("photo", "Photo"), ("category", "Category"), ("order", "Order"), ("user", "Customer")];
+pub const ENTITIES: [(&str, &str); 7] = [
+    ("product", "Product"),
+    ("variant", "Variant"),
+    ("photo", "Photo"),
+    ("category", "Category"),
+    ("order", "Order"),
+    ("user", "Customer"),
+    ("discount", "Discount code"),
+];
 
 impl AuditFilter {
     pub fn from_pairs(pairs: &[(String, String)]) -> Self {

@@ -10,6 +10,8 @@ use axum::response::{IntoResponse, Response};
 pub struct ExportState {
     pub pool: sqlx::PgPool,
     pub auth: crate::accounts::ssr::AuthState,
+    /// The shop's time zone (the analytics' days).
+    pub time_zone: String,
 }
 
 impl ExportState {

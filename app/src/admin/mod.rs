@@ -5,7 +5,9 @@
 //! each function still checks the role itself (they are directly callable).
 pub mod audit;
 pub mod categories;
+pub mod charts;
 pub mod customers;
+pub mod discounts;
 pub mod export;
 pub mod keys;
 pub mod orders;
@@ -73,6 +75,7 @@ pub fn AdminNav(staff: Staff) -> impl IntoView {
             {admin.then(|| view! {
                 <a href="/admin/products">"Products"</a>
                 <a href="/admin/categories">"Categories"</a>
+                <a href="/admin/discounts">"Discount codes"</a>
                 <a href="/admin/keys">"Game keys"</a>
                 <a href="/admin/audit">"Audit log"</a>
             })}

@@ -29,6 +29,7 @@ pub async fn add_to_cart(variant_id: i64, quantity: i64) -> Result<(), AppError>
     let r = async {
         let user = ctx.accounts().session_user_id().await?;
         let name = crate::cart::ssr::add(ctx.pool(), ctx.session(), user, variant_id, quantity).await?;
+        ctx.mark_funnel(crate::platform::visits::Stage::AddedToCart).await;
         ctx.notice(&format!("Added {name} to your cart.")).await?;
         Ok("/cart".to_owned())
     }
@@ -53,6 +54,7 @@ pub async fn add_to_cart_in_place(variant_id: i64, quantity: i64) -> Result<crat
     let user = ctx.accounts().session_user_id().await?;
     let pool = &ctx.pool();
     let name = crate::cart::ssr::add(pool, ctx.session(), user, variant_id, quantity).await?;
+    ctx.mark_funnel(crate::platform::visits::Stage::AddedToCart).await;
     let count = crate::cart::ssr::count(pool, ctx.session()).await?;
     Ok(crate::cart::model::Added { name, count })
 }

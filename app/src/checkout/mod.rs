@@ -3,6 +3,7 @@
 //! shipping, and the jobs that carry their side effects. The only home that touches several domains
 //! in one operation; each keeps its own tables.
 pub mod api;
+pub mod discounts;
 pub mod model;
 pub mod pricing;
 #[cfg(feature = "ssr")]

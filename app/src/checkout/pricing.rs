@@ -25,7 +25,17 @@ pub enum DiscountKind {
 pub struct Discount {
     pub code: String,
     pub kind: DiscountKind,
+    /// Of the goods it applies to.
     pub min_subtotal_minor: i64,
+    /// Only this department's goods (their subtotal) are discounted; `None`: all goods.
+    pub department: Option<crate::catalog::model::Department>,
+}
+
+impl Discount {
+    /// Whether the code takes money off this line.
+    pub fn applies_to(&self, line: &PricedLine) -> bool {
+        self.department.is_none_or(|d| (d == crate::catalog::model::Department::Jewelry) == line.physical)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,6 +87,9 @@ pub enum PricingError {
     NothingShips,
     #[error("That discount is not valid.")]
     BadDiscount,
+    /// A code for one department, and nothing of that department in the cart.
+    #[error("That code is for {0} only.")]
+    NotEligible(String),
 }
 
 /// VAT rate in basis points (2000 = 20 %), used to show the VAT included in a total.
@@ -104,15 +117,21 @@ pub fn totals(
     let discount_minor = match discount {
         None => 0,
         Some(d) => {
-            if subtotal < d.min_subtotal_minor {
+            // The goods the code applies to (no overflow: a part of the subtotal).
+            let eligible: i64 = lines.iter().filter(|l| d.applies_to(l)).map(|l| l.unit_minor * l.quantity.get() as i64).sum();
+            if eligible == 0 {
+                let dept = d.department.map(|d| d.label().to_lowercase()).unwrap_or_default();
+                return Err(PricingError::NotEligible(dept));
+            }
+            if eligible < d.min_subtotal_minor {
                 return Err(PricingError::BelowMinimum(d.min_subtotal_minor));
             }
             match d.kind {
                 DiscountKind::Percent(p) if (1..=100).contains(&p) => {
                     // Rounded down: the shop never gives more than the stated percentage.
-                    (subtotal as i128 * p as i128 / 100) as i64
+                    (eligible as i128 * p as i128 / 100) as i64
                 }
-                DiscountKind::Fixed(v) if v > 0 => v.min(subtotal),
+                DiscountKind::Fixed(v) if v > 0 => v.min(eligible),
                 _ => return Err(PricingError::BadDiscount),
             }
         }
@@ -143,6 +162,28 @@ pub fn fingerprint(lines: &[PricedLine]) -> String {
     parts.join(",")
 }
 
+/// The order's discount shared among its lines (in order) in proportion to their value, among the
+/// lines the code applies to: cumulative shares rounded down, so the parts add up to exactly the
+/// discount. The refund of a line's units takes its share off.
+pub fn allocate_discount(lines: &[PricedLine], discount: Option<&Discount>, discount_minor: i64) -> Vec<i64> {
+    let applies = |l: &PricedLine| discount.is_some_and(|d| d.applies_to(l));
+    let value = |l: &PricedLine| l.unit_minor * l.quantity.get() as i64;
+    let eligible: i64 = lines.iter().filter(|l| applies(l)).map(value).sum();
+    let mut before = 0i64;
+    lines
+        .iter()
+        .map(|l| {
+            if !applies(l) || eligible == 0 {
+                return 0;
+            }
+            let share = |v: i64| (discount_minor as i128 * v as i128 / eligible as i128) as i64;
+            let part = share(before + value(l)) - share(before);
+            before += value(l);
+            part
+        })
+        .collect()
+}
+
 /// What was paid for goods worth `value` (minor units at their unit prices) out of an order's
 /// `subtotal`: the value less its share of the order's `discount`. The shares of cumulative values
 /// are subtracted from each other, so the parts of an order add up to exactly what was paid.
@@ -153,22 +194,30 @@ pub fn paid_share(subtotal: i64, discount: i64, value: i64) -> i64 {
     value - (discount as i128 * value as i128 / subtotal as i128) as i64
 }
 
-/// An order's money as a refund sees it (minor units).
+/// A line as a refund sees it: its value at unit prices, its share of the discount, the units
+/// bought, refunded before and refunded now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RefundBasis {
-    pub subtotal: i64,
-    pub discount: i64,
-    pub total: i64,
-    pub refunded: i64,
+pub struct RefundLine {
+    pub unit_minor: i64,
+    pub quantity: i64,
+    pub discount_minor: i64,
+    pub refunded_before: i64,
+    pub units: i64,
 }
 
-/// The refund proposed for units worth `value` when units worth `before` were refunded already:
-/// what the buyer paid for them (their share of the discount taken off). When no unit is left
-/// afterwards it is everything not yet refunded, shipping included. Never more than is left.
-pub fn suggested_refund(o: RefundBasis, before: i64, value: i64, last: bool) -> i64 {
-    let left = o.total - o.refunded;
-    let share = if last { left } else { paid_share(o.subtotal, o.discount, before + value) - paid_share(o.subtotal, o.discount, before) };
-    share.clamp(0, left.max(0))
+/// The refund proposed for some units of some lines: what the buyer paid for them (each line's
+/// share of the discount taken off, unit by unit). When no unit of the order is left afterwards it
+/// is everything not yet refunded (`left`), shipping included. Never more than `left`.
+pub fn suggested_refund(lines: &[RefundLine], left: i64, last: bool) -> i64 {
+    let share: i64 = lines
+        .iter()
+        .map(|l| {
+            let total = l.unit_minor * l.quantity;
+            let paid = |units: i64| paid_share(total, l.discount_minor, l.unit_minor * units);
+            paid(l.refunded_before + l.units) - paid(l.refunded_before)
+        })
+        .sum();
+    if last { left.max(0) } else { share.clamp(0, left.max(0)) }
 }
 
 #[cfg(test)]
@@ -181,7 +230,7 @@ mod tests {
     }
 
     fn code(kind: DiscountKind, min: i64) -> Discount {
-        Discount { code: "X".into(), kind, min_subtotal_minor: min }
+        Discount { code: "X".into(), kind, min_subtotal_minor: min, department: None }
     }
 
     #[test]
@@ -309,31 +358,53 @@ mod tests {
             discount_pct in 0i64..=100,
             shipping in 0i64..2_000,
         ) {
-            let subtotal: i64 = units.iter().sum();
+            // Each price is a line of two units; the code applies to every line.
+            let lines: Vec<PricedLine> = units.iter().enumerate().map(|(i, &u)| PricedLine {
+                variant_id: i as i64, unit_minor: u, quantity: Quantity::new(2, 10).unwrap(), physical: true,
+            }).collect();
+            let subtotal: i64 = units.iter().map(|u| u * 2).sum();
             let discount = subtotal * discount_pct / 100;
+            let code = Discount { code: "X".into(), kind: DiscountKind::Percent(1), min_subtotal_minor: 0, department: None };
+            let shares = allocate_discount(&lines, Some(&code), discount);
+            prop_assert_eq!(shares.iter().sum::<i64>(), discount);
             let total = subtotal - discount + shipping;
-            let mut o = RefundBasis { subtotal, discount, total, refunded: 0 };
-            let mut before = 0;
-            for (i, &u) in units.iter().enumerate() {
-                let last = i + 1 == units.len();
-                let r = suggested_refund(o, before, u, last);
-                prop_assert!(r >= 0 && r <= u.max(total - o.refunded));
-                if !last { prop_assert!(r <= u, "a unit never refunds more than its price"); }
-                o.refunded += r;
-                before += u;
+            let mut refunded = 0;
+            let mut before = vec![0i64; lines.len()];
+            let steps: Vec<usize> = (0..lines.len()).chain(0..lines.len()).collect();
+            for (n, &i) in steps.iter().enumerate() {
+                let last = n + 1 == steps.len();
+                let one = RefundLine { unit_minor: units[i], quantity: 2, discount_minor: shares[i], refunded_before: before[i], units: 1 };
+                let r = suggested_refund(&[one], total - refunded, last);
+                prop_assert!(r >= 0 && r <= total - refunded);
+                if !last { prop_assert!(r <= units[i], "a unit never refunds more than its price"); }
+                refunded += r;
+                before[i] += 1;
             }
-            prop_assert_eq!(o.refunded, total);
+            prop_assert_eq!(refunded, total);
         }
     }
 
     #[test]
     fn a_refund_proposal_takes_the_discount_share_off_and_never_exceeds_what_is_left() {
         // Two rings of 100.00 with 10 % off and 4.95 shipping: 184.95 paid.
-        let o = RefundBasis { subtotal: 20_000, discount: 2_000, total: 18_495, refunded: 0 };
-        assert_eq!(suggested_refund(o, 0, 10_000, false), 9_000);
-        assert_eq!(suggested_refund(RefundBasis { refunded: 9_000, ..o }, 10_000, 10_000, true), 9_495);
+        let ring = RefundLine { unit_minor: 10_000, quantity: 1, discount_minor: 1_000, refunded_before: 0, units: 1 };
+        assert_eq!(suggested_refund(&[ring], 18_495, false), 9_000);
+        assert_eq!(suggested_refund(&[ring], 9_495, true), 9_495);
         // An amount refunded before (goodwill) leaves less to propose.
-        assert_eq!(suggested_refund(RefundBasis { refunded: 18_000, ..o }, 0, 10_000, false), 495);
+        assert_eq!(suggested_refund(&[ring], 495, false), 495);
+        // A code for jewelry only: the game in the same order carries none of it.
+        let lines = [
+            PricedLine { variant_id: 1, unit_minor: 5_999, quantity: Quantity::new(1, 10).unwrap(), physical: false },
+            PricedLine { variant_id: 2, unit_minor: 10_000, quantity: Quantity::new(2, 10).unwrap(), physical: true },
+        ];
+        let code = Discount { code: "RINGS".into(), kind: DiscountKind::Percent(10), min_subtotal_minor: 0, department: Some(crate::catalog::model::Department::Jewelry) };
+        let t = totals(&lines, Some(&code), Some(ShippingMethod::Standard), &ShippingRates::default()).unwrap();
+        assert_eq!(t.discount_minor, 2_000);
+        assert_eq!(allocate_discount(&lines, Some(&code), t.discount_minor), vec![0, 2_000]);
+        let game = RefundLine { unit_minor: 5_999, quantity: 1, discount_minor: 0, refunded_before: 0, units: 1 };
+        assert_eq!(suggested_refund(&[game], t.total_minor, false), 5_999);
+        // Nothing of its department in the cart: the code is refused.
+        assert_eq!(totals(&lines[..1], Some(&code), None, &ShippingRates::default()), Err(PricingError::NotEligible("jewelry".into())));
     }
 
     fn goods_of(lines: &[PricedLine]) -> i64 {

@@ -17,6 +17,8 @@ pub mod objects;
 pub mod purge;
 #[cfg(feature = "ssr")]
 pub mod request;
+#[cfg(feature = "ssr")]
+pub mod visits;
 
 /// A failed form post kept for the page it came from (JavaScript off): the message, the status the
 /// re-shown page answers with, and the e-mail typed (never a password or a code).
@@ -40,6 +42,8 @@ pub struct Platform {
     pub dev_tools: bool,
     /// The origin photos are served from when it is not this site (the CDN), for the CSP.
     pub media_origin: Option<String>,
+    /// The shop's time zone (IANA name): its days for the analytics and the funnel.
+    pub time_zone: String,
 }
 
 /// The request's platform context; an internal error if the server forgot to provide it.

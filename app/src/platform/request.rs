@@ -51,6 +51,17 @@ impl RequestCtx {
         &self.ip
     }
 
+    /// Marks this visitor's `stage` in the funnel; a failure is logged here and never fails the
+    /// request.
+    pub async fn mark_funnel(&self, stage: super::visits::Stage) {
+        let ua = leptos::prelude::use_context::<http::request::Parts>()
+            .and_then(|p| p.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned))
+            .unwrap_or_default();
+        if let Err(e) = super::visits::mark(self.pool(), &self.platform.time_zone, stage, &self.ip, &ua).await {
+            tracing::warn!(error = %e, "could not mark the funnel");
+        }
+    }
+
     /// A message for the next page this browser shows ("Added to your cart").
     pub async fn notice(&self, text: &str) -> Result<(), AppError> {
         notice(&self.session, text).await

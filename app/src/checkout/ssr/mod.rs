@@ -1,5 +1,6 @@
 //! The checkout in the database: place an order (holds, ledger), act on payment events, release
 //! expired holds, ship and refund, and the job handler for the order's side effects.
+pub mod discounts;
 pub mod effects;
 pub mod fulfilment;
 pub mod payment;
@@ -11,6 +12,8 @@ pub(crate) mod tests;
 mod keys_tests;
 #[cfg(test)]
 mod refund_tests;
+#[cfg(test)]
+mod discount_tests;
 
 use crate::checkout::pricing::ShippingRates;
 use crate::payments::PaymentProvider;

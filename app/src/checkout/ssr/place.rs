@@ -182,6 +182,9 @@ struct CodeRow {
     value: i64,
     min_subtotal_minor: i64,
     expired: bool,
+    /// When it starts, if that is still to come (UTC, for the message).
+    starts: Option<String>,
+    department: Option<String>,
     usage_limit: Option<i32>,
     per_customer_limit: Option<i32>,
     used_count: i32,
@@ -189,21 +192,25 @@ struct CodeRow {
 
 async fn discount(conn: &mut PgConnection, code: &str, customer: &Customer) -> Result<Discount, CheckoutError> {
     let row: Option<CodeRow> = sqlx::query_as(
-        "SELECT code::text AS code, kind, value, min_subtotal_minor, coalesce(expires_at < now(), false) AS expired,
-                usage_limit, per_customer_limit, used_count
+        "SELECT code::text AS code, kind, value, min_subtotal_minor, coalesce(expires_at <= now(), false) AS expired,
+                CASE WHEN starts_at > now() THEN to_char(starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') END AS starts,
+                department, usage_limit, per_customer_limit, used_count
          FROM discount_codes WHERE code = $1::citext FOR UPDATE",
     )
     .bind(code.trim())
     .fetch_optional(&mut *conn)
     .await?;
     let invalid = || CheckoutError::Discount("That discount code is not valid.".into());
-    let Some(CodeRow { code, kind, value, min_subtotal_minor: min, expired, usage_limit, per_customer_limit: per_customer, used_count: used }) =
+    let Some(CodeRow { code, kind, value, min_subtotal_minor: min, expired, starts, department, usage_limit, per_customer_limit: per_customer, used_count: used }) =
         row
     else {
         return Err(invalid());
     };
     if expired {
         return Err(CheckoutError::Discount("That discount code has expired.".into()));
+    }
+    if let Some(starts) = starts {
+        return Err(CheckoutError::Discount(format!("That discount code starts on {starts} UTC.")));
     }
     if usage_limit.is_some_and(|l| used >= l) {
         return Err(CheckoutError::Discount("That discount code has been used up.".into()));
@@ -233,7 +240,8 @@ async fn discount(conn: &mut PgConnection, code: &str, customer: &Customer) -> R
         "percent" => DiscountKind::Percent(u8::try_from(value).map_err(|_| invalid())?),
         _ => DiscountKind::Fixed(value),
     };
-    Ok(Discount { code, kind, min_subtotal_minor: min })
+    let department = department.as_deref().and_then(crate::catalog::model::Department::parse);
+    Ok(Discount { code, kind, min_subtotal_minor: min, department })
 }
 
 /// Creates the order for a checkout key and holds its stock for `hold_minutes`; a retry with the same
@@ -324,12 +332,13 @@ pub async fn start_checkout(
         return existing(&mut conn, req.checkout_key, &req.placed_by).await?.ok_or(CheckoutError::UnknownVariant);
     };
 
-    for (line, row) in &lines {
+    let shares = pricing::allocate_discount(&priced, code.as_ref(), totals.discount_minor);
+    for ((line, row), share) in lines.iter().zip(shares) {
         let q = line.quantity.get() as i32;
         sqlx::query(
             "INSERT INTO order_lines (order_id, variant_id, product_name, variant_label, department, unit_price_minor,
-                                      quantity, line_total_minor)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $6 * $7)",
+                                      quantity, line_total_minor, discount_minor)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $6 * $7, $8)",
         )
         .bind(order_id)
         .bind(line.variant_id)
@@ -338,6 +347,7 @@ pub async fn start_checkout(
         .bind(&row.department)
         .bind(line.unit_minor)
         .bind(q)
+        .bind(share)
         .execute(&mut *tx)
         .await?;
         // The hold: only when enough is left, so stock can never go below zero.

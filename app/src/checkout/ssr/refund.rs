@@ -2,7 +2,7 @@
 //! go back (jewelry to stock if staff say so, keys to their pool unless revealed), how much money
 //! (never more than is left), the provider refund and the buyer's e-mail through the job queue.
 use super::fulfilment::FulfilmentError;
-use crate::checkout::pricing::{suggested_refund, RefundBasis};
+use crate::checkout::pricing::{suggested_refund, RefundLine};
 use crate::inventory;
 use crate::library::keys::ssr::pool as keys;
 use crate::orders::model::OrderStatus;
@@ -40,6 +40,7 @@ struct Line {
     unit_price_minor: i64,
     quantity: i32,
     refunded_quantity: i32,
+    discount_minor: i64,
     product_name: String,
     variant_label: String,
 }
@@ -78,14 +79,14 @@ pub(super) async fn apply(
     if !status.holds_keys() {
         return Err(FulfilmentError::NotAllowed(status.label(), "refunded"));
     }
-    let (subtotal, discount, total, refunded): (i64, i64, i64, i64) =
-        sqlx::query_as("SELECT subtotal_minor, discount_minor, total_minor, refunded_minor FROM orders WHERE id = $1")
+    let (total, refunded): (i64, i64) =
+        sqlx::query_as("SELECT total_minor, refunded_minor FROM orders WHERE id = $1")
             .bind(id)
             .fetch_one(&mut *tx)
             .await?;
     let lines: Vec<Line> = sqlx::query_as(
         "SELECT l.variant_id, l.department, v.keyed, l.unit_price_minor, l.quantity, l.refunded_quantity,
-                l.product_name, l.variant_label
+                l.discount_minor, l.product_name, l.variant_label
          FROM order_lines l JOIN variants v ON v.id = l.variant_id
          WHERE l.order_id = $1 ORDER BY l.variant_id FOR UPDATE OF l",
     )
@@ -105,15 +106,20 @@ pub(super) async fn apply(
         }
         take[i] += q;
     }
-    let value = |units: &dyn Fn(usize, &Line) -> i32| -> i64 {
-        lines.iter().enumerate().map(|(i, l)| l.unit_price_minor * units(i, l) as i64).sum()
-    };
-    let before = value(&|_, l| l.refunded_quantity);
-    let now = value(&|i, _| take[i]);
     let units_after: i32 = lines.iter().enumerate().map(|(i, l)| l.left() - take[i]).sum();
     let left = total - refunded;
-    let basis = RefundBasis { subtotal, discount, total, refunded };
-    let amount = ask.amount_minor.unwrap_or_else(|| suggested_refund(basis, before, now, units_after == 0));
+    let parts: Vec<RefundLine> = lines
+        .iter()
+        .zip(&take)
+        .map(|(l, &q)| RefundLine {
+            unit_minor: l.unit_price_minor,
+            quantity: l.quantity as i64,
+            discount_minor: l.discount_minor,
+            refunded_before: l.refunded_quantity as i64,
+            units: q as i64,
+        })
+        .collect();
+    let amount = ask.amount_minor.unwrap_or_else(|| suggested_refund(&parts, left, units_after == 0));
     if amount < 0 || amount > left {
         return Err(FulfilmentError::RefundAmount(left));
     }
