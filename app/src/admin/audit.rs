@@ -246,7 +246,7 @@ pub fn AdminAuditPage() -> impl IntoView {
             <section class="admin-page admin-wide" aria-labelledby="admin-audit-title">
                 <div class="admin-head">
                     <h1 id="admin-audit-title">"Audit log"</h1>
-                    <a class="button secondary-outline" href=csv download="" data-testid="audit-csv">"Download CSV"</a>
+                    <super::ExportLink href=csv test_id="audit-csv"/>
                 </div>
                 <p class="field-hint">"Every staff change, newest first. Times are UTC. Entries cannot be changed or deleted."</p>
                 {page.error.map(|m| view! { <div class="form-error" role="alert" data-testid="form-error"><p>{m}</p></div> })}

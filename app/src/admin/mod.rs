@@ -54,6 +54,24 @@ pub fn support_may_call(path: &str) -> bool {
     .contains(&path)
 }
 
+/// A CSV download link with a progress bar: `public/admin-export.js` (loaded by the staff pages
+/// that have one, so none of it is in the shoppers' bundle) streams the file, counts its rows
+/// against the `X-Total-Rows` header and hands it over as a download. Without JavaScript it is a
+/// plain download link.
+#[component]
+pub fn ExportLink(href: String, test_id: &'static str) -> impl IntoView {
+    let nonce = leptos::nonce::use_nonce();
+    let box_id = format!("{test_id}-progress");
+    view! {
+        <a class="button secondary-outline" href=href download="" data-testid=test_id data-export=box_id.clone()>"Download CSV"</a>
+        <div id=box_id.clone() class="export-progress" hidden=true data-testid=box_id>
+            <progress max="1" aria-label="Export progress"></progress>
+            <span role="status" aria-live="polite"></span>
+        </div>
+        <script src="/admin-export.js" defer=true nonce=nonce></script>
+    }
+}
+
 /// The signed-in staff member as every staff page knows them: for the navigation, which shows only
 /// what their role may use.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

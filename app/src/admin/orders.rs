@@ -354,7 +354,7 @@ pub fn AdminOrdersPage() -> impl IntoView {
                 }}
                 <div class="admin-head">
                     <h2>{if f.is_filtered() { "Matching orders" } else { "Recent orders" }}</h2>
-                    <a class="button secondary-outline" href=csv download="" data-testid="orders-csv">"Download CSV"</a>
+                    <super::ExportLink href=csv test_id="orders-csv"/>
                 </div>
                 <form method="get" action="/admin/orders" class="admin-filters" role="search" aria-label="Find orders">
                     <div class="field">

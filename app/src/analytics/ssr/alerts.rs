@@ -89,7 +89,7 @@ impl JobHandler for AlertMail {
             return Ok(());
         };
         let to: Vec<String> = if self.recipients.is_empty() {
-            sqlx::query_scalar("SELECT email::text FROM users WHERE role = 'admin' AND NOT disabled ORDER BY email").fetch_all(&mut *conn).await?
+            sqlx::query_scalar("SELECT email::text FROM builtin_accounts WHERE role = 'admin' AND NOT disabled ORDER BY email").fetch_all(&mut *conn).await?
         } else {
             self.recipients.clone()
         };

@@ -9,6 +9,12 @@ use sqlx::{PgConnection, PgPool};
 /// were counted in another time zone. One refresh at a time (the others wait, then find little
 /// to do). Returns how many days were counted.
 pub async fn refresh(pool: &PgPool, time_zone: &str) -> sqlx::Result<usize> {
+    // Nothing noted and the right time zone: nothing to count, and no lock for dashboards to wait on.
+    let (zone, dirty): (Option<String>, bool) =
+        sqlx::query_as("SELECT (SELECT time_zone FROM sales_rollup_zone), EXISTS (SELECT 1 FROM sales_dirty)").fetch_one(pool).await?;
+    if zone.as_deref() == Some(time_zone) && !dirty {
+        return Ok(0);
+    }
     let mut tx = pool.begin().await?;
     sqlx::query("SELECT pg_advisory_xact_lock(hashtext('sales_rollup'))").execute(&mut *tx).await?;
     let zone: Option<String> = sqlx::query_scalar("SELECT time_zone FROM sales_rollup_zone").fetch_optional(&mut *tx).await?;

@@ -193,4 +193,18 @@ async fn low_stock_and_failed_jobs_are_mailed_once_a_day(pool: PgPool) {
     assert_eq!(to, "owner@example.com");
     // Before the hour, nothing is queued.
     assert!(!schedule_daily(&pool, "UTC", 24).await.unwrap());
+    // Without configured recipients: the built-in provider's admins who are not turned off.
+    sqlx::query(
+        "INSERT INTO builtin_accounts (email, password_hash, role, disabled) VALUES
+         ('boss@example.com', 'x', 'admin', false), ('gone@example.com', 'x', 'admin', true), ('help@example.com', 'x', 'support', false)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let admins = AlertMail { recipients: Vec::new(), ..handler };
+    sqlx::query("UPDATE jobs SET dedupe_key = NULL WHERE kind = $1").bind(DAILY_JOB).execute(&pool).await.unwrap();
+    schedule_daily(&pool, "UTC", 0).await.unwrap();
+    while jobs::run_one(&pool, &admins).await.unwrap() {}
+    let to: Vec<String> = sqlx::query_scalar("SELECT to_address FROM dev_mailbox ORDER BY id").fetch_all(&pool).await.unwrap();
+    assert_eq!(to, ["owner@example.com", "boss@example.com"]);
 }
