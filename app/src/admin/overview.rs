@@ -192,7 +192,7 @@ fn analytics(r: Report) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-            <p><a href=csv_href(&r, "pools")>"Game keys (CSV)"</a></p>
+            <p><a href=csv_href(&r, "pools")>"Keys per pool (CSV)"</a></p>
         </section>
 
         <section aria-labelledby="funnel-title">
