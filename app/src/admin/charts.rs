@@ -57,7 +57,7 @@ pub fn DayBars(
         .collect_view();
     view! {
         <svg class="chart" viewBox=format!("0 0 {W} {H}") role="img" aria-labelledby=labelled_by
-            preserveAspectRatio="none" data-testid=id.clone()>
+            data-testid=id.clone()>
             <title id=title_id>{title}</title>
             <desc id=desc_id>{desc}</desc>
             <line class="axis" x1="0" x2=W.to_string() y1=format!("{axis:.1}") y2=format!("{axis:.1}")/>
@@ -69,10 +69,10 @@ pub fn DayBars(
     }
 }
 
-/// Horizontal bars, one per named stage (the funnel), each as wide as its share of the first.
+/// Horizontal bars, one per named stage (the funnel), scaled to the largest.
 #[component]
 pub fn StageBars(id: String, title: String, desc: String, stages: Vec<(String, i64)>) -> impl IntoView {
-    let top = stages.first().map(|s| s.1).unwrap_or(0).max(1) as f64;
+    let top = stages.iter().map(|s| s.1).max().unwrap_or(0).max(1) as f64;
     let row = 30.0;
     let height = row * stages.len() as f64 + 4.0;
     let title_id = format!("{id}-title");

@@ -245,7 +245,7 @@ pub fn AdminDiscountsPage() -> impl IntoView {
                     view! { <p data-testid="no-codes">"No codes yet."</p> }.into_any()
                 } else {
                     view! {
-                        <table class="order-table" data-testid="discount-codes">
+                        <table class="order-table scroll-x" data-testid="discount-codes">
                             <thead><tr><th scope="col">"Code"</th><th scope="col">"Discount"</th><th scope="col">"When"</th>
                                 <th scope="col">"Limits"</th><th scope="col">"Used"</th><th scope="col">"State"</th></tr></thead>
                             <tbody>
@@ -303,7 +303,7 @@ pub fn AdminDiscountPage() -> impl IntoView {
                     <dt>"Refunded"</dt><dd>{u.refunded.display()}</dd>
                 </dl>
                 {(!u.latest.is_empty()).then(|| view! {
-                    <table class="order-table">
+                    <table class="order-table scroll-x">
                         <caption>"Latest orders with this code"</caption>
                         <thead><tr><th scope="col">"Order"</th><th scope="col">"Placed (UTC)"</th><th scope="col">"Buyer"</th>
                             <th scope="col">"Status"</th><th scope="col">"Off"</th><th scope="col">"Total"</th></tr></thead>

@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use crate::platform::request::RequestCtx;
 
+/// Key pools listed on the page (the emptiest first; the CSV has every pool).
+const POOLS_SHOWN: usize = 20;
+
 /// Where the dashboard's figures are served as CSV (`?from&to&table=days|products|pools|funnel`).
 pub const ANALYTICS_CSV_ROUTE: &str = "/admin/analytics.csv";
 
@@ -80,12 +83,14 @@ fn Figure(label: &'static str, now: String, before: String, change: String, id: 
 /// The alert cards: low stock and failed jobs (nothing when all is well).
 fn alert_cards(a: &crate::analytics::Alerts, admin: bool) -> impl IntoView + use<> {
     let low = a.low_stock.clone();
+    let count = a.low_stock_count;
     let dead = a.dead_jobs;
     (!low.is_empty() || dead > 0).then(|| view! {
         <div class="alert-cards" data-testid="alerts">
             {(!low.is_empty()).then(|| view! {
                 <section class="alert-card" aria-labelledby="low-stock-title" data-testid="alert-low-stock">
-                    <h2 id="low-stock-title">"Low stock: " {low.len()}</h2>
+                    <h2 id="low-stock-title">"Low stock: " {count}</h2>
+                    {(count > low.len() as i64).then(|| view! { <p class="field-hint">"The " {low.len()} " emptiest:"</p> })}
                     <ul>
                         {low.into_iter().map(|s| {
                             let what = if s.keyed { "keys left" } else { "in stock" };
@@ -159,7 +164,7 @@ fn analytics(r: Report) -> impl IntoView {
                 desc=format!("{} paid orders, {} checkouts started.", t.orders, f.checkouts) labels=labels up=orders value=|n| n.to_string()/>
             <details>
                 <summary>"Figures per day"</summary>
-                <table class="order-table" data-testid="days-table">
+                <table class="order-table scroll-x" data-testid="days-table">
                     <thead><tr><th scope="col">"Day"</th><th scope="col">"Orders"</th><th scope="col">"Revenue"</th>
                         <th scope="col">"Refunds"</th><th scope="col">"Refunded"</th><th scope="col">"Units"</th></tr></thead>
                     <tbody>
@@ -187,11 +192,14 @@ fn analytics(r: Report) -> impl IntoView {
             <table class="order-table" data-testid="pools">
                 <thead><tr><th scope="col">"Pool"</th><th scope="col">"Sold in the range"</th><th scope="col">"Left now"</th></tr></thead>
                 <tbody>
-                    {r.pools.iter().map(|p| view! {
+                    {r.pools.iter().take(POOLS_SHOWN).map(|p| view! {
                         <tr><td>{p.name.clone()}</td><td>{p.sold}</td><td>{p.left}</td></tr>
                     }).collect_view()}
                 </tbody>
             </table>
+            {(r.pools.len() > POOLS_SHOWN).then(|| view! {
+                <p class="field-hint">"The " {POOLS_SHOWN} " pools with the fewest keys left, of " {r.pools.len()} "; the CSV has them all."</p>
+            })}
             <p><a href=csv_href(&r, "pools")>"Keys per pool (CSV)"</a></p>
         </section>
 

@@ -134,7 +134,10 @@ pub struct LowStock {
 /// What needs someone: low stock and jobs that failed for good.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Alerts {
+    /// The emptiest 50.
     pub low_stock: Vec<LowStock>,
+    /// How many there are in all.
+    pub low_stock_count: i64,
     pub dead_jobs: i64,
 }
 

@@ -23,11 +23,17 @@ pub async fn current(conn: &mut PgConnection) -> sqlx::Result<Alerts> {
     .fetch_all(&mut *conn)
     .await?;
     let dead_jobs: i64 = sqlx::query_scalar("SELECT count(*) FROM jobs WHERE status = 'dead'").fetch_one(&mut *conn).await?;
+    let low_stock_count: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM variants v JOIN products p ON p.id = v.product_id WHERE p.status = 'active' AND v.stock <= v.low_stock_threshold",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
     Ok(Alerts {
         low_stock: low
             .into_iter()
             .map(|(variant_id, product_id, name, stock, threshold, keyed)| LowStock { variant_id, product_id, name, stock: stock as i64, threshold: threshold as i64, keyed })
             .collect(),
+        low_stock_count,
         dead_jobs,
     })
 }
@@ -53,7 +59,7 @@ pub fn email_body(a: &Alerts, shop: &str, base_url: &str) -> Option<String> {
     let base = base_url.trim_end_matches('/');
     let mut body = format!("Good morning from {shop}. Things that need someone:\n");
     if !a.low_stock.is_empty() {
-        body.push_str("\nLow stock (at or below its threshold):\n");
+        body.push_str(&format!("\nLow stock (at or below its threshold): {} in all, the emptiest:\n", a.low_stock_count));
         for s in &a.low_stock {
             let what = if s.keyed { "keys left" } else { "in stock" };
             body.push_str(&format!("- {}: {} {what} (threshold {}) {base}/admin/products/{}\n", s.name, s.stock, s.threshold, s.product_id));
@@ -93,7 +99,7 @@ impl JobHandler for AlertMail {
         } else {
             self.recipients.clone()
         };
-        let subject = format!("{} low-stock item(s), {} failed job(s) — {}", alerts.low_stock.len(), alerts.dead_jobs, self.shop_name);
+        let subject = format!("{} low-stock item(s), {} failed job(s) — {}", alerts.low_stock_count, alerts.dead_jobs, self.shop_name);
         for address in to {
             self.mailer.send(Mail { to: address, subject: subject.clone(), body: body.clone() }).await.map_err(JobError::failed)?;
         }

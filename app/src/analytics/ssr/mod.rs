@@ -73,7 +73,7 @@ async fn top_products(pool: &PgPool, r: Range, by_revenue: bool) -> sqlx::Result
     Ok(rows.into_iter().map(|(product_id, name, units, revenue)| ProductFigures { product_id, name, units, revenue: Money::eur(revenue) }).collect())
 }
 
-/// Each key pool: keys sold in the range (assigned to an order) and keys left now.
+/// Each key pool, the emptiest first: keys sold in the range (assigned to an order) and keys left now.
 async fn pools(pool: &PgPool, r: Range, time_zone: &str) -> sqlx::Result<Vec<PoolFigures>> {
     let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
         "SELECT v.id, p.name || coalesce(' · ' || nullif(concat_ws(' · ', v.platform, v.edition), ''), ''),
@@ -81,7 +81,7 @@ async fn pools(pool: &PgPool, r: Range, time_zone: &str) -> sqlx::Result<Vec<Poo
                     AND k.assigned_at >= $1::timestamp AT TIME ZONE $3 AND k.assigned_at < ($2::date + 1)::timestamp AT TIME ZONE $3),
                 (SELECT count(*) FROM license_keys k WHERE k.variant_id = v.id AND k.status = 'available')
          FROM variants v JOIN products p ON p.id = v.product_id
-         WHERE v.keyed ORDER BY p.name, v.id",
+         WHERE v.keyed ORDER BY 4, p.name, v.id",
     )
     .bind(r.from)
     .bind(r.to)
