@@ -712,7 +712,7 @@ pub fn PackingSlipPage() -> impl IntoView {
 
 /// Minor units as a decimal amount for a spreadsheet ("1234.50").
 #[cfg(feature = "ssr")]
-fn decimal(minor: i64) -> String {
+pub(super) fn decimal(minor: i64) -> String {
     format!("{}{}.{:02}", if minor < 0 { "-" } else { "" }, minor.unsigned_abs() / 100, minor.unsigned_abs() % 100)
 }
 

@@ -286,7 +286,7 @@ pub async fn analytics_csv(
         Ok(r) => r,
         Err(e) => return super::export::refusal(e),
     };
-    let dec = |m: Money| format!("{}{}.{:02}", if m.minor < 0 { "-" } else { "" }, m.minor.unsigned_abs() / 100, m.minor.unsigned_abs() % 100);
+    let dec = |m: Money| super::orders::decimal(m.minor);
     let (header, rows): (&'static [&'static str], Vec<Vec<String>>) = match get("table").as_str() {
         "days" => (
             &["day", "orders", "revenue", "refunds", "refunded", "units", "checkouts"],
