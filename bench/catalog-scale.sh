@@ -25,6 +25,8 @@ leptos_build_release catalog_plans >/dev/null
 pg_start "$TMP/pg" "$(free_port)"
 PSQL="$(pg_bin_dir)/psql -h 127.0.0.1 -p $PG_PORT -U postgres -v ON_ERROR_STOP=1 -q"
 export RUST_LOG=warn
+# Measured uncached: the in-app page cache would answer repeated pages from memory.
+export APP_PAGE_CACHE_MB=0
 
 # The demo shop once (migrations, 88 products, photos); every size starts from a copy of it.
 pg_create_db "$PG_PORT" base

@@ -18,7 +18,8 @@ printf '%-8s %-6s %10s %8s %8s %10s %8s\n' "level" "asks" "req/s" "ratio" "p99 m
 base_rps=""
 base_bytes=""
 for level in "${LEVELS[@]}"; do
-  APP_COMPRESSION_LEVEL="$level" RUST_LOG=error APP_SEED_DEMO=true bench_shop
+  # Uncached (APP_PAGE_CACHE_MB=0): each request renders and compresses the page.
+  APP_PAGE_CACHE_MB=0 APP_COMPRESSION_LEVEL="$level" RUST_LOG=error APP_SEED_DEMO=true bench_shop
   for enc in br gzip; do
     ((level == 0)) && [[ "$enc" == gzip ]] && continue
     bytes="$(curl -s -H "Accept-Encoding: $enc" -o /dev/null -w '%{size_download}' "$SHOP_URL$PAGE")"

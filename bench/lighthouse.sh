@@ -10,7 +10,7 @@
 #   bench/lighthouse.sh                                   builds the release server, seeds a throwaway
 #                                                         database, serves it and measures it (like listing.sh)
 #   BASE_URL=http://127.0.0.1:3000 bench/lighthouse.sh    measures a shop that is already running; starts nothing
-#   RUNS=5 bench/lighthouse.sh                            runs per page (default 3)
+#   RUNS=3 bench/lighthouse.sh                            runs per page (default 5)
 #
 # Lighthouse comes from npm (the exact version pinned in bench/lighthouse/package.json, installed with
 # `npm ci` into bench/lighthouse/node_modules); the browser is Debian's Chromium (CHROME_PATH), never a
@@ -18,7 +18,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 
-RUNS="${RUNS:-3}"
+RUNS="${RUNS:-5}"
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive whole number (got '$RUNS')"
 LH_DIR="$ROOT/bench/lighthouse"
 CHROME_FLAGS="--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync --disable-dev-shm-usage"
@@ -80,9 +80,14 @@ else
 fi
 
 # --- pages ----------------------------------------------------------------------------------------
-product="$(curl -sf --max-time 10 "$BASE_URL/c/rings" | grep -o 'href="/p/[^"]*"' | head -n 1 | sed 's/^href="//; s/"$//' || true)"
-[[ -n "$product" ]] || die "found no product link (href=\"/p/...\") on $BASE_URL/c/rings"
-PAGES=(/ /c/games /c/rings "$product" "/search?q=sapphire")
+# The first product of each department's listing.
+first_product() {
+  curl -sf --max-time 10 "$BASE_URL$1" | grep -o 'href="/p/[^"]*"' | head -n 1 | sed 's/^href="//; s/"$//' || true
+}
+ring="$(first_product /c/rings)"
+game="$(first_product /c/games)"
+[[ -n "$ring" && -n "$game" ]] || die "found no product link (href=\"/p/...\") on $BASE_URL/c/rings or /c/games"
+PAGES=(/ /c/games /c/rings "$ring" "$game" "/search?q=sapphire")
 for path in "${PAGES[@]}"; do
   status="$(http_status "$BASE_URL$path")"
   [[ "$status" == 200 ]] || die "$BASE_URL$path answered $status, not 200"

@@ -20,7 +20,8 @@ bench_prepare
 
 # start IN_FLIGHT: the shop with that admission limit (0: none), the other settings at their defaults.
 start() {
-  APP_MAX_IN_FLIGHT="$1" RUST_LOG=error APP_SEED_DEMO=true bench_shop
+  # Uncached (APP_PAGE_CACHE_MB=0): every request is rendered, as at a launch's first minutes.
+  APP_PAGE_CACHE_MB=0 APP_MAX_IN_FLIGHT="$1" RUST_LOG=error APP_SEED_DEMO=true bench_shop
 }
 stop() {
   stop_pid "$SHOP_PID" 10

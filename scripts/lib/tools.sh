@@ -246,6 +246,18 @@ ensure_oha() {
   fi
 }
 
+# perf (Debian linux-perf) samples the server under load and inferno (crates.io) folds the stacks
+# and draws the flame graph, for bench/listing.sh.
+ensure_profiler() {
+  if ! command -v perf >/dev/null 2>&1; then
+    info "installing perf (apt)"
+    _with_install_lock apt_install linux-perf
+  fi
+  if ! command -v inferno-flamegraph >/dev/null 2>&1; then
+    _with_install_lock _cargo_install inferno 0.12.8 --locked
+  fi
+}
+
 # The assembler rav1e's fast paths need (Debian package nasm), for bench/avif.sh.
 ensure_nasm() {
   if ! command -v nasm >/dev/null 2>&1; then

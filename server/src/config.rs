@@ -56,6 +56,8 @@ pub struct Config {
     /// Compression of pages and JSON at the origin: the brotli quality (gzip's level, at most 9),
     /// 0 for none (a CDN in front may compress instead).
     pub compression_level: u32,
+    /// Memory for rendered public pages kept by this instance (`page_cache`), in MiB; 0 for none.
+    pub page_cache_mb: u64,
     pub log_format: LogFormat,
     /// The shop's time zone (an IANA name like `Europe/Berlin`): the days of the sales dashboard
     /// and of the visitor funnel.
@@ -148,6 +150,7 @@ impl Default for Config {
             request_timeout_secs: 15,
             body_limit_bytes: 1024 * 1024,
             compression_level: 4,
+            page_cache_mb: 64,
             log_format: LogFormat::Text,
             time_zone: "Europe/Berlin".into(),
             alert_emails: Vec::new(),
@@ -265,6 +268,9 @@ impl Config {
         }
         if self.compression_level > 11 {
             invalid("compression_level", "must be between 0 (none) and 11");
+        }
+        if self.page_cache_mb > 65_536 {
+            invalid("page_cache_mb", "must be at most 65536 (0 turns the page cache off)");
         }
         if !(1024..=64 * 1024 * 1024).contains(&self.body_limit_bytes) {
             invalid("body_limit_bytes", "must be between 1 KiB and 64 MiB");
@@ -445,6 +451,7 @@ mod tests {
             ("max_queued = 2000000", "max_queued"),
             ("queue_wait_ms = 3600000", "queue_wait_ms"),
             ("compression_level = 12", "compression_level"),
+            ("page_cache_mb = 100000", "page_cache_mb"),
             ("body_limit_bytes = 10", "body_limit_bytes"),
             ("base_url = 'shop.example'", "base_url"),
             ("base_url = 'https://shop.example/some/path'", "base_url"),

@@ -1,14 +1,16 @@
 //! Plain axum routes and tower layers around the Leptos app: health, media, security headers,
 //! the cross-site request check, limits.
+use crate::page_cache::PageCache;
 use axum::{
-    body::Body,
+    body::{Body, Bytes},
     extract::{Request, State},
-    http::{header, HeaderValue, Method, StatusCode},
+    http::{header, HeaderMap, HeaderValue, Method, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
 };
 use app::accounts::model::Role;
 use sqlx::PgPool;
+use std::sync::Arc;
 
 pub async fn healthz() -> &'static str {
     "ok"
@@ -273,8 +275,9 @@ pub const PUBLIC_PAGE_CACHE: &str = "public, max-age=0, s-maxage=3600, stale-whi
 
 /// Public pages (`app::site::is_public_page`): rendered without the visitor's cookies (so the
 /// bytes are the same for everyone and no session is read or started), stored by shared caches,
-/// with an ETag and 304 on `If-None-Match`. Every other page defaults to `no-store`.
-pub async fn page_caching(mut req: Request, next: Next) -> Response {
+/// with an ETag and 304 on `If-None-Match`, and kept in memory when an in-app page cache is given
+/// (`crate::page_cache`). Every other page defaults to `no-store`.
+pub async fn page_caching(State(pages): State<Option<Arc<PageCache>>>, mut req: Request, next: Next) -> Response {
     let public = matches!(*req.method(), Method::GET | Method::HEAD) && app::site::is_public_page(req.uri().path());
     if !public {
         let mut res = next.run(req).await;
@@ -286,6 +289,13 @@ pub async fn page_caching(mut req: Request, next: Next) -> Response {
     }
     req.headers_mut().remove(header::COOKIE);
     let if_none_match = req.headers_mut().remove(header::IF_NONE_MATCH);
+    let pages = pages.filter(|p| req.method() == Method::GET && p.live());
+    let key = req.uri().path_and_query().map_or_else(|| req.uri().path().to_owned(), |pq| pq.as_str().to_owned());
+    if let Some(page) = pages.as_ref().and_then(|p| p.get(&key)) {
+        let (status, headers) = (page.status, page.headers.clone());
+        return public_page(status, headers, page.body.clone(), &page.etag, if_none_match);
+    }
+    let ticket = pages.as_ref().map(|p| p.ticket());
     let res = next.run(req).await;
     let (mut parts, body) = res.into_parts();
     parts.headers.remove(header::SET_COOKIE);
@@ -303,12 +313,23 @@ pub async fn page_caching(mut req: Request, next: Next) -> Response {
     if let Ok(v) = HeaderValue::from_str(&etag) {
         parts.headers.insert(header::ETAG, v);
     }
-    if parts.status == StatusCode::OK && if_none_match.is_some_and(|v| etag_matches(v.as_bytes(), &etag)) {
-        parts.status = StatusCode::NOT_MODIFIED;
-        parts.headers.remove(header::CONTENT_LENGTH);
-        return Response::from_parts(parts, Body::empty());
+    if let (Some(pages), Some(ticket)) = (pages, ticket) {
+        pages.store(key, ticket, parts.status, parts.headers.clone(), bytes.clone(), etag.clone());
     }
-    Response::from_parts(parts, Body::from(bytes))
+    public_page(parts.status, parts.headers, bytes, &etag, if_none_match)
+}
+
+/// A public page's answer: the page, or 304 when the visitor's copy has the same tag.
+fn public_page(status: StatusCode, headers: HeaderMap, body: Bytes, etag: &str, if_none_match: Option<HeaderValue>) -> Response {
+    let mut res = Response::new(Body::from(body));
+    *res.status_mut() = status;
+    *res.headers_mut() = headers;
+    if status == StatusCode::OK && if_none_match.is_some_and(|v| etag_matches(v.as_bytes(), etag)) {
+        *res.status_mut() = StatusCode::NOT_MODIFIED;
+        res.headers_mut().remove(header::CONTENT_LENGTH);
+        *res.body_mut() = Body::empty();
+    }
+    res
 }
 
 /// A weak validator (the bytes may be sent compressed or not): 128 bits of the page's SHA-256.

@@ -2,6 +2,7 @@
 pub mod cli;
 pub mod config;
 pub mod http;
+pub mod page_cache;
 #[cfg(feature = "demo")]
 pub mod seed;
 
@@ -117,8 +118,22 @@ pub fn sign_in_hooks() -> app::accounts::ssr::SignInHooks {
     Arc::new(vec![Arc::new(app::cart::ssr::MergeGuestCart), Arc::new(app::orders::ssr::queries::ClaimGuestOrders)])
 }
 
-/// The whole HTTP application.
-pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>) -> Router {
+/// The in-app cache of public pages (`page_cache_mb`), listening for purges; None when it is off.
+pub fn page_cache(config: &Config, pool: &PgPool) -> Option<Arc<page_cache::PageCache>> {
+    (config.page_cache_mb > 0).then(|| {
+        let cache = Arc::new(page_cache::PageCache::new(config.page_cache_mb * 1024 * 1024));
+        cache.spawn_listener(pool.clone());
+        cache
+    })
+}
+
+/// The whole HTTP application; `pages` keeps rendered public pages in memory (`page_cache`).
+pub fn router(
+    config: &Config,
+    pool: PgPool,
+    identity: Arc<dyn IdentityProvider>,
+    pages: Option<Arc<page_cache::PageCache>>,
+) -> Router {
     let leptos_options = leptos_options(config);
     // One context per concern: the platform, then each domain's own state.
     let platform = app::platform::Platform {
@@ -232,7 +247,7 @@ pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>
         .layer(middleware::from_fn_with_state(gate, http::staff_only))
         .layer(sessions)
         // Outside the sessions: a public page's cookies are gone before a session could be read.
-        .layer(middleware::from_fn(http::page_caching))
+        .layer(middleware::from_fn_with_state(pages, http::page_caching))
         // Admission control for pages, server functions and webhooks (static files and photo
         // uploads have their own limits).
         .layer(middleware::from_fn_with_state(

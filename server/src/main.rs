@@ -62,7 +62,8 @@ async fn run(config: Config) -> anyhow::Result<()> {
     server::spawn_cache_purger(&config, pool.clone()).await;
     server::spawn_order_workers(&config, pool.clone());
     server::spawn_photo_worker(&config, pool.clone());
-    let app = server::router(&config, pool, identity);
+    let pages = server::page_cache(&config, &pool);
+    let app = server::router(&config, pool, identity, pages);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("binding {}", config.listen))?;

@@ -245,7 +245,7 @@ async fn sign_in_attempts_are_rate_limited_with_a_retry_hint(pool: PgPool) {
     let mut cfg = config();
     cfg.auth.limits.sign_in_per_account.max = 2;
     let router = |pool: &PgPool| {
-        server::router(&cfg, pool.clone(), std::sync::Arc::new(server::builtin_provider(&cfg, pool)))
+        server::router(&cfg, pool.clone(), std::sync::Arc::new(server::builtin_provider(&cfg, pool)), None)
     };
     let attempt = || {
         let body = form_urlencoded::Serializer::new(String::new())
@@ -284,7 +284,7 @@ async fn production_has_secure_cookies_and_no_dev_mailbox(pool: PgPool) {
     server::migrate(&pool).await.unwrap();
     let mut cfg = config();
     cfg.env = server::config::RunMode::Production;
-    let router = server::router(&cfg, pool.clone(), std::sync::Arc::new(server::builtin_provider(&cfg, &pool)));
+    let router = server::router(&cfg, pool.clone(), std::sync::Arc::new(server::builtin_provider(&cfg, &pool)), None);
     let res = router.clone().oneshot(get_with("/dev/mailbox", None)).await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let res = router.oneshot(form_post("/api/account/sign-in", None, &[("email", "x@example.com"), ("password", "Wrong-pass-1")])).await.unwrap();
@@ -610,7 +610,7 @@ async fn the_audit_csv_arrives_whole_when_compressed(pool: PgPool) {
     let admin = sign_in_as(&pool, server::seed::DEMO_ADMIN).await;
     let mut req = get_with("/admin/audit.csv", Some(&admin));
     req.headers_mut().insert(header::ACCEPT_ENCODING, "gzip".parse().unwrap());
-    let router = server::router(&config(), pool.clone(), std::sync::Arc::new(server::builtin_provider(&config(), &pool)));
+    let router = server::router(&config(), pool.clone(), std::sync::Arc::new(server::builtin_provider(&config(), &pool)), None);
     let res = router.oneshot(req).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()[header::CONTENT_ENCODING], "gzip");
@@ -747,4 +747,66 @@ async fn the_dashboard_and_its_csv_show_the_same_figures(pool: PgPool) {
     assert!(!html.contains("kpi-revenue"), "no analytics for support");
     let (status, _, _) = send(&pool, get_with("/admin/analytics.csv?table=days", Some(&support))).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+/// The in-app page cache: a public page rendered once is served from memory (here while the
+/// router's only database connection is held, when rendering would answer 503), its query
+/// variants are pages of their own, and a price change drops it as soon as the change commits.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_page_cache_serves_from_memory_until_a_change_purges_the_page(pool: PgPool) {
+    server::migrate(&pool).await.unwrap();
+    game_variant(&pool, 1999, 5).await;
+    let cfg = config();
+    let pages = server::page_cache(&cfg, &pool).expect("the page cache is on by default");
+    for _ in 0..100 {
+        if pages.live() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(pages.live(), "the listener never heard the database");
+    let tiny = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(std::time::Duration::from_millis(200))
+        .connect_with((*pool.connect_options()).clone())
+        .await
+        .unwrap();
+    let router = server::router(&cfg, tiny.clone(), std::sync::Arc::new(server::builtin_provider(&cfg, &tiny)), Some(pages.clone()));
+    let fetch = |path: &'static str| {
+        let router = router.clone();
+        async move {
+            let res = router.oneshot(get(path)).await.unwrap();
+            let status = res.status();
+            let etag = res.headers().get(header::ETAG).map(|v| v.to_str().unwrap().to_owned());
+            let body = String::from_utf8_lossy(&axum::body::to_bytes(res.into_body(), 4 << 20).await.unwrap()).into_owned();
+            (status, etag, body)
+        }
+    };
+    let (status, etag, first) = fetch("/p/a-game").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(first.contains("19.99"), "{first}");
+    assert!(pages.weight() > first.len() as u64, "the page was kept");
+
+    let held = tiny.acquire().await.unwrap();
+    let (status, again_etag, again) = fetch("/p/a-game").await;
+    assert_eq!((status, &again_etag), (StatusCode::OK, &etag), "served from memory without the database");
+    assert_eq!(again, first);
+    let mut revalidate = get("/p/a-game");
+    revalidate.headers_mut().insert(header::IF_NONE_MATCH, etag.clone().unwrap().parse().unwrap());
+    assert_eq!(router.clone().oneshot(revalidate).await.unwrap().status(), StatusCode::NOT_MODIFIED);
+    let (status, _, _) = fetch("/p/a-game?from=list").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "a query variant is rendered (and here finds no connection)");
+    drop(held);
+
+    // The change purges the page when it commits; the next render shows the new price.
+    sqlx::query("UPDATE variants SET price_minor = 1499").execute(&pool).await.unwrap();
+    let mut shown = String::new();
+    for _ in 0..40 {
+        shown = fetch("/p/a-game").await.2;
+        if !shown.contains("19.99") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(shown.contains("14.99") && !shown.contains("19.99"), "the old price outlived the change: {shown}");
 }
