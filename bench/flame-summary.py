@@ -11,7 +11,6 @@ from collections import Counter
 
 # Parts of a request, by the frames that mark them (first match on the stack).
 PARTS = [
-    ("whole request (page_caching layer)", r"server::http::page_caching"),
     ("Leptos render of the page (app + tachys)", r"leptos_axum::|tachys::|reactive_graph::"),
     ("database calls (sqlx, driver side)", r"sqlx_core::|sqlx_postgres::"),
     ("catalog queries and facet counting (app::catalog)", r"app::catalog::"),
@@ -41,11 +40,12 @@ def main() -> None:
         leaves[frames[-1]] += n
     if total == 0:
         sys.exit("no samples")
-    print(f"{total} samples of the server process")
-    print("share of samples inside each part (a sample counts for every part on its stack):")
+    # perf's cpu-clock samples are weighted by their period in nanoseconds.
+    print(f"{total / 1e9:.1f} s of the server's CPU time sampled")
+    print("share of it inside each part (a sample counts for every part on its stack):")
     for name, _ in PARTS:
         print(f"  {100.0 * parts[name] / total:5.1f} %  {name}")
-    print(f"the {top} functions with the most samples of their own:")
+    print(f"the {top} functions with the most time of their own:")
     for frame, n in leaves.most_common(top):
         print(f"  {100.0 * n / total:5.1f} %  {frame[:110]}")
 

@@ -69,7 +69,8 @@ awk -v r="$ratio" 'BEGIN { exit !(r >= 1.0) }' && echo "goal met" || echo "goal 
 if [[ -s "$TMP/perf.data" ]]; then
   echo
   info "where the uncached page's time goes (perf, server process only; PostgreSQL apart)"
-  perf script -i "$TMP/perf.data" 2>/dev/null | inferno-collapse-perf >"$TMP/folded.txt"
+  # --no-inline: resolving inlined frames runs addr2line per address (many minutes).
+  perf script --no-inline -i "$TMP/perf.data" 2>/dev/null | inferno-collapse-perf >"$TMP/folded.txt"
   mkdir -p "$(dirname "${BASH_SOURCE[0]}")/results"
   inferno-flamegraph --title "GET $PAGE_PATH, page cache off" <"$TMP/folded.txt" \
     >"$(dirname "${BASH_SOURCE[0]}")/results/listing-flame.svg"

@@ -33,7 +33,8 @@ CREATE TEMP TABLE vs AS
   FROM variants v JOIN products p ON p.id = v.product_id;
 CREATE TEMP TABLE gen AS
   SELECT g, gen_random_uuid() AS id,
-         now() - make_interval(secs => (g * 31536000.0 / $ORDERS)) AS at,
+         -- Later orders (higher numbers) are newer, as in a real shop.
+         now() - make_interval(secs => (($ORDERS - g) * 31536000.0 / $ORDERS)) AS at,
          (ARRAY['paid', 'paid', 'paid', 'shipped', 'delivered', 'refunded', 'cancelled', 'pending_payment'])[1 + g % 8] AS status,
          'buyer' || (g % 20000) || '@example.com' AS email,
          1 + g % 3 AS nlines
@@ -49,7 +50,8 @@ INSERT INTO orders (id, checkout_key, email, status, currency, subtotal_minor, d
   SELECT gen.id, gen_random_uuid(), gen.email, gen.status, 'EUR', t.sub, 0, 0, 0, t.sub,
          CASE WHEN gen.status = 'refunded' THEN t.sub ELSE 0 END, 'bench', gen.at,
          CASE WHEN gen.status IN ('pending_payment', 'cancelled') THEN NULL ELSE gen.at END, 'bench'
-  FROM gen JOIN (SELECT order_id, sum(price_minor * qty) AS sub FROM gl GROUP BY order_id) t ON t.order_id = gen.id;
+  FROM gen JOIN (SELECT order_id, sum(price_minor * qty) AS sub FROM gl GROUP BY order_id) t ON t.order_id = gen.id
+  ORDER BY gen.g;
 INSERT INTO order_lines (order_id, variant_id, product_name, variant_label, department, unit_price_minor, quantity, line_total_minor)
   SELECT order_id, variant_id, name, '', department, price_minor, qty, price_minor * qty FROM gl;
 INSERT INTO refunds (order_id, request_key, amount_minor, restock, reason, created_at)
