@@ -540,12 +540,7 @@ async fn the_cart_sees_active_products_only(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn a_page_without_a_free_connection_says_when_to_come_back(pool: PgPool) {
     category(&pool).await;
-    let tiny = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(1)
-        .acquire_timeout(std::time::Duration::from_millis(200))
-        .connect_with((*pool.connect_options()).clone())
-        .await
-        .unwrap();
+    let tiny = one_connection_pool(&pool).await;
     let held = tiny.acquire().await.unwrap();
     let (status, headers, body) = send(&tiny, get("/c/games")).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
@@ -765,12 +760,7 @@ async fn the_page_cache_serves_from_memory_until_a_change_purges_the_page(pool: 
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert!(pages.live(), "the listener never heard the database");
-    let tiny = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(1)
-        .acquire_timeout(std::time::Duration::from_millis(200))
-        .connect_with((*pool.connect_options()).clone())
-        .await
-        .unwrap();
+    let tiny = one_connection_pool(&pool).await;
     let router = server::router(&cfg, tiny.clone(), std::sync::Arc::new(server::builtin_provider(&cfg, &tiny)), Some(pages.clone()));
     let fetch = |path: &'static str| {
         let router = router.clone();

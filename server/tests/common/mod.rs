@@ -24,6 +24,17 @@ pub async fn category(pool: &PgPool) {
         .unwrap();
 }
 
+/// A pool of one connection to the same database that gives up waiting for it after 200 ms (to
+/// hold it and see what a request does without one).
+pub async fn one_connection_pool(pool: &PgPool) -> PgPool {
+    sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(std::time::Duration::from_millis(200))
+        .connect_with((*pool.connect_options()).clone())
+        .await
+        .unwrap()
+}
+
 pub async fn send(pool: &PgPool, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
     send_with(&config(), pool, req).await
 }
