@@ -42,6 +42,9 @@ pub enum AppError {
     /// may try again in a moment.
     #[error("The shop is very busy right now. Please try again in a moment.")]
     Busy,
+    /// The shop is down for maintenance (its database is out of reach, or an operator said so).
+    #[error("The shop is down for maintenance. Please try again in a few minutes.")]
+    Maintenance,
     /// Something failed on our side. The cause is kept for the server log and never serialized.
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal {
@@ -94,7 +97,7 @@ impl AppError {
             AppError::Field { .. } => 422,
             AppError::TooManyRequests { .. } => 429,
             AppError::Internal { .. } => 500,
-            AppError::Busy => 503,
+            AppError::Busy | AppError::Maintenance => 503,
         }
     }
 
@@ -103,6 +106,7 @@ impl AppError {
         match self {
             AppError::TooManyRequests { retry_after_secs } => Some(*retry_after_secs),
             AppError::Busy => Some(1),
+            AppError::Maintenance => Some(30),
             _ => None,
         }
     }

@@ -246,6 +246,14 @@ ensure_oha() {
   fi
 }
 
+# promtool (Debian package prometheus), which the metrics test runs over the shop's /metrics text.
+ensure_metrics_tools() {
+  if ! command -v promtool >/dev/null 2>&1; then
+    info "installing promtool (apt: prometheus)"
+    _with_install_lock apt_install prometheus
+  fi
+}
+
 # perf (Debian linux-perf) samples the server under load and inferno (crates.io) folds the stacks
 # and draws the flame graph, for bench/listing.sh.
 ensure_profiler() {

@@ -56,6 +56,15 @@ pub struct Config {
     /// Compression of pages and JSON at the origin: the brotli quality (gzip's level, at most 9),
     /// 0 for none (a CDN in front may compress instead).
     pub compression_level: u32,
+    /// The shop's own proxies (load balancer, CDN), as addresses or networks: only requests from them
+    /// may name the client (`X-Forwarded-For`) or bring a request id. Empty: the peer is the client.
+    pub trusted_proxies: Vec<String>,
+    /// While this file exists the shop answers its maintenance page (create it to start, remove it to
+    /// end; looked at every second). Unset: only an unreachable database starts maintenance.
+    pub maintenance_flag: Option<PathBuf>,
+    /// Where Prometheus reads `/metrics` (an internal address such as `0.0.0.0:9464`, never the
+    /// shop's own port); unset: no metrics.
+    pub metrics_listen: Option<SocketAddr>,
     /// Memory for rendered public pages kept by this instance (`page_cache`), in MiB; 0 for none.
     pub page_cache_mb: u64,
     pub log_format: LogFormat,
@@ -151,6 +160,9 @@ impl Default for Config {
             body_limit_bytes: 1024 * 1024,
             compression_level: 4,
             page_cache_mb: 64,
+            metrics_listen: None,
+            maintenance_flag: Some(PathBuf::from(".data/maintenance")),
+            trusted_proxies: Vec::new(),
             log_format: LogFormat::Text,
             time_zone: "Europe/Berlin".into(),
             alert_emails: Vec::new(),
@@ -269,6 +281,12 @@ impl Config {
         if self.compression_level > 11 {
             invalid("compression_level", "must be between 0 (none) and 11");
         }
+        if let Err(bad) = crate::http::TrustedProxies::parse(&self.trusted_proxies) {
+            invalid("trusted_proxies", &format!("must be IP addresses or networks like 10.0.0.0/16 (not {bad})"));
+        }
+        if self.metrics_listen.is_some_and(|m| m.port() == self.listen.port() && (m.ip() == self.listen.ip() || m.ip().is_unspecified() || self.listen.ip().is_unspecified())) {
+            invalid("metrics_listen", "must not be the shop's own address: metrics are never public");
+        }
         if self.page_cache_mb > 65_536 {
             invalid("page_cache_mb", "must be at most 65536 (0 turns the page cache off)");
         }
@@ -385,6 +403,11 @@ impl Config {
         self.database_url.as_deref().unwrap_or_default()
     }
 
+    /// The trusted proxies (validated at start-up, so a bad entry is never met here).
+    pub fn trusted_proxies(&self) -> crate::http::TrustedProxies {
+        crate::http::TrustedProxies::parse(&self.trusted_proxies).unwrap_or_default()
+    }
+
     pub fn base_url(&self) -> String {
         self.base_url.clone().unwrap_or_else(|| format!("http://{}", self.listen)).trim_end_matches('/').to_owned()
     }
@@ -452,6 +475,8 @@ mod tests {
             ("queue_wait_ms = 3600000", "queue_wait_ms"),
             ("compression_level = 12", "compression_level"),
             ("page_cache_mb = 100000", "page_cache_mb"),
+            ("metrics_listen = '127.0.0.1:3000'", "metrics_listen"),
+            ("trusted_proxies = [\"10.0.0.0/33\"]", "trusted_proxies"),
             ("body_limit_bytes = 10", "body_limit_bytes"),
             ("base_url = 'shop.example'", "base_url"),
             ("base_url = 'https://shop.example/some/path'", "base_url"),

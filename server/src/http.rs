@@ -191,11 +191,7 @@ pub async fn staff_only(State(gate): State<StaffGate>, req: Request, next: Next)
     if !req.uri().path().starts_with("/api/admin/") {
         return next.run(req).await;
     }
-    let ip = req
-        .extensions()
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into());
+    let ip = app::platform::request::client_ip(req.extensions());
     // Support reach only the order desk; admins every staff function.
     let path = req.uri().path().to_owned();
     let staff = match req.extensions().get::<tower_sessions::Session>() {
@@ -347,6 +343,85 @@ fn etag_matches(header: &[u8], etag: &str) -> bool {
     header.split(',').map(str::trim).any(|tag| tag == "*" || tag.trim_start_matches("W/") == ours)
 }
 
+/// The shop's own proxies (load balancer, CDN edge), by address or network: only a request that
+/// arrives from one of them may say who the client is (`X-Forwarded-For`) or bring its request id.
+#[derive(Clone, Debug, Default)]
+pub struct TrustedProxies(Arc<Vec<ipnet::IpNet>>);
+
+impl TrustedProxies {
+    /// Addresses (`10.0.0.7`) or networks (`10.0.0.0/16`, `fd00::/8`); the bad entries are named.
+    pub fn parse(list: &[String]) -> Result<Self, String> {
+        let mut nets = Vec::new();
+        let mut bad = Vec::new();
+        for entry in list {
+            let entry = entry.trim();
+            match entry.parse::<ipnet::IpNet>().or_else(|_| entry.parse::<std::net::IpAddr>().map(ipnet::IpNet::from)) {
+                Ok(net) => nets.push(net),
+                Err(_) => bad.push(entry.to_owned()),
+            }
+        }
+        if bad.is_empty() { Ok(TrustedProxies(Arc::new(nets))) } else { Err(bad.join(", ")) }
+    }
+
+    pub fn trusts(&self, ip: std::net::IpAddr) -> bool {
+        let ip = ip.to_canonical();
+        self.0.iter().any(|net| net.contains(&ip))
+    }
+
+    /// Who is asking: the peer, unless it is a trusted proxy; then the forwarded addresses are read
+    /// from the right (each proxy appends the address it saw) and the first one that is not a
+    /// trusted proxy is the client. Anything after an entry that is not an address is not believed.
+    pub fn client(&self, peer: std::net::IpAddr, forwarded: &[&str]) -> std::net::IpAddr {
+        let mut client = peer.to_canonical();
+        if !self.trusts(client) {
+            return client;
+        }
+        for entry in forwarded.iter().rev().flat_map(|h| h.rsplit(',')) {
+            let Ok(ip) = entry.trim().parse::<std::net::IpAddr>() else { break };
+            client = ip.to_canonical();
+            if !self.trusts(client) {
+                break;
+            }
+        }
+        client
+    }
+}
+
+/// The header carrying a request's id (sent back on every response, and in every log line of the
+/// request through the trace span).
+pub const REQUEST_ID: header::HeaderName = header::HeaderName::from_static("x-request-id");
+
+/// Outermost: works out the client's address ([`app::platform::request::ClientIp`]) and the request
+/// id once. An id from a trusted proxy (1 to 128 letters, digits, `-`, `_`, `.`) is kept so one
+/// request can be followed from the CDN to the logs; any other is replaced by a fresh UUID.
+pub async fn request_origin(State(proxies): State<TrustedProxies>, mut req: Request, next: Next) -> Response {
+    let peer = req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+    let from_proxy = peer.is_some_and(|p| proxies.trusts(p));
+    if let Some(peer) = peer {
+        let forwarded: Vec<&str> =
+            req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
+        let client = proxies.client(peer, &forwarded);
+        req.extensions_mut().insert(app::platform::request::ClientIp(client));
+    }
+    let incoming = req.headers().get(&REQUEST_ID).filter(|_| from_proxy).filter(|v| {
+        (1..=128).contains(&v.len()) && v.as_bytes().iter().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(b))
+    });
+    let id = match incoming {
+        Some(v) => v.clone(),
+        None => HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()).expect("a UUID is a header value"),
+    };
+    req.headers_mut().insert(REQUEST_ID, id.clone());
+    let mut res = next.run(req).await;
+    res.headers_mut().insert(REQUEST_ID, id);
+    res
+}
+
+/// The trace span of a request: method, path and request id, so every log line inside carries them.
+pub fn request_span(req: &Request) -> tracing::Span {
+    let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+    tracing::info_span!("request", method = %req.method(), uri = %req.uri().path(), request_id = %id)
+}
+
 /// Server functions answer every error with 500; give typed errors their real status (400, 404…)
 /// so clients, caches and logs see the truth. The body (the typed error) is unchanged.
 pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
@@ -384,6 +459,29 @@ mod tests {
     }
 
     const ORIGIN: &str = "https://shop.example";
+
+    #[test]
+    fn the_client_is_the_peer_unless_a_trusted_proxy_forwards_it() {
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        let proxies = TrustedProxies::parse(&["10.0.0.0/8".into(), "2001:db8::1".into()]).unwrap();
+        let none = TrustedProxies::default();
+        // Nobody trusted: what the header says is ignored.
+        assert_eq!(none.client(ip("10.1.2.3"), &["203.0.113.9"]), ip("10.1.2.3"));
+        // An untrusted peer cannot name someone else.
+        assert_eq!(proxies.client(ip("198.51.100.4"), &["203.0.113.9"]), ip("198.51.100.4"));
+        // Behind the load balancer: the address it appended.
+        assert_eq!(proxies.client(ip("10.0.0.2"), &["203.0.113.9"]), ip("203.0.113.9"));
+        // A forged left part is never reached: the nearest untrusted address wins.
+        assert_eq!(proxies.client(ip("10.0.0.2"), &["1.1.1.1, 203.0.113.9, 10.0.0.5"]), ip("203.0.113.9"));
+        assert_eq!(proxies.client(ip("10.0.0.2"), &["1.1.1.1", "203.0.113.9, 10.0.0.5"]), ip("203.0.113.9"), "two headers");
+        // Garbage stops the walk at the last address believed.
+        assert_eq!(proxies.client(ip("10.0.0.2"), &["203.0.113.9, nonsense, 10.0.0.5"]), ip("10.0.0.5"));
+        assert_eq!(proxies.client(ip("10.0.0.2"), &[]), ip("10.0.0.2"), "no header: the proxy itself");
+        // IPv6, and IPv4 seen through an IPv6 socket.
+        assert_eq!(proxies.client(ip("2001:db8::1"), &["2001:db8::99"]), ip("2001:db8::99"));
+        assert_eq!(proxies.client(ip("::ffff:10.0.0.2"), &["203.0.113.9"]), ip("203.0.113.9"));
+        assert_eq!(TrustedProxies::parse(&["10.0.0.0/33".into(), "proxy".into(), "10.0.0.1".into()]).unwrap_err(), "10.0.0.0/33, proxy");
+    }
 
     #[test]
     fn etags_compare_weakly_and_in_lists() {
@@ -556,6 +654,7 @@ mod tests {
 pub async fn payment_webhook(
     State(pool): State<PgPool>,
     State(orders): State<app::checkout::ssr::CheckoutState>,
+    State(metrics): State<Option<crate::metrics::Metrics>>,
     axum::extract::Path(provider): axum::extract::Path<String>,
     headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
@@ -573,10 +672,16 @@ pub async fn payment_webhook(
             (StatusCode::OK, "ok").into_response()
         }
         Err(WebhookError::Db(e)) => {
+            if let Some(m) = &metrics {
+                m.webhook_failed(crate::metrics::WebhookFailure::Error);
+            }
             tracing::error!(error = %e, "webhook: database error");
             (StatusCode::INTERNAL_SERVER_ERROR, "try again").into_response()
         }
         Err(e) => {
+            if let Some(m) = &metrics {
+                m.webhook_failed(crate::metrics::WebhookFailure::Refused);
+            }
             tracing::warn!(error = %e, provider, "webhook refused");
             (StatusCode::BAD_REQUEST, "bad webhook").into_response()
         }
@@ -657,13 +762,12 @@ pub async fn visit_beacon(
     axum::extract::State((pool, zone)): axum::extract::State<(PgPool, String)>,
     req: Request,
 ) -> Response {
-    let peer = req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0);
+    let ip = app::platform::request::client_ip(req.extensions());
     let headers = req.headers();
     const GIF: &[u8] = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;";
     let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     let staff_page = text(header::REFERER).split_once("://").and_then(|(_, rest)| rest.split_once('/')).is_some_and(|(_, path)| path.starts_with("admin"));
     if !staff_page {
-        let ip = peer.map(|p| p.ip().to_string()).unwrap_or_else(|| "unknown".into());
         if let Err(e) = app::platform::visits::mark(&pool, &zone, app::platform::visits::Stage::Visited, &ip, &text(header::USER_AGENT)).await {
             tracing::warn!(error = %e, "could not count a visit");
         }

@@ -2,6 +2,8 @@
 pub mod cli;
 pub mod config;
 pub mod http;
+pub mod maintenance;
+pub mod metrics;
 pub mod page_cache;
 #[cfg(feature = "demo")]
 pub mod seed;
@@ -39,6 +41,23 @@ pub struct ServerState {
     pub leptos_options: LeptosOptions,
     pub pool: PgPool,
     pub orders: app::checkout::ssr::CheckoutState,
+    pub metrics: Option<metrics::Metrics>,
+}
+
+/// What an instance adds to the router besides the configuration: its in-app page cache, its
+/// metrics and its maintenance watch (all off in the in-process tests unless a test turns them on).
+#[derive(Clone, Default)]
+pub struct Extras {
+    pub pages: Option<Arc<page_cache::PageCache>>,
+    pub metrics: Option<metrics::Metrics>,
+    pub maintenance: Option<maintenance::Maintenance>,
+}
+
+/// Maintenance mode, watching the database and the operator's flag file.
+pub fn maintenance(config: &Config, pool: &PgPool) -> maintenance::Maintenance {
+    let m = maintenance::Maintenance::new(&config.site_root);
+    m.spawn_watch(pool, config.maintenance_flag.clone());
+    m
 }
 
 pub async fn connect(config: &Config) -> anyhow::Result<PgPool> {
@@ -127,13 +146,26 @@ pub fn page_cache(config: &Config, pool: &PgPool) -> Option<Arc<page_cache::Page
     })
 }
 
-/// The whole HTTP application; `pages` keeps rendered public pages in memory (`page_cache`).
-pub fn router(
-    config: &Config,
-    pool: PgPool,
-    identity: Arc<dyn IdentityProvider>,
-    pages: Option<Arc<page_cache::PageCache>>,
-) -> Router {
+/// The metrics (`metrics_listen`): served on their own listener, never through the shop's port;
+/// None when not configured.
+pub async fn serve_metrics(config: &Config, pool: &PgPool) -> anyhow::Result<Option<metrics::Metrics>> {
+    use anyhow::Context;
+    let Some(addr) = config.metrics_listen else { return Ok(None) };
+    let m = metrics::Metrics::new(pool.clone(), config.db_max_connections);
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding metrics_listen {addr}"))?;
+    tracing::info!("metrics on http://{addr}/metrics");
+    let app = metrics::router(m.clone());
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!(error = %e, "the metrics listener stopped");
+        }
+    });
+    Ok(Some(m))
+}
+
+/// The whole HTTP application.
+pub fn router(config: &Config, pool: PgPool, identity: Arc<dyn IdentityProvider>, extras: Extras) -> Router {
+    let Extras { pages, metrics, maintenance } = extras;
     let leptos_options = leptos_options(config);
     // One context per concern: the platform, then each domain's own state.
     let platform = app::platform::Platform {
@@ -187,7 +219,7 @@ pub fn router(
         .layer(middleware::from_fn_with_state(config.base_url(), http::reject_cross_site))
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(PHOTO_MAX_FILE_BYTES as usize * PHOTO_MAX_FILES + 1024 * 1024));
-    let state = ServerState { leptos_options: leptos_options.clone(), pool: pool.clone(), orders: orders.clone() };
+    let state = ServerState { leptos_options: leptos_options.clone(), pool: pool.clone(), orders: orders.clone(), metrics: metrics.clone() };
     let routes = generate_route_list(app::App);
 
     app::ui::security::hash_bootstrap(&leptos_options);
@@ -228,7 +260,7 @@ pub fn router(
         .and(NotForContentType::const_new("application/octet-stream"))
         .and(move |_: axum::http::StatusCode, _: axum::http::Version, _: &axum::http::HeaderMap, _: &axum::http::Extensions| level > 0);
 
-    Router::new()
+    let app = Router::new()
         .route("/healthz", get(http::healthz))
         .route("/readyz", get(http::readyz))
         .route(http::VISIT_BEACON, get(http::visit_beacon).with_state((pool.clone(), config.time_zone.clone())))
@@ -261,7 +293,13 @@ pub fn router(
         .layer(middleware::from_fn(http::server_fn_error_status))
         .layer(middleware::from_fn_with_state(config.base_url(), http::reject_cross_site))
         .layer(RequestBodyLimitLayer::new(config.body_limit_bytes))
-        .merge(uploads)
+        .merge(uploads);
+    // Maintenance answers before anything reaches the database.
+    let app = match maintenance {
+        Some(m) => app.layer(middleware::from_fn_with_state(m, maintenance::gate)),
+        None => app,
+    };
+    let app = app
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(config.request_timeout_secs),
@@ -275,10 +313,16 @@ pub fn router(
         // (A 500's status line is DEBUG: its cause was logged at ERROR where the error left.)
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(tower_http::trace::DefaultMakeSpan::new().level(tracing::Level::INFO))
+                .make_span_with(http::request_span)
                 .on_failure(tower_http::trace::DefaultOnFailure::new().level(tracing::Level::DEBUG)),
-        )
-        .with_state(state)
+        );
+    // Counted by the route that matched (a layer of the router runs after routing).
+    let app = match metrics {
+        Some(m) => app.layer(middleware::from_fn_with_state(m, metrics::count_requests)),
+        None => app,
+    };
+    // Outermost: the client's address and the request id, before anything logs or limits.
+    app.layer(middleware::from_fn_with_state(config.trusted_proxies(), http::request_origin)).with_state(state)
 }
 
 /// Waits for Ctrl-C or SIGTERM.
@@ -317,7 +361,7 @@ pub fn photo_staging_dir(config: &Config) -> std::path::PathBuf {
 }
 
 /// The photo worker: renders uploaded photos in its own lane of the job queue.
-pub fn spawn_photo_worker(config: &Config, pool: PgPool) {
+pub fn spawn_photo_worker(config: &Config, pool: PgPool, metrics: Option<metrics::Metrics>) {
     // Uploads cut off by a crash leave their temporary files: anything an hour old goes.
     if let Ok(entries) = std::fs::read_dir(photo_staging_dir(config)) {
         for e in entries.flatten() {
@@ -329,7 +373,7 @@ pub fn spawn_photo_worker(config: &Config, pool: PgPool) {
     }
     let store = media_store(config);
     let jobs = app::catalog::ssr::photos::PhotoJobs { pool: pool.clone(), store: store.clone() };
-    app::platform::jobs::spawn_worker_in(pool.clone(), Arc::new(jobs), app::platform::jobs::Lane::Photos);
+    app::platform::jobs::spawn_worker_in(pool.clone(), Arc::new(Counted { inner: jobs, metrics }), app::platform::jobs::Lane::Photos);
     // Hourly, files no photo wants any more (a crash between storing and recording, a failed delete).
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
@@ -342,6 +386,20 @@ pub fn spawn_photo_worker(config: &Config, pool: PgPool) {
             }
         }
     });
+}
+
+/// A job handler whose runs count in the `jobs_running` metric.
+struct Counted<H> {
+    inner: H,
+    metrics: Option<metrics::Metrics>,
+}
+
+#[async_trait::async_trait]
+impl<H: app::platform::jobs::JobHandler> app::platform::jobs::JobHandler for Counted<H> {
+    async fn handle(&self, conn: &mut sqlx::PgConnection, job: &app::platform::jobs::Job) -> Result<(), app::platform::jobs::JobError> {
+        let _running = self.metrics.as_ref().map(metrics::Metrics::job_running);
+        self.inner.handle(conn, job).await
+    }
 }
 
 /// The queue's handlers but photos: staff alerts by their kind, the order's side effects otherwise.
@@ -358,7 +416,7 @@ impl app::platform::jobs::JobHandler for Jobs {
 }
 
 /// The order side-effect worker and the release of expired stock holds.
-pub fn spawn_order_workers(config: &Config, pool: PgPool) {
+pub fn spawn_order_workers(config: &Config, pool: PgPool, metrics: Option<metrics::Metrics>) {
     let effects = app::checkout::ssr::effects::OrderEffects {
         pool: pool.clone(),
         mailer: mailer(config, &pool),
@@ -374,7 +432,7 @@ pub fn spawn_order_workers(config: &Config, pool: PgPool) {
         shop_name: app::site::SITE_NAME.to_owned(),
         base_url: config.base_url(),
     };
-    app::platform::jobs::spawn_worker(pool.clone(), Arc::new(Jobs { effects, alerts }));
+    app::platform::jobs::spawn_worker(pool.clone(), Arc::new(Counted { inner: Jobs { effects, alerts }, metrics }));
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(20));
         loop {

@@ -60,10 +60,14 @@ async fn run(config: Config) -> anyhow::Result<()> {
     server::spawn_listing_upkeep(pool.clone());
     server::spawn_sales_rollup(&config, pool.clone());
     server::spawn_cache_purger(&config, pool.clone()).await;
-    server::spawn_order_workers(&config, pool.clone());
-    server::spawn_photo_worker(&config, pool.clone());
-    let pages = server::page_cache(&config, &pool);
-    let app = server::router(&config, pool, identity, pages);
+    let extras = server::Extras {
+        pages: server::page_cache(&config, &pool),
+        metrics: server::serve_metrics(&config, &pool).await?,
+        maintenance: Some(server::maintenance(&config, &pool)),
+    };
+    server::spawn_order_workers(&config, pool.clone(), extras.metrics.clone());
+    server::spawn_photo_worker(&config, pool.clone(), extras.metrics.clone());
+    let app = server::router(&config, pool, identity, extras);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("binding {}", config.listen))?;

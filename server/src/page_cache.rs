@@ -9,7 +9,8 @@
 //!   its path after that number (which may have happened while it rendered from older data) means
 //!   it is never served.
 //! - Pages are served only while the listener is known to hear PostgreSQL: it pings itself every
-//!   few seconds, and a lost connection forgets every page (notifications sent meanwhile are lost).
+//!   few seconds (on a connection of its own, outside the pool), and a lost connection forgets
+//!   every page (notifications sent meanwhile are lost).
 use axum::{body::Bytes, http::HeaderMap, http::StatusCode};
 use sqlx::{postgres::PgListener, PgPool};
 use std::{
@@ -176,10 +177,21 @@ impl PageCache {
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
         });
+        // The ping has a connection of its own: when the pool is exhausted (a launch's rush) the
+        // cache must keep hearing, or every page would be rendered just when it matters most.
         tokio::spawn(async move {
+            use sqlx::Connection as _;
+            let mut conn: Option<sqlx::PgConnection> = None;
             loop {
-                // Errors show as the cache going deaf (and the listener's own warning).
-                let _ = sqlx::query("SELECT pg_notify($1, '')").bind(CHANNEL).execute(&pool).await;
+                if conn.is_none() {
+                    conn = sqlx::PgConnection::connect_with(&pool.connect_options()).await.ok();
+                }
+                if let Some(c) = conn.as_mut() {
+                    // A failure shows as the cache going deaf (and the listener's own warning).
+                    if sqlx::query("SELECT pg_notify($1, '')").bind(CHANNEL).execute(&mut *c).await.is_err() {
+                        conn = None;
+                    }
+                }
                 tokio::time::sleep(PING_EVERY).await;
             }
         });

@@ -245,7 +245,7 @@ async fn sign_in_attempts_are_rate_limited_with_a_retry_hint(pool: PgPool) {
     let mut cfg = config();
     cfg.auth.limits.sign_in_per_account.max = 2;
     let router = |pool: &PgPool| {
-        server::router(&cfg, pool.clone(), std::sync::Arc::new(server::builtin_provider(&cfg, pool)), None)
+        server::router(&cfg, pool.clone(), std::sync::Arc::new(server::builtin_provider(&cfg, pool)), server::Extras::default())
     };
     let attempt = || {
         let body = form_urlencoded::Serializer::new(String::new())
@@ -284,7 +284,7 @@ async fn production_has_secure_cookies_and_no_dev_mailbox(pool: PgPool) {
     server::migrate(&pool).await.unwrap();
     let mut cfg = config();
     cfg.env = server::config::RunMode::Production;
-    let router = server::router(&cfg, pool.clone(), std::sync::Arc::new(server::builtin_provider(&cfg, &pool)), None);
+    let router = server::router(&cfg, pool.clone(), std::sync::Arc::new(server::builtin_provider(&cfg, &pool)), server::Extras::default());
     let res = router.clone().oneshot(get_with("/dev/mailbox", None)).await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let res = router.oneshot(form_post("/api/account/sign-in", None, &[("email", "x@example.com"), ("password", "Wrong-pass-1")])).await.unwrap();
@@ -470,19 +470,21 @@ async fn an_internal_error_is_logged_once_with_its_cause_and_never_sent(pool: Pg
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::empty())
         .unwrap();
-    for (what, req, context) in [("server function", server_fn, "/api/catalog/home"), ("page", get("/"), "page{path=/}")] {
+    for (what, req, context) in [("server function", server_fn, "/api/catalog/home"), ("page", get("/"), "page{path=/ ")] {
         let logs = LogCapture::default();
-        let (status, _, body) = {
+        let (status, headers, body) = {
             let _guard = logs.capture();
             send(&pool, req).await
         };
         assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{what}");
+        let request_id = headers["x-request-id"].to_str().unwrap().to_owned();
         assert!(!body.contains("does not exist") && !body.contains("shop_products"), "{what}: the cause is not sent: {body}");
         let text = logs.text();
         let errors: Vec<&str> = text.lines().filter(|l| l.contains("internal error")).collect();
         assert_eq!(errors.len(), 1, "{what}: logged once: {text}");
         assert!(errors[0].contains("relation \"shop_products\" does not exist"), "{what}: with its cause: {text}");
         assert!(errors[0].contains(context), "{what}: with what was being done ({context}): {text}");
+        assert!(errors[0].contains(&format!("request_id={request_id}")), "{what}: with the request's id: {text}");
     }
 }
 
@@ -605,7 +607,7 @@ async fn the_audit_csv_arrives_whole_when_compressed(pool: PgPool) {
     let admin = sign_in_as(&pool, server::seed::DEMO_ADMIN).await;
     let mut req = get_with("/admin/audit.csv", Some(&admin));
     req.headers_mut().insert(header::ACCEPT_ENCODING, "gzip".parse().unwrap());
-    let router = server::router(&config(), pool.clone(), std::sync::Arc::new(server::builtin_provider(&config(), &pool)), None);
+    let router = server::router(&config(), pool.clone(), std::sync::Arc::new(server::builtin_provider(&config(), &pool)), server::Extras::default());
     let res = router.oneshot(req).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()[header::CONTENT_ENCODING], "gzip");
@@ -761,7 +763,7 @@ async fn the_page_cache_serves_from_memory_until_a_change_purges_the_page(pool: 
     }
     assert!(pages.live(), "the listener never heard the database");
     let tiny = one_connection_pool(&pool).await;
-    let router = server::router(&cfg, tiny.clone(), std::sync::Arc::new(server::builtin_provider(&cfg, &tiny)), Some(pages.clone()));
+    let router = server::router(&cfg, tiny.clone(), std::sync::Arc::new(server::builtin_provider(&cfg, &tiny)), server::Extras { pages: Some(pages.clone()), ..Default::default() });
     let fetch = |path: &'static str| {
         let router = router.clone();
         async move {
@@ -799,4 +801,223 @@ async fn the_page_cache_serves_from_memory_until_a_change_purges_the_page(pool: 
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert!(shown.contains("14.99") && !shown.contains("19.99"), "the old price outlived the change: {shown}");
+}
+
+/// The client's address behind the shop's own proxies: a trusted proxy's `X-Forwarded-For` names
+/// the client (each client behind the load balancer has its own sign-in limit), anyone else's is
+/// ignored (everyone arriving from one untrusted address shares its limit, whatever they claim).
+#[sqlx::test(migrations = "../migrations")]
+async fn the_client_address_is_believed_only_from_trusted_proxies(pool: PgPool) {
+    server::migrate(&pool).await.unwrap();
+    demo_users(&pool).await;
+    // As the page's script sends it (a form post from a page without JavaScript is answered with a
+    // redirect back to the form, whatever the error).
+    let attempt = |peer: &str, forwarded: &str| {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([("email", server::seed::DEMO_SHOPPER.0), ("password", "Wrong-pass-1")])
+            .finish();
+        let mut req = Request::post("/api/account/sign-in")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ORIGIN, ORIGIN)
+            .header("x-forwarded-for", forwarded)
+            .body(Body::from(body))
+            .unwrap();
+        req.extensions_mut().insert(axum::extract::ConnectInfo(std::net::SocketAddr::new(peer.parse().unwrap(), 40000)));
+        req
+    };
+    let mut cfg = config();
+    cfg.auth.limits.sign_in_per_ip.max = 2;
+    cfg.auth.limits.sign_in_per_account.max = 1000;
+    cfg.trusted_proxies = vec!["10.0.0.0/8".into()];
+    let limited = |status: StatusCode| status == StatusCode::TOO_MANY_REQUESTS;
+    for _ in 0..2 {
+        assert!(!limited(send_with(&cfg, &pool, attempt("10.0.0.2", "203.0.113.7")).await.0));
+    }
+    assert!(limited(send_with(&cfg, &pool, attempt("10.0.0.3", "203.0.113.7")).await.0), "the same client through another proxy");
+    assert!(!limited(send_with(&cfg, &pool, attempt("10.0.0.2", "203.0.113.8")).await.0), "another client behind the same proxy");
+
+    cfg.trusted_proxies = Vec::new();
+    for claimed in ["203.0.113.20", "203.0.113.21"] {
+        assert!(!limited(send_with(&cfg, &pool, attempt("198.51.100.4", claimed)).await.0));
+    }
+    assert!(
+        limited(send_with(&cfg, &pool, attempt("198.51.100.4", "203.0.113.22")).await.0),
+        "an untrusted peer cannot escape its limit by naming another address"
+    );
+}
+
+/// Every response carries a request id; one sent by a trusted proxy is kept (to follow a request
+/// from the CDN to the logs), anyone else's is replaced.
+#[sqlx::test(migrations = "../migrations")]
+async fn every_response_has_a_request_id_and_only_proxies_choose_it(pool: PgPool) {
+    let mut cfg = config();
+    cfg.trusted_proxies = vec!["10.0.0.2".into()];
+    let from = |peer: &str, id: Option<&str>| {
+        let mut req = get("/healthz");
+        if let Some(id) = id {
+            req.headers_mut().insert("x-request-id", id.parse().unwrap());
+        }
+        req.extensions_mut().insert(axum::extract::ConnectInfo(std::net::SocketAddr::new(peer.parse().unwrap(), 40000)));
+        req
+    };
+    let id = |headers: &axum::http::HeaderMap| headers["x-request-id"].to_str().unwrap().to_owned();
+    let (_, a, _) = send_with(&cfg, &pool, from("198.51.100.4", None)).await;
+    let (_, b, _) = send_with(&cfg, &pool, from("198.51.100.4", None)).await;
+    assert!(uuid::Uuid::parse_str(&id(&a)).is_ok() && id(&a) != id(&b), "fresh ids: {} {}", id(&a), id(&b));
+    let (_, kept, _) = send_with(&cfg, &pool, from("10.0.0.2", Some("cf-abc.123_x"))).await;
+    assert_eq!(id(&kept), "cf-abc.123_x");
+    let (_, replaced, _) = send_with(&cfg, &pool, from("198.51.100.4", Some("chosen-by-me"))).await;
+    assert_ne!(id(&replaced), "chosen-by-me");
+    let (_, odd, _) = send_with(&cfg, &pool, from("10.0.0.2", Some("has space"))).await;
+    assert_ne!(id(&odd), "has space", "not an id we log");
+}
+
+/// Metrics: requests counted by the route that matched (never the raw path), the database's
+/// figures read at the scrape, the text accepted by `promtool check metrics`, and 10,000 requests to
+/// random unknown paths adding no series.
+#[sqlx::test(migrations = "../migrations")]
+async fn metrics_count_routes_not_paths_and_pass_promtool(pool: PgPool) {
+    use futures::StreamExt as _;
+    server::migrate(&pool).await.unwrap();
+    game_variant(&pool, 1999, 5).await;
+    sqlx::query("INSERT INTO jobs (kind, payload, status) VALUES ('mail.test', '{}', 'dead'), ('mail.test', '{}', 'queued')")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let cfg = config();
+    let metrics = server::metrics::Metrics::new(pool.clone(), cfg.db_max_connections);
+    let extras = server::Extras { metrics: Some(metrics.clone()), ..Default::default() };
+    let router = server::router(&cfg, pool.clone(), std::sync::Arc::new(server::builtin_provider(&cfg, &pool)), extras);
+    for path in ["/p/a-game", "/p/a-game", "/healthz", "/p/no-such-game"] {
+        router.clone().oneshot(get(path)).await.unwrap();
+    }
+    let text = metrics.render().await.unwrap();
+    for line in [
+        r#"shop_http_requests_total{route="/p/{slug}",method="GET",status="2xx"} 2"#,
+        r#"shop_http_requests_total{route="/p/{slug}",method="GET",status="4xx"} 1"#,
+        r#"shop_http_requests_total{route="/healthz",method="GET",status="2xx"} 1"#,
+        r#"shop_jobs{state="dead"} 1"#,
+        r#"shop_jobs{state="ready"} 1"#,
+        "shop_checkouts_started_total 0",
+        "shop_db_pool_max_connections 10",
+    ] {
+        assert!(text.lines().any(|l| l == line), "no line `{line}` in:\n{text}");
+    }
+    assert!(text.contains(r#"shop_http_request_duration_seconds_bucket{le="0.001",route="/p/{slug}",method="GET"}"#), "{text}");
+
+    let mut promtool = std::process::Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("promtool (Debian package prometheus; scripts/test installs it)");
+    use std::io::Write as _;
+    promtool.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    let out = promtool.wait_with_output().unwrap();
+    assert!(out.status.success(), "promtool: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+
+    let series = |t: &str| t.lines().filter(|l| !l.starts_with('#')).count();
+    let before = series(&text);
+    futures::stream::iter(0..10_000)
+        .map(|i| {
+            let router = router.clone();
+            async move { router.oneshot(get(&format!("/{}-{i}/{}", uuid::Uuid::new_v4().simple(), i * 7))).await.unwrap().status() }
+        })
+        .buffer_unordered(16)
+        .for_each(|status| async move { assert_eq!(status, StatusCode::NOT_FOUND) })
+        .await;
+    let after = metrics.render().await.unwrap();
+    // The first unknown path opens the `unmatched` series (a counter and a histogram); the rest add none.
+    let histogram_lines = 15 + 3;
+    assert!(series(&after) <= before + 1 + histogram_lines, "{} series before, {} after", before, series(&after));
+    assert!(after.lines().any(|l| l == r#"shop_http_requests_total{route="unmatched",method="GET",status="4xx"} 10000"#), "{after}");
+}
+
+/// Maintenance mode, started by the operator's flag file and ended by removing it: pages answer
+/// the static maintenance page with 503 and Retry-After, server functions the typed error, health
+/// checks still answer; nothing to switch back.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_operators_flag_puts_the_shop_in_maintenance_and_back(pool: PgPool) {
+    server::migrate(&pool).await.unwrap();
+    category(&pool).await;
+    let dir = tempfile::tempdir().unwrap();
+    let flag = dir.path().join("maintenance");
+    let m = server::maintenance::Maintenance::new(dir.path());
+    m.spawn_watch(&pool, Some(flag.clone()));
+    let cfg = config();
+    let extras = server::Extras { maintenance: Some(m.clone()), ..Default::default() };
+    let router = server::router(&cfg, pool.clone(), std::sync::Arc::new(server::builtin_provider(&cfg, &pool)), extras);
+    let status_of = |path: &'static str| {
+        let router = router.clone();
+        async move { router.oneshot(get(path)).await.unwrap().status() }
+    };
+    assert_eq!(status_of("/c/games").await, StatusCode::OK);
+
+    std::fs::write(&flag, "").unwrap();
+    wait_for(|| m.on(), "maintenance on").await;
+    let res = router.clone().oneshot(get("/c/games")).await.unwrap();
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(res.headers()[header::RETRY_AFTER], "30");
+    assert_eq!(res.headers()[header::CACHE_CONTROL], "no-store");
+    let page = String::from_utf8_lossy(&to_bytes(res.into_body(), 1 << 16).await.unwrap()).into_owned();
+    assert!(page.contains("Down for maintenance") && !page.contains("<script"), "{page}");
+    let res = router.clone().oneshot(form_post("/api/cart/add", None, &[("variant_id", "1")])).await.unwrap();
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body = to_bytes(res.into_body(), 1 << 16).await.unwrap();
+    assert_eq!(serde_json::from_slice::<app::error::AppError>(&body).unwrap(), app::error::AppError::Maintenance);
+    assert_eq!(status_of("/healthz").await, StatusCode::OK);
+    assert_eq!(status_of("/readyz").await, StatusCode::OK);
+
+    std::fs::remove_file(&flag).unwrap();
+    wait_for(|| !m.on(), "maintenance off").await;
+    assert_eq!(status_of("/c/games").await, StatusCode::OK);
+}
+
+/// The database out of reach (its connections cut, new ones refused) puts the shop in maintenance
+/// within a few seconds; when it answers again the shop serves again by itself.
+#[sqlx::test(migrations = "../migrations")]
+async fn an_unreachable_database_means_maintenance_until_it_answers(pool: PgPool) {
+    server::migrate(&pool).await.unwrap();
+    let db_port = pool.connect_options().get_port();
+    let proxy = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy_addr = proxy.local_addr().unwrap();
+    // A TCP relay in front of PostgreSQL, which the test can cut.
+    let relay = |listener: tokio::net::TcpListener| {
+        tokio::spawn(async move {
+            let mut conns = tokio::task::JoinSet::new();
+            loop {
+                let Ok((mut client, _)) = listener.accept().await else { break };
+                conns.spawn(async move {
+                    if let Ok(mut db) = tokio::net::TcpStream::connect(("127.0.0.1", db_port)).await {
+                        let _ = tokio::io::copy_bidirectional(&mut client, &mut db).await;
+                    }
+                });
+            }
+        })
+    };
+    let running = relay(proxy);
+    let through_relay = sqlx::postgres::PgPoolOptions::new()
+        .connect_lazy_with((*pool.connect_options()).clone().host("127.0.0.1").port(proxy_addr.port()));
+    let m = server::maintenance::Maintenance::new(std::path::Path::new("/nonexistent"));
+    m.spawn_watch(&through_relay, None);
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert!(!m.on(), "the database answers");
+
+    running.abort(); // the listener and every relayed connection go
+    wait_for(|| m.on(), "maintenance on").await;
+    let relay_again = tokio::net::TcpListener::bind(proxy_addr).await.unwrap();
+    let _running = relay(relay_again);
+    wait_for(|| !m.on(), "maintenance off").await;
+}
+
+/// Waits up to 10 s for `done`.
+async fn wait_for(done: impl Fn() -> bool, what: &str) {
+    for _ in 0..100 {
+        if done() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{what}: not within 10 s");
 }

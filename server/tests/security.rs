@@ -291,7 +291,7 @@ async fn every_server_function_answers_hostile_values_with_a_clear_4xx(pool: PgP
     let shopper = sign_in_as(&pool, server::seed::DEMO_SHOPPER).await;
     // Staff functions get the hostile values from an admin too (everyone else stops at the gate).
     let admin = sign_in_as(&pool, server::seed::DEMO_ADMIN).await;
-    let router = server::router(&config(), pool.clone(), std::sync::Arc::new(server::builtin_provider(&config(), &pool)), None);
+    let router = server::router(&config(), pool.clone(), std::sync::Arc::new(server::builtin_provider(&config(), &pool)), server::Extras::default());
     let mut checked = 0;
     for (path, fields) in FIELDS {
         for value in hostile_wire_values() {

@@ -18,11 +18,7 @@ impl ExportState {
     /// Someone with at least `role` made the request whose parts these are (403 for anyone else,
     /// as for the pages). Takes the parts, not the request: its body may not cross an await.
     pub async fn require(&self, parts: &axum::http::request::Parts, role: Role) -> Result<(), AppError> {
-        let ip = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
-            .unwrap_or_else(|| "unknown".into());
+        let ip = crate::platform::request::client_ip(&parts.extensions);
         let session = parts.extensions.get::<tower_sessions::Session>().ok_or(AppError::Forbidden)?;
         self.auth.accounts(&self.pool, session, &ip).require_role(role).await.map(|_| ())
     }

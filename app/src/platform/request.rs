@@ -10,6 +10,17 @@ use tower_sessions::Session;
 const FLASH: &str = "flash";
 const NOTICE: &str = "notice";
 
+/// The address of whoever is asking, worked out once per request by the server (the connecting
+/// peer, or the address its trusted proxy forwarded): what rate limits, the audit log, download
+/// records and the visit counter see.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientIp(pub std::net::IpAddr);
+
+/// The request's [`ClientIp`] as text, "unknown" without one (an in-process test, say).
+pub fn client_ip(extensions: &http::Extensions) -> String {
+    extensions.get::<ClientIp>().map(|c| c.0.to_string()).unwrap_or_else(|| "unknown".into())
+}
+
 pub struct RequestCtx {
     platform: Platform,
     session: Session,
@@ -27,10 +38,9 @@ impl RequestCtx {
         let session: Session = leptos_axum::extract()
             .await
             .map_err(|e| AppError::internal(format!("session layer missing: {e:?}")))?;
-        let ip = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .await
-            .map(|c| c.0.ip().to_string())
-            .unwrap_or_else(|_| "unknown".into());
+        let ip = leptos::prelude::use_context::<http::request::Parts>()
+            .map(|p| client_ip(&p.extensions))
+            .unwrap_or_else(|| "unknown".into());
         Ok(RequestCtx { platform, session, ip })
     }
 
@@ -46,7 +56,7 @@ impl RequestCtx {
         &self.session
     }
 
-    /// The client's address as the server saw it ("unknown" when not available).
+    /// The client's address ("unknown" when not available; see [`ClientIp`]).
     pub fn ip(&self) -> &str {
         &self.ip
     }

@@ -107,8 +107,14 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
     // client does not log). An internal error is logged once even if this view is built twice.
     #[cfg(feature = "ssr")]
     {
-        let path = use_context::<http::request::Parts>().map(|p| p.uri.path().to_owned()).unwrap_or_default();
-        tracing::info_span!("page", %path).in_scope(|| error.log());
+        // Pages render in tasks of their own, outside the request's span: its id comes along here.
+        let parts = use_context::<http::request::Parts>();
+        let path = parts.as_ref().map(|p| p.uri.path().to_owned()).unwrap_or_default();
+        let request_id = parts
+            .as_ref()
+            .and_then(|p| p.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned))
+            .unwrap_or_default();
+        tracing::info_span!("page", %path, %request_id).in_scope(|| error.log());
     }
     set_status(error.status());
     if let Some(secs) = error.retry_after_secs() {
@@ -124,6 +130,7 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
         AppError::TooManyRequests { .. } => ("Too many attempts", "Too many attempts"),
         AppError::Internal { .. } => ("Something went wrong", "Something went wrong"),
         AppError::Busy => ("Very busy", "We're very busy right now"),
+        AppError::Maintenance => ("Down for maintenance", "Down for maintenance"),
     };
     view! {
         <PageMeta title=title.to_owned() description=error.to_string() canonical_path="/".into()/>

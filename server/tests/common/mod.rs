@@ -42,7 +42,7 @@ pub async fn send(pool: &PgPool, req: Request<Body>) -> (StatusCode, axum::http:
 /// As `send`, with another configuration.
 pub async fn send_with(cfg: &Config, pool: &PgPool, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
     let identity = std::sync::Arc::new(server::builtin_provider(cfg, pool));
-    let res = server::router(cfg, pool.clone(), identity, None).oneshot(req).await.unwrap();
+    let res = server::router(cfg, pool.clone(), identity, server::Extras::default()).oneshot(req).await.unwrap();
     let status = res.status();
     let headers = res.headers().clone();
     let body = to_bytes(res.into_body(), 4 * 1024 * 1024).await.unwrap();

@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::platform::audit::{self, Actor, Change};
 use crate::platform::jobs::{Job, JobError, JobHandler};
 use crate::platform::objects::MediaStore;
-use axum::extract::{ConnectInfo, Multipart, Path, State};
+use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Response};
 use http::{header, HeaderMap, StatusCode};
 use sqlx::{PgConnection, PgPool};
@@ -127,11 +127,7 @@ fn wants_json(headers: &HeaderMap) -> bool {
 /// more `photos` files). Answers JSON to the page's script and a redirect with a notice to a form.
 pub async fn upload(State(st): State<PhotoState>, Path(product_id): Path<i64>, req: axum::extract::Request) -> Response {
     use axum::extract::FromRequest;
-    let ip = req
-        .extensions()
-        .get::<ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into());
+    let ip = crate::platform::request::client_ip(req.extensions());
     let Some(session) = req.extensions().get::<tower_sessions::Session>().cloned() else {
         return (StatusCode::FORBIDDEN, axum::Json(AppError::Forbidden)).into_response();
     };

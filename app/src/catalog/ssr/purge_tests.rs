@@ -56,6 +56,21 @@ async fn stock_purges_when_sold_out_low_or_back(pool: PgPool) {
     assert_eq!(stock(9).await, pages, "back in stock");
 }
 
+/// A limited drop's page shows the exact keys left: every sale purges that page (and only it,
+/// until a band is crossed); an ordinary product's stock within a band purges nothing.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_drops_page_is_purged_by_every_stock_change(pool: PgPool) {
+    let f = categories(&pool).await;
+    let id = game(&pool, f.rpg, "Deep Vault", "RPG", 1, &[("PC", "Deluxe", 5999, 30)]).await;
+    game(&pool, f.action, "Star Hopper", "Action", 2, &[("PC", "Standard", 1999, 30)]).await;
+    exec(&pool, &format!("UPDATE products SET launch_at = now() - interval '1 minute' WHERE id = {id}")).await;
+    queued(&pool).await;
+    exec(&pool, "UPDATE variants SET stock = stock - 1").await;
+    assert_eq!(queued(&pool).await, set(&["/p/deep-vault"]), "30 -> 29 keys: the drop's page only");
+    exec(&pool, &format!("UPDATE variants SET stock = 3 WHERE product_id = {id}")).await;
+    assert_eq!(queued(&pool).await, set(&["/", "/c/games", "/c/rpg", "/p/deep-vault", "/search"]), "into \"only 3 left\"");
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn drafts_purge_nothing_and_publish_rename_and_withdraw_purge_old_and_new(pool: PgPool) {
     let f = categories(&pool).await;
