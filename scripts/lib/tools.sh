@@ -230,12 +230,17 @@ smtp_start() {
   return 1
 }
 
+# _apt_command COMMAND PACKAGE: installs the Debian PACKAGE unless COMMAND is already on the PATH.
+_apt_command() {
+  if ! command -v "$1" >/dev/null 2>&1; then
+    info "installing $1 (apt: $2)"
+    _with_install_lock apt_install "$2"
+  fi
+}
+
 # What the bench scripts need on top of ensure_tools.
 ensure_bench_tools() {
-  if ! command -v wrk >/dev/null 2>&1; then
-    info "installing wrk (apt)"
-    _with_install_lock apt_install wrk
-  fi
+  _apt_command wrk wrk
 }
 
 # oha (crates.io): an HTTP load generator that sends at a fixed rate, open loop (wrk cannot), for
@@ -248,19 +253,13 @@ ensure_oha() {
 
 # promtool (Debian package prometheus), which the metrics test runs over the shop's /metrics text.
 ensure_metrics_tools() {
-  if ! command -v promtool >/dev/null 2>&1; then
-    info "installing promtool (apt: prometheus)"
-    _with_install_lock apt_install prometheus
-  fi
+  _apt_command promtool prometheus
 }
 
 # perf (Debian linux-perf) samples the server under load and inferno (crates.io) folds the stacks
 # and draws the flame graph, for bench/listing.sh.
 ensure_profiler() {
-  if ! command -v perf >/dev/null 2>&1; then
-    info "installing perf (apt)"
-    _with_install_lock apt_install linux-perf
-  fi
+  _apt_command perf linux-perf
   if ! command -v inferno-flamegraph >/dev/null 2>&1; then
     _with_install_lock _cargo_install inferno 0.12.8 --locked
   fi
@@ -268,16 +267,10 @@ ensure_profiler() {
 
 # The assembler rav1e's fast paths need (Debian package nasm), for bench/avif.sh.
 ensure_nasm() {
-  if ! command -v nasm >/dev/null 2>&1; then
-    info "installing nasm (apt)"
-    _with_install_lock apt_install nasm
-  fi
+  _apt_command nasm nasm
 }
 
 # The shell linter (Debian package shellcheck) for the test command's lint step.
 ensure_lint_tools() {
-  if ! command -v shellcheck >/dev/null 2>&1; then
-    info "installing shellcheck (apt)"
-    _with_install_lock apt_install shellcheck
-  fi
+  _apt_command shellcheck shellcheck
 }
