@@ -389,7 +389,7 @@ impl TrustedProxies {
 
 /// The header carrying a request's id (sent back on every response, and in every log line of the
 /// request through the trace span).
-pub const REQUEST_ID: header::HeaderName = header::HeaderName::from_static("x-request-id");
+pub const REQUEST_ID: header::HeaderName = header::HeaderName::from_static(app::platform::request::REQUEST_ID_HEADER);
 
 /// Outermost: works out the client's address ([`app::platform::request::ClientIp`]) and the request
 /// id once. An id from a trusted proxy (1 to 128 letters, digits, `-`, `_`, `.`) is kept so one

@@ -16,6 +16,10 @@ const NOTICE: &str = "notice";
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ClientIp(pub std::net::IpAddr);
 
+/// The header carrying a request's id: set on the request (and its response) by the server's
+/// outermost layer, read wherever a log line is written outside the request's span.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
 /// The request's [`ClientIp`] as text, "unknown" without one (an in-process test, say).
 pub fn client_ip(extensions: &http::Extensions) -> String {
     extensions.get::<ClientIp>().map(|c| c.0.to_string()).unwrap_or_else(|| "unknown".into())

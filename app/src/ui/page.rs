@@ -112,7 +112,7 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
         let path = parts.as_ref().map(|p| p.uri.path().to_owned()).unwrap_or_default();
         let request_id = parts
             .as_ref()
-            .and_then(|p| p.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned))
+            .and_then(|p| p.headers.get(crate::platform::request::REQUEST_ID_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned))
             .unwrap_or_default();
         tracing::info_span!("page", %path, %request_id).in_scope(|| error.log());
     }
